@@ -1,0 +1,3 @@
+export * from './errors.js';
+export * from './routes.js';
+export type * from './types.js';

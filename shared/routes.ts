@@ -1,0 +1,25 @@
+/** Where the BFF's routes sit unless configured otherwise. */
+export const DEFAULT_BASE_PATH = '/auth';
+
+/**
+ * Every fetch route demands this header with the value `1`. A custom header
+ * forces a CORS preflight, so another site cannot send it (DESIGN.md, CSRF rule).
+ */
+export const CSRF_HEADER = 'x-csrf';
+export const CSRF_HEADER_VALUE = '1';
+
+/** Route paths relative to the base path. */
+export const ROUTES = {
+  login: '/login/',
+  callback: '/callback/',
+  session: '/session',
+  logout: '/logout',
+  providers: '/providers',
+  backchannelLogout: '/backchannel-logout/',
+} as const;
+
+/** The query parameter of the login route naming where to land afterwards. */
+export const RETURN_TO_PARAM = 'returnTo';
+
+/** The query parameter of the session route that reads without extending the idle timeout. */
+export const SLIDE_PARAM = 'slide';
