@@ -12,13 +12,18 @@ export function isAllowedEndpoint(url: URL): boolean {
 }
 
 /**
- * `fetch` for every call to a provider: it gives up after `timeoutMs` (the body
- * read included, since the signal stays on the response), and turns network
- * failures and 5xx answers into `provider_unavailable`, so no login page hangs
- * and no provider outage reads as the user's fault.
+ * `fetch` for every call to a provider: it refuses plain http off loopback
+ * (also for endpoints a discovery document names), gives up after `timeoutMs`
+ * (the body read included, since the signal stays on the response), and turns
+ * network failures and 5xx answers into `provider_unavailable`, so no login page
+ * hangs and no provider outage reads as the user's fault.
  */
 export function createProviderFetch(timeoutMs: number): typeof fetch {
   return async (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : input);
+    if (!isAllowedEndpoint(url)) {
+      throw new AuthBffError('provider_unavailable', 'Refused to call a provider endpoint that is not https.');
+    }
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
     let response: Response;

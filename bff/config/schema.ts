@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { DEFAULT_BASE_PATH } from '../../shared/index.js';
+import { isLoopbackHost } from '../http/provider-fetch.js';
+import type { Logger } from '../log.js';
+import type { SessionStore } from '../session/store.js';
+import { timeoutMs } from './fields.js';
+
+const isSessionStore = (value: unknown): value is SessionStore =>
+  typeof value === 'object' &&
+  value !== null &&
+  ['get', 'set', 'delete', 'deleteBySid', 'claimOnce', 'close'].every(
+    (method) => typeof (value as Record<string, unknown>)[method] === 'function',
+  );
+
+const isLogger = (value: unknown): value is Logger =>
+  typeof value === 'object' &&
+  value !== null &&
+  ['info', 'warn', 'error'].every((method) => typeof (value as Record<string, unknown>)[method] === 'function');
+
+const baseUrl = z
+  .string()
+  .refine((value) => URL.canParse(value), 'must be an absolute URL such as https://app.example.com')
+  .transform((value) => new URL(value))
+  .refine(
+    (url) => url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname)),
+    'must be https (plain http is allowed only on localhost, 127.0.0.1 and [::1])',
+  )
+  .refine((url) => url.pathname === '/' && !url.search && !url.hash, 'must be an origin without a path, query or fragment');
+
+const secret = z.string().min(32, 'must be at least 32 characters (generate one with: openssl rand -base64 32)');
+
+const session = z
+  .object({
+    /** "memory", a redis:// or rediss:// URL, or (in code) a SessionStore. */
+    store: z
+      .union([
+        z.literal('memory'),
+        z.string().regex(/^rediss?:\/\//, 'must be "memory" or a redis:// or rediss:// URL'),
+        z.custom<SessionStore>(isSessionStore, 'must be "memory", a redis:// URL or a SessionStore'),
+      ])
+      .default('memory'),
+    idleTimeoutSeconds: z.number().int().min(60).default(1800),
+    absoluteTimeoutSeconds: z.number().int().min(60).default(86_400),
+    sameSite: z.enum(['strict', 'lax']).default('strict'),
+    /** Prefix of every Redis key. */
+    keyPrefix: z.string().min(1).default('bff-auth:'),
+    /** The memory store's bound. */
+    maxSessions: z.number().int().min(1).default(10_000),
+  })
+  .strict()
+  .refine((s) => s.absoluteTimeoutSeconds >= s.idleTimeoutSeconds, {
+    message: 'absoluteTimeoutSeconds must not be shorter than idleTimeoutSeconds',
+    path: ['absoluteTimeoutSeconds'],
+  });
+
+/** The config's top level; each entry of `providers` is then checked by its type's own schema. */
+export const configSchema = z
+  .object({
+    baseUrl,
+    secrets: z.array(secret).min(1, 'needs at least one secret'),
+    basePath: z
+      .string()
+      .regex(/^\/[A-Za-z0-9._~\/-]*[A-Za-z0-9._~-]$/, 'must start with "/" and not end with "/", e.g. "/auth"')
+      .default(DEFAULT_BASE_PATH),
+    session: session.prefault({}),
+    httpTimeoutMs: timeoutMs.default(10_000),
+    /** Where the provider sends the browser after RP-initiated logout. Default: `baseUrl` + "/". */
+    postLogoutRedirectUri: z.string().refine((value) => URL.canParse(value), 'must be an absolute URL').optional(),
+    providers: z.array(z.looseObject({ type: z.string('must be a string naming the provider type') })).min(1, 'needs at least one provider'),
+    logger: z.custom<Logger>(isLogger, 'must have info, warn and error methods').optional(),
+  })
+  .strict();
+
+export type AuthBffConfigInput = z.input<typeof configSchema>;

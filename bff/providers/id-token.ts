@@ -1,0 +1,38 @@
+import { createRemoteJWKSet, customFetch, jwtVerify } from 'jose';
+import type { AuthorizationServer } from 'oauth4webapi';
+
+/** An unknown `kid` re-fetches the JWKS at once, but at most once per this many ms per provider (DESIGN.md). */
+const JWKS_REFETCH_COOLDOWN_MS = 5_000;
+
+/** Asymmetric signing algorithms only: `none` and client-secret HMACs are refused. */
+const ASYMMETRIC_ALGORITHMS = /^(RS|PS|ES)(256|384|512)$|^EdDSA$|^Ed25519$/;
+
+/**
+ * Verifies an ID token's signature against the provider's JWKS, which
+ * `oauth4webapi`'s `processAuthorizationCodeResponse` leaves to the caller
+ * (OIDC Core §3.1.3.7, steps 6-7). Claims are checked there; issuer and
+ * audience are checked again here because they are cheap.
+ */
+export function createIdTokenVerifier(fetch: typeof globalThis.fetch, timeoutMs: number) {
+  let jwks: { uri: string; keys: ReturnType<typeof createRemoteJWKSet> } | undefined;
+
+  return async (idToken: string, as: AuthorizationServer, clientId: string) => {
+    if (as.jwks_uri === undefined) throw new Error('the provider publishes no jwks_uri');
+    if (jwks?.uri !== as.jwks_uri) {
+      jwks = {
+        uri: as.jwks_uri,
+        keys: createRemoteJWKSet(new URL(as.jwks_uri), {
+          timeoutDuration: timeoutMs,
+          cooldownDuration: JWKS_REFETCH_COOLDOWN_MS,
+          [customFetch]: fetch,
+        }),
+      };
+    }
+    const advertised = as.id_token_signing_alg_values_supported?.filter((alg) => ASYMMETRIC_ALGORITHMS.test(alg));
+    await jwtVerify(idToken, jwks.keys, {
+      issuer: as.issuer,
+      audience: clientId,
+      algorithms: advertised?.length ? advertised : ['RS256'],
+    });
+  };
+}

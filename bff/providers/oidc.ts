@@ -1,0 +1,103 @@
+import * as oauth from 'oauth4webapi';
+import { z } from 'zod';
+import { endpointOverrides, endpointUrl, providerBase } from '../config/fields.js';
+import { cachedDiscovery } from './discovery.js';
+import { createIdTokenVerifier } from './id-token.js';
+import type { Identity, ProviderContext, ProviderType, TokenResult, TokenSet } from './provider.js';
+import { StandardProvider } from './standard.js';
+import { mapUser, STANDARD_USER_FIELDS } from './user-fields.js';
+
+const configSchema = providerBase
+  .extend({
+    type: z.literal('oidc'),
+    issuer: endpointUrl,
+    scope: z.string().regex(/(^|\s)openid(\s|$)/, 'must include "openid"').default('openid profile email'),
+    endpoints: endpointOverrides.omit({ identity: true, refresh: true }).optional(),
+    tokenEndpointAuthMethod: z.enum(['client_secret_basic', 'client_secret_post']).default('client_secret_basic'),
+    /** Puts the ID token in the end-session URL; off by default since that puts it in the address bar. */
+    endSessionIdTokenHint: z.boolean().default(false),
+  })
+  .strict();
+
+type OidcConfig = z.infer<typeof configSchema>;
+export type OidcProviderConfig = z.input<typeof configSchema>;
+
+/** ID token claims about the token itself rather than the user (OIDC Core §2); kept out of the profile. */
+const PROTOCOL_CLAIMS = ['iss', 'aud', 'exp', 'iat', 'nbf', 'nonce', 'at_hash', 'c_hash', 'auth_time', 'azp', 'sid', 'acr', 'amr', 'jti'];
+
+/** OpenID Connect: discovery, ID token validation with signature, userinfo whose `sub` must match. */
+class OidcProvider extends StandardProvider {
+  readonly usesNonce = true;
+  protected readonly issuerKnown = true;
+  private readonly discover: () => Promise<oauth.AuthorizationServer>;
+  private readonly verifyIdToken: ReturnType<typeof createIdTokenVerifier>;
+
+  constructor(
+    private readonly config: OidcConfig,
+    context: ProviderContext,
+  ) {
+    const httpTimeoutMs = config.httpTimeoutMs ?? context.httpTimeoutMs;
+    super({ ...config, name: config.name ?? config.id, httpTimeoutMs });
+    this.discover = cachedDiscovery(config.issuer, this.fetch);
+    this.verifyIdToken = createIdTokenVerifier(this.fetch, httpTimeoutMs);
+  }
+
+  protected async server(): Promise<oauth.AuthorizationServer> {
+    const discovered = await this.discover();
+    const endpoints = this.config.endpoints;
+    return {
+      ...discovered,
+      authorization_endpoint: endpoints?.authorization ?? discovered.authorization_endpoint,
+      token_endpoint: endpoints?.token ?? discovered.token_endpoint,
+      userinfo_endpoint: endpoints?.userinfo ?? discovered.userinfo_endpoint,
+      revocation_endpoint: endpoints?.revocation ?? discovered.revocation_endpoint,
+      end_session_endpoint: endpoints?.endSession ?? discovered.end_session_endpoint,
+    };
+  }
+
+  protected override async acceptTokenResponse(as: oauth.AuthorizationServer, body: oauth.TokenEndpointResponse) {
+    const result = await super.acceptTokenResponse(as, body);
+    await this.verifyIdToken(body.id_token ?? '', as, this.config.clientId);
+    return { ...result, idTokenClaims: { ...oauth.getValidatedIdTokenClaims(body) } };
+  }
+
+  async resolveIdentity({ idTokenClaims = {} }: TokenResult): Promise<Identity> {
+    const { sub, sid } = idTokenClaims;
+    return {
+      subject: String(sub),
+      sid: typeof sid === 'string' ? sid : undefined,
+      claims: Object.fromEntries(Object.entries(idTokenClaims).filter(([claim]) => !PROTOCOL_CLAIMS.includes(claim))),
+    };
+  }
+
+  async fetchProfile({ tokens }: TokenResult, identity: Identity) {
+    const as = await this.server();
+    if (as.userinfo_endpoint === undefined) return identity.claims;
+    const response = await oauth.userInfoRequest(as, this.client, tokens.access_token, this.requestOptions);
+    // OIDC Core §5.3.2: the userinfo `sub` must equal the ID token's, else the answer is not about this user.
+    const userinfo = await oauth.processUserInfoResponse(as, this.client, identity.subject, response);
+    return { ...identity.claims, ...userinfo };
+  }
+
+  toUser(profile: Record<string, unknown>) {
+    return mapUser(profile, STANDARD_USER_FIELDS);
+  }
+
+  async endSessionUrl(tokens: TokenSet, options: { postLogoutRedirectUri: string; state: string }) {
+    const as = await this.server();
+    if (as.end_session_endpoint === undefined) return undefined;
+    // OIDC RP-Initiated Logout 1.0 §2.
+    const url = new URL(as.end_session_endpoint);
+    url.searchParams.set('client_id', this.config.clientId);
+    url.searchParams.set('post_logout_redirect_uri', options.postLogoutRedirectUri);
+    url.searchParams.set('state', options.state);
+    if (this.config.endSessionIdTokenHint && tokens.id_token) url.searchParams.set('id_token_hint', tokens.id_token);
+    return url.href;
+  }
+}
+
+export const oidcProviderType: ProviderType<typeof configSchema> = {
+  type: 'oidc',
+  configSchema,
+  create: (config, context) => new OidcProvider(config, context),
+};

@@ -1,0 +1,95 @@
+import type { z } from 'zod';
+import type { User } from '../../shared/index.js';
+import type { Logger } from '../log.js';
+
+/** The token endpoint's answer, kept sealed on the server and never sent to the browser. */
+export interface TokenSet {
+  access_token: string;
+  token_type?: string;
+  /** Epoch seconds, computed from `expires_in` when the tokens arrived. */
+  expires_at?: number;
+  refresh_token?: string;
+  id_token?: string;
+  scope?: string;
+  /** Platform extras some providers return with the token (WeChat's `openid` and `unionid`). */
+  [extra: string]: unknown;
+}
+
+/** The result of the code -> token step. */
+export interface TokenResult {
+  tokens: TokenSet;
+  /** The validated ID token claims, for OpenID Connect providers. */
+  idTokenClaims?: Record<string, unknown>;
+}
+
+/** The result of the token -> id step. */
+export interface Identity {
+  /** The user's stable id on the platform (OIDC `sub`, WeChat `openid`, GitHub's numeric id). */
+  subject: string;
+  unionId?: string;
+  /** The OIDC session id, for back-channel logout. */
+  sid?: string;
+  /** Whatever the identity call already told about the user, so the profile step can reuse it. */
+  claims: Record<string, unknown>;
+}
+
+/** What a login transaction records, sealed in its cookie. */
+export interface LoginTransaction {
+  provider: string;
+  state: string;
+  codeVerifier: string;
+  nonce?: string;
+  returnTo: string;
+  /** The issuer the authorization request went to, checked against `iss` (mix-up defence, RFC 9207). */
+  issuer?: string;
+}
+
+export interface AuthorizationRequest {
+  redirectUri: string;
+  state: string;
+  codeChallenge: string;
+  nonce?: string;
+}
+
+/** The normalized user fields a provider can tell; the flow adds `id` and `provider`. */
+export type ProviderUser = Omit<User, 'id' | 'provider' | 'providerUserId' | 'unionId'>;
+
+/**
+ * One configured identity provider. The login flow walks the chain of the
+ * OAuth 2.0 notes this project started from: code -> token -> id -> info.
+ * Each platform's quirks live in its own implementation of these steps.
+ */
+export interface Provider {
+  readonly id: string;
+  readonly name: string;
+  readonly type: string;
+  /** Whether authorization requests carry an OpenID Connect `nonce`. */
+  readonly usesNonce: boolean;
+  /** The authorization URL (RFC 6749 §4.1.1 with PKCE S256, RFC 7636) and the issuer it belongs to. */
+  authorizationUrl(request: AuthorizationRequest): Promise<{ url: URL; issuer?: string }>;
+  /** code -> token: checks the callback parameters and redeems the code with the client secret. */
+  exchangeCode(callback: URLSearchParams, transaction: LoginTransaction, redirectUri: string): Promise<TokenResult>;
+  /** token -> id */
+  resolveIdentity(result: TokenResult): Promise<Identity>;
+  /** id -> info: the raw profile, kept on the server. */
+  fetchProfile(result: TokenResult, identity: Identity): Promise<Record<string, unknown>>;
+  /** info -> User */
+  toUser(profile: Record<string, unknown>, identity: Identity): ProviderUser;
+  /** Revokes the tokens at the provider, where it supports revocation. */
+  revoke?(tokens: TokenSet): Promise<void>;
+  /** The provider's end-session URL (OIDC RP-initiated logout), where it has one. */
+  endSessionUrl?(tokens: TokenSet, options: { postLogoutRedirectUri: string; state: string }): Promise<string | undefined>;
+}
+
+/** What a provider type gets to build a provider from its validated config entry. */
+export interface ProviderContext {
+  httpTimeoutMs: number;
+  logger: Logger;
+}
+
+/** A provider type: its config schema and how to build a provider from an entry. */
+export interface ProviderType<Schema extends z.ZodType = z.ZodType> {
+  type: string;
+  configSchema: Schema;
+  create(config: z.infer<Schema>, context: ProviderContext): Provider;
+}

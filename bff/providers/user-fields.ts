@@ -1,0 +1,46 @@
+import { AuthBffError } from '../errors.js';
+import type { ProviderUser } from './provider.js';
+
+/** For each `User` field, the profile keys that may hold it, first match wins. */
+export type UserFieldMap = { [Field in keyof ProviderUser]-?: readonly string[] };
+
+/** OpenID Connect standard claims (OIDC Core §5.1), with the names common OAuth 2.0 platforms use next to them. */
+export const STANDARD_USER_FIELDS: UserFieldMap = {
+  name: ['name'],
+  username: ['preferred_username', 'login', 'username'],
+  email: ['email'],
+  emailVerified: ['email_verified'],
+  avatarUrl: ['picture', 'avatar_url'],
+  locale: ['locale'],
+};
+
+/** Keys that may hold the user's id in a userinfo answer when the provider has no ID token. */
+export const STANDARD_ID_FIELDS = ['sub', 'id', 'user_id'] as const;
+
+export function mapUser(profile: Record<string, unknown>, fields: UserFieldMap): ProviderUser {
+  const pick = (keys: readonly string[]) => keys.map((key) => profile[key]).find((value) => value !== undefined && value !== null && value !== '');
+  const text = (keys: readonly string[]) => {
+    const value = pick(keys);
+    return typeof value === 'string' ? value : undefined;
+  };
+  const verified = pick(fields.emailVerified);
+  return {
+    name: text(fields.name),
+    username: text(fields.username),
+    email: text(fields.email),
+    emailVerified: typeof verified === 'boolean' ? verified : verified === 'true' ? true : undefined,
+    avatarUrl: text(fields.avatarUrl),
+    locale: text(fields.locale),
+  };
+}
+
+/** The user's id from a profile: a non-empty string or a number (GitHub's ids are numbers). */
+export function pickSubject(profile: Record<string, unknown>, keys: readonly string[]): string {
+  for (const key of keys) {
+    const value = profile[key];
+    if ((typeof value === 'string' && value !== '') || (typeof value === 'number' && Number.isSafeInteger(value))) {
+      return String(value);
+    }
+  }
+  throw new AuthBffError('profile_failed', `The provider's profile has no user id (looked for ${keys.join(', ')}).`);
+}
