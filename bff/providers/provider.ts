@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { User } from '../../shared/index.js';
+import type { ProviderInfo, User } from '../../shared/index.js';
 import type { Logger } from '../log.js';
 
 /** The token endpoint's answer, kept sealed on the server and never sent to the browser. */
@@ -92,4 +92,9 @@ export interface ProviderType<Schema extends z.ZodType = z.ZodType> {
   type: string;
   configSchema: Schema;
   create(config: z.infer<Schema>, context: ProviderContext): Provider;
+}
+
+/** What `GET /auth/providers` tells about a provider. */
+export function describeProvider({ id, name, type }: Provider): ProviderInfo {
+  return { id, name, type };
 }

@@ -1,3 +1,4 @@
+import { AuthBffError } from '../errors.js';
 import type { User } from '../../shared/index.js';
 
 /** What the BFF keeps for one signed-in browser. */
@@ -33,4 +34,13 @@ export interface SessionStore {
    */
   claimOnce(marker: string, ttlSeconds: number): Promise<boolean>;
   close(): Promise<void>;
+}
+
+/** Any store failure becomes `session_store_unavailable`: a clear 503, never a hang or a crash. */
+export async function guarded<T>(operation: Promise<T>): Promise<T> {
+  try {
+    return await operation;
+  } catch (error) {
+    throw new AuthBffError('session_store_unavailable', 'The session store is not available.', { cause: error });
+  }
 }

@@ -1,0 +1,62 @@
+import type { RequestHandler, Router } from 'express';
+import type { ProviderInfo } from '../shared/index.js';
+import { resolveConfig, type AuthBffConfig } from './config/resolve.js';
+import { createSealer } from './crypto/seal.js';
+import { BackgroundTasks } from './flow/background.js';
+import type { FlowContext } from './flow/context.js';
+import { Transactions } from './flow/transactions.js';
+import { requireSession } from './routes/require-session.js';
+import { describeProvider } from './providers/provider.js';
+import { createRouter } from './routes/router.js';
+import { createSessionStore } from './session/create-store.js';
+import { SessionCookie } from './session/session-cookie.js';
+import { Sessions } from './session/sessions.js';
+
+export interface AuthBff {
+  /** Mount it as is: `app.use(auth.router)`; it serves the routes under the configured `basePath`. */
+  router: Router;
+  /** Guards an app route: the CSRF rule and 401 JSON without a session; sets `req.auth`. */
+  requireSession(): RequestHandler[];
+  /** The configured providers, as `GET /auth/providers` lists them. */
+  providers: readonly ProviderInfo[];
+  /** Waits for background work (token revocation) and closes the session store the BFF opened. */
+  close(): Promise<void>;
+}
+
+/**
+ * The backend-for-frontend: validates the config (throwing a `ConfigError`
+ * that names each bad field), and returns the routes and helpers.
+ */
+export function createAuthBff(config: AuthBffConfig): AuthBff {
+  const resolved = resolveConfig(config);
+  const { session, logger } = resolved;
+  const secure = resolved.baseUrl.protocol === 'https:';
+  const { store, owned } = createSessionStore(session, logger);
+  const sessions = new Sessions(
+    store,
+    new SessionCookie({ secure, sameSite: session.sameSite, maxAgeSeconds: session.absoluteTimeoutSeconds }),
+    createSealer(resolved.secrets, 'tokens'),
+    session,
+  );
+  const context: FlowContext = {
+    providers: new Map(resolved.providers.map((provider) => [provider.id, provider])),
+    baseUrl: resolved.baseUrl,
+    basePath: resolved.basePath,
+    postLogoutRedirectUri: resolved.postLogoutRedirectUri,
+    store,
+    sessions,
+    transactions: new Transactions(createSealer(resolved.secrets, 'transactions'), { secure, basePath: resolved.basePath }),
+    logger,
+  };
+  const background = new BackgroundTasks(logger);
+
+  return {
+    router: createRouter(context, background),
+    requireSession: () => requireSession(sessions),
+    providers: resolved.providers.map(describeProvider),
+    async close() {
+      await background.drain();
+      if (owned) await store.close();
+    },
+  };
+}

@@ -1,0 +1,121 @@
+import type { Request, Response } from 'express';
+import * as oauth from 'oauth4webapi';
+import { AUTH_ERROR_PARAM, ROUTES, type AuthErrorCode, type User } from '../../shared/index.js';
+import { randomAlphanumeric, STATE_LENGTH, STATE_PATTERN } from '../crypto/random.js';
+import { AuthBffError } from '../errors.js';
+import type { Provider } from '../providers/provider.js';
+import { guarded } from '../session/store.js';
+import { classifyProviderError, reasonOf } from './classify.js';
+import type { FlowContext } from './context.js';
+import { safeReturnTo, withQueryParam } from './return-to.js';
+import { TRANSACTION_TTL_SECONDS } from './transactions.js';
+
+function redirectUri(context: FlowContext, provider: Provider): string {
+  return new URL(`${context.basePath}${ROUTES.callback}${encodeURIComponent(provider.id)}`, context.baseUrl).href;
+}
+
+function failure(error: unknown): AuthBffError {
+  return error instanceof AuthBffError ? error : new AuthBffError('internal_error', 'The login failed unexpectedly.', { cause: error });
+}
+
+function logFailure(context: FlowContext, provider: Provider, error: AuthBffError, cause: unknown) {
+  const fields = { provider: provider.id, code: error.code, reason: reasonOf(cause) };
+  if (error.code === 'internal_error') context.logger.error('login.error', fields);
+  else context.logger.warn('login.failure', fields);
+}
+
+/**
+ * Starts a login: a fresh `state`, PKCE verifier and (for OIDC) nonce, sealed in
+ * the transaction cookie; resolves with the authorization URL to redirect to, or
+ * with `returnTo?auth_error=CODE` when the provider cannot be reached.
+ */
+export async function beginLogin(context: FlowContext, provider: Provider, req: Request, res: Response): Promise<string> {
+  const returnTo = safeReturnTo(req.query.returnTo, context.baseUrl);
+  try {
+    const state = randomAlphanumeric(STATE_LENGTH);
+    const codeVerifier = oauth.generateRandomCodeVerifier();
+    const nonce = provider.usesNonce ? oauth.generateRandomNonce() : undefined;
+    const { url, issuer } = await provider
+      .authorizationUrl({
+        redirectUri: redirectUri(context, provider),
+        state,
+        codeChallenge: await oauth.calculatePKCECodeChallenge(codeVerifier),
+        nonce,
+      })
+      .catch((error: unknown) => Promise.reject(classifyProviderError(error, 'provider_unavailable')));
+    await context.transactions.begin(res, { provider: provider.id, state, codeVerifier, nonce, returnTo, issuer });
+    context.logger.info('login.start', { provider: provider.id });
+    return url.href;
+  } catch (error) {
+    const reported = failure(error);
+    logFailure(context, provider, reported, error);
+    return withQueryParam(returnTo, AUTH_ERROR_PARAM, reported.code);
+  }
+}
+
+/** The one value of a callback parameter; a repeated parameter counts as absent (RFC 6749 §3.1). */
+function single(params: URLSearchParams, name: string): string | undefined {
+  const values = params.getAll(name);
+  return values.length === 1 ? values[0] : undefined;
+}
+
+/** The provider's error answer (RFC 6749 §4.1.2.1), as one of our codes. */
+function errorResponseCode(error: string): AuthErrorCode {
+  if (['server_error', 'temporarily_unavailable'].includes(error)) return 'provider_unavailable';
+  if (['access_denied', 'login_required', 'consent_required', 'interaction_required', 'account_selection_required'].includes(error)) {
+    return 'access_denied';
+  }
+  return 'token_exchange_failed';
+}
+
+async function step<T>(run: () => Promise<T>, fallback: AuthErrorCode): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw classifyProviderError(error, fallback);
+  }
+}
+
+/**
+ * The provider's redirect back: checks the transaction, then walks
+ * code -> token -> id -> info and starts a session. Resolves with where to
+ * send the browser: `returnTo`, or `returnTo?auth_error=CODE` with no session.
+ */
+export async function completeLogin(context: FlowContext, provider: Provider, req: Request, res: Response): Promise<string> {
+  let returnTo = '/';
+  try {
+    const callback = new URL(req.originalUrl, context.baseUrl).searchParams;
+    const state = single(callback, 'state');
+    if (state === undefined || !STATE_PATTERN.test(state)) {
+      throw new AuthBffError('invalid_state', 'The callback carries no valid state.');
+    }
+    const transaction = await context.transactions.take(req, res, provider.id, state);
+    returnTo = transaction.returnTo;
+    if (!(await guarded(context.store.claimOnce(`tx:${state}`, 2 * TRANSACTION_TTL_SECONDS)))) {
+      throw new AuthBffError('invalid_state', 'This login callback was already used.');
+    }
+    const error = single(callback, 'error');
+    if (error !== undefined) throw new AuthBffError(errorResponseCode(error), 'The provider did not grant the login.');
+    if (single(callback, 'code') === undefined) {
+      throw new AuthBffError('access_denied', 'The provider sent no authorization code.');
+    }
+
+    const result = await step(() => provider.exchangeCode(callback, transaction, redirectUri(context, provider)), 'token_exchange_failed');
+    const identity = await step(() => provider.resolveIdentity(result), 'profile_failed');
+    const profile = await step(() => provider.fetchProfile(result, identity), 'profile_failed');
+    const user: User = {
+      ...provider.toUser(profile, identity),
+      id: `${provider.id}:${identity.subject}`,
+      provider: provider.id,
+      providerUserId: identity.subject,
+      ...(identity.unionId === undefined ? {} : { unionId: identity.unionId }),
+    };
+    await context.sessions.create(req, res, { provider: provider.id, user, profile, tokens: result.tokens, sid: identity.sid });
+    context.logger.info('login.success', { provider: provider.id, user: user.id });
+    return returnTo;
+  } catch (error) {
+    const reported = failure(error);
+    logFailure(context, provider, reported, error);
+    return withQueryParam(returnTo, AUTH_ERROR_PARAM, reported.code);
+  }
+}

@@ -1,0 +1,21 @@
+import type { User } from '../../shared/index.js';
+
+/** What `requireSession()` puts on `req.auth` for the app's own routes. */
+export interface RequestAuth {
+  user: User;
+  provider: string;
+  /** Epoch seconds: the nearer of the idle and the absolute expiry. */
+  expiresAt: number;
+  /** The provider's raw profile; it stays on the server. */
+  profile: Record<string, unknown>;
+}
+
+declare global {
+  // Express's documented way to type request properties added by middleware.
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      auth?: RequestAuth;
+    }
+  }
+}

@@ -1,0 +1,25 @@
+import cookieParser from 'cookie-parser';
+import type { RequestHandler } from 'express';
+import { AuthBffError } from '../errors.js';
+import { Sessions } from '../session/sessions.js';
+import './request-auth.js';
+import { requireCsrfHeader, sendError } from './respond.js';
+
+/**
+ * Guards the app's own fetch routes: the CSRF rule, then 401 JSON (never a
+ * redirect) without a session; with one, `req.auth` holds the user.
+ */
+export function requireSession(sessions: Sessions): RequestHandler[] {
+  const check: RequestHandler = async (req, res, next) => {
+    try {
+      const record = await sessions.read(req, res, { slide: true });
+      if (!record) return sendError(res, new AuthBffError('unauthenticated', 'Sign in to use this route.'));
+      req.auth = { user: record.user, provider: record.provider, expiresAt: Sessions.expiresAt(record), profile: record.profile };
+    } catch (error) {
+      if (error instanceof AuthBffError) return sendError(res, error);
+      return next(error);
+    }
+    next();
+  };
+  return [cookieParser(), requireCsrfHeader, check];
+}

@@ -1,0 +1,57 @@
+import cookieParser from 'cookie-parser';
+import express, { type Request, type Response, type Router } from 'express';
+import { AUTH_ERROR_PARAM, ROUTES, type ProviderInfo, type SessionResponse } from '../../shared/index.js';
+import type { BackgroundTasks } from '../flow/background.js';
+import type { FlowContext } from '../flow/context.js';
+import { beginLogin, completeLogin } from '../flow/login.js';
+import { logout } from '../flow/logout.js';
+import { withQueryParam } from '../flow/return-to.js';
+import { describeProvider } from '../providers/provider.js';
+import { Sessions } from '../session/sessions.js';
+import { errorHandler, methodNotAllowed, noStore, requireCsrfHeader } from './respond.js';
+import { unknownProviderPage } from './unknown-provider-page.js';
+
+/** The BFF's routes (DESIGN.md, the HTTP contract), mounted under the base path. Each parses, calls the flow, answers. */
+export function createRouter(context: FlowContext, background: BackgroundTasks): Router {
+  const routes = express.Router();
+  routes.use(noStore, cookieParser());
+  const providerOf = (req: Request) => context.providers.get(String(req.params.provider));
+
+  routes.get(`${ROUTES.login}:provider`, async (req: Request, res: Response) => {
+    const provider = providerOf(req);
+    if (!provider) return res.status(404).type('html').send(unknownProviderPage(String(req.params.provider)));
+    res.redirect(302, await beginLogin(context, provider, req, res));
+  });
+
+  routes.get(`${ROUTES.callback}:provider`, async (req: Request, res: Response) => {
+    const provider = providerOf(req);
+    res.set('Referrer-Policy', 'no-referrer');
+    if (!provider) return res.redirect(302, withQueryParam('/', AUTH_ERROR_PARAM, 'unknown_provider'));
+    res.redirect(302, await completeLogin(context, provider, req, res));
+  });
+
+  routes.get(ROUTES.session, requireCsrfHeader, async (req: Request, res: Response) => {
+    const record = await context.sessions.read(req, res, { slide: req.query.slide !== 'false' });
+    const body: SessionResponse = record
+      ? { authenticated: true, user: record.user, provider: record.provider, expiresAt: Sessions.expiresAt(record) }
+      : { authenticated: false };
+    res.json(body);
+  });
+
+  routes.post(ROUTES.logout, requireCsrfHeader, async (req: Request, res: Response) => {
+    res.json(await logout(context, background, req, res));
+  });
+
+  const providers: ProviderInfo[] = [...context.providers.values()].map(describeProvider);
+  routes.get(ROUTES.providers, requireCsrfHeader, (_req: Request, res: Response) => {
+    res.json(providers);
+  });
+
+  routes.all([`${ROUTES.login}:provider`, `${ROUTES.callback}:provider`, ROUTES.session, ROUTES.providers], methodNotAllowed('GET'));
+  routes.all(ROUTES.logout, methodNotAllowed('POST'));
+  routes.use(errorHandler(context.logger));
+
+  const router = express.Router();
+  router.use(context.basePath, routes);
+  return router;
+}

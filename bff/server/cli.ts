@@ -1,0 +1,54 @@
+import { parseArgs } from 'node:util';
+import { loadConfigFile, type AuthBffConfig } from '../config/resolve.js';
+import { ConfigError } from '../errors.js';
+import { startServer } from './start.js';
+
+const USAGE = `Usage: bff-auth serve --config FILE [--port N] [--host HOST] [--static DIR]
+
+  --config FILE   JSON config; "\${NAME}" in a string is replaced by the environment variable NAME
+  --port N        port to listen on (default: $PORT, else 3000)
+  --host HOST     interface to listen on (default: 127.0.0.1; 0.0.0.0 for all)
+  --static DIR    a built single-page app to serve next to the auth routes`;
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(1);
+}
+
+async function serve(args: string[]) {
+  const { values } = parseArgs({
+    args,
+    options: {
+      config: { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      static: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return console.log(USAGE);
+  if (!values.config) fail(`--config FILE is required\n\n${USAGE}`);
+  const port = Number(values.port ?? process.env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) fail(`--port must be a port number, not "${values.port}"`);
+
+  const config = (await loadConfigFile(values.config)) as AuthBffConfig;
+  const server = await startServer(config, { port, host: values.host, staticDir: values.static });
+  console.log(`bff-auth listening on ${server.url}`);
+  const shutdown = async () => {
+    await server.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+}
+
+async function main([command, ...args]: string[]) {
+  if (command !== 'serve') fail(USAGE);
+  try {
+    await serve(args);
+  } catch (error) {
+    fail(error instanceof ConfigError ? error.message : `bff-auth could not start: ${(error as Error).message}`);
+  }
+}
+
+await main(process.argv.slice(2));

@@ -1,0 +1,36 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { AuthBffConfig } from '../config/resolve.js';
+import { createServerApp, type ServerAppOptions } from './app.js';
+
+export interface RunningServer {
+  /** e.g. `http://127.0.0.1:3000` */
+  url: string;
+  server: Server;
+  /** Stops taking connections, lets requests in flight finish, then closes the BFF. */
+  close(): Promise<void>;
+}
+
+export async function startServer(
+  config: AuthBffConfig,
+  options: ServerAppOptions & { port?: number; host?: string } = {},
+): Promise<RunningServer> {
+  const { app, auth } = await createServerApp(config, options);
+  const host = options.host ?? '127.0.0.1';
+  const server = await new Promise<Server>((resolve, reject) => {
+    const listening = app.listen(options.port ?? 0, host, (error?: Error) => (error ? reject(error) : resolve(listening)));
+  });
+  const { port } = server.address() as AddressInfo;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    server,
+    close: () =>
+      (closing ??= (async () => {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        await closed;
+        await auth.close();
+      })()),
+  };
+}

@@ -1,0 +1,39 @@
+import type { AuthBffConfig, Logger } from '../../bff/index.js';
+import { startServer, type RunningServer } from '../../bff/server/start.js';
+
+export const TEST_SECRET = 'test-secret-0123456789-abcdefghijklmnop';
+
+/** Every log line a BFF wrote, as the JSON objects the console logger would print. */
+export function recordingLogger(): Logger & { lines: Array<Record<string, unknown>>; text(): string } {
+  const lines: Array<Record<string, unknown>> = [];
+  const write = (level: string) => (event: string, fields?: Record<string, unknown>) => {
+    lines.push({ level, event, ...fields });
+  };
+  return { lines, info: write('info'), warn: write('warn'), error: write('error'), text: () => lines.map((line) => JSON.stringify(line)).join('\n') };
+}
+
+export interface TestBff extends RunningServer {
+  logs: ReturnType<typeof recordingLogger>;
+}
+
+export type TestBffConfig = Omit<AuthBffConfig, 'baseUrl' | 'secrets'> & Partial<AuthBffConfig>;
+
+/** A standalone BFF on 127.0.0.1 at `port` (see {@link freePort}), logging into `logs`. */
+export async function startTestBff(port: number, config: TestBffConfig, options: { staticDir?: string } = {}): Promise<TestBff> {
+  const logs = recordingLogger();
+  const server = await startServer({ secrets: [TEST_SECRET], logger: logs, baseUrl: `http://127.0.0.1:${port}`, ...config }, { port, ...options });
+  return { ...server, logs };
+}
+
+/** A free port, so that a BFF's `baseUrl` (and the provider's redirect URI) can be known before it starts. */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
