@@ -16,10 +16,11 @@ function claimOf(error: oauth.OperationProcessingError): unknown {
   return (error.cause as { claim?: unknown } | undefined)?.claim;
 }
 
-/** A token response that carried an access token but no usable ID token. */
-function lacksIdToken(error: oauth.OperationProcessingError): boolean {
-  const body = (error.cause as { body?: Record<string, unknown> } | undefined)?.body;
-  return error.code === oauth.INVALID_RESPONSE && typeof body?.access_token === 'string' && typeof body.id_token !== 'string';
+/** A malformed JWT (its header is named in the cause), or a token response with an access token but no ID token. */
+function isIdTokenProblem(error: oauth.OperationProcessingError): boolean {
+  if (error.code !== oauth.INVALID_RESPONSE) return false;
+  const cause = error.cause as { header?: unknown; body?: Record<string, unknown> } | undefined;
+  return cause?.header !== undefined || (typeof cause?.body?.access_token === 'string' && typeof cause.body.id_token !== 'string');
 }
 
 function classifyOne(error: unknown): AuthErrorCode | undefined {
@@ -28,7 +29,7 @@ function classifyOne(error: unknown): AuthErrorCode | undefined {
   if (error instanceof joseErrors.JOSEError) return 'invalid_id_token';
   if (error instanceof oauth.OperationProcessingError) {
     if (error.code === oauth.JWT_CLAIM_COMPARISON) return claimOf(error) === 'iss' ? 'issuer_mismatch' : 'invalid_id_token';
-    if (error.code === oauth.JWT_TIMESTAMP_CHECK || error.code === oauth.PARSE_ERROR || lacksIdToken(error)) return 'invalid_id_token';
+    if (error.code === oauth.JWT_TIMESTAMP_CHECK || error.code === oauth.PARSE_ERROR || isIdTokenProblem(error)) return 'invalid_id_token';
   }
   return undefined;
 }
