@@ -147,7 +147,7 @@ describe('the CSRF rule', () => {
     ['GET', '/auth/providers'],
     ['POST', '/auth/logout'],
   ])('%s %s without x-csrf: 1 is 403 csrf_required', async (method, path) => {
-    for (const headers of [{}, { 'x-csrf': '0' }]) {
+    for (const headers of [{}, { 'x-csrf': '0' }] as Record<string, string>[]) {
       const response = await new TestBrowser().request(`${stack.origin}${path}`, { method, headers });
       expect(response.status).toBe(403);
       expect(await response.json()).toMatchObject({ error: 'csrf_required' });

@@ -1,0 +1,73 @@
+import type { Server } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import express, { type Request, type Response } from 'express';
+import { createAuthBff, type AuthBffConfig } from '../bff/index.js';
+import { serveSpa } from '../bff/server/spa.js';
+import { startDevProvider, type DevProvider } from './dev-provider.js';
+
+export interface DemoOptions {
+  /** The demo's public origin, e.g. http://localhost:3000 */
+  baseUrl: string;
+  port: number;
+  host?: string;
+  /** The built demo SPA (`vite build` writes demo/dist). */
+  staticDir: string;
+  /** A config to use instead of the embedded development provider (its `baseUrl` is replaced). */
+  config?: Omit<AuthBffConfig, 'baseUrl'>;
+  /** Where the development provider listens when there is no config. */
+  devProviderPort?: number;
+}
+
+export interface Demo {
+  url: string;
+  /** The development provider, when the demo runs one. */
+  devProvider?: DevProvider;
+  close(): Promise<void>;
+}
+
+/**
+ * The demo: the BFF mounted in an app of its own (how most people will use
+ * it), an app route behind `requireSession()`, and the built React demo. With
+ * no config it signs people in through the embedded development provider.
+ */
+export async function startDemo(options: DemoOptions): Promise<Demo> {
+  const client = { clientId: 'bff-auth-demo', clientSecret: randomBytes(24).toString('base64url') };
+  const devProvider = options.config
+    ? undefined
+    : await startDevProvider({
+        port: options.devProviderPort ?? 0,
+        clients: [{ ...client, redirectUris: [`${options.baseUrl}/auth/callback/dev`], postLogoutRedirectUris: [`${options.baseUrl}/`] }],
+      });
+  const config: AuthBffConfig = options.config
+    ? { ...options.config, baseUrl: options.baseUrl }
+    : {
+        baseUrl: options.baseUrl,
+        secrets: [randomBytes(32).toString('base64url')],
+        providers: [{ id: 'dev', type: 'oidc', name: 'Dev Login', issuer: devProvider!.issuer, ...client }],
+      };
+
+  const auth = createAuthBff(config);
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(auth.router);
+  app.get('/api/me', auth.requireSession(), (req: Request, res: Response) => {
+    res.set('Cache-Control', 'no-store');
+    res.json({ user: req.auth!.user, provider: req.auth!.provider, expiresAt: req.auth!.expiresAt, servedAt: new Date().toISOString() });
+  });
+  app.use(await serveSpa(options.staticDir));
+
+  const server = await new Promise<Server>((resolve, reject) => {
+    const listening = app.listen(options.port, options.host ?? '127.0.0.1', (error?: Error) => (error ? reject(error) : resolve(listening)));
+  });
+  return {
+    url: options.baseUrl,
+    devProvider,
+    async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+      await auth.close();
+      await devProvider?.close();
+    },
+  };
+}

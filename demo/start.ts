@@ -1,0 +1,47 @@
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfigFile, type AuthBffConfig } from '../bff/index.js';
+import { startDemo } from './server.js';
+
+/**
+ * `npm start`: the demo on http://localhost:3000. With no credentials it runs
+ * the embedded development provider; with `--config FILE`, or OIDC_ISSUER,
+ * OIDC_CLIENT_ID and OIDC_CLIENT_SECRET in the environment, it uses those.
+ */
+const { values } = parseArgs({ options: { config: { type: 'string' }, port: { type: 'string' } } });
+const port = Number(values.port ?? process.env.PORT ?? 3000);
+const baseUrl = `http://localhost:${port}`;
+
+async function configured(): Promise<Omit<AuthBffConfig, 'baseUrl'> | undefined> {
+  if (values.config) return (await loadConfigFile(values.config)) as AuthBffConfig;
+  const { OIDC_ISSUER: issuer, OIDC_CLIENT_ID: clientId, OIDC_CLIENT_SECRET: clientSecret, SESSION_SECRET } = process.env;
+  if (!issuer || !clientId || !clientSecret) return undefined;
+  return {
+    secrets: [SESSION_SECRET ?? crypto.randomUUID() + crypto.randomUUID()],
+    providers: [{ id: 'oidc', type: 'oidc', name: new URL(issuer).hostname, issuer, clientId, clientSecret }],
+  };
+}
+
+try {
+  const config = await configured();
+  const demo = await startDemo({
+    baseUrl,
+    port,
+    host: 'localhost',
+    staticDir: resolve(fileURLToPath(import.meta.url), '../dist'),
+    config,
+    devProviderPort: port + 1,
+  });
+  console.log(`\n  bff-auth demo: open ${demo.url}\n`);
+  console.log(demo.devProvider ? `  Signing in through the development provider at ${demo.devProvider.issuer}: any username works.\n` : '  Signing in through your configured providers.\n');
+  const stop = async () => {
+    await demo.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+} catch (error) {
+  console.error(`The demo could not start: ${(error as Error).message}`);
+  process.exit(1);
+}
