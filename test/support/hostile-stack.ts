@@ -10,13 +10,13 @@ export interface HostileStack {
 }
 
 /** The hostile test provider behind a BFF as the `oidc` provider `bad`, with a short `httpTimeoutMs`. */
-export async function startHostileStack(overrides: Partial<TestBffConfig> = {}): Promise<HostileStack> {
+export async function startHostileStack(overrides: (idp: HostileProvider) => Partial<TestBffConfig> = () => ({})): Promise<HostileStack> {
   const idp = await startHostileProvider();
   const port = await freePort();
   const bff = await startTestBff(port, {
     httpTimeoutMs: 1000,
     providers: [{ id: 'bad', type: 'oidc', issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret }],
-    ...overrides,
+    ...overrides(idp),
   });
   return {
     idp,
