@@ -36,7 +36,14 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     ? undefined
     : await startDevProvider({
         port: options.devProviderPort ?? 0,
-        clients: [{ ...client, redirectUris: [`${options.baseUrl}/auth/callback/dev`], postLogoutRedirectUris: [`${options.baseUrl}/`] }],
+        clients: [
+          {
+            ...client,
+            redirectUris: [`${options.baseUrl}/auth/callback/dev`],
+            postLogoutRedirectUris: [`${options.baseUrl}/`],
+            backchannelLogoutUri: `${options.baseUrl}/auth/backchannel-logout/dev`,
+          },
+        ],
       });
   const config: AuthBffConfig = options.config
     ? { ...options.config, baseUrl: options.baseUrl }

@@ -2,8 +2,8 @@ import * as oauth from 'oauth4webapi';
 import { z } from 'zod';
 import { endpointOverrides, endpointUrl, providerBase } from '../config/fields.js';
 import { cachedDiscovery } from './discovery.js';
-import { createIdTokenVerifier } from './id-token.js';
-import type { Identity, ProviderContext, ProviderType, TokenResult, TokenSet } from './provider.js';
+import { createProviderJwtVerifier } from './provider-jwt.js';
+import type { Identity, LogoutTokenClaims, ProviderContext, ProviderType, TokenResult, TokenSet } from './provider.js';
 import { StandardProvider } from './standard.js';
 import { mapUser, STANDARD_USER_FIELDS } from './user-fields.js';
 
@@ -30,7 +30,7 @@ class OidcProvider extends StandardProvider {
   readonly usesNonce = true;
   protected readonly issuerKnown = true;
   private readonly discover: () => Promise<oauth.AuthorizationServer>;
-  private readonly verifyIdToken: ReturnType<typeof createIdTokenVerifier>;
+  private readonly verifyJwt: ReturnType<typeof createProviderJwtVerifier>;
 
   constructor(
     private readonly config: OidcConfig,
@@ -39,7 +39,7 @@ class OidcProvider extends StandardProvider {
     const httpTimeoutMs = config.httpTimeoutMs ?? context.httpTimeoutMs;
     super({ ...config, name: config.name ?? config.id, httpTimeoutMs });
     this.discover = cachedDiscovery(config.issuer, this.fetch);
-    this.verifyIdToken = createIdTokenVerifier(this.fetch, httpTimeoutMs);
+    this.verifyJwt = createProviderJwtVerifier(this.fetch, httpTimeoutMs);
   }
 
   protected async server(): Promise<oauth.AuthorizationServer> {
@@ -57,7 +57,7 @@ class OidcProvider extends StandardProvider {
 
   protected override async acceptTokenResponse(as: oauth.AuthorizationServer, body: oauth.TokenEndpointResponse) {
     const result = await super.acceptTokenResponse(as, body);
-    await this.verifyIdToken(body.id_token ?? '', as, this.config.clientId);
+    await this.verifyJwt(body.id_token ?? '', as, this.config.clientId);
     return { ...result, idTokenClaims: { ...oauth.getValidatedIdTokenClaims(body) } };
   }
 
@@ -94,7 +94,25 @@ class OidcProvider extends StandardProvider {
     if (this.config.endSessionIdTokenHint && tokens.id_token) url.searchParams.set('id_token_hint', tokens.id_token);
     return url.href;
   }
+
+  /** OIDC Back-Channel Logout 1.0 §2.6: the logout token's checks. */
+  async verifyLogoutToken(logoutToken: string): Promise<LogoutTokenClaims> {
+    const as = await this.server();
+    const claims = await this.verifyJwt(logoutToken, as, this.config.clientId, {
+      requiredClaims: ['iat', 'jti', 'events'],
+      maxTokenAge: '5m',
+    });
+    const { events, sid, sub, jti } = claims;
+    if (!isObject(events) || !isObject(events[BACKCHANNEL_LOGOUT_EVENT])) throw new Error('the logout token has no back-channel logout event');
+    if ('nonce' in claims) throw new Error('a logout token must not carry a nonce');
+    if (typeof sid !== 'string' && typeof sub !== 'string') throw new Error('the logout token names neither sid nor sub');
+    return { jti: String(jti), sid: typeof sid === 'string' ? sid : undefined };
+  }
 }
+
+const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 export const oidcProviderType: ProviderType<typeof configSchema> = {
   type: 'oidc',

@@ -79,6 +79,15 @@ export interface Provider {
   revoke?(tokens: TokenSet): Promise<void>;
   /** The provider's end-session URL (OIDC RP-initiated logout), where it has one. */
   endSessionUrl?(tokens: TokenSet, options: { postLogoutRedirectUri: string; state: string }): Promise<string | undefined>;
+  /** Verifies an OIDC back-channel logout token, where the provider supports back-channel logout. */
+  verifyLogoutToken?(logoutToken: string): Promise<LogoutTokenClaims>;
+}
+
+/** What a verified OIDC back-channel logout token says. */
+export interface LogoutTokenClaims {
+  jti: string;
+  /** The provider's session id; sessions are found by it. */
+  sid?: string;
 }
 
 /** What a provider type gets to build a provider from its validated config entry. */

@@ -1,6 +1,8 @@
 import cookieParser from 'cookie-parser';
 import express, { type Request, type Response, type Router } from 'express';
 import { AUTH_ERROR_PARAM, ROUTES, type ProviderInfo, type SessionResponse } from '../../shared/index.js';
+import { AuthBffError } from '../errors.js';
+import { backchannelLogout } from '../flow/backchannel-logout.js';
 import type { BackgroundTasks } from '../flow/background.js';
 import type { FlowContext } from '../flow/context.js';
 import { beginLogin, completeLogin } from '../flow/login.js';
@@ -42,13 +44,25 @@ export function createRouter(context: FlowContext, background: BackgroundTasks):
     res.json(await logout(context, background, req, res));
   });
 
+  // Called by the provider, server to server: no CSRF header, an urlencoded body (Back-Channel Logout 1.0 §2.5).
+  routes.post(
+    `${ROUTES.backchannelLogout}:provider`,
+    express.urlencoded({ extended: false, limit: '16kb' }),
+    async (req: Request, res: Response) => {
+      const provider = providerOf(req);
+      if (!provider) throw new AuthBffError('unknown_provider', 'No provider with this id is configured.');
+      await backchannelLogout(context, provider, (req.body as Record<string, unknown> | undefined)?.logout_token);
+      res.status(200).end();
+    },
+  );
+
   const providers: ProviderInfo[] = [...context.providers.values()].map(describeProvider);
   routes.get(ROUTES.providers, requireCsrfHeader, (_req: Request, res: Response) => {
     res.json(providers);
   });
 
   routes.all([`${ROUTES.login}:provider`, `${ROUTES.callback}:provider`, ROUTES.session, ROUTES.providers], methodNotAllowed('GET'));
-  routes.all(ROUTES.logout, methodNotAllowed('POST'));
+  routes.all([ROUTES.logout, `${ROUTES.backchannelLogout}:provider`], methodNotAllowed('POST'));
   routes.use(errorHandler(context.logger));
 
   const router = express.Router();

@@ -225,3 +225,21 @@ function sendsTo(cookie: JarCookie, url: URL): boolean {
     (path.startsWith(cookie.path) && (cookie.path.endsWith('/') || path.charAt(cookie.path.length) === '/'));
   return hostOk && pathOk && (!cookie.secure || url.protocol === 'https:');
 }
+
+/**
+ * Confirms the development provider's sign-out page (OIDC RP-initiated
+ * logout): loads `endSessionUrl`, submits its form with "Sign out", and
+ * resolves with the response that ends the redirects.
+ */
+export async function logoutAtDevProvider(browser: TestBrowser, endSessionUrl: string): Promise<FollowResult> {
+  const page = await browser.follow(endSessionUrl);
+  const html = await page.response.text();
+  const action = /<form[^>]*action="([^"]+)"/.exec(html)?.[1];
+  const xsrf = /name="xsrf"[^>]*value="([^"]+)"/.exec(html)?.[1];
+  if (!action || !xsrf) throw new Error(`expected the dev provider's sign-out form, got ${page.response.status} from ${page.url}`);
+  const confirmed = await browser.post(new URL(action.replaceAll('&amp;', '&'), page.url), {
+    body: new URLSearchParams({ xsrf, logout: 'yes' }),
+  });
+  const location = confirmed.headers.get('location');
+  return location === null ? { response: confirmed, url: page.url } : browser.follow(new URL(location, page.url));
+}

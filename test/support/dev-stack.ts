@@ -22,6 +22,7 @@ export async function startDevStack(overrides: Partial<TestBffConfig> = {}): Pro
         ...DEV_CLIENT,
         redirectUris: [`${origin}/auth/callback/dev`],
         postLogoutRedirectUris: [`${origin}/`],
+        backchannelLogoutUri: `${origin}/auth/backchannel-logout/dev`,
       },
     ],
   });
