@@ -3,6 +3,12 @@ import { resolve } from 'node:path';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 
 /**
+ * A page load: the Accept header names HTML. A bare wildcard (scripts, images,
+ * fetch) does not count, so a missing asset is a 404, not index.html.
+ */
+const asksForHtml = (req: Request) => /text\/html|application\/xhtml\+xml/i.test(req.get('accept') ?? '') && req.accepts('html') !== false;
+
+/**
  * Serves a built single-page app: its files, and `index.html` for any other
  * GET that asks for HTML, so client-side routes survive a reload.
  */
@@ -14,7 +20,7 @@ export async function serveSpa(directory: string): Promise<RequestHandler[]> {
   return [
     express.static(root, { index: 'index.html' }),
     (req: Request, res: Response, next: NextFunction) => {
-      if ((req.method !== 'GET' && req.method !== 'HEAD') || !req.accepts('html')) return next();
+      if ((req.method !== 'GET' && req.method !== 'HEAD') || !asksForHtml(req)) return next();
       res.set('Cache-Control', 'no-cache');
       res.sendFile(indexHtml, (error) => error && next());
     },

@@ -1,0 +1,309 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError, createAuthBff, loadConfigFile, resolveConfig, silentLogger } from '../../bff/index.js';
+
+const SECRET = 'config-test-secret-0123456789-abcdefghij';
+
+const oidc = (overrides: Record<string, unknown> = {}) => ({
+  id: 'corp',
+  type: 'oidc',
+  issuer: 'https://login.example.com',
+  clientId: 'client-a',
+  clientSecret: 'secret-b',
+  ...overrides,
+});
+
+const oauth2 = (overrides: Record<string, unknown> = {}) => ({
+  id: 'other',
+  type: 'oauth2',
+  endpoints: {
+    authorization: 'https://other.example.com/authorize',
+    token: 'https://other.example.com/token',
+    userinfo: 'https://other.example.com/userinfo',
+  },
+  clientId: 'client-a',
+  clientSecret: 'secret-b',
+  ...overrides,
+});
+
+const valid = (overrides: Record<string, unknown> = {}) => ({
+  baseUrl: 'https://app.example.com',
+  secrets: [SECRET],
+  providers: [oidc()],
+  logger: silentLogger,
+  ...overrides,
+});
+
+/** The ConfigError `run` throws; fails the test when it throws nothing or something else. */
+function configErrorOf(run: () => unknown): ConfigError {
+  let thrown: unknown;
+  try {
+    run();
+  } catch (error) {
+    thrown = error;
+  }
+  expect(thrown).toBeInstanceOf(ConfigError);
+  return thrown as ConfigError;
+}
+
+/** The one issue about `field` (its message begins with the field path), and the error's message names it too. */
+function issueAbout(error: ConfigError, field: string): string {
+  const matching = error.issues.filter((issue) => issue.startsWith(`${field}: `));
+  expect(matching, `issues: ${JSON.stringify(error.issues)}`).toHaveLength(1);
+  const issue = matching[0] ?? '';
+  expect(error.message).toContain(issue);
+  return issue;
+}
+
+describe('resolveConfig rejects a bad config with a message naming the field', () => {
+  it('missing secrets', () => {
+    const { secrets: _, ...config } = valid();
+    const error = configErrorOf(() => resolveConfig(config));
+    expect(issueAbout(error, 'secrets')).toBe('secrets: is required');
+    expect(error.message).toMatch(/^Invalid bff-auth config:/);
+  });
+
+  it('an empty secrets list', () => {
+    const error = configErrorOf(() => resolveConfig(valid({ secrets: [] })));
+    expect(issueAbout(error, 'secrets')).toMatch(/at least one secret/);
+  });
+
+  it('a secret shorter than 32 characters, by its index', () => {
+    const error = configErrorOf(() => resolveConfig(valid({ secrets: [SECRET, 'short-secret'] })));
+    expect(issueAbout(error, 'secrets.1')).toMatch(/at least 32 characters/);
+    const first = configErrorOf(() => resolveConfig(valid({ secrets: ['x'.repeat(31)] })));
+    expect(issueAbout(first, 'secrets.0')).toMatch(/at least 32 characters/);
+  });
+
+  it('never echoes the short secret itself', () => {
+    const error = configErrorOf(() => resolveConfig(valid({ secrets: ['hunter2-is-my-password'] })));
+    expect(error.message).not.toContain('hunter2');
+  });
+
+  it('baseUrl on plain http off loopback', () => {
+    const error = configErrorOf(() => resolveConfig(valid({ baseUrl: 'http://app.example.com' })));
+    expect(issueAbout(error, 'baseUrl')).toMatch(/must be https/);
+  });
+
+  it('baseUrl on plain http on loopback is fine', () => {
+    for (const baseUrl of ['http://localhost:3000', 'http://127.0.0.1:8080', 'http://[::1]:5173']) {
+      expect(resolveConfig(valid({ baseUrl })).baseUrl.origin).toBe(new URL(baseUrl).origin);
+    }
+  });
+
+  it('baseUrl with a path', () => {
+    const error = configErrorOf(() => resolveConfig(valid({ baseUrl: 'https://app.example.com/app' })));
+    expect(issueAbout(error, 'baseUrl')).toMatch(/without a path/);
+  });
+
+  it('baseUrl that is not a URL', () => {
+    const error = configErrorOf(() => resolveConfig(valid({ baseUrl: 'app.example.com' })));
+    expect(issueAbout(error, 'baseUrl')).toMatch(/absolute URL/);
+  });
+
+  it('a provider of unknown type, listing the known types', () => {
+    const error = configErrorOf(() => resolveConfig(valid({ providers: [oidc({ type: 'myspace' })] })));
+    const issue = issueAbout(error, 'providers.0.type');
+    expect(issue).toContain('"myspace"');
+    expect(issue).toContain('oidc');
+    expect(issue).toContain('oauth2');
+  });
+
+  it('an oidc issuer on plain http off loopback, by the entry index', () => {
+    const error = configErrorOf(() =>
+      resolveConfig(valid({ providers: [oauth2(), oidc({ issuer: 'http://login.example.com' })] })),
+    );
+    expect(issueAbout(error, 'providers.1.issuer')).toMatch(/must be https/);
+  });
+
+  it('an oauth2 endpoint on plain http off loopback', () => {
+    const entry = oauth2();
+    const error = configErrorOf(() =>
+      resolveConfig(valid({ providers: [{ ...entry, endpoints: { ...entry.endpoints, token: 'http://other.example.com/token' } }] })),
+    );
+    expect(issueAbout(error, 'providers.0.endpoints.token')).toMatch(/must be https/);
+  });
+
+  it('an unknown key in a provider entry (a typo is not silently ignored)', () => {
+    const error = configErrorOf(() => resolveConfig(valid({ providers: [oidc({ clientSecrett: 'typo' })] })));
+    const issue = issueAbout(error, 'providers.0');
+    expect(issue).toContain('clientSecrett');
+  });
+
+  it('an unknown key at the top level and in session', () => {
+    const top = configErrorOf(() => resolveConfig(valid({ baseURL: 'https://app.example.com' })));
+    expect(top.message).toContain('baseURL');
+    const session = configErrorOf(() => resolveConfig(valid({ session: { idleTimeout: 60 } })));
+    expect(issueAbout(session, 'session')).toContain('idleTimeout');
+  });
+
+  it('duplicate provider ids', () => {
+    const error = configErrorOf(() => resolveConfig(valid({ providers: [oidc(), oauth2({ id: 'corp' })] })));
+    expect(issueAbout(error, 'providers.1.id')).toMatch(/"corp" is used by another provider/);
+  });
+
+  it('a missing clientSecret', () => {
+    const { clientSecret: _, ...entry } = oidc();
+    const error = configErrorOf(() => resolveConfig(valid({ providers: [entry] })));
+    expect(issueAbout(error, 'providers.0.clientSecret')).toBe('providers.0.clientSecret: is required');
+  });
+
+  it('an empty clientSecret (e.g. from an empty environment variable)', () => {
+    const error = configErrorOf(() => resolveConfig(valid({ providers: [oidc({ clientSecret: '' })] })));
+    expect(issueAbout(error, 'providers.0.clientSecret')).toBe('providers.0.clientSecret: is required');
+  });
+
+  it('an absolute timeout shorter than the idle timeout', () => {
+    const error = configErrorOf(() =>
+      resolveConfig(valid({ session: { idleTimeoutSeconds: 3600, absoluteTimeoutSeconds: 600 } })),
+    );
+    expect(issueAbout(error, 'session.absoluteTimeoutSeconds')).toMatch(/must not be shorter than idleTimeoutSeconds/);
+  });
+
+  it('no providers', () => {
+    const error = configErrorOf(() => resolveConfig(valid({ providers: [] })));
+    expect(issueAbout(error, 'providers')).toMatch(/at least one provider/);
+  });
+
+  it('reports every bad field at once, not just the first', () => {
+    const error = configErrorOf(() =>
+      resolveConfig(valid({ providers: [oidc({ type: 'nope' }), oidc({ id: 'b', clientId: '' })] })),
+    );
+    issueAbout(error, 'providers.0.type');
+    issueAbout(error, 'providers.1.clientId');
+  });
+});
+
+describe('resolveConfig accepts a valid minimal config', () => {
+  it('fills in the documented defaults', () => {
+    const resolved = resolveConfig({
+      baseUrl: 'https://app.example.com',
+      secrets: [SECRET],
+      providers: [oidc({ name: 'Corp' }), oauth2()],
+    });
+    expect(resolved.baseUrl.href).toBe('https://app.example.com/');
+    expect(resolved.basePath).toBe('/auth');
+    expect(resolved.httpTimeoutMs).toBe(10_000);
+    expect(resolved.session).toMatchObject({
+      store: 'memory',
+      sameSite: 'strict',
+      idleTimeoutSeconds: 1800,
+      absoluteTimeoutSeconds: 86_400,
+    });
+    expect(resolved.postLogoutRedirectUri).toBe('https://app.example.com/');
+    expect(resolved.providers.map((provider) => provider.id)).toEqual(['corp', 'other']);
+  });
+
+  it('keeps what is given instead of the defaults', () => {
+    const resolved = resolveConfig(
+      valid({
+        basePath: '/api/auth',
+        httpTimeoutMs: 2500,
+        session: { store: 'redis://127.0.0.1:6379', sameSite: 'lax' },
+        postLogoutRedirectUri: 'https://app.example.com/bye',
+      }),
+    );
+    expect(resolved.basePath).toBe('/api/auth');
+    expect(resolved.httpTimeoutMs).toBe(2500);
+    expect(resolved.session).toMatchObject({ store: 'redis://127.0.0.1:6379', sameSite: 'lax' });
+    expect(resolved.postLogoutRedirectUri).toBe('https://app.example.com/bye');
+  });
+});
+
+describe('loadConfigFile', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'bff-auth-config-'));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  async function file(name: string, content: string): Promise<string> {
+    const path = join(dir, name);
+    await writeFile(path, content);
+    return path;
+  }
+
+  it('replaces ${NAME} in every string with the environment variable, from the env given', async () => {
+    const path = await file(
+      'env.json',
+      JSON.stringify({
+        baseUrl: 'https://${APP_HOST}',
+        secrets: ['${SESSION_SECRET}'],
+        providers: [oidc({ clientId: '${CORP_ID}', clientSecret: 'prefix-${CORP_SECRET}-suffix' })],
+        httpTimeoutMs: 5000,
+      }),
+    );
+    const loaded = await loadConfigFile(path, {
+      APP_HOST: 'app.example.com',
+      SESSION_SECRET: SECRET,
+      CORP_ID: 'the-id',
+      CORP_SECRET: 'the-secret',
+    });
+    expect(loaded).toEqual({
+      baseUrl: 'https://app.example.com',
+      secrets: [SECRET],
+      providers: [oidc({ clientId: 'the-id', clientSecret: 'prefix-the-secret-suffix' })],
+      httpTimeoutMs: 5000,
+    });
+    expect(resolveConfig(loaded).providers[0]?.id).toBe('corp');
+  });
+
+  it('names the field whose environment variable is not set', async () => {
+    const path = await file(
+      'missing-env.json',
+      JSON.stringify({ baseUrl: 'https://app.example.com', secrets: ['${SESSION_SECRET}'], providers: [oidc({ clientSecret: '${CORP_SECRET}' })] }),
+    );
+    const error = await loadConfigFile(path, { SESSION_SECRET: SECRET }).catch((error: unknown) => error);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).issues).toEqual(['providers.0.clientSecret: environment variable CORP_SECRET is not set']);
+    expect((error as ConfigError).message).toContain('providers.0.clientSecret: environment variable CORP_SECRET is not set');
+  });
+
+  it('reads process.env when no env is given', async () => {
+    const name = `BFF_AUTH_CONFIG_TEST_${process.pid}`;
+    process.env[name] = 'from-process-env';
+    try {
+      const path = await file('process-env.json', JSON.stringify({ value: `\${${name}}` }));
+      expect(await loadConfigFile(path)).toEqual({ value: 'from-process-env' });
+    } finally {
+      delete process.env[name];
+    }
+  });
+
+  it('names the file when it is not valid JSON', async () => {
+    const path = await file('broken.json', '{ "baseUrl": "https://app.example.com", }');
+    const error = await loadConfigFile(path, {}).catch((error: unknown) => error);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toContain(path);
+    expect((error as ConfigError).message).toMatch(/not valid JSON/);
+  });
+
+  it('names the file when it cannot be read', async () => {
+    const path = join(dir, 'does-not-exist.json');
+    const error = await loadConfigFile(path, {}).catch((error: unknown) => error);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toContain(path);
+    expect((error as ConfigError).message).toMatch(/cannot be read \(ENOENT\)/);
+  });
+});
+
+describe('createAuthBff', () => {
+  it('throws the same ConfigError for a bad config, before opening anything', () => {
+    const error = configErrorOf(() => createAuthBff(valid({ secrets: ['short'] }) as never));
+    expect(issueAbout(error, 'secrets.0')).toMatch(/at least 32 characters/);
+  });
+
+  it('builds a BFF from a valid config', async () => {
+    const auth = createAuthBff(valid({ providers: [oidc({ name: 'Corp' }), oauth2()] }) as never);
+    try {
+      expect(auth.providers).toEqual([
+        { id: 'corp', name: 'Corp', type: 'oidc' },
+        { id: 'other', name: 'other', type: 'oauth2' },
+      ]);
+    } finally {
+      await auth.close();
+    }
+  });
+});

@@ -1,0 +1,108 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createSealer, SealError } from '../../bff/crypto/seal.js';
+
+const SECRET_A = 'seal-test-secret-A-0123456789-abcdefghij';
+const SECRET_B = 'seal-test-secret-B-0123456789-abcdefghij';
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+/** The SealError `opening` rejects with; fails the test when it opens or rejects with anything else. */
+async function sealErrorOf(opening: Promise<unknown>): Promise<SealError> {
+  const error = await opening.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  expect(error).toBeInstanceOf(SealError);
+  return error as SealError;
+}
+
+/** `sealed` with one character of its ciphertext or tag changed. */
+function tamper(sealed: string, part: number): string {
+  const parts = sealed.split('.');
+  const target = parts[part] ?? '';
+  const index = Math.floor(target.length / 2);
+  parts[part] = target.slice(0, index) + (target[index] === 'A' ? 'B' : 'A') + target.slice(index + 1);
+  return parts.join('.');
+}
+
+describe('createSealer', () => {
+  it('round-trips a payload, and the sealed text does not show it', async () => {
+    const sealer = createSealer([SECRET_A], 'tokens');
+    const payload = { access_token: 'at-very-secret-value', nested: { list: [1, 2, 3] } };
+    const sealed = await sealer.seal(payload);
+    expect(sealed.split('.')).toHaveLength(5); // compact JWE
+    expect(sealed).not.toContain('at-very-secret-value');
+    expect(Buffer.from(sealed.replaceAll('.', ''), 'base64url').toString('latin1')).not.toContain('at-very-secret-value');
+    expect(await sealer.open(sealed)).toMatchObject(payload);
+  });
+
+  it('seals the same payload differently each time (fresh IV)', async () => {
+    const sealer = createSealer([SECRET_A], 'tokens');
+    expect(await sealer.seal({ a: 1 })).not.toBe(await sealer.seal({ a: 1 }));
+  });
+
+  it('opens a value sealed with the old secret after rotation ([B, A]) and seals new values with B', async () => {
+    const old = createSealer([SECRET_A], 'tokens');
+    const rotated = createSealer([SECRET_B, SECRET_A], 'tokens');
+    const sealedBefore = await old.seal({ user: 'alice' });
+    expect(await rotated.open(sealedBefore)).toMatchObject({ user: 'alice' });
+
+    const sealedAfter = await rotated.seal({ user: 'bob' });
+    expect(await createSealer([SECRET_B], 'tokens').open(sealedAfter)).toMatchObject({ user: 'bob' });
+    expect((await sealErrorOf(old.open(sealedAfter))).code).toBe('invalid');
+  });
+
+  it('does not open a value once its secret is dropped ([B] only)', async () => {
+    const sealed = await createSealer([SECRET_A], 'tokens').seal({ user: 'alice' });
+    const error = await sealErrorOf(createSealer([SECRET_B], 'tokens').open(sealed));
+    expect(error.code).toBe('invalid');
+  });
+
+  it('rejects a tampered value as invalid, wherever it was changed', async () => {
+    const sealer = createSealer([SECRET_A], 'tokens');
+    const sealed = await sealer.seal({ user: 'alice', admin: false });
+    for (const part of [0, 2, 3, 4]) {
+      const error = await sealErrorOf(sealer.open(tamper(sealed, part)));
+      expect(error.code, `part ${part}`).toBe('invalid');
+    }
+    for (const garbage of ['', 'not-a-jwe', 'a.b.c.d.e', `${sealed}x`]) {
+      expect((await sealErrorOf(sealer.open(garbage))).code, JSON.stringify(garbage)).toBe('invalid');
+    }
+  });
+
+  it('rejects an expired value as expired', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2030-01-01T00:00:00Z'));
+    const sealer = createSealer([SECRET_A], 'transactions');
+    const sealed = await sealer.seal({ state: 's' }, 600);
+
+    vi.setSystemTime(new Date('2030-01-01T00:09:00Z'));
+    expect(await sealer.open(sealed)).toMatchObject({ state: 's' });
+
+    vi.setSystemTime(new Date('2030-01-01T00:10:01Z'));
+    const error = await sealErrorOf(sealer.open(sealed));
+    expect(error.code).toBe('expired');
+    expect(error.message).toBe('sealed value has expired');
+  });
+
+  it('a value without a ttl does not expire', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2030-01-01T00:00:00Z'));
+    const sealer = createSealer([SECRET_A], 'tokens');
+    const sealed = await sealer.seal({ user: 'alice' });
+    vi.setSystemTime(new Date('2031-01-01T00:00:00Z'));
+    expect(await sealer.open(sealed)).toMatchObject({ user: 'alice' });
+  });
+
+  it('a value sealed for one purpose does not open as another, with the same secret', async () => {
+    const sealed = await createSealer([SECRET_A], 'tokens').seal({ access_token: 'x' });
+    const error = await sealErrorOf(createSealer([SECRET_A], 'transactions').open(sealed));
+    expect(error.code).toBe('invalid');
+  });
+
+  it('refuses to be created without a secret', () => {
+    expect(() => createSealer([], 'tokens')).toThrow(/at least one secret/);
+  });
+});
