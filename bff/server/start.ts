@@ -3,6 +3,9 @@ import type { AddressInfo } from 'node:net';
 import type { AuthBffConfig } from '../config/resolve.js';
 import { createServerApp, type ServerAppOptions } from './app.js';
 
+/** Requests in flight at shutdown get this long to finish. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
 export interface RunningServer {
   /** e.g. `http://127.0.0.1:3000` */
   url: string;
@@ -28,8 +31,12 @@ export async function startServer(
     close: () =>
       (closing ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeIdleConnections();
+        // Keep-alive connections go idle as their last response ends; close them then, not at their timeout.
+        const sweep = setInterval(() => server.closeIdleConnections(), 100);
+        const forced = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
         await closed;
+        clearInterval(sweep);
+        clearTimeout(forced);
         await auth.close();
       })()),
   };
