@@ -1,0 +1,59 @@
+import { useState } from 'react';
+import { useAuth } from '../../../client/index.js';
+import type { AuthClientError } from '../../../client/index.js';
+import { Link } from '../router.js';
+import { Avatar, displayName } from './Avatar.js';
+
+export function Header({ onSignOutError }: { onSignOutError(error: AuthClientError): void }) {
+  const { status, user, logout } = useAuth();
+  const [signingOut, setSigningOut] = useState(false);
+
+  async function signOut() {
+    setSigningOut(true);
+    try {
+      await logout();
+    } catch (error) {
+      onSignOutError(error as AuthClientError);
+    } finally {
+      // When logout navigates to the provider this page is on its way out anyway.
+      setSigningOut(false);
+    }
+  }
+
+  return (
+    <header className="site-header">
+      <div className="container header-inner">
+        <Link to="/" className="brand">
+          <span className="brand-mark" aria-hidden="true">
+            <svg viewBox="0 0 32 32" focusable="false">
+              <path d="M11 14v-3a5 5 0 0 1 10 0v3" fill="none" stroke="currentColor" strokeWidth="2.5" />
+              <rect x="8" y="14" width="16" height="11" rx="2.5" fill="currentColor" />
+            </svg>
+          </span>
+          <span className="brand-name">bff-auth demo</span>
+        </Link>
+
+        <nav className="site-nav" aria-label="Main">
+          <Link to="/">Home</Link>
+          <Link to="/account">Account</Link>
+        </nav>
+
+        <div className="header-session">
+          {status === 'loading' && <div className="skeleton skeleton-pill" aria-hidden="true" />}
+          {user && (
+            <>
+              <div className="header-user" data-testid="header-user">
+                <Avatar user={user} size={32} />
+                <span className="header-user-name">{displayName(user)}</span>
+              </div>
+              <button type="button" className="button button-secondary button-small" onClick={signOut} disabled={signingOut} aria-busy={signingOut}>
+                {signingOut ? 'Signing out…' : 'Sign out'}
+              </button>
+            </>
+          )}
+          {status === 'unauthenticated' && <span className="header-status">Not signed in</span>}
+        </div>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,251 @@
+/**
+ * The demo end to end: the built React app served by the demo server (the BFF embedded in an
+ * Express app), the embedded development OpenID Provider, and Debian's Chromium driving it all
+ * over real HTTP. Each test checks what a person at the browser would notice.
+ */
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDemo, type Demo } from '../../demo/server.js';
+import { freePort } from '../support/bff.js';
+import { CHROMIUM_SKIP_NOTICE, hasChromium, launchChromium } from '../support/chromium.js';
+
+if (!hasChromium) console.warn(CHROMIUM_SKIP_NOTICE);
+
+const SCREENSHOT = 'test-artifacts/demo-signed-in.png';
+const SIGN_IN = { name: 'Sign in with Dev Login' };
+/** A compact JWS/JWT: what an ID token or a JWT access token looks like. */
+const JWT = /eyJ[\w-]{2,}\.eyJ[\w-]{2,}\.[\w-]*/;
+/** OAuth token response fields (whole words: the error code `invalid_id_token` is fine). */
+const TOKEN_FIELDS = /\b(access_token|id_token|refresh_token)\b/;
+/** Bounded waits for things that should happen "at once" from a user's point of view. */
+const SOON = { timeout: 5_000 };
+
+describe.skipIf(!hasChromium)('the demo in Chromium', () => {
+  let outDir: string;
+  let demo: Demo;
+  let origin: string;
+  let providerOrigin: string;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    // Build the current sources into a directory of our own: always fresh, and a test run never
+    // empties demo/dist under a demo (or another test run) that is serving it.
+    outDir = await mkdtemp(join(tmpdir(), 'bff-auth-demo-'));
+    // What `npm start` serves: a production build (vitest's NODE_ENV=test would make it a development one).
+    const nodeEnv = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      await build({ configFile: 'vite.config.ts', logLevel: 'warn', mode: 'production', build: { outDir, emptyOutDir: true } });
+    } finally {
+      if (nodeEnv === undefined) delete process.env.NODE_ENV;
+      else process.env.NODE_ENV = nodeEnv;
+    }
+
+    const [port, devProviderPort] = [await freePort(), await freePort()];
+    origin = `http://localhost:${port}`;
+    demo = await startDemo({ baseUrl: origin, port, host: 'localhost', staticDir: outDir, devProviderPort });
+    providerOrigin = demo.devProvider!.issuer;
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await Promise.allSettled(contexts.map((context) => context.close()));
+    await browser?.close();
+    await demo?.close();
+    if (outDir) await rm(outDir, { recursive: true, force: true });
+  });
+
+  async function newPage(): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, colorScheme: 'light' });
+    contexts.push(context);
+    return context.newPage();
+  }
+
+  /** From the demo's sign-in button through the provider's real login form and back. */
+  async function signIn(page: Page, username: string): Promise<void> {
+    await page.getByRole('button', SIGN_IN).click();
+    await page.waitForURL((url) => url.origin === providerOrigin);
+    await page.locator('input[name="username"]').fill(username);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.waitForURL((url) => url.origin === origin);
+  }
+
+  it("signs in at the provider's login page and shows who you are", async () => {
+    const page = await newPage();
+    await page.goto(origin);
+    await expect.poll(() => page.getByTestId('sign-in-card').isVisible(), SOON).toBe(true);
+
+    await page.getByRole('button', SIGN_IN).click();
+    await page.waitForURL((url) => url.origin === providerOrigin);
+    // The provider's own page, not the demo's.
+    await expect.poll(() => page.getByRole('heading', { name: 'Sign in' }).isVisible(), SOON).toBe(true);
+    await page.locator('input[name="username"]').fill('ada');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+
+    await page.waitForURL((url) => url.origin === origin);
+    const card = page.getByTestId('user-card');
+    await expect.poll(() => page.getByTestId('user-name').textContent(), SOON).toBe('Ada');
+    expect(await card.textContent()).toContain('@ada');
+    expect(await card.textContent()).toContain('ada@example.test');
+    expect(await card.getByText('Verified').isVisible()).toBe(true);
+    expect(await card.getByRole('img', { name: "Ada's avatar" }).isVisible()).toBe(true);
+    expect(await page.getByTestId('user-provider').textContent()).toBe('Dev Login');
+    // The header shows the user and the way out.
+    expect(await page.getByTestId('header-user').textContent()).toContain('Ada');
+    expect(await page.getByRole('button', { name: 'Sign out' }).isVisible()).toBe(true);
+    // The session's expiry, once the app has asked the server.
+    await expect.poll(() => page.getByTestId('session-expiry').locator('time').count(), SOON).toBe(1);
+
+    await mkdir('test-artifacts', { recursive: true });
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+  });
+
+  it('stays signed in across a reload', async () => {
+    const page = await newPage();
+    await page.goto(origin);
+    await signIn(page, 'grace');
+    await expect.poll(() => page.getByTestId('user-name').textContent(), SOON).toBe('Grace');
+
+    await page.reload();
+    await expect.poll(() => page.getByTestId('user-name').textContent(), SOON).toBe('Grace');
+    expect(await page.getByRole('button', SIGN_IN).count()).toBe(0);
+  });
+
+  it('never hands the page a token: not in a cookie it can read, not in storage, not in a response', async () => {
+    const page = await newPage();
+    const bodies: Array<Promise<{ url: string; body: string }>> = [];
+    page.on('response', (response: Response) => {
+      // The provider's own pages (another origin) legitimately talk OAuth; the demo's must not.
+      if (new URL(response.url()).origin !== origin) return;
+      bodies.push(
+        response.body().then(
+          (body) => ({ url: response.url(), body: body.toString('utf8') }),
+          () => ({ url: response.url(), body: '' }), // redirects have no body
+        ),
+      );
+    });
+
+    await page.goto(origin);
+    await signIn(page, 'alan');
+    await expect.poll(() => page.getByTestId('user-name').textContent(), SOON).toBe('Alan');
+    await page.getByTestId('account-link').click();
+    await expect.poll(() => page.getByTestId('api-answer').isVisible(), SOON).toBe(true);
+
+    // The session cookie exists, but only for the browser: scripts cannot see it.
+    const session = (await page.context().cookies(origin)).find((cookie) => cookie.name === 'bff-auth');
+    expect(session?.httpOnly).toBe(true);
+    const seen = await page.evaluate(() => ({
+      cookie: document.cookie,
+      local: JSON.stringify({ ...localStorage }),
+      session: JSON.stringify({ ...sessionStorage }),
+    }));
+    expect(seen.cookie).not.toContain('bff-auth=');
+    expect(seen.cookie).not.toContain(session!.value);
+    for (const stored of [seen.local, seen.session]) {
+      expect(stored).not.toMatch(JWT);
+      expect(stored).not.toMatch(TOKEN_FIELDS);
+    }
+
+    const received = await Promise.all(bodies);
+    // The recording worked: it saw the session read that signed the page in.
+    expect(received.some(({ url, body }) => url.endsWith('/auth/session') && body.includes('"authenticated":true'))).toBe(true);
+    const issued = demo.devProvider!.issued;
+    expect(issued.length).toBeGreaterThan(0);
+    for (const { url, body } of received) {
+      // Booleans, not toMatch: a failure names the response without printing a whole bundle.
+      expect(TOKEN_FIELDS.exec(body)?.[0], `${url} names a token field`).toBeUndefined();
+      expect(JWT.exec(body)?.[0], `${url} carries a JWT`).toBeUndefined();
+      for (const value of issued) expect(body.includes(value), `${url} carries a value the provider issued`).toBe(false);
+      for (const stored of [seen.cookie, seen.local, seen.session]) expect(stored.includes(issued[0]!)).toBe(false);
+    }
+  });
+
+  it('shows the answer of the protected /api/me route, coming back to it after signing in', async () => {
+    const page = await newPage();
+    await page.goto(`${origin}/account`);
+    const required = page.getByTestId('sign-in-required');
+    await expect.poll(() => required.isVisible(), SOON).toBe(true);
+    expect(await required.textContent()).toContain('Sign-in required');
+
+    await signIn(page, 'ada');
+    expect(new URL(page.url()).pathname).toBe('/account');
+    const answer = page.getByTestId('api-answer');
+    await expect.poll(() => answer.isVisible(), SOON).toBe(true);
+    expect(await answer.getByRole('heading').textContent()).toBe('The server says you are Ada');
+    expect(await answer.textContent()).toContain('dev:ada');
+    const servedAt = await page.getByTestId('api-served-at').getAttribute('datetime');
+    expect(Math.abs(Date.parse(servedAt!) - Date.now())).toBeLessThan(60_000);
+
+    // "Ask again" is a fresh authFetch: the cookie rides along with the CSRF header.
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.url() === `${origin}/api/me`),
+      page.getByRole('button', { name: 'Ask again' }).click(),
+    ]);
+    expect(response.status()).toBe(200);
+    expect(await response.request().headerValue('x-csrf')).toBe('1');
+  });
+
+  it('signing out in one tab signs the other tab out too, without a reload', async () => {
+    const first = await newPage();
+    await first.goto(origin);
+    await signIn(first, 'ada');
+    await expect.poll(() => first.getByTestId('user-name').textContent(), SOON).toBe('Ada');
+
+    const second = await first.context().newPage();
+    await second.goto(origin);
+    await expect.poll(() => second.getByTestId('user-name').textContent(), SOON).toBe('Ada');
+    // Survives only as long as the document does: a reload would wipe it.
+    await second.evaluate(() => Object.assign(window, { sameDocument: true }));
+
+    await first.getByRole('button', { name: 'Sign out' }).click();
+
+    // The other tab hears of it at once.
+    await expect.poll(() => second.getByTestId('sign-in-card').isVisible(), SOON).toBe(true);
+    expect(await second.getByTestId('user-card').count()).toBe(0);
+    expect(await second.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+
+    // The dev provider is an OIDC provider with RP-initiated logout: it asks whether to end its
+    // own session too. Say yes, and land back in the demo.
+    await first.waitForURL((url) => url.origin === providerOrigin);
+    await first.getByRole('button', { name: 'Sign out' }).click();
+    await first.waitForURL((url) => url.origin === origin);
+    await expect.poll(() => first.getByTestId('sign-in-card').isVisible(), SOON).toBe(true);
+
+    // The session is gone on the server too.
+    await second.reload();
+    await expect.poll(() => second.getByTestId('sign-in-card').isVisible(), SOON).toBe(true);
+  });
+
+  it('explains a declined sign-in in words, and takes the code out of the address bar', async () => {
+    const page = await newPage();
+    await page.goto(`${origin}/?auth_error=access_denied`);
+    const banner = page.getByTestId('error-banner');
+    await expect.poll(() => banner.isVisible(), SOON).toBe(true);
+    expect(await banner.getAttribute('role')).toBe('alert');
+    expect(await banner.textContent()).toContain('You declined the sign-in at the provider.');
+    expect(new URL(page.url()).searchParams.has('auth_error')).toBe(false);
+    // The way back in is right there.
+    expect(await page.getByRole('button', SIGN_IN).isVisible()).toBe(true);
+
+    await banner.getByRole('button', { name: 'Dismiss' }).click();
+    await expect.poll(() => banner.count(), SOON).toBe(0);
+  });
+
+  it('shows a real failed callback (no login in flight) as a readable error', async () => {
+    const page = await newPage();
+    await page.goto(`${origin}/auth/callback/dev?code=x&state=${'A'.repeat(32)}`);
+    const banner = page.getByTestId('error-banner');
+    await expect.poll(() => banner.isVisible(), SOON).toBe(true);
+    expect(await page.getByTestId('error-text').textContent()).toMatch(/could not be verified/);
+    expect(await banner.textContent()).toContain('invalid_state');
+    const url = new URL(page.url());
+    expect(url.pathname).toBe('/');
+    expect(url.searchParams.has('auth_error')).toBe(false);
+    expect(await page.getByTestId('user-card').count()).toBe(0);
+  });
+});

@@ -1,0 +1,27 @@
+import { existsSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+
+/** Debian's Chromium: the end-to-end tests drive it and never download a browser. */
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+export const hasChromium: boolean = existsSync(CHROMIUM_PATH);
+export const CHROMIUM_INSTALL_HINT = 'apt-get install -y chromium';
+
+/** The notice a skipped end-to-end test file prints, so a skip is never silent. */
+export const CHROMIUM_SKIP_NOTICE = `end-to-end tests skipped: Chromium not found at ${CHROMIUM_PATH}; install it with: ${CHROMIUM_INSTALL_HINT}`;
+
+/** Headless Chromium, with nothing running in the background that would call out to the network. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
