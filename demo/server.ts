@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import express, { type Request, type Response } from 'express';
-import { createAuthBff, type AuthBffConfig } from '../bff/index.js';
+import { createAuthBff, type AuthBffConfig, type Logger } from '../bff/index.js';
 import { serveSpa } from '../bff/server/spa.js';
 import { startDevProvider, type DevProvider } from './dev-provider.js';
 
@@ -14,6 +14,8 @@ export interface DemoOptions {
   staticDir: string;
   /** A config to use instead of the embedded development provider (its `baseUrl` is replaced). */
   config?: Omit<AuthBffConfig, 'baseUrl'>;
+  /** Where the BFF logs; the default writes JSON lines to stderr. */
+  logger?: Logger;
   /** Where the development provider listens when there is no config. */
   devProviderPort?: number;
 }
@@ -53,7 +55,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
         providers: [{ id: 'dev', type: 'oidc', name: 'Dev Login', issuer: devProvider!.issuer, ...client }],
       };
 
-  const auth = createAuthBff(config);
+  const auth = createAuthBff(options.logger ? { ...config, logger: options.logger } : config);
   const app = express();
   app.disable('x-powered-by');
   app.use(auth.router);

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../bff/index.js';
 import { startDemo, type Demo } from '../../demo/server.js';
 import { freePort } from '../support/bff.js';
 import { CHROMIUM_SKIP_NOTICE, hasChromium, launchChromium } from '../support/chromium.js';
@@ -50,7 +51,7 @@ describe.skipIf(!hasChromium)('the demo in Chromium', () => {
 
     const [port, devProviderPort] = [await freePort(), await freePort()];
     origin = `http://localhost:${port}`;
-    demo = await startDemo({ baseUrl: origin, port, host: 'localhost', staticDir: outDir, devProviderPort });
+    demo = await startDemo({ baseUrl: origin, port, host: 'localhost', staticDir: outDir, devProviderPort, logger: silentLogger });
     providerOrigin = demo.devProvider!.issuer;
     browser = await launchChromium();
   });
