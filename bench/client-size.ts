@@ -1,0 +1,30 @@
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+
+const ENTRY = fileURLToPath(new URL('../client/index.ts', import.meta.url));
+const REACT = ['react', 'react-dom', 'react/jsx-runtime'];
+
+/** The client's size as an app would ship it: bundled, minified, gzipped at level 9. */
+export async function measureClientSize(): Promise<{ ownBytesGzip: number; withReactQueryBytesGzip: number }> {
+  return {
+    ownBytesGzip: await gzippedBundleSize([...REACT, '@tanstack/react-query']),
+    withReactQueryBytesGzip: await gzippedBundleSize(REACT),
+  };
+}
+
+async function gzippedBundleSize(external: string[]): Promise<number> {
+  const result = await build({
+    entryPoints: [ENTRY],
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    external,
+    write: false,
+    logLevel: 'silent',
+  });
+  const code = result.outputFiles[0]?.contents;
+  if (!code) throw new Error('esbuild produced no output');
+  return gzipSync(code, { level: 9 }).length;
+}

@@ -1,0 +1,21 @@
+import { useAuthContext } from './context.js';
+import { csrfFetch } from './request.js';
+
+/** Mounted AuthProviders register here, so a 401 from plain authFetch still refreshes their session. */
+export const sessionInvalidators = new Set<() => unknown>();
+
+/**
+ * fetch for same-origin API calls through the BFF: sends the session cookie and `x-csrf: 1`,
+ * rejects with a TypeError for other origins, and a 401 makes every AuthProvider re-read the session.
+ */
+export async function authFetch(url: string | URL, init?: RequestInit): Promise<Response> {
+  const response = await csrfFetch(url, init);
+  if (response.status === 401) sessionInvalidators.forEach((invalidate) => invalidate());
+  return response;
+}
+
+/** authFetch, for components; it insists on an AuthProvider, since that is what a 401 refreshes. */
+export function useAuthFetch(): typeof authFetch {
+  useAuthContext();
+  return authFetch;
+}

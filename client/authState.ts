@@ -1,0 +1,34 @@
+import type { SessionResponse, User } from '../shared/index.js';
+import type { AuthClientError } from './errors.js';
+import type { AuthActions } from './session.js';
+
+export type AuthStatus = 'loading' | 'authenticated' | 'unauthenticated' | 'error';
+
+export interface AuthState extends AuthActions {
+  /** `error` only while no session has been read; a failed re-read keeps the last known status. */
+  status: AuthStatus;
+  user: User | null;
+  isLoading: boolean;
+  isAuthenticated: boolean;
+  /** The last session read's failure, else a failed login's `?auth_error=`. */
+  error: AuthClientError | null;
+}
+
+export function toAuthState(
+  session: SessionResponse | undefined,
+  readError: AuthClientError | null,
+  loginError: AuthClientError | null,
+  actions: AuthActions,
+): AuthState {
+  const status: AuthStatus = session
+    ? session.authenticated ? 'authenticated' : 'unauthenticated'
+    : readError ? 'error' : 'loading';
+  return {
+    ...actions,
+    status,
+    user: session?.authenticated ? session.user : null,
+    isLoading: status == 'loading',
+    isAuthenticated: status == 'authenticated',
+    error: readError ?? loginError,
+  };
+}

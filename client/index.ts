@@ -1,0 +1,13 @@
+export { AuthProvider } from './AuthProvider.js';
+export type { AuthProviderProps } from './AuthProvider.js';
+export { useAuth } from './useAuth.js';
+export type { AuthState, AuthStatus } from './authState.js';
+export { useProviders } from './useProviders.js';
+export { LoginButton } from './LoginButton.js';
+export type { LoginButtonProps } from './LoginButton.js';
+export { RequireAuth } from './RequireAuth.js';
+export type { RequireAuthProps } from './RequireAuth.js';
+export { authFetch, useAuthFetch } from './authFetch.js';
+export type { AuthActions, LoginOptions } from './session.js';
+export type { AuthClientError } from './errors.js';
+export type { AuthErrorCode, ProviderInfo, SessionResponse, User } from '../shared/index.js';

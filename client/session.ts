@@ -1,0 +1,95 @@
+import { RETURN_TO_PARAM, ROUTES, SLIDE_PARAM } from '../shared/index.js';
+import type { LogoutResponse, SessionResponse } from '../shared/index.js';
+import { sessionInvalidators } from './authFetch.js';
+import type { AuthClientError } from './errors.js';
+import type { QueryClient, UseQueryOptions } from './react.js';
+import { requestJson } from './request.js';
+
+export interface LoginOptions {
+  /** Where to land after the login; defaults to the current path, query and hash. */
+  returnTo?: string;
+}
+
+export interface AuthActions {
+  /** Navigates to the BFF's login route for this provider. */
+  login(providerId: string, options?: LoginOptions): void;
+  /**
+   * Ends the session, here and in other tabs, then follows the provider's end-session URL if there is one.
+   * Rejects with an AuthClientError, leaving the session shown as it was, if the BFF refuses or is unreachable.
+   */
+  logout(): Promise<void>;
+  /** Re-reads the session. */
+  refresh(): Promise<void>;
+}
+
+export interface SessionControls {
+  session: UseQueryOptions<SessionResponse, AuthClientError>;
+  actions: AuthActions;
+  /** A background read: never extends the idle timeout, and its failures are ignored. */
+  poll(): Promise<unknown>;
+  /** Subscribes to focus events, authFetch's 401s and other tabs; returns the unsubscribe. */
+  connect(): () => void;
+}
+
+const userIdOf = (session?: SessionResponse) => (session?.authenticated ? session.user.id : null);
+
+/** The session query of one AuthProvider, and everything that keeps it fresh. */
+export function createSessionControls(client: QueryClient, basePath: string): SessionControls {
+  const queryKey = ['bff-auth', basePath, 'session'];
+  let otherTabs: BroadcastChannel | null = null;
+  const notifyOtherTabs = () => otherTabs?.postMessage(0);
+
+  const read = async (slide: boolean) => {
+    const session = await requestJson<SessionResponse>(
+      basePath + ROUTES.session + (slide ? '' : `?${SLIDE_PARAM}=false`),
+    );
+    // Only a change is news (a first signed-in read counts: that is a login landing).
+    // Posting on every read would make the tabs ping-pong.
+    if (userIdOf(client.getQueryData(queryKey)) !== userIdOf(session)) notifyOtherTabs();
+    return session;
+  };
+  const poll = () => read(false).then((session) => client.setQueryData(queryKey, session), () => {});
+  const invalidate = () => client.invalidateQueries({ queryKey });
+
+  return {
+    // Focus refetches are user-driven, so they slide.
+    session: { queryKey, queryFn: () => read(true), retry: false, refetchOnWindowFocus: 'always' },
+    poll,
+
+    connect() {
+      // What QueryClientProvider would do: without it, focus and reconnect refetches never fire.
+      client.mount();
+      sessionInvalidators.add(invalidate);
+      // Another tab logged in or out: catch up at once. A channel never hears its own posts.
+      if (typeof BroadcastChannel == 'function') {
+        otherTabs = new BroadcastChannel('bff-auth');
+        otherTabs.onmessage = poll;
+      }
+      return () => {
+        client.unmount();
+        sessionInvalidators.delete(invalidate);
+        otherTabs?.close();
+        otherTabs = null;
+      };
+    },
+
+    actions: {
+      login(providerId, { returnTo = location.pathname + location.search + location.hash } = {}) {
+        location.assign(
+          `${basePath}${ROUTES.login}${encodeURIComponent(providerId)}?${RETURN_TO_PARAM}=${encodeURIComponent(returnTo)}`,
+        );
+      },
+
+      async logout() {
+        const { redirectTo } = await requestJson<LogoutResponse>(basePath + ROUTES.logout, { method: 'POST' });
+        // A read still in flight must not bring the old session back.
+        await client.cancelQueries({ queryKey });
+        client.setQueryData<SessionResponse>(queryKey, { authenticated: false });
+        notifyOtherTabs();
+        if (typeof redirectTo == 'string') location.assign(redirectTo);
+      },
+
+      refresh: () => client.refetchQueries({ queryKey }),
+    },
+  };
+}

@@ -1,0 +1,113 @@
+import { focusManager } from '@tanstack/react-query';
+import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { SIGNED_OUT, json, nowSeconds, renderWithAuth, signedIn, stubBff } from './harness.js';
+
+const POLL = '/auth/session?slide=false';
+const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('the expiry timer', () => {
+  it('re-reads the session when expiresAt passes, without sliding it', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    const bff = stubBff({ '/auth/session': json(signedIn('Ada', 'github:1', nowSeconds() + 3600)), [POLL]: json(SIGNED_OUT) });
+    renderWithAuth();
+    await screen.findByText('authenticated: Ada');
+    await vi.advanceTimersByTimeAsync(3_590_000);
+    expect(bff.requests(POLL)).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(15_000);
+    await screen.findByText('unauthenticated');
+    expect(bff.requests(POLL)).toHaveLength(1);
+    expect(bff.requests('/auth/session')).toHaveLength(1);
+  });
+
+  it('does not fire at once for an expiry beyond what setTimeout can hold', async () => {
+    const bff = stubBff({ '/auth/session': json(signedIn('Ada', 'github:1', nowSeconds() + 60 * 86_400)), [POLL]: json(SIGNED_OUT) });
+    renderWithAuth();
+    await screen.findByText('authenticated: Ada');
+    await wait(50);
+    expect(bff.requests(POLL)).toHaveLength(0);
+    expect(screen.getByRole('status').textContent).toBe('authenticated: Ada');
+  });
+});
+
+describe('window focus', () => {
+  afterEach(() => focusManager.setFocused(undefined));
+
+  it('re-reads the session the ordinary way, which keeps an active user signed in', async () => {
+    const bff = stubBff({ '/auth/session': json(signedIn('Ada')) });
+    renderWithAuth();
+    await screen.findByText('authenticated: Ada');
+    bff.routes['/auth/session'] = json(signedIn('Ada Byron'));
+    focusManager.setFocused(false);
+    focusManager.setFocused(true);
+    await screen.findByText('authenticated: Ada Byron');
+    expect(bff.requests('/auth/session')).toHaveLength(2);
+    expect(bff.requests(POLL)).toHaveLength(0);
+  });
+});
+
+describe('other tabs', () => {
+  let otherTab: BroadcastChannel;
+  const messagesFromThisTab: unknown[] = [];
+  function openOtherTab() {
+    messagesFromThisTab.length = 0;
+    otherTab = new BroadcastChannel('bff-auth');
+    otherTab.onmessage = (event) => messagesFromThisTab.push(event.data);
+  }
+  afterEach(() => otherTab.close());
+
+  it('a message from another tab makes this one re-read the session at once, without sliding it', async () => {
+    openOtherTab();
+    const bff = stubBff({ '/auth/session': json(signedIn('Ada')), [POLL]: json(SIGNED_OUT) });
+    renderWithAuth();
+    await screen.findByText('authenticated: Ada');
+    otherTab.postMessage(0);
+    await screen.findByText('unauthenticated');
+    expect(bff.requests(POLL)).toHaveLength(1);
+    expect(bff.requests('/auth/session')).toHaveLength(1);
+  });
+
+  it('logging out tells the other tabs', async () => {
+    openOtherTab();
+    stubBff({ '/auth/session': json(SIGNED_OUT), [POLL]: json(signedIn('Ada')), '/auth/logout': json({ redirectTo: null }) });
+    renderWithAuth();
+    await screen.findByText('unauthenticated');
+    expect(messagesFromThisTab).toHaveLength(0);
+    otherTab.postMessage(0); // the other tab logged in: this one catches up...
+    await screen.findByText('authenticated: Ada');
+    await waitFor(() => expect(messagesFromThisTab).toHaveLength(1)); // ...and says its user changed
+    fireEvent.click(screen.getByRole('button', { name: 'Log out' }));
+    await screen.findByText('unauthenticated');
+    await waitFor(() => expect(messagesFromThisTab).toHaveLength(2));
+  });
+
+  it('a login landing in this tab tells the other tabs', async () => {
+    openOtherTab();
+    stubBff({ '/auth/session': json(signedIn('Ada')) });
+    renderWithAuth();
+    await screen.findByText('authenticated: Ada');
+    await waitFor(() => expect(messagesFromThisTab).toHaveLength(1));
+  });
+
+  it('a read that changes nothing tells nobody, so tabs do not ping-pong', async () => {
+    openOtherTab();
+    const bff = stubBff({ '/auth/session': json(SIGNED_OUT), [POLL]: json(SIGNED_OUT) });
+    renderWithAuth();
+    await screen.findByText('unauthenticated');
+    otherTab.postMessage(0);
+    await waitFor(() => expect(bff.requests(POLL)).toHaveLength(1));
+    await wait(50);
+    expect(messagesFromThisTab).toHaveLength(0);
+  });
+
+  it('an unmounted provider no longer listens', async () => {
+    openOtherTab();
+    const bff = stubBff({ '/auth/session': json(SIGNED_OUT), [POLL]: json(SIGNED_OUT) });
+    const view = renderWithAuth();
+    await screen.findByText('unauthenticated');
+    view.unmount();
+    otherTab.postMessage(0);
+    await wait(50);
+    expect(bff.requests(POLL)).toHaveLength(0);
+  });
+});

@@ -1,0 +1,66 @@
+import { render, screen, waitFor } from '@testing-library/react';
+import { StrictMode } from 'react';
+import { AuthProvider } from '../../client/index.js';
+import { describe, expect, it } from 'vitest';
+import { SIGNED_OUT, SessionView, json, renderWithAuth, signedIn, stubBff } from './harness.js';
+
+const here = () => window.location.pathname + window.location.search + window.location.hash;
+
+describe('a failed login in the address bar', () => {
+  it('shows as the error while signed out, and leaves the address bar without it', async () => {
+    stubBff({ '/auth/session': json(SIGNED_OUT) });
+    window.history.replaceState(null, '', '/settings?tab=profile&auth_error=access_denied&x=1#top');
+    renderWithAuth();
+    await screen.findByText('unauthenticated');
+    expect(screen.getByRole('alert').textContent).toBe('access_denied');
+    expect(here()).toBe('/settings?tab=profile&x=1#top');
+  });
+
+  it('keeps the path clean when it was the only parameter', async () => {
+    stubBff({ '/auth/session': json(SIGNED_OUT) });
+    window.history.replaceState(null, '', '/?auth_error=login_expired');
+    renderWithAuth();
+    await screen.findByText('unauthenticated');
+    expect(screen.getByRole('alert').textContent).toBe('login_expired');
+    expect(here()).toBe('/');
+  });
+
+  it('survives StrictMode running the effect twice', async () => {
+    stubBff({ '/auth/session': json(SIGNED_OUT) });
+    window.history.replaceState(null, '', '/?auth_error=invalid_state');
+    render(
+      <StrictMode>
+        <AuthProvider>
+          <SessionView />
+        </AuthProvider>
+      </StrictMode>,
+    );
+    await screen.findByText('unauthenticated');
+    expect(screen.getByRole('alert').textContent).toBe('invalid_state');
+  });
+
+  it('does not make a pending session look failed', async () => {
+    stubBff({ '/auth/session': () => new Promise<Response>(() => {}) });
+    window.history.replaceState(null, '', '/?auth_error=access_denied');
+    renderWithAuth();
+    expect((await screen.findByRole('alert')).textContent).toBe('access_denied');
+    expect(screen.getByRole('status').textContent).toBe('loading');
+  });
+
+  it('yields to a session read error', async () => {
+    stubBff({ '/auth/session': json({ error: 'rate_limited', message: 'slow down' }, 429) });
+    window.history.replaceState(null, '', '/?auth_error=access_denied');
+    renderWithAuth();
+    await screen.findByText('error');
+    expect(screen.getByRole('alert').textContent).toBe('rate_limited');
+  });
+
+  it('ignores codes outside the closed list and leaves them alone', async () => {
+    stubBff({ '/auth/session': json(signedIn('Ada')) });
+    window.history.replaceState(null, '', '/?auth_error=%3Cscript%3E');
+    renderWithAuth();
+    await screen.findByText('authenticated: Ada');
+    await waitFor(() => expect(screen.queryByRole('alert')).toBeNull());
+    expect(here()).toBe('/?auth_error=%3Cscript%3E');
+  });
+});
