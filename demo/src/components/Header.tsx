@@ -3,6 +3,7 @@ import { useAuth } from '../../../client/index.js';
 import type { AuthClientError } from '../../../client/index.js';
 import { Link } from '../router.js';
 import { Avatar, displayName } from './Avatar.js';
+import { LockIcon } from './LockIcon.js';
 
 export function Header({ onSignOutError }: { onSignOutError(error: AuthClientError): void }) {
   const { status, user, logout } = useAuth();
@@ -25,10 +26,7 @@ export function Header({ onSignOutError }: { onSignOutError(error: AuthClientErr
       <div className="container header-inner">
         <Link to="/" className="brand">
           <span className="brand-mark" aria-hidden="true">
-            <svg viewBox="0 0 32 32" focusable="false">
-              <path d="M11 14v-3a5 5 0 0 1 10 0v3" fill="none" stroke="currentColor" strokeWidth="2.5" />
-              <rect x="8" y="14" width="16" height="11" rx="2.5" fill="currentColor" />
-            </svg>
+            <LockIcon />
           </span>
           <span className="brand-name">bff-auth demo</span>
         </Link>

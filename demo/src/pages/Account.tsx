@@ -2,6 +2,7 @@ import { RequireAuth, useAuth, useProviders } from '../../../client/index.js';
 import { useMe } from '../api.js';
 import { displayName } from '../components/Avatar.js';
 import { SignInOptions } from '../components/SignInOptions.js';
+import { LockIcon } from '../components/LockIcon.js';
 
 export function Account() {
   return (
@@ -33,10 +34,7 @@ function SignInRequired() {
   return (
     <section className="card card-narrow" aria-labelledby="required-title" data-testid="sign-in-required">
       <div className="lock-badge" aria-hidden="true">
-        <svg viewBox="0 0 32 32" focusable="false">
-          <path d="M11 14v-3a5 5 0 0 1 10 0v3" fill="none" stroke="currentColor" strokeWidth="2.5" />
-          <rect x="8" y="14" width="16" height="11" rx="2.5" fill="currentColor" />
-        </svg>
+        <LockIcon />
       </div>
       <h2 id="required-title">Sign-in required</h2>
       <p className="muted">Your account page is only for you. Sign in and you will come straight back here.</p>
