@@ -48,7 +48,12 @@ export function createSessionControls(client: QueryClient, basePath: string): Se
     if (userIdOf(client.getQueryData(queryKey)) !== userIdOf(session)) notifyOtherTabs();
     return session;
   };
-  const poll = () => read(false).then((session) => client.setQueryData(queryKey, session), () => {});
+  // Bumped by logout, so that a background read started before it cannot bring the old session back.
+  let epoch = 0;
+  const poll = () => {
+    const started = epoch;
+    return read(false).then((session) => started == epoch && client.setQueryData(queryKey, session), () => {});
+  };
   const invalidate = () => client.invalidateQueries({ queryKey });
 
   return {
@@ -83,6 +88,7 @@ export function createSessionControls(client: QueryClient, basePath: string): Se
       async logout() {
         const { redirectTo } = await requestJson<LogoutResponse>(basePath + ROUTES.logout, { method: 'POST' });
         // A read still in flight must not bring the old session back.
+        epoch++;
         await client.cancelQueries({ queryKey });
         client.setQueryData<SessionResponse>(queryKey, { authenticated: false });
         notifyOtherTabs();

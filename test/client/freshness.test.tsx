@@ -100,6 +100,25 @@ describe('other tabs', () => {
     expect(messagesFromThisTab).toHaveLength(0);
   });
 
+  it('a background read still in flight when the user logs out does not bring the session back', async () => {
+    openOtherTab();
+    let answerPoll: (response: Response) => void = () => {};
+    const bff = stubBff({
+      '/auth/session': json(signedIn('Ada')),
+      [POLL]: () => new Promise<Response>((resolve) => (answerPoll = resolve)),
+      '/auth/logout': json({ redirectTo: null }),
+    });
+    renderWithAuth();
+    await screen.findByText('authenticated: Ada');
+    otherTab.postMessage(0);
+    await waitFor(() => expect(bff.requests(POLL)).toHaveLength(1));
+    fireEvent.click(screen.getByRole('button', { name: 'Log out' }));
+    await screen.findByText('unauthenticated');
+    answerPoll(Response.json(signedIn('Ada')));
+    await wait(50);
+    expect(screen.getByRole('status').textContent).toBe('unauthenticated');
+  });
+
   it('an unmounted provider no longer listens', async () => {
     openOtherTab();
     const bff = stubBff({ '/auth/session': json(SIGNED_OUT), [POLL]: json(SIGNED_OUT) });
