@@ -89,6 +89,20 @@ describe('login against a real OpenID Provider (oidc-provider)', () => {
     expect(await session(first)).toEqual({ authenticated: false });
   });
 
+  it('lets two logins be in flight at once in one browser (two tabs), each with its own transaction', async () => {
+    const browser = new TestBrowser();
+    const startA = await browser.get(`${stack.origin}/auth/login/dev?returnTo=/tab-a`);
+    const startB = await browser.get(`${stack.origin}/auth/login/dev?returnTo=/tab-b`);
+    const pending = browser.cookies(`${stack.origin}/auth/callback/dev`).filter((cookie) => cookie.name.startsWith('bff-auth.tx.'));
+    expect(pending).toHaveLength(2);
+
+    const callbackA = await loginAtDevProvider(browser, startA.headers.get('location') ?? '', 'alice', (url) => url.origin === stack.origin);
+    const toB = await browser.follow(startB.headers.get('location') ?? '', { stopAt: (url) => url.origin === stack.origin });
+    expect((await browser.get(toB.stoppedAt ?? '')).headers.get('location')).toBe('/tab-b');
+    expect((await browser.get(callbackA)).headers.get('location')).toBe('/tab-a');
+    expect(await session(browser)).toMatchObject({ authenticated: true, user: { id: 'dev:alice' } });
+  });
+
   it('lists the configured providers', async () => {
     const response = await new TestBrowser().get(`${stack.origin}/auth/providers`, { headers: fetchHeaders });
     expect(await response.json()).toEqual([{ id: 'dev', name: 'Development', type: 'oidc' }]);
