@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -348,4 +349,24 @@ describe('npm run serve -- --config FILE', () => {
       if ((await exitWithin(child, EXIT_MS)) === 'hung' && child.process.pid !== undefined) process.kill(-child.process.pid, 'SIGKILL');
     }
   }, STARTUP_MS + EXIT_MS + 5000);
+});
+
+// `npm test` builds dist/ before vitest runs; a bare `vitest run` without a build skips this one.
+describe.skipIf(!existsSync(resolve(PROJECT_ROOT, 'dist/bff/server/cli.js')))('the installed bin (bin/bff-auth.js over dist/)', () => {
+  it('serves the same way and stops on SIGTERM', async () => {
+    const port = await freePort();
+    const origin = `http://127.0.0.1:${port}`;
+    const config = await writeConfig('bin.json', port);
+    const child = track(
+      spawn(process.execPath, ['bin/bff-auth.js', 'serve', '--config', config, '--port', String(port)], {
+        cwd: PROJECT_ROOT,
+        env: { ...process.env, TEST_SECRET_VAR: SECRET },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+    );
+    const response = await ready(child, origin);
+    expect(await response.json()).toEqual(EXPECTED_PROVIDERS);
+    child.process.kill('SIGTERM');
+    expect(await exitWithin(child, EXIT_MS)).toBe(0);
+  }, STARTUP_MS + EXIT_MS);
 });
