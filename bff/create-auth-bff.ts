@@ -1,12 +1,15 @@
 import type { RequestHandler, Router } from 'express';
 import type { ProviderInfo } from '../shared/index.js';
-import { resolveConfig, type AuthBffConfig } from './config/resolve.js';
+import type { ApiProxyOptions } from './config/api-proxy-schema.js';
+import { resolveApiProxy, resolveConfig, type AuthBffConfig } from './config/resolve.js';
 import { createSealer } from './crypto/seal.js';
+import { AccessTokens } from './flow/access-tokens.js';
 import { BackgroundTasks } from './flow/background.js';
 import type { FlowContext } from './flow/context.js';
 import { Transactions } from './flow/transactions.js';
 import { requireSession } from './routes/require-session.js';
 import { describeProvider } from './providers/provider.js';
+import { createApiProxy } from './proxy/api-proxy.js';
 import { createRouter } from './routes/router.js';
 import { createSessionStore } from './session/create-store.js';
 import { SessionCookie } from './session/session-cookie.js';
@@ -17,6 +20,11 @@ export interface AuthBff {
   router: Router;
   /** Guards an app route: the CSRF rule and 401 JSON without a session; sets `req.auth`. */
   requireSession(): RequestHandler[];
+  /**
+   * An API proxy (the same as an `apis` entry): requests under `path` go to
+   * `target` with the session's access token for `provider`. Mount it: `app.use(auth.proxy({...}))`.
+   */
+  proxy(options: ApiProxyOptions): Router;
   /** The configured providers, as `GET /auth/providers` lists them. */
   providers: readonly ProviderInfo[];
   /** Waits for background work (token revocation) and closes the session store the BFF opened. */
@@ -49,10 +57,18 @@ export function createAuthBff(config: AuthBffConfig): AuthBff {
     logger,
   };
   const background = new BackgroundTasks(logger);
+  const accessTokens = new AccessTokens(context);
+  const providerIds = new Set(context.providers.keys());
+  const proxy = (options: ApiProxyOptions) =>
+    createApiProxy(context, accessTokens, resolveApiProxy(options, providerIds, resolved.basePath), resolved.httpTimeoutMs);
+
+  const router = createRouter(context, background);
+  for (const api of resolved.apis) router.use(createApiProxy(context, accessTokens, api, resolved.httpTimeoutMs));
 
   return {
-    router: createRouter(context, background),
-    requireSession: () => requireSession(sessions),
+    router,
+    requireSession: () => requireSession(sessions, accessTokens),
+    proxy,
     providers: resolved.providers.map(describeProvider),
     async close() {
       await background.drain();

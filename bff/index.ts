@@ -6,3 +6,4 @@ export type { SessionRecord, SessionStore } from './session/store.js';
 export { MemorySessionStore, type MemoryStoreOptions } from './session/memory-store.js';
 export { RedisSessionStore, type RedisStoreOptions } from './session/redis-store.js';
 export type { RequestAuth } from './routes/request-auth.js';
+export type { ApiProxyOptions } from './config/api-proxy-schema.js';

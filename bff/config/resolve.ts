@@ -7,6 +7,7 @@ import type { OidcProviderConfig } from '../providers/oidc.js';
 import type { Provider } from '../providers/provider.js';
 import { PROVIDER_TYPES } from '../providers/registry.js';
 import { expandEnv } from './expand-env.js';
+import { apiProxySchema, type ApiProxyConfig } from './api-proxy-schema.js';
 import { configSchema, type AuthBffConfigInput } from './schema.js';
 
 export type ProviderConfig = OidcProviderConfig | OAuth2ProviderConfig;
@@ -53,6 +54,8 @@ export function resolveConfig(input: AuthBffConfig | unknown): ResolvedConfig {
     seen.add(provider.id);
     providers.push(provider);
   });
+  const ids = new Set(entries.map((entry) => String(entry.id)));
+  config.apis.forEach((api, index) => issues.push(...apiIssues(api, ids, config.basePath, `apis.${index}`)));
   if (issues.length > 0) throw new ConfigError(issues);
 
   return {
@@ -61,6 +64,23 @@ export function resolveConfig(input: AuthBffConfig | unknown): ResolvedConfig {
     logger,
     postLogoutRedirectUri: config.postLogoutRedirectUri ?? new URL('/', config.baseUrl).href,
   };
+}
+
+/** What is wrong with an API proxy entry beyond its shape: it must name a configured provider and stay out of the auth routes. */
+export function apiIssues(api: ApiProxyConfig, providers: ReadonlySet<string>, basePath: string, field: string): string[] {
+  const issues: string[] = [];
+  if (!providers.has(api.provider)) issues.push(`${field}.provider: no provider "${api.provider}" is configured`);
+  if (api.path === basePath || api.path.startsWith(`${basePath}/`)) issues.push(`${field}.path: must not be under basePath "${basePath}"`);
+  return issues;
+}
+
+/** Validates an API proxy entry given in code (`auth.proxy(...)`); throws a {@link ConfigError} naming the field. */
+export function resolveApiProxy(input: unknown, providers: ReadonlySet<string>, basePath: string): ApiProxyConfig {
+  const parsed = apiProxySchema.safeParse(input, requiredMessage);
+  if (!parsed.success) throw new ConfigError(describe(parsed.error.issues, ['proxy']));
+  const issues = apiIssues(parsed.data, providers, basePath, 'proxy');
+  if (issues.length > 0) throw new ConfigError(issues);
+  return parsed.data;
 }
 
 /** Reads a JSON config file, replacing `${NAME}` with environment variables. */

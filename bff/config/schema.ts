@@ -3,6 +3,7 @@ import { DEFAULT_BASE_PATH } from '../../shared/index.js';
 import { isLoopbackHost } from '../http/provider-fetch.js';
 import type { Logger } from '../log.js';
 import type { SessionStore } from '../session/store.js';
+import { apiProxySchema } from './api-proxy-schema.js';
 import { timeoutMs } from './fields.js';
 
 const isSessionStore = (value: unknown): value is SessionStore =>
@@ -67,6 +68,8 @@ export const configSchema = z
     /** Where the provider sends the browser after RP-initiated logout. Default: `baseUrl` + "/". */
     postLogoutRedirectUri: z.string().refine((value) => URL.canParse(value), 'must be an absolute URL').optional(),
     providers: z.array(z.looseObject({ type: z.string('must be a string naming the provider type') })).min(1, 'needs at least one provider'),
+    /** Upstream APIs the browser calls through the BFF with the session's access token. */
+    apis: z.array(apiProxySchema).default([]),
     logger: z.custom<Logger>(isLogger, 'must have info, warn and error methods').optional(),
   })
   .strict();

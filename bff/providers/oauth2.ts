@@ -18,6 +18,7 @@ const configSchema = providerBase
         authorization: endpointUrl,
         token: endpointUrl,
         userinfo: endpointUrl,
+        refresh: endpointUrl.optional(),
         revocation: endpointUrl.optional(),
       })
       .strict(),
@@ -42,17 +43,24 @@ const configSchema = providerBase
 
 type OAuth2Config = z.infer<typeof configSchema>;
 export type OAuth2ProviderConfig = z.input<typeof configSchema>;
+/** An `oauth2` entry, or a built-in type's entry completed with its platform's endpoints and fields. */
+export type OAuth2Settings = Omit<OAuth2Config, 'type'> & { type: string };
 
 /** Plain OAuth 2.0 with explicit endpoints: the userinfo call tells who the token belongs to. */
-class OAuth2Provider extends StandardProvider {
+export class OAuth2Provider extends StandardProvider {
   readonly usesNonce = false;
   protected readonly issuerKnown: boolean;
   private readonly as: oauth.AuthorizationServer;
   private readonly idFields: readonly string[];
   private readonly userFields: UserFieldMap;
 
-  constructor(config: OAuth2Config, context: ProviderContext) {
-    super({ ...config, name: config.name ?? config.id, httpTimeoutMs: config.httpTimeoutMs ?? context.httpTimeoutMs });
+  constructor(config: OAuth2Settings, context: ProviderContext) {
+    super({
+      ...config,
+      name: config.name ?? config.id,
+      httpTimeoutMs: config.httpTimeoutMs ?? context.httpTimeoutMs,
+      refreshEndpoint: config.endpoints.refresh,
+    });
     this.issuerKnown = config.issuer !== undefined;
     this.as = {
       issuer: config.issuer ?? new URL(config.endpoints.authorization).origin,

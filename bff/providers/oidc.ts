@@ -12,7 +12,7 @@ const configSchema = providerBase
     type: z.literal('oidc'),
     issuer: endpointUrl,
     scope: z.string().regex(/(^|\s)openid(\s|$)/, 'must include "openid"').default('openid profile email'),
-    endpoints: endpointOverrides.omit({ identity: true, refresh: true }).optional(),
+    endpoints: endpointOverrides.omit({ identity: true }).optional(),
     tokenEndpointAuthMethod: z.enum(['client_secret_basic', 'client_secret_post']).default('client_secret_basic'),
     /** Puts the ID token in the end-session URL; off by default since that puts it in the address bar. */
     endSessionIdTokenHint: z.boolean().default(false),
@@ -37,7 +37,7 @@ class OidcProvider extends StandardProvider {
     context: ProviderContext,
   ) {
     const httpTimeoutMs = config.httpTimeoutMs ?? context.httpTimeoutMs;
-    super({ ...config, name: config.name ?? config.id, httpTimeoutMs });
+    super({ ...config, name: config.name ?? config.id, httpTimeoutMs, refreshEndpoint: config.endpoints?.refresh });
     this.discover = cachedDiscovery(config.issuer, this.fetch);
     this.verifyJwt = createProviderJwtVerifier(this.fetch, httpTimeoutMs);
   }
@@ -57,6 +57,8 @@ class OidcProvider extends StandardProvider {
 
   protected override async acceptTokenResponse(as: oauth.AuthorizationServer, body: oauth.TokenEndpointResponse) {
     const result = await super.acceptTokenResponse(as, body);
+    // Logins demand an ID token (requireIdToken); a refresh answer may carry none (OIDC Core §12.2).
+    if (body.id_token === undefined) return result;
     await this.verifyJwt(body.id_token ?? '', as, this.config.clientId);
     return { ...result, idTokenClaims: { ...oauth.getValidatedIdTokenClaims(body) } };
   }

@@ -75,6 +75,8 @@ export interface Provider {
   fetchProfile(result: TokenResult, identity: Identity): Promise<Record<string, unknown>>;
   /** info -> User */
   toUser(profile: Record<string, unknown>, identity: Identity): ProviderUser;
+  /** Trades the refresh token for fresh tokens (RFC 6749 §6), where the provider supports it. */
+  refresh?(tokens: TokenSet): Promise<TokenSet>;
   /** Revokes the tokens at the provider, where it supports revocation. */
   revoke?(tokens: TokenSet): Promise<void>;
   /** The provider's end-session URL (OIDC RP-initiated logout), where it has one. */

@@ -20,6 +20,8 @@ export interface StandardProviderSettings {
   scope: string;
   tokenEndpointAuthMethod: 'client_secret_basic' | 'client_secret_post';
   httpTimeoutMs: number;
+  /** Where refresh grants go when it is not the token endpoint. */
+  refreshEndpoint?: string;
 }
 
 /**
@@ -123,6 +125,17 @@ export abstract class StandardProvider implements Provider {
       throw new AuthBffError('issuer_mismatch', 'The authorization response came from another issuer than the login was sent to.');
     }
     return params;
+  }
+
+  async refresh(tokens: TokenSet): Promise<TokenSet> {
+    if (tokens.refresh_token === undefined) throw new AuthBffError('unauthenticated', 'The session has no refresh token.');
+    const server = await this.server();
+    const as = { ...server, token_endpoint: this.settings.refreshEndpoint ?? server.token_endpoint };
+    const response = await oauth.refreshTokenGrantRequest(as, this.client, this.clientAuth, tokens.refresh_token, this.requestOptions);
+    const body = await oauth.processRefreshTokenResponse(as, this.client, response);
+    const refreshed = (await this.acceptTokenResponse(server, body)).tokens;
+    // RFC 6749 §6: the provider may keep the refresh token (and OIDC the ID token) it issued before.
+    return { ...refreshed, refresh_token: refreshed.refresh_token ?? tokens.refresh_token, id_token: refreshed.id_token ?? tokens.id_token };
   }
 
   async revoke(tokens: TokenSet) {

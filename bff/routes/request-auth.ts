@@ -8,6 +8,12 @@ export interface RequestAuth {
   expiresAt: number;
   /** The provider's raw profile; it stays on the server. */
   profile: Record<string, unknown>;
+  /**
+   * The session's access token, for the provider's APIs, refreshed first when
+   * it is about to expire. Rejects with an `AuthBffError` (`unauthenticated`
+   * when the provider no longer honours the session). Never send it to the browser.
+   */
+  accessToken(): Promise<string>;
 }
 
 declare global {

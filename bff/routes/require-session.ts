@@ -1,20 +1,28 @@
 import cookieParser from 'cookie-parser';
 import type { RequestHandler } from 'express';
 import { AuthBffError } from '../errors.js';
+import type { AccessTokens } from '../flow/access-tokens.js';
 import { Sessions } from '../session/sessions.js';
 import './request-auth.js';
 import { requireCsrfHeader, sendError } from './respond.js';
 
 /**
  * Guards the app's own fetch routes: the CSRF rule, then 401 JSON (never a
- * redirect) without a session; with one, `req.auth` holds the user.
+ * redirect) without a session; with one, `req.auth` holds the user and
+ * hands out the access token for the provider's APIs.
  */
-export function requireSession(sessions: Sessions): RequestHandler[] {
+export function requireSession(sessions: Sessions, accessTokens: AccessTokens): RequestHandler[] {
   const check: RequestHandler = async (req, res, next) => {
     try {
       const record = await sessions.read(req, res, { slide: true });
       if (!record) return sendError(res, new AuthBffError('unauthenticated', 'Sign in to use this route.'));
-      req.auth = { user: record.user, provider: record.provider, expiresAt: Sessions.expiresAt(record), profile: record.profile };
+      req.auth = {
+        user: record.user,
+        provider: record.provider,
+        expiresAt: Sessions.expiresAt(record),
+        profile: record.profile,
+        accessToken: () => accessTokens.get(req, res, record),
+      };
     } catch (error) {
       if (error instanceof AuthBffError) return sendError(res, error);
       return next(error);

@@ -95,6 +95,15 @@ export class Sessions {
     return guarded(this.store.deleteBySid(`${provider}:${sid}`));
   }
 
+  /** Replaces the request's session's tokens (after a refresh), keeping its expiry. */
+  async saveTokens(req: Request, record: SessionRecord, tokens: TokenSet): Promise<void> {
+    const id = this.cookie.read(req);
+    if (id === undefined) return;
+    record.tokens = await this.tokenSealer.seal(tokens);
+    const ttl = Sessions.expiresAt(record) - now();
+    if (ttl > 0) await guarded(this.store.set(sessionKey(id), record, ttl));
+  }
+
   openTokens(record: SessionRecord): Promise<TokenSet> {
     return this.tokenSealer.open<TokenSet>(record.tokens);
   }

@@ -27,6 +27,10 @@ beforeAll(async () => {
   app.get('/api/me', auth.requireSession(), (req: Request, res: Response) => {
     res.json({ user: req.auth?.user, provider: req.auth?.provider, email: req.auth?.profile.email });
   });
+  app.get('/api/token-check', auth.requireSession(), async (req: Request, res: Response) => {
+    const token = await req.auth!.accessToken();
+    res.json({ issuedByTheProvider: dev.issued.includes(token) });
+  });
   server = app.listen(port, '127.0.0.1');
 });
 
@@ -61,5 +65,13 @@ describe("requireSession() on the app's own routes", () => {
       provider: 'dev',
       email: 'grace@example.test',
     });
+  });
+
+  it('hands the route the access token for the provider\'s APIs', async () => {
+    const browser = new TestBrowser();
+    const start = await browser.get(`${origin}/auth/login/dev`);
+    await browser.get(await loginAtDevProvider(browser, start.headers.get('location') ?? '', 'heidi', (url) => url.origin === origin));
+    const response = await browser.get(`${origin}/api/token-check`, { headers: fetchHeaders });
+    expect(await response.json()).toEqual({ issuedByTheProvider: true });
   });
 });

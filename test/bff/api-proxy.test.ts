@@ -1,0 +1,156 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createAuthBff, ConfigError, silentLogger } from '../../bff/index.js';
+import { TEST_SECRET } from '../support/bff.js';
+import { fetchHeaders } from '../support/dev-stack.js';
+import { loginThrough, startHostileStack, type HostileStack } from '../support/hostile-stack.js';
+
+/** An upstream API that records what reached it and answers without echoing the token. */
+interface Seen {
+  method: string;
+  url: string;
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+const seen: Seen[] = [];
+let upstream: Server;
+let upstreamOrigin: string;
+let stack: HostileStack;
+
+beforeAll(async () => {
+  upstream = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
+      res.setHeader('set-cookie', 'upstream=1; Path=/');
+      res.setHeader('x-upstream', 'yes');
+      res.setHeader('content-type', 'application/json');
+      res.writeHead(req.url?.startsWith('/v1/missing') ? 404 : 200).end(JSON.stringify({ path: req.url, method: req.method, body }));
+    });
+  });
+  await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+  upstreamOrigin = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+  stack = await startHostileStack(() => ({
+    // Sessions outlive the access tokens here, so the tests can reach their expiry.
+    session: { idleTimeoutSeconds: 7200 },
+    apis: [{ path: '/api/bad', provider: 'bad', target: `${upstreamOrigin}/v1`, methods: ['GET', 'POST'] }],
+  }));
+});
+afterAll(async () => {
+  await stack.close();
+  await new Promise((resolve) => upstream.close(resolve));
+});
+afterEach(() => {
+  stack.idp.reset();
+  vi.useRealTimers();
+});
+
+const api = (browser: Awaited<ReturnType<typeof loginThrough>>['browser'], path: string, init: RequestInit = {}) =>
+  browser.request(`${stack.origin}/api/bad${path}`, { method: 'GET', ...init, headers: { ...fetchHeaders, ...init.headers } });
+
+describe('the API proxy (apis)', () => {
+  it("calls the upstream with the session's access token and without the browser's cookies", async () => {
+    const { browser } = await loginThrough(stack);
+    const response = await api(browser, '/repos/list?page=2', { headers: { accept: 'application/json' } });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ path: '/v1/repos/list?page=2', method: 'GET', body: '' });
+    expect(response.headers.get('x-upstream')).toBe('yes');
+    expect(response.headers.get('set-cookie')).toBeNull();
+    expect(response.headers.get('cache-control')).toBe('no-store');
+
+    const call = seen.at(-1)!;
+    const token = call.headers.authorization?.replace(/^Bearer /, '') ?? '';
+    expect(stack.idp.issued).toContain(token);
+    expect(call.headers.cookie).toBeUndefined();
+    expect(call.headers['x-csrf']).toBeUndefined();
+    expect(call.headers.accept).toBe('application/json');
+  });
+
+  it('forwards a POST body and passes the upstream status through', async () => {
+    const { browser } = await loginThrough(stack);
+    const posted = await api(browser, '/items', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}' });
+    expect(await posted.json()).toMatchObject({ method: 'POST', body: '{"a":1}' });
+    expect(seen.at(-1)?.headers['content-type']).toBe('application/json');
+    expect((await api(browser, '/missing')).status).toBe(404);
+  });
+
+  it('refreshes an access token about to expire, once, and keeps using the new one', async () => {
+    const { browser } = await loginThrough(stack);
+    await api(browser, '/before');
+    const first = seen.at(-1)?.headers.authorization;
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + 3_590_000);
+    await Promise.all([api(browser, '/during-1'), api(browser, '/during-2')]);
+    const refreshes = stack.idp.requests.filter((request) => request.path === '/token' && request.body.grant_type === 'refresh_token');
+    expect(refreshes).toHaveLength(1);
+    await api(browser, '/after');
+    const [during1, during2, after] = seen.slice(-3).map((call) => call.headers.authorization);
+    expect(during1).not.toBe(first);
+    expect(new Set([during1, during2, after]).size).toBe(1);
+  });
+
+  it('ends the session when the provider refuses the refresh token', async () => {
+    const { browser } = await loginThrough(stack);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + 3_590_000);
+    stack.idp.behave({ token: 'invalid_grant' });
+    const response = await api(browser, '/x');
+    expect(response.status).toBe(401);
+    expect(await response.json()).toMatchObject({ error: 'unauthenticated' });
+    const session = await browser.get(`${stack.origin}/auth/session`, { headers: fetchHeaders });
+    expect(await session.json()).toEqual({ authenticated: false });
+  });
+
+  it('a provider that does not answer the refresh is provider_unavailable, and the session stays', async () => {
+    const { browser } = await loginThrough(stack);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + 3_590_000);
+    stack.idp.behave({ token: 'status-500' });
+    const response = await api(browser, '/x');
+    expect(response.status).toBe(503);
+    expect(await response.json()).toMatchObject({ error: 'provider_unavailable' });
+    const session = await browser.get(`${stack.origin}/auth/session`, { headers: fetchHeaders });
+    expect(await session.json()).toMatchObject({ authenticated: true });
+  });
+
+  it('keeps the CSRF rule, 401 without a session, 405 for other methods, and refuses climbing paths', async () => {
+    const anonymous = (await loginThrough(stack)).browser;
+    expect((await anonymous.get(`${stack.origin}/api/bad/x`)).status).toBe(403);
+    expect((await api(anonymous, '/x', { method: 'DELETE' })).status).toBe(405);
+    for (const path of ['/../admin', '/%2e%2e/admin', '/a/..%2f..%2fadmin', '/%E0%A4%A']) {
+      const response = await api(anonymous, path);
+      expect(response.status, path).toBeGreaterThanOrEqual(400);
+      expect(response.status, path).toBeLessThan(500);
+      expect(seen.some((call) => call.url.includes('admin') && !call.url.startsWith('/v1/'))).toBe(false);
+    }
+    const nobody = await fetch(`${stack.origin}/api/bad/x`, { headers: fetchHeaders });
+    expect(nobody.status).toBe(401);
+  });
+});
+
+describe('proxy configuration', () => {
+  const base = {
+    baseUrl: 'http://127.0.0.1:1',
+    secrets: [TEST_SECRET],
+    logger: silentLogger,
+    providers: [{ id: 'gh', type: 'oauth2' as const, clientId: 'a', clientSecret: 'b', endpoints: { authorization: 'https://a.example/a', token: 'https://a.example/t', userinfo: 'https://a.example/u' } }],
+  };
+
+  it.each([
+    [{ path: '/api/x', provider: 'nope', target: 'https://api.example' }, 'apis.0.provider: no provider "nope"'],
+    [{ path: '/auth/x', provider: 'gh', target: 'https://api.example' }, 'apis.0.path: must not be under basePath'],
+    [{ path: '/api/x', provider: 'gh', target: 'http://api.example' }, 'apis.0.target: must be https'],
+    [{ path: 'api', provider: 'gh', target: 'https://api.example' }, 'apis.0.path:'],
+  ])('a bad apis entry names its field', (entry, message) => {
+    expect(() => createAuthBff({ ...base, apis: [entry] })).toThrow(ConfigError);
+    expect(() => createAuthBff({ ...base, apis: [entry] })).toThrow(message);
+  });
+
+  it('auth.proxy() checks its options the same way', async () => {
+    const auth = createAuthBff(base);
+    expect(() => auth.proxy({ path: '/api/x', provider: 'nope', target: 'https://api.example' })).toThrow('proxy.provider: no provider "nope"');
+    await auth.close();
+  });
+});
