@@ -91,28 +91,19 @@ describe('the API proxy (apis)', () => {
     expect(new Set([during1, during2, after]).size).toBe(1);
   });
 
-  it('ends the session when the provider refuses the refresh token', async () => {
+  it.each([
+    ['refuses the refresh token: the session ends', 'invalid_grant', 401, 'unauthenticated', false],
+    ['does not answer the refresh: provider_unavailable, and the session stays', 'status-500', 503, 'provider_unavailable', true],
+  ] as const)('a provider that %s', async (_, token, status, error, sessionStays) => {
     const { browser } = await loginThrough(stack);
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(Date.now() + 3_590_000);
-    stack.idp.behave({ token: 'invalid_grant' });
+    stack.idp.behave({ token });
     const response = await api(browser, '/x');
-    expect(response.status).toBe(401);
-    expect(await response.json()).toMatchObject({ error: 'unauthenticated' });
+    expect(response.status).toBe(status);
+    expect(await response.json()).toMatchObject({ error });
     const session = await browser.get(`${stack.origin}/auth/session`, { headers: fetchHeaders });
-    expect(await session.json()).toEqual({ authenticated: false });
-  });
-
-  it('a provider that does not answer the refresh is provider_unavailable, and the session stays', async () => {
-    const { browser } = await loginThrough(stack);
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(Date.now() + 3_590_000);
-    stack.idp.behave({ token: 'status-500' });
-    const response = await api(browser, '/x');
-    expect(response.status).toBe(503);
-    expect(await response.json()).toMatchObject({ error: 'provider_unavailable' });
-    const session = await browser.get(`${stack.origin}/auth/session`, { headers: fetchHeaders });
-    expect(await session.json()).toMatchObject({ authenticated: true });
+    expect((await session.json()).authenticated).toBe(sessionStays);
   });
 
   it('keeps the CSRF rule, 401 without a session, 405 for other methods, and refuses climbing paths', async () => {
