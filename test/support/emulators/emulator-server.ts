@@ -1,0 +1,74 @@
+/**
+ * What the platform emulators share: a node:http server on 127.0.0.1 (port 0)
+ * that records every request before its handler answers.
+ */
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  /** The query string as sent, `?` included, to check parameter order. */
+  search: string;
+  query: Record<string, string>;
+  /** A form-encoded body, decoded. */
+  body: Record<string, string>;
+  headers: Record<string, string>;
+}
+
+/** How an endpoint can fail: 'status-500' answers a 500, 'hang' never answers, 'stall-body' sends headers and half a body. */
+export type Outage = 'status-500' | 'hang' | 'stall-body';
+
+export interface EmulatorServer {
+  origin: string;
+  requests: RecordedRequest[];
+  close(): Promise<void>;
+}
+
+export async function startEmulatorServer(handle: (request: RecordedRequest, res: ServerResponse) => void): Promise<EmulatorServer> {
+  const requests: RecordedRequest[] = [];
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://emulator');
+    const chunks: Buffer[] = [];
+    for await (const chunk of req as AsyncIterable<Buffer>) chunks.push(chunk);
+    const recorded: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      search: url.search,
+      query: Object.fromEntries(url.searchParams),
+      body: Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8'))),
+      headers: Object.fromEntries(
+        Object.entries(req.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : (value ?? '')]),
+      ),
+    };
+    requests.push(recorded);
+    handle(recorded, res);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  return {
+    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+export function send(res: ServerResponse, status: number, contentType: string, body: string, headers: Record<string, string> = {}) {
+  res.writeHead(status, { 'content-type': contentType, ...headers }).end(body);
+}
+
+/** Answers an outage the way `outage` names it. */
+export function fail(res: ServerResponse, outage: Outage) {
+  if (outage === 'status-500') send(res, 500, 'text/html', '<html><body>500 Internal Server Error</body></html>');
+  if (outage === 'stall-body') res.writeHead(200, { 'content-type': 'application/json' }).write('{"access_token":"');
+}
+
+export function redirect(res: ServerResponse, location: URL) {
+  res.writeHead(302, { location: location.href }).end();
+}
