@@ -23,13 +23,16 @@ function isIdTokenProblem(error: oauth.OperationProcessingError): boolean {
   return cause?.header !== undefined || (typeof cause?.body?.access_token === 'string' && typeof cause.body.id_token !== 'string');
 }
 
+/** The abort of a provider fetch whose `httpTimeoutMs` ran out while its body was being read. */
+const isTimeout = (error: unknown) => error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError');
+
 function classifyOne(error: unknown): AuthErrorCode | undefined {
-  if (error instanceof joseErrors.JWKSTimeout) return 'provider_unavailable';
+  if (error instanceof joseErrors.JWKSTimeout || isTimeout(error)) return 'provider_unavailable';
   if (error instanceof joseErrors.JWTClaimValidationFailed && error.claim === 'iss') return 'issuer_mismatch';
   if (error instanceof joseErrors.JOSEError) return 'invalid_id_token';
   if (error instanceof oauth.OperationProcessingError) {
     if (error.code === oauth.JWT_CLAIM_COMPARISON) return claimOf(error) === 'iss' ? 'issuer_mismatch' : 'invalid_id_token';
-    if (error.code === oauth.JWT_TIMESTAMP_CHECK || error.code === oauth.PARSE_ERROR || isIdTokenProblem(error)) return 'invalid_id_token';
+    if (error.code === oauth.JWT_TIMESTAMP_CHECK || isIdTokenProblem(error)) return 'invalid_id_token';
   }
   return undefined;
 }

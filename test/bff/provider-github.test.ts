@@ -134,6 +134,8 @@ describe('type github: an OAuth app login against the GitHub emulator', () => {
     ['a 500 from /user', 'provider_unavailable', { user: 'status-500' }],
     ['a 500 from /user/emails', 'provider_unavailable', { emails: 'status-500' }],
     ['a /user/emails answer that stops halfway', 'provider_unavailable', { emails: 'stall-body' }],
+    ['a /user answer that stops halfway', 'provider_unavailable', { user: 'stall-body' }],
+    ['a token answer that stops halfway', 'provider_unavailable', { token: 'stall-body' }],
   ];
   it.each(failures)('%s ends the login with %s and no session', async (_, code, behavior) => {
     stack.emulator.behave(behavior);
