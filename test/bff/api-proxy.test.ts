@@ -4,7 +4,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { createAuthBff, ConfigError, silentLogger } from '../../bff/index.js';
 import { TEST_SECRET } from '../support/bff.js';
 import { fetchHeaders } from '../support/dev-stack.js';
-import { loginThrough, startHostileStack, type HostileStack } from '../support/hostile-stack.js';
+import { startHostileStack, type HostileStack } from '../support/hostile-stack.js';
+import { loginThrough } from '../support/provider-stack.js';
 
 /** An upstream API that records what reached it and answers without echoing the token. */
 interface Seen {
@@ -52,7 +53,7 @@ const api = (browser: Awaited<ReturnType<typeof loginThrough>>['browser'], path:
 
 describe('the API proxy (apis)', () => {
   it("calls the upstream with the session's access token and without the browser's cookies", async () => {
-    const { browser } = await loginThrough(stack);
+    const { browser } = await loginThrough(stack, 'bad');
     const response = await api(browser, '/repos/list?page=2', { headers: { accept: 'application/json' } });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ path: '/v1/repos/list?page=2', method: 'GET', body: '' });
@@ -69,7 +70,7 @@ describe('the API proxy (apis)', () => {
   });
 
   it('forwards a POST body and passes the upstream status through', async () => {
-    const { browser } = await loginThrough(stack);
+    const { browser } = await loginThrough(stack, 'bad');
     const posted = await api(browser, '/items', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}' });
     expect(await posted.json()).toMatchObject({ method: 'POST', body: '{"a":1}' });
     expect(seen.at(-1)?.headers['content-type']).toBe('application/json');
@@ -77,7 +78,7 @@ describe('the API proxy (apis)', () => {
   });
 
   it('refreshes an access token about to expire, once, and keeps using the new one', async () => {
-    const { browser } = await loginThrough(stack);
+    const { browser } = await loginThrough(stack, 'bad');
     await api(browser, '/before');
     const first = seen.at(-1)?.headers.authorization;
     vi.useFakeTimers({ toFake: ['Date'] });
@@ -95,7 +96,7 @@ describe('the API proxy (apis)', () => {
     ['refuses the refresh token: the session ends', 'invalid_grant', 401, 'unauthenticated', false],
     ['does not answer the refresh: provider_unavailable, and the session stays', 'status-500', 503, 'provider_unavailable', true],
   ] as const)('a provider that %s', async (_, token, status, error, sessionStays) => {
-    const { browser } = await loginThrough(stack);
+    const { browser } = await loginThrough(stack, 'bad');
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(Date.now() + 3_590_000);
     stack.idp.behave({ token });
@@ -107,7 +108,7 @@ describe('the API proxy (apis)', () => {
   });
 
   it('keeps the CSRF rule, 401 without a session, 405 for other methods, and refuses climbing paths', async () => {
-    const anonymous = (await loginThrough(stack)).browser;
+    const anonymous = (await loginThrough(stack, 'bad')).browser;
     expect((await anonymous.get(`${stack.origin}/api/bad/x`)).status).toBe(403);
     expect((await api(anonymous, '/x', { method: 'DELETE' })).status).toBe(405);
     for (const path of ['/../admin', '/%2e%2e/admin', '/a/..%2f..%2fadmin', '/%E0%A4%A']) {

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchHeaders } from '../support/dev-stack.js';
-import { loginThrough, startHostileStack, type HostileStack } from '../support/hostile-stack.js';
+import { startHostileStack, type HostileStack } from '../support/hostile-stack.js';
+import { loginThrough } from '../support/provider-stack.js';
 
 let stack: HostileStack;
 beforeAll(async () => {
@@ -42,7 +43,7 @@ describe('a session store that is down', () => {
   it('ends a login with auth_error=session_store_unavailable, not a 500 or a hang', async () => {
     const down = await startHostileStack(() => ({ session: { store: 'redis://127.0.0.1:1' } }));
     try {
-      const result = await loginThrough(down);
+      const result = await loginThrough(down, 'bad');
       expect(result).toMatchObject({ status: 302, location: '/home?auth_error=session_store_unavailable' });
     } finally {
       await down.close();

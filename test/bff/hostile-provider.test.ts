@@ -1,7 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { fetchHeaders } from '../support/dev-stack.js';
 import { HOSTILE_SUBJECT } from '../support/hostile-provider.js';
-import { loginThrough, startHostileStack, type HostileStack } from '../support/hostile-stack.js';
+import { startHostileStack, type HostileStack } from '../support/hostile-stack.js';
+import { loginThrough } from '../support/provider-stack.js';
 
 let stack: HostileStack;
 beforeAll(async () => {
@@ -19,7 +20,7 @@ async function sessionOf(browser: Awaited<ReturnType<typeof loginThrough>>['brow
 
 describe('a correct provider, checked closely', () => {
   it('sends state, PKCE S256 and nonce, authenticates the client and signs the user in', async () => {
-    const result = await loginThrough(stack);
+    const result = await loginThrough(stack, 'bad');
     expect(result).toMatchObject({ status: 302, location: '/home' });
     expect(await sessionOf(result.browser)).toMatchObject({ authenticated: true, user: { id: `bad:${HOSTILE_SUBJECT}`, name: 'Hostile User' } });
 
@@ -34,17 +35,17 @@ describe('a correct provider, checked closely', () => {
   });
 
   it('keeps working when the provider rotates its signing key (unknown kid re-fetches the JWKS)', async () => {
-    expect((await loginThrough(stack)).location).toBe('/home');
+    expect((await loginThrough(stack, 'bad')).location).toBe('/home');
     await stack.idp.rotateKey();
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(Date.now() + 6_000); // past the JWKS re-fetch cooldown
     const jwksFetches = stack.idp.requests.filter((request) => request.path === '/jwks').length;
-    expect((await loginThrough(stack)).location).toBe('/home');
+    expect((await loginThrough(stack, 'bad')).location).toBe('/home');
     expect(stack.idp.requests.filter((request) => request.path === '/jwks').length).toBe(jwksFetches + 1);
   });
 
   it('revokes the tokens at logout', async () => {
-    const { browser } = await loginThrough(stack);
+    const { browser } = await loginThrough(stack, 'bad');
     const response = await browser.post(`${stack.origin}/auth/logout`, { headers: fetchHeaders });
     expect(response.status).toBe(200);
     await vi.waitFor(() => expect(stack.idp.requests.some((request) => request.path === '/revoke')).toBe(true));
@@ -76,7 +77,7 @@ describe('what a well-behaved provider never does', () => {
     [{ userinfo: 'hang' }, 'provider_unavailable'],
   ] as const)('%o ends the login with auth_error=%s and no session', async (behavior, code) => {
     stack.idp.behave(behavior);
-    const result = await loginThrough(stack);
+    const result = await loginThrough(stack, 'bad');
     expect(result.status).toBe(302);
     expect(result.location).toBe(`/home?auth_error=${code}`);
     expect(await sessionOf(result.browser)).toEqual({ authenticated: false });
@@ -87,11 +88,11 @@ describe('what a well-behaved provider never does', () => {
     try {
       fresh.idp.behave({ discovery: 'hang' });
       const started = Date.now();
-      const result = await loginThrough(fresh);
+      const result = await loginThrough(fresh, 'bad');
       expect(result).toMatchObject({ status: 302, location: '/home?auth_error=provider_unavailable' });
       expect(Date.now() - started).toBeLessThan(10_000);
       fresh.idp.reset();
-      expect((await loginThrough(fresh)).location).toBe('/home');
+      expect((await loginThrough(fresh, 'bad')).location).toBe('/home');
     } finally {
       await fresh.close();
     }

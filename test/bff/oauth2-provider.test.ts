@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { fetchHeaders } from '../support/dev-stack.js';
 import { HOSTILE_SUBJECT } from '../support/hostile-provider.js';
-import { loginThrough, startHostileStack, type HostileStack } from '../support/hostile-stack.js';
+import { startHostileStack, type HostileStack } from '../support/hostile-stack.js';
+import { loginThrough } from '../support/provider-stack.js';
 
 let stack: HostileStack;
 beforeAll(async () => {
@@ -24,7 +25,7 @@ beforeAll(async () => {
 afterAll(() => stack.close());
 
 it('type oauth2: explicit endpoints, PKCE without nonce, the id from userinfo, mapped fields', async () => {
-  const result = await loginThrough(stack);
+  const result = await loginThrough(stack, 'bad');
   expect(result.location).toBe('/home');
   const session = await (await result.browser.get(`${stack.origin}/auth/session`, { headers: fetchHeaders })).json();
   expect(session.user).toEqual(
@@ -42,7 +43,7 @@ it('type oauth2: explicit endpoints, PKCE without nonce, the id from userinfo, m
 it('type oauth2: a userinfo answer that is not JSON ends the login with profile_failed', async () => {
   stack.idp.behave({ userinfo: 'not-json' });
   try {
-    expect((await loginThrough(stack)).location).toBe('/home?auth_error=profile_failed');
+    expect((await loginThrough(stack, 'bad')).location).toBe('/home?auth_error=profile_failed');
   } finally {
     stack.idp.reset();
   }

@@ -3,12 +3,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { resolveConfig, silentLogger } from '../../bff/index.js';
 import { TEST_SECRET } from '../support/bff.js';
 import { fetchHeaders } from '../support/dev-stack.js';
-import { loginThrough, sessionIn, startEmulatorStack, type EmulatorStack } from '../support/emulators/emulator-stack.js';
+import { loginThrough, sessionIn, startProviderStack, type ProviderStack } from '../support/provider-stack.js';
 import { GITHUB_PATHS, startGitHubEmulator, type GitHubBehavior, type GitHubEmulator } from '../support/emulators/github.js';
 
-let stack: EmulatorStack<GitHubEmulator>;
+let stack: ProviderStack<GitHubEmulator>;
 beforeAll(async () => {
-  stack = await startEmulatorStack(startGitHubEmulator, (github) => {
+  stack = await startProviderStack(startGitHubEmulator, (github) => {
     const entry = {
       type: 'github' as const,
       clientId: github.clientId,
@@ -23,17 +23,17 @@ beforeAll(async () => {
     return { providers: [{ id: 'github', ...entry }, { id: 'github-profile-only', scope: 'read:user', ...entry }] };
   });
 });
-beforeEach(() => stack.emulator.reset());
+beforeEach(() => stack.idp.reset());
 afterAll(() => stack.close());
 
-const requestsTo = (path: string) => stack.emulator.requests.filter((request) => request.path === path);
+const requestsTo = (path: string) => stack.idp.requests.filter((request) => request.path === path);
 const lastRequest = (path: string) => requestsTo(path).at(-1);
 
 describe('type github: an OAuth app login against the GitHub emulator', () => {
   it('signs in a user who keeps their email private as github:<numeric id>, with the primary verified email from /user/emails', async () => {
     const { location, browser } = await loginThrough(stack, 'github');
     expect(location).toBe('/home');
-    const { user } = stack.emulator;
+    const { user } = stack.idp;
     expect(await sessionIn(stack, browser)).toEqual({
       authenticated: true,
       provider: 'github',
@@ -52,7 +52,7 @@ describe('type github: an OAuth app login against the GitHub emulator', () => {
   });
 
   it('takes a public email from the profile without listing the addresses', async () => {
-    Object.assign(stack.emulator.user, { email: 'public@example.test', name: null });
+    Object.assign(stack.idp.user, { email: 'public@example.test', name: null });
     const emailsBefore = requestsTo(`${GITHUB_PATHS.userinfo}/emails`).length;
     const { browser } = await loginThrough(stack, 'github');
     const session = await sessionIn(stack, browser);
@@ -62,7 +62,7 @@ describe('type github: an OAuth app login against the GitHub emulator', () => {
   });
 
   it('signs the user in without an email when no address is both primary and verified', async () => {
-    stack.emulator.user.emails = [{ email: 'unverified@example.test', primary: true, verified: false, visibility: 'private' }];
+    stack.idp.user.emails = [{ email: 'unverified@example.test', primary: true, verified: false, visibility: 'private' }];
     const { location, browser } = await loginThrough(stack, 'github');
     expect(location).toBe('/home');
     const session = await sessionIn(stack, browser);
@@ -74,7 +74,7 @@ describe('type github: an OAuth app login against the GitHub emulator', () => {
     const { location, browser } = await loginThrough(stack, 'github-profile-only');
     expect(location).toBe('/home');
     const session = await sessionIn(stack, browser);
-    expect(session.authenticated && session.user).toMatchObject({ id: `github-profile-only:${stack.emulator.user.id}`, username: 'octocat' });
+    expect(session.authenticated && session.user).toMatchObject({ id: `github-profile-only:${stack.idp.user.id}`, username: 'octocat' });
     expect(session.authenticated && session.user.email).toBeUndefined();
     expect(requestsTo(`${GITHUB_PATHS.userinfo}/emails`)).toHaveLength(emailsBefore);
   });
@@ -88,7 +88,7 @@ describe('type github: an OAuth app login against the GitHub emulator', () => {
     const { authorizationUrl } = await loginThrough(stack, 'github');
     const query = Object.fromEntries(new URL(authorizationUrl).searchParams);
     expect(query).toEqual({
-      client_id: stack.emulator.clientId,
+      client_id: stack.idp.clientId,
       response_type: 'code',
       redirect_uri: `${stack.origin}/auth/callback/github`,
       scope: 'read:user user:email',
@@ -105,22 +105,22 @@ describe('type github: an OAuth app login against the GitHub emulator', () => {
     expect(token?.headers.authorization).toBeUndefined();
     expect(token?.body).toMatchObject({
       grant_type: 'authorization_code',
-      client_id: stack.emulator.clientId,
-      client_secret: stack.emulator.clientSecret,
+      client_id: stack.idp.clientId,
+      client_secret: stack.idp.clientSecret,
       code: new URL(callbackUrl ?? '').searchParams.get('code'),
       redirect_uri: `${stack.origin}/auth/callback/github`,
     });
     const challenge = createHash('sha256').update(token?.body.code_verifier ?? '').digest('base64url');
     expect(challenge).toBe(new URL(authorizationUrl).searchParams.get('code_challenge'));
 
-    const accessToken = stack.emulator.issued.findLast((issued) => issued.startsWith('gho_'));
+    const accessToken = stack.idp.issued.findLast((issued) => issued.startsWith('gho_'));
     for (const path of [GITHUB_PATHS.userinfo, `${GITHUB_PATHS.userinfo}/emails`]) {
       expect(lastRequest(path)?.headers).toMatchObject({ authorization: `Bearer ${accessToken}`, 'user-agent': 'bff-auth' });
     }
   });
 
   it('a user who says no at GitHub comes back with error=access_denied and no session', async () => {
-    stack.emulator.behave({ authorize: 'deny' });
+    stack.idp.behave({ authorize: 'deny' });
     const { location, browser } = await loginThrough(stack, 'github');
     expect(location).toBe('/home?auth_error=access_denied');
     expect(await sessionIn(stack, browser)).toEqual({ authenticated: false });
@@ -138,7 +138,7 @@ describe('type github: an OAuth app login against the GitHub emulator', () => {
     ['a token answer that stops halfway', 'provider_unavailable', { token: 'stall-body' }],
   ];
   it.each(failures)('%s ends the login with %s and no session', async (_, code, behavior) => {
-    stack.emulator.behave(behavior);
+    stack.idp.behave(behavior);
     const { location, browser } = await loginThrough(stack, 'github');
     expect(location).toBe(`/home?auth_error=${code}`);
     expect(await sessionIn(stack, browser)).toEqual({ authenticated: false });
@@ -147,16 +147,16 @@ describe('type github: an OAuth app login against the GitHub emulator', () => {
   it('no client secret, code or token reaches the logs, whether the login succeeds or fails', async () => {
     const before = stack.bff.logs.lines.length;
     expect((await loginThrough(stack, 'github')).location).toBe('/home');
-    stack.emulator.behave({ token: 'bad_verification_code' });
+    stack.idp.behave({ token: 'bad_verification_code' });
     expect((await loginThrough(stack, 'github')).location).toBe('/home?auth_error=token_exchange_failed');
-    stack.emulator.reset();
-    stack.emulator.behave({ user: 'bad-credentials' });
+    stack.idp.reset();
+    stack.idp.behave({ user: 'bad-credentials' });
     expect((await loginThrough(stack, 'github')).location).toBe('/home?auth_error=profile_failed');
 
     const logged = stack.bff.logs.lines.slice(before);
     expect(logged.map((line) => line.event)).toEqual(expect.arrayContaining(['login.success', 'login.failure']));
     const text = JSON.stringify(logged);
-    for (const secret of [stack.emulator.clientSecret, ...stack.emulator.issued]) expect(text).not.toContain(secret);
+    for (const secret of [stack.idp.clientSecret, ...stack.idp.issued]) expect(text).not.toContain(secret);
   });
 });
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AuthBffError, resolveConfig, silentLogger } from '../../bff/index.js';
 import { TEST_SECRET } from '../support/bff.js';
 import { fetchHeaders } from '../support/dev-stack.js';
-import { loginThrough, sessionIn, startEmulatorStack, type EmulatorStack } from '../support/emulators/emulator-stack.js';
+import { loginThrough, sessionIn, startProviderStack, type ProviderStack } from '../support/provider-stack.js';
 import { startWeChatEmulator, WECHAT_PATHS, type WeChatBehavior, type WeChatEmulator } from '../support/emulators/wechat.js';
 
 const endpointsAt = (origin: string) => ({
@@ -11,25 +11,25 @@ const endpointsAt = (origin: string) => ({
   userinfo: origin + WECHAT_PATHS.userinfo,
 });
 
-let stack: EmulatorStack<WeChatEmulator>;
+let stack: ProviderStack<WeChatEmulator>;
 beforeAll(async () => {
-  stack = await startEmulatorStack(startWeChatEmulator, (wechat) => ({
+  stack = await startProviderStack(startWeChatEmulator, (wechat) => ({
     providers: [
       { id: 'wechat', type: 'wechat', clientId: wechat.appId, clientSecret: wechat.appSecret, endpoints: endpointsAt(wechat.origin) },
       { id: 'wechat-en', type: 'wechat', lang: 'en', clientId: wechat.appId, clientSecret: wechat.appSecret, endpoints: endpointsAt(wechat.origin) },
     ],
   }));
 });
-beforeEach(() => stack.emulator.reset());
+beforeEach(() => stack.idp.reset());
 afterAll(() => stack.close());
 
-const lastRequest = (path: string) => stack.emulator.requests.findLast((request) => request.path === path);
+const lastRequest = (path: string) => stack.idp.requests.findLast((request) => request.path === path);
 
 describe('type wechat: website login (网站应用微信登录) against the WeChat emulator', () => {
   it('signs the user in as wechat:<openid> with the unionid, the nickname and the avatar over https', async () => {
     const { location, browser } = await loginThrough(stack, 'wechat');
     expect(location).toBe('/home');
-    const { user } = stack.emulator;
+    const { user } = stack.idp;
     expect(await sessionIn(stack, browser)).toEqual({
       authenticated: true,
       provider: 'wechat',
@@ -56,7 +56,7 @@ describe('type wechat: website login (网站应用微信登录) against the WeCh
     expect(state).toMatch(/^[A-Za-z0-9]{32}$/);
     const redirectUri = encodeURIComponent(`${stack.origin}/auth/callback/wechat`);
     expect(authorizationUrl).toBe(
-      `${stack.emulator.origin}/connect/qrconnect?appid=${stack.emulator.appId}&redirect_uri=${redirectUri}` +
+      `${stack.idp.origin}/connect/qrconnect?appid=${stack.idp.appId}&redirect_uri=${redirectUri}` +
         `&response_type=code&scope=snsapi_login&state=${state}#wechat_redirect`,
     );
   });
@@ -66,19 +66,19 @@ describe('type wechat: website login (网站应用微信登录) against the WeCh
     const code = new URL(callbackUrl ?? '').searchParams.get('code');
     const token = lastRequest(WECHAT_PATHS.token);
     expect(token?.method).toBe('GET');
-    expect(token?.search).toBe(`?appid=${stack.emulator.appId}&secret=${stack.emulator.appSecret}&code=${code}&grant_type=authorization_code`);
+    expect(token?.search).toBe(`?appid=${stack.idp.appId}&secret=${stack.idp.appSecret}&code=${code}&grant_type=authorization_code`);
     expect(token?.body).toEqual({});
 
     const userinfo = lastRequest(WECHAT_PATHS.userinfo);
-    const accessToken = stack.emulator.issued.findLast((issued) => issued.startsWith('ACCESS_'));
-    expect(userinfo?.query).toEqual({ access_token: accessToken, openid: stack.emulator.user.openid, lang: 'zh_CN' });
+    const accessToken = stack.idp.issued.findLast((issued) => issued.startsWith('ACCESS_'));
+    expect(userinfo?.query).toEqual({ access_token: accessToken, openid: stack.idp.user.openid, lang: 'zh_CN' });
 
     await loginThrough(stack, 'wechat-en');
     expect(lastRequest(WECHAT_PATHS.userinfo)?.query.lang).toBe('en');
   });
 
   it('a denial, which comes back with only state and no code, ends the login with access_denied', async () => {
-    stack.emulator.behave({ authorize: 'deny' });
+    stack.idp.behave({ authorize: 'deny' });
     const { callbackUrl, location, browser } = await loginThrough(stack, 'wechat');
     expect([...new URL(callbackUrl ?? '').searchParams.keys()]).toEqual(['state']);
     expect(location).toBe('/home?auth_error=access_denied');
@@ -96,7 +96,7 @@ describe('type wechat: website login (网站应用微信登录) against the WeCh
     ['a userinfo endpoint that never answers', 'provider_unavailable', { userinfo: 'hang' }],
   ];
   it.each(failures)('%s ends the login with %s and no session', async (_, code, behavior) => {
-    stack.emulator.behave(behavior);
+    stack.idp.behave(behavior);
     const { location, browser } = await loginThrough(stack, 'wechat');
     expect(location).toBe(`/home?auth_error=${code}`);
     expect(await sessionIn(stack, browser)).toEqual({ authenticated: false });
@@ -105,17 +105,17 @@ describe('type wechat: website login (网站应用微信登录) against the WeCh
   it('no app secret, code or token reaches the logs, whether the login succeeds or fails', async () => {
     const before = stack.bff.logs.lines.length;
     expect((await loginThrough(stack, 'wechat')).location).toBe('/home');
-    stack.emulator.behave({ token: 'errcode' });
+    stack.idp.behave({ token: 'errcode' });
     expect((await loginThrough(stack, 'wechat')).location).toBe('/home?auth_error=token_exchange_failed');
-    stack.emulator.reset();
-    stack.emulator.behave({ userinfo: 'errcode' });
+    stack.idp.reset();
+    stack.idp.behave({ userinfo: 'errcode' });
     expect((await loginThrough(stack, 'wechat')).location).toBe('/home?auth_error=profile_failed');
 
     const logged = stack.bff.logs.lines.slice(before);
     expect(logged.map((line) => line.event)).toEqual(expect.arrayContaining(['login.success', 'login.failure']));
     const text = JSON.stringify(logged);
-    for (const secret of [stack.emulator.appSecret, ...stack.emulator.issued]) expect(text).not.toContain(secret);
-    expect(text).not.toContain(stack.emulator.origin.replace('http://', ''));
+    for (const secret of [stack.idp.appSecret, ...stack.idp.issued]) expect(text).not.toContain(secret);
+    expect(text).not.toContain(stack.idp.origin.replace('http://', ''));
   });
 });
 
@@ -145,9 +145,9 @@ describe('type wechat: configuration and errors', () => {
   it('its errors name no URL, secret or code, whether WeChat refuses or cannot be reached', async () => {
     const closed = await startWeChatEmulator();
     await closed.close();
-    stack.emulator.behave({ token: 'errcode' });
+    stack.idp.behave({ token: 'errcode' });
     const transaction = { provider: 'wechat', state: 'x', codeVerifier: 'v', returnTo: '/' };
-    for (const [origin, code] of [[stack.emulator.origin, 'token_exchange_failed'], [closed.origin, 'provider_unavailable']] as const) {
+    for (const [origin, code] of [[stack.idp.origin, 'token_exchange_failed'], [closed.origin, 'provider_unavailable']] as const) {
       const provider = wechat({ endpoints: endpointsAt(origin) });
       const thrown = await provider?.exchangeCode(new URLSearchParams({ code: 'the-code', state: 'x' }), transaction, '').catch((error: unknown) => error);
       expect(thrown).toBeInstanceOf(AuthBffError);

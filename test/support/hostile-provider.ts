@@ -43,6 +43,8 @@ export interface RecordedRequest {
 
 export interface HostileProvider {
   issuer: string;
+  /** The same as `issuer`: where its endpoints are. */
+  origin: string;
   clientId: string;
   clientSecret: string;
   /** Merges into the current behavior. */
@@ -323,6 +325,7 @@ export async function startHostileProvider(
 
   return {
     issuer,
+    origin: issuer,
     clientId,
     clientSecret,
     requests,
