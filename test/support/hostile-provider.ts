@@ -9,6 +9,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
+import { switchable, type Switchable } from './switchable.js';
 
 export type Outage = 'ok' | 'status-500' | 'hang';
 
@@ -41,16 +42,12 @@ export interface RecordedRequest {
   headers: Record<string, string>;
 }
 
-export interface HostileProvider {
+export interface HostileProvider extends Switchable<Behavior> {
   issuer: string;
   /** The same as `issuer`: where its endpoints are. */
   origin: string;
   clientId: string;
   clientSecret: string;
-  /** Merges into the current behavior. */
-  behave(partial: Partial<Behavior>): void;
-  /** Restores the default (correct) behavior; `requests` and `issued` are kept. */
-  reset(): void;
   /** A new signing key with a new kid; the JWKS then publishes only the new key. */
   rotateKey(): Promise<void>;
   requests: RecordedRequest[];
@@ -96,7 +93,7 @@ export async function startHostileProvider(
 ): Promise<HostileProvider> {
   const clientId = options.clientId ?? 'hostile-client';
   const clientSecret = options.clientSecret ?? `hostile-secret-${randomBytes(12).toString('hex')}`;
-  let behavior: Behavior = { ...DEFAULT_BEHAVIOR };
+  const behavior = switchable(DEFAULT_BEHAVIOR);
   let key = await newSigningKey();
   const codes = new Map<string, PendingCode>();
   const accessTokens = new Set<string>();
@@ -137,10 +134,10 @@ export async function startHostileProvider(
 
     switch (`${req.method} ${url.pathname}`) {
       case 'GET /.well-known/openid-configuration':
-        if (!outage(res, behavior.discovery)) json(res, 200, discovery());
+        if (!outage(res, behavior.now.discovery)) json(res, 200, discovery());
         return;
       case 'GET /jwks':
-        if (!outage(res, behavior.jwks)) json(res, 200, { keys: [key.publicJwk] });
+        if (!outage(res, behavior.now.jwks)) json(res, 200, { keys: [key.publicJwk] });
         return;
       case 'GET /authorize':
         return authorize(exchange);
@@ -193,8 +190,8 @@ export async function startHostileProvider(
     }
 
     const back = new URL(redirectUri);
-    if (behavior.callbackError !== undefined) {
-      back.searchParams.set('error', behavior.callbackError);
+    if (behavior.now.callbackError !== undefined) {
+      back.searchParams.set('error', behavior.now.callbackError);
     } else {
       const code = mint('code');
       const nonce = query.get('nonce') ?? undefined;
@@ -203,14 +200,14 @@ export async function startHostileProvider(
     }
     const state = query.get('state');
     if (state !== null) back.searchParams.set('state', state);
-    if (behavior.callbackIss !== 'missing') {
-      back.searchParams.set('iss', behavior.callbackIss === 'correct' ? issuer : ATTACKER_ISSUER);
+    if (behavior.now.callbackIss !== 'missing') {
+      back.searchParams.set('iss', behavior.now.callbackIss === 'correct' ? issuer : ATTACKER_ISSUER);
     }
     res.writeHead(302, { location: back.href }).end();
   }
 
   async function token({ req, res, body }: Exchange) {
-    switch (behavior.token) {
+    switch (behavior.now.token) {
       case 'ok':
         break;
       case 'invalid_grant':
@@ -221,7 +218,7 @@ export async function startHostileProvider(
       case 'error-200':
         return json(res, 200, { error: 'bad_verification_code', error_description: 'The code passed is incorrect or expired.' });
       default:
-        outage(res, behavior.token);
+        outage(res, behavior.now.token);
         return;
     }
     if (authenticatedClient(req, body) !== clientId) {
@@ -270,7 +267,7 @@ export async function startHostileProvider(
   }
 
   async function idTokenFor(nonce: string | undefined): Promise<string | undefined> {
-    const mode = behavior.idToken;
+    const mode = behavior.now.idToken;
     if (mode === 'missing') return undefined;
 
     const now = Math.floor(Date.now() / 1000);
@@ -302,7 +299,7 @@ export async function startHostileProvider(
   }
 
   function userinfo({ req, res }: Exchange) {
-    const mode = behavior.userinfo;
+    const mode = behavior.now.userinfo;
     if (mode === 'not-json') {
       res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>Please sign in</body></html>');
       return;
@@ -330,12 +327,8 @@ export async function startHostileProvider(
     clientSecret,
     requests,
     issued,
-    behave: (partial) => {
-      behavior = { ...behavior, ...partial };
-    },
-    reset: () => {
-      behavior = { ...DEFAULT_BEHAVIOR };
-    },
+    behave: behavior.behave,
+    reset: behavior.reset,
     rotateKey: async () => {
       key = await newSigningKey();
     },

@@ -11,6 +11,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { fail, redirect, send, startEmulatorServer, type EmulatorServer, type Outage, type RecordedRequest } from './emulator-server.js';
+import { switchable, type Switchable } from '../switchable.js';
 
 export interface GitHubBehavior {
   authorize: 'approve' | 'deny';
@@ -36,16 +37,13 @@ export interface GitHubUser {
   emails: GitHubEmail[];
 }
 
-export interface GitHubEmulator extends EmulatorServer {
+export interface GitHubEmulator extends EmulatorServer, Switchable<GitHubBehavior> {
   clientId: string;
   clientSecret: string;
   /** Who approves; change its fields to test other users. */
   user: GitHubUser;
   /** Every code and access token issued. */
   issued: string[];
-  behave(partial: Partial<GitHubBehavior>): void;
-  /** Restores the default behavior and user. */
-  reset(): void;
 }
 
 export const GITHUB_PATHS = { authorization: '/login/oauth/authorize', token: '/login/oauth/access_token', userinfo: '/api/v3/user' };
@@ -69,7 +67,7 @@ const DOCS = 'https://docs.github.com/apps/managing-oauth-apps';
 export async function startGitHubEmulator(): Promise<GitHubEmulator> {
   const clientId = `Iv1.${randomBytes(8).toString('hex')}`;
   const clientSecret = randomBytes(20).toString('hex');
-  let behavior = { ...DEFAULT_BEHAVIOR };
+  const behavior = switchable(DEFAULT_BEHAVIOR, () => Object.assign(user, defaultUser()));
   const user = defaultUser();
   const codes = new Map<string, { redirectUri: string; codeChallenge?: string; scope: string; used: boolean }>();
   const accessTokens = new Map<string, string>();
@@ -84,7 +82,7 @@ export async function startGitHubEmulator(): Promise<GitHubEmulator> {
   function authorize({ query }: RecordedRequest, res: ServerResponse) {
     if (query.client_id !== clientId || !URL.canParse(query.redirect_uri ?? '')) return send(res, 404, 'text/html', '<html><body>Not Found</body></html>');
     const back = new URL(query.redirect_uri ?? '');
-    if (behavior.authorize === 'deny') {
+    if (behavior.now.authorize === 'deny') {
       back.searchParams.set('error', 'access_denied');
       back.searchParams.set('error_description', 'The user has denied your application access.');
       back.searchParams.set('error_uri', `${DOCS}/troubleshooting-authorization-request-errors/#access-denied`);
@@ -100,7 +98,7 @@ export async function startGitHubEmulator(): Promise<GitHubEmulator> {
   }
 
   function token({ body, headers }: RecordedRequest, res: ServerResponse) {
-    if (behavior.token !== 'ok' && behavior.token !== 'bad_verification_code') return fail(res, behavior.token);
+    if (behavior.now.token !== 'ok' && behavior.now.token !== 'bad_verification_code') return fail(res, behavior.now.token);
     const answer = (fields: Record<string, string>) =>
       headers.accept?.includes('application/json')
         ? send(res, 200, 'application/json; charset=utf-8', JSON.stringify(fields))
@@ -118,7 +116,7 @@ export async function startGitHubEmulator(): Promise<GitHubEmulator> {
     const pending = codes.get(body.code ?? '');
     const challenge = createHash('sha256').update(body.code_verifier ?? '').digest('base64url');
     const verified = pending?.codeChallenge === undefined || challenge === pending.codeChallenge;
-    if (behavior.token === 'bad_verification_code' || !pending || pending.used || !verified) {
+    if (behavior.now.token === 'bad_verification_code' || !pending || pending.used || !verified) {
       return refuse('bad_verification_code', 'The code passed is incorrect or expired.');
     }
     pending.used = true;
@@ -153,11 +151,11 @@ export async function startGitHubEmulator(): Promise<GitHubEmulator> {
     if (route === `POST ${GITHUB_PATHS.token}`) return token(request, res);
     if (route === `GET ${GITHUB_PATHS.userinfo}`) {
       const { emails: _, ...profile } = user;
-      return api(request, res, behavior.user, () => ({ ...profile, type: 'User', html_url: `https://github.com/${user.login}` }));
+      return api(request, res, behavior.now.user, () => ({ ...profile, type: 'User', html_url: `https://github.com/${user.login}` }));
     }
     if (route === `GET ${GITHUB_PATHS.userinfo}/emails`) {
       // Listing addresses needs the user:email (or user) scope; GitHub answers 404 without it.
-      return api(request, res, behavior.emails, (scopes) => (scopes.some((scope) => ['user:email', 'user'].includes(scope)) ? user.emails : undefined));
+      return api(request, res, behavior.now.emails, (scopes) => (scopes.some((scope) => ['user:email', 'user'].includes(scope)) ? user.emails : undefined));
     }
     send(res, 404, 'application/json; charset=utf-8', JSON.stringify({ message: 'Not Found' }));
   });
@@ -168,12 +166,7 @@ export async function startGitHubEmulator(): Promise<GitHubEmulator> {
     clientSecret,
     user,
     issued,
-    behave: (partial) => {
-      behavior = { ...behavior, ...partial };
-    },
-    reset: () => {
-      behavior = { ...DEFAULT_BEHAVIOR };
-      Object.assign(user, defaultUser());
-    },
+    behave: behavior.behave,
+    reset: behavior.reset,
   };
 }

@@ -11,6 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { fail, redirect, send, startEmulatorServer, type EmulatorServer, type Outage, type RecordedRequest } from './emulator-server.js';
+import { switchable, type Switchable } from '../switchable.js';
 
 export interface WeChatBehavior {
   authorize: 'approve' | 'deny';
@@ -27,14 +28,12 @@ export interface WeChatUser {
   headimgurl: string;
 }
 
-export interface WeChatEmulator extends EmulatorServer {
+export interface WeChatEmulator extends EmulatorServer, Switchable<WeChatBehavior> {
   appId: string;
   appSecret: string;
   user: WeChatUser;
   /** Every code, access token and refresh token issued. */
   issued: string[];
-  behave(partial: Partial<WeChatBehavior>): void;
-  reset(): void;
 }
 
 export const WECHAT_PATHS = { authorization: '/connect/qrconnect', token: '/sns/oauth2/access_token', userinfo: '/sns/userinfo' };
@@ -55,7 +54,7 @@ export async function startWeChatEmulator(): Promise<WeChatEmulator> {
     // WeChat often answers avatars over http, though the same host serves https.
     headimgurl: 'http://thirdwx.qlogo.cn/mmopen/g3MonUZtNHkdmzicIlibx6iaFqAc56vxLSUfpb6n5WKSYVY0ChQKkiaJSgQ1dZuTOgvLLrhJbERQQ4eMsv84eavHiaiceqxibJxCfHe/132',
   };
-  let behavior = { ...DEFAULT_BEHAVIOR };
+  const behavior = switchable(DEFAULT_BEHAVIOR);
   const codes = new Map<string, { used: boolean }>();
   const accessTokens = new Map<string, string>();
   const issued: string[] = [];
@@ -81,7 +80,7 @@ export async function startWeChatEmulator(): Promise<WeChatEmulator> {
     // Bad parameters show this page instead of a QR code (Wechat_Login.html).
     if (!valid) return send(res, 200, 'text/html; charset=utf-8', '<html><body><p>该链接无法访问</p></body></html>');
     const back = new URL(redirectUri);
-    if (behavior.authorize === 'approve') {
+    if (behavior.now.authorize === 'approve') {
       const code = mint('0');
       codes.set(code, { used: false });
       back.searchParams.set('code', code);
@@ -91,9 +90,9 @@ export async function startWeChatEmulator(): Promise<WeChatEmulator> {
   }
 
   function token({ query }: RecordedRequest, res: ServerResponse) {
-    if (behavior.token === 'errcode') return refusal(res, TOKEN_CONTENT_TYPE, 40029, 'invalid code');
-    if (behavior.token === 'busy') return refusal(res, TOKEN_CONTENT_TYPE, -1, 'system error');
-    if (behavior.token !== 'ok') return fail(res, behavior.token);
+    if (behavior.now.token === 'errcode') return refusal(res, TOKEN_CONTENT_TYPE, 40029, 'invalid code');
+    if (behavior.now.token === 'busy') return refusal(res, TOKEN_CONTENT_TYPE, -1, 'system error');
+    if (behavior.now.token !== 'ok') return fail(res, behavior.now.token);
     if (query.appid !== appId) return refusal(res, TOKEN_CONTENT_TYPE, 40013, 'invalid appid');
     if (query.secret !== appSecret) return refusal(res, TOKEN_CONTENT_TYPE, 40125, 'invalid appsecret');
     if (query.grant_type !== 'authorization_code') return refusal(res, TOKEN_CONTENT_TYPE, 40002, 'invalid grant_type');
@@ -109,13 +108,13 @@ export async function startWeChatEmulator(): Promise<WeChatEmulator> {
   }
 
   function userinfo({ query }: RecordedRequest, res: ServerResponse) {
-    if (behavior.userinfo === 'errcode') return refusal(res, USERINFO_CONTENT_TYPE, 40001, 'invalid credential, access_token is invalid or not latest');
-    if (behavior.userinfo !== 'ok' && behavior.userinfo !== 'openid-mismatch') return fail(res, behavior.userinfo);
+    if (behavior.now.userinfo === 'errcode') return refusal(res, USERINFO_CONTENT_TYPE, 40001, 'invalid credential, access_token is invalid or not latest');
+    if (behavior.now.userinfo !== 'ok' && behavior.now.userinfo !== 'openid-mismatch') return fail(res, behavior.now.userinfo);
     const openid = accessTokens.get(query.access_token ?? '');
     if (openid === undefined) return refusal(res, USERINFO_CONTENT_TYPE, 40001, 'invalid credential, access_token is invalid or not latest');
     if (query.openid !== openid) return refusal(res, USERINFO_CONTENT_TYPE, 40003, 'invalid openid');
     const profile = { ...user, sex: 0, province: '', city: '', country: '', privilege: [] };
-    if (behavior.userinfo === 'openid-mismatch') Object.assign(profile, { openid: 'oSomeoneElse', nickname: '别人' });
+    if (behavior.now.userinfo === 'openid-mismatch') Object.assign(profile, { openid: 'oSomeoneElse', nickname: '别人' });
     send(res, 200, USERINFO_CONTENT_TYPE, JSON.stringify(profile));
   }
 
@@ -133,11 +132,7 @@ export async function startWeChatEmulator(): Promise<WeChatEmulator> {
     appSecret,
     user,
     issued,
-    behave: (partial) => {
-      behavior = { ...behavior, ...partial };
-    },
-    reset: () => {
-      behavior = { ...DEFAULT_BEHAVIOR };
-    },
+    behave: behavior.behave,
+    reset: behavior.reset,
   };
 }
