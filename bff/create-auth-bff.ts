@@ -62,14 +62,15 @@ export function createAuthBff(config: AuthBffConfig): AuthBff {
   const proxy = (options: ApiProxyOptions) =>
     createApiProxy(context, accessTokens, resolveApiProxy(options, providerIds, resolved.basePath), resolved.httpTimeoutMs);
 
-  const router = createRouter(context, background);
+  const providers = resolved.providers.map(describeProvider);
+  const router = createRouter(context, background, providers);
   for (const api of resolved.apis) router.use(createApiProxy(context, accessTokens, api, resolved.httpTimeoutMs));
 
   return {
     router,
     requireSession: () => requireSession(sessions, accessTokens),
     proxy,
-    providers: resolved.providers.map(describeProvider),
+    providers,
     async close() {
       await background.drain();
       if (owned) await store.close();

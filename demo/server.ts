@@ -1,7 +1,7 @@
-import type { Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import express, { type Request, type Response } from 'express';
 import { createAuthBff, type AuthBffConfig, type Logger } from '../bff/index.js';
+import { listen } from '../bff/server/listen.js';
 import { serveSpa } from '../bff/server/spa.js';
 import { startDevProvider, type DevProvider } from './dev-provider.js';
 
@@ -65,18 +65,9 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
   });
   app.use(await serveSpa(options.staticDir));
 
-  const server = await new Promise<Server>((resolve, reject) => {
-    const listening = app.listen(options.port, options.host ?? '127.0.0.1', (error?: Error) => (error ? reject(error) : resolve(listening)));
+  const running = await listen(app, { port: options.port, host: options.host }, async () => {
+    await auth.close();
+    await devProvider?.close();
   });
-  return {
-    url: options.baseUrl,
-    devProvider,
-    async close() {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await closed;
-      await auth.close();
-      await devProvider?.close();
-    },
-  };
+  return { url: options.baseUrl, devProvider, close: running.close };
 }

@@ -6,17 +6,13 @@ import type { SessionStore } from '../session/store.js';
 import { apiProxySchema } from './api-proxy-schema.js';
 import { timeoutMs } from './fields.js';
 
-const isSessionStore = (value: unknown): value is SessionStore =>
-  typeof value === 'object' &&
-  value !== null &&
-  ['get', 'set', 'delete', 'deleteBySid', 'claimOnce', 'close'].every(
-    (method) => typeof (value as Record<string, unknown>)[method] === 'function',
-  );
+const hasMethods = (value: unknown, methods: readonly string[]) =>
+  typeof value === 'object' && value !== null && methods.every((method) => typeof (value as Record<string, unknown>)[method] === 'function');
 
-const isLogger = (value: unknown): value is Logger =>
-  typeof value === 'object' &&
-  value !== null &&
-  ['info', 'warn', 'error'].every((method) => typeof (value as Record<string, unknown>)[method] === 'function');
+const isSessionStore = (value: unknown): value is SessionStore =>
+  hasMethods(value, ['get', 'set', 'delete', 'deleteBySid', 'claimOnce', 'close']);
+
+const isLogger = (value: unknown): value is Logger => hasMethods(value, ['info', 'warn', 'error']);
 
 const baseUrl = z
   .string()

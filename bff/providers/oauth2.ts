@@ -2,6 +2,7 @@ import * as oauth from 'oauth4webapi';
 import { z } from 'zod';
 import { endpointUrl, providerBase } from '../config/fields.js';
 import { AuthBffError } from '../errors.js';
+import { isJsonObject, readJsonBody } from './json-body.js';
 import type { Identity, ProviderContext, ProviderType, TokenResult } from './provider.js';
 import { StandardProvider } from './standard.js';
 import { mapUser, pickSubject, STANDARD_ID_FIELDS, STANDARD_USER_FIELDS, type UserFieldMap } from './user-fields.js';
@@ -84,11 +85,8 @@ export class OAuth2Provider extends StandardProvider {
   async resolveIdentity({ tokens }: TokenResult): Promise<Identity> {
     const response = await oauth.userInfoRequest(this.as, this.client, tokens.access_token, this.requestOptions);
     if (!response.ok) throw new AuthBffError('profile_failed', `The userinfo endpoint answered HTTP ${response.status}.`);
-    const claims: unknown = await response.json();
-    if (claims === null || typeof claims !== 'object' || Array.isArray(claims)) {
-      throw new AuthBffError('profile_failed', 'The userinfo endpoint did not answer a JSON object.');
-    }
-    const profile = claims as Record<string, unknown>;
+    const profile = await readJsonBody(response);
+    if (!isJsonObject(profile)) throw new AuthBffError('profile_failed', 'The userinfo endpoint did not answer a JSON object.');
     return { subject: pickSubject(profile, this.idFields), claims: profile };
   }
 

@@ -2,6 +2,7 @@ import * as oauth from 'oauth4webapi';
 import { z } from 'zod';
 import { endpointOverrides, endpointUrl, providerBase } from '../config/fields.js';
 import { cachedDiscovery } from './discovery.js';
+import { isJsonObject } from './json-body.js';
 import { createProviderJwtVerifier } from './provider-jwt.js';
 import type { Identity, LogoutTokenClaims, ProviderContext, ProviderType, TokenResult, TokenSet } from './provider.js';
 import { StandardProvider } from './standard.js';
@@ -105,7 +106,7 @@ class OidcProvider extends StandardProvider {
       maxTokenAge: '5m',
     });
     const { events, sid, sub, jti } = claims;
-    if (!isObject(events) || !isObject(events[BACKCHANNEL_LOGOUT_EVENT])) throw new Error('the logout token has no back-channel logout event');
+    if (!isJsonObject(events) || !isJsonObject(events[BACKCHANNEL_LOGOUT_EVENT])) throw new Error('the logout token has no back-channel logout event');
     if ('nonce' in claims) throw new Error('a logout token must not carry a nonce');
     if (typeof sid !== 'string' && typeof sub !== 'string') throw new Error('the logout token names neither sid nor sub');
     return { jti: String(jti), sid: typeof sid === 'string' ? sid : undefined };
@@ -113,8 +114,6 @@ class OidcProvider extends StandardProvider {
 }
 
 const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
-
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 export const oidcProviderType: ProviderType<typeof configSchema> = {
   type: 'oidc',

@@ -8,13 +8,12 @@ import type { FlowContext } from '../flow/context.js';
 import { beginLogin, completeLogin } from '../flow/login.js';
 import { logout } from '../flow/logout.js';
 import { withQueryParam } from '../flow/return-to.js';
-import { describeProvider } from '../providers/provider.js';
 import { Sessions } from '../session/sessions.js';
 import { errorHandler, methodNotAllowed, noStore, requireCsrfHeader } from './respond.js';
 import { unknownProviderPage } from './unknown-provider-page.js';
 
 /** The BFF's routes (DESIGN.md, the HTTP contract), mounted under the base path. Each parses, calls the flow, answers. */
-export function createRouter(context: FlowContext, background: BackgroundTasks): Router {
+export function createRouter(context: FlowContext, background: BackgroundTasks, providers: readonly ProviderInfo[]): Router {
   const routes = express.Router();
   routes.use(noStore, cookieParser());
   const providerOf = (req: Request) => context.providers.get(String(req.params.provider));
@@ -56,7 +55,6 @@ export function createRouter(context: FlowContext, background: BackgroundTasks):
     },
   );
 
-  const providers: ProviderInfo[] = [...context.providers.values()].map(describeProvider);
   routes.get(ROUTES.providers, requireCsrfHeader, (_req: Request, res: Response) => {
     res.json(providers);
   });

@@ -1,43 +1,14 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { AuthBffConfig } from '../config/resolve.js';
 import { createServerApp, type ServerAppOptions } from './app.js';
+import { listen, type RunningServer } from './listen.js';
 
-/** Requests in flight at shutdown get this long to finish. */
-const SHUTDOWN_GRACE_MS = 10_000;
+export type { RunningServer } from './listen.js';
 
-export interface RunningServer {
-  /** e.g. `http://127.0.0.1:3000` */
-  url: string;
-  server: Server;
-  /** Stops taking connections, lets requests in flight finish, then closes the BFF. */
-  close(): Promise<void>;
-}
-
+/** The standalone server: the BFF routes and the SPA, listening until `close()`. */
 export async function startServer(
   config: AuthBffConfig,
   options: ServerAppOptions & { port?: number; host?: string } = {},
 ): Promise<RunningServer> {
   const { app, auth } = await createServerApp(config, options);
-  const host = options.host ?? '127.0.0.1';
-  const server = await new Promise<Server>((resolve, reject) => {
-    const listening = app.listen(options.port ?? 0, host, (error?: Error) => (error ? reject(error) : resolve(listening)));
-  });
-  const { port } = server.address() as AddressInfo;
-  let closing: Promise<void> | undefined;
-  return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
-    server,
-    close: () =>
-      (closing ??= (async () => {
-        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        // Keep-alive connections go idle as their last response ends; close them then, not at their timeout.
-        const sweep = setInterval(() => server.closeIdleConnections(), 100);
-        const forced = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
-        await closed;
-        clearInterval(sweep);
-        clearTimeout(forced);
-        await auth.close();
-      })()),
-  };
+  return listen(app, options, () => auth.close());
 }

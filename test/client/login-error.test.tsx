@@ -7,22 +7,16 @@ import { SIGNED_OUT, SessionView, json, renderWithAuth, signedIn, stubBff } from
 const here = () => window.location.pathname + window.location.search + window.location.hash;
 
 describe('a failed login in the address bar', () => {
-  it('shows as the error while signed out, and leaves the address bar without it', async () => {
+  it.each([
+    ['shows as the error while signed out, and leaves the address bar without it', '/settings?tab=profile&auth_error=access_denied&x=1#top', 'access_denied', '/settings?tab=profile&x=1#top'],
+    ['keeps the path clean when it was the only parameter', '/?auth_error=login_expired', 'login_expired', '/'],
+  ])('%s', async (_, address, code, cleaned) => {
     stubBff({ '/auth/session': json(SIGNED_OUT) });
-    window.history.replaceState(null, '', '/settings?tab=profile&auth_error=access_denied&x=1#top');
+    window.history.replaceState(null, '', address);
     renderWithAuth();
     await screen.findByText('unauthenticated');
-    expect(screen.getByRole('alert').textContent).toBe('access_denied');
-    expect(here()).toBe('/settings?tab=profile&x=1#top');
-  });
-
-  it('keeps the path clean when it was the only parameter', async () => {
-    stubBff({ '/auth/session': json(SIGNED_OUT) });
-    window.history.replaceState(null, '', '/?auth_error=login_expired');
-    renderWithAuth();
-    await screen.findByText('unauthenticated');
-    expect(screen.getByRole('alert').textContent).toBe('login_expired');
-    expect(here()).toBe('/');
+    expect(screen.getByRole('alert').textContent).toBe(code);
+    expect(here()).toBe(cleaned);
   });
 
   it('survives StrictMode running the effect twice', async () => {

@@ -1,0 +1,39 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
+
+/** Requests in flight at shutdown get this long to finish. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+export interface RunningServer {
+  /** e.g. `http://127.0.0.1:3000` */
+  url: string;
+  server: Server;
+  /** Stops taking connections, lets requests in flight finish, then runs the app's own clean-up. */
+  close(): Promise<void>;
+}
+
+/** Listens on `host:port` (port 0: any free one) and closes gracefully, then calls `onClosed`. */
+export async function listen(app: Express, options: { port?: number; host?: string }, onClosed: () => Promise<void>): Promise<RunningServer> {
+  const host = options.host ?? '127.0.0.1';
+  const server = await new Promise<Server>((resolve, reject) => {
+    const listening = app.listen(options.port ?? 0, host, (error?: Error) => (error ? reject(error) : resolve(listening)));
+  });
+  const { port } = server.address() as AddressInfo;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    server,
+    close: () =>
+      (closing ??= (async () => {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        // Keep-alive connections go idle as their last response ends; close them then, not at their timeout.
+        const sweep = setInterval(() => server.closeIdleConnections(), 100);
+        const forced = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+        await closed;
+        clearInterval(sweep);
+        clearTimeout(forced);
+        await onClosed();
+      })()),
+  };
+}
