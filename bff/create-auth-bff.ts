@@ -57,7 +57,7 @@ export function createAuthBff(config: AuthBffConfig): AuthBff {
     logger,
   };
   const background = new BackgroundTasks(logger);
-  const accessTokens = new AccessTokens(context);
+  const accessTokens = new AccessTokens(context, resolved.httpTimeoutMs);
   const providerIds = new Set(context.providers.keys());
   const proxy = (options: ApiProxyOptions) =>
     createApiProxy(context, accessTokens, resolveApiProxy(options, providerIds, resolved.basePath), resolved.httpTimeoutMs);

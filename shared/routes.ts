@@ -16,6 +16,7 @@ export const ROUTES = {
   logout: '/logout',
   providers: '/providers',
   backchannelLogout: '/backchannel-logout/',
+  health: '/health',
 } as const;
 
 /** The query parameter of the login route naming where to land afterwards. */

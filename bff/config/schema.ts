@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DEFAULT_BASE_PATH } from '../../shared/index.js';
 import { isLoopbackHost } from '../http/provider-fetch.js';
 import type { Logger } from '../log.js';
+import { redisConnectionSchema } from '../session/redis-connection.js';
 import type { SessionStore } from '../session/store.js';
 import { apiProxySchema } from './api-proxy-schema.js';
 import { timeoutMs } from './fields.js';
@@ -10,7 +11,7 @@ const hasMethods = (value: unknown, methods: readonly string[]) =>
   typeof value === 'object' && value !== null && methods.every((method) => typeof (value as Record<string, unknown>)[method] === 'function');
 
 const isSessionStore = (value: unknown): value is SessionStore =>
-  hasMethods(value, ['get', 'set', 'delete', 'deleteBySid', 'claimOnce', 'close']);
+  hasMethods(value, ['get', 'set', 'update', 'touch', 'delete', 'deleteBySid', 'claimOnce', 'lock', 'ping', 'close']);
 
 const isLogger = (value: unknown): value is Logger => hasMethods(value, ['info', 'warn', 'error']);
 
@@ -28,19 +29,23 @@ const secret = z.string().min(32, 'must be at least 32 characters (generate one 
 
 const session = z
   .object({
-    /** "memory", a redis:// or rediss:// URL, or (in code) a SessionStore. */
+    /** "memory", a redis:// or rediss:// URL, a Redis Cluster or Sentinel group, or (in code) a SessionStore. */
     store: z
       .union([
         z.literal('memory'),
-        z.string().regex(/^rediss?:\/\//, 'must be "memory" or a redis:// or rediss:// URL'),
-        z.custom<SessionStore>(isSessionStore, 'must be "memory", a redis:// URL or a SessionStore'),
-      ])
+        z.custom<SessionStore>(isSessionStore),
+        redisConnectionSchema,
+      ], 'must be "memory", a redis:// or rediss:// URL, { "cluster": [...] }, { "sentinels": [...], "name": "..." } or a SessionStore')
       .default('memory'),
     idleTimeoutSeconds: z.number().int().min(60).default(1800),
     absoluteTimeoutSeconds: z.number().int().min(60).default(86_400),
     sameSite: z.enum(['strict', 'lax']).default('strict'),
-    /** Prefix of every Redis key. */
-    keyPrefix: z.string().min(1).default('bff-auth:'),
+    /** Prefix of every Redis key. Braces would change which keys share a cluster hash slot. */
+    keyPrefix: z
+      .string()
+      .min(1)
+      .regex(/^[^{}]*$/, 'must not contain "{" or "}"')
+      .default('bff-auth:'),
     /** The memory store's bound. */
     maxSessions: z.number().int().min(1).default(10_000),
   })

@@ -59,7 +59,16 @@ export function createRouter(context: FlowContext, background: BackgroundTasks, 
     res.json(providers);
   });
 
-  routes.all([`${ROUTES.login}:provider`, `${ROUTES.callback}:provider`, ROUTES.session, ROUTES.providers], methodNotAllowed('GET'));
+  // For load balancers: no CSRF header, no session, nothing but whether the session store answers.
+  routes.get(ROUTES.health, async (_req: Request, res: Response) => {
+    const up = await context.store.ping().then(
+      () => true,
+      () => false,
+    );
+    res.status(up ? 200 : 503).json({ status: up ? 'ok' : 'unavailable' });
+  });
+
+  routes.all([`${ROUTES.login}:provider`, `${ROUTES.callback}:provider`, ROUTES.session, ROUTES.providers, ROUTES.health], methodNotAllowed('GET'));
   routes.all([ROUTES.logout, `${ROUTES.backchannelLogout}:provider`], methodNotAllowed('POST'));
   routes.use(errorHandler(context.logger));
 

@@ -1,7 +1,8 @@
-import type { SessionRecord, SessionStore } from './store.js';
+import { randomUUID } from 'node:crypto';
+import { sessionData, type SessionData, type SessionRecord, type SessionStore, type StoreLock } from './store.js';
 
 export interface MemoryStoreOptions {
-  /** The most sessions kept; past it the least recently written one goes. Default 10,000. */
+  /** The most sessions kept; past it the least recently written or extended one goes. Default 10,000. */
   maxSessions?: number;
   /** How often expired entries are swept. Default 60 s. */
   sweepIntervalMs?: number;
@@ -20,14 +21,18 @@ class ExpiringMap<T> {
     private readonly onEvict: (key: string, value: T) => void = () => {},
   ) {}
 
-  get(key: string): T | undefined {
+  entry(key: string): Entry<T> | undefined {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
     if (entry.expiresAtMs <= Date.now()) {
       this.delete(key);
       return undefined;
     }
-    return entry.value;
+    return entry;
+  }
+
+  get(key: string): T | undefined {
+    return this.entry(key)?.value;
   }
 
   set(key: string, value: T, ttlSeconds: number): void {
@@ -37,6 +42,15 @@ class ExpiringMap<T> {
       if (this.entries.size <= this.max) break;
       this.delete(oldest);
     }
+  }
+
+  /** Moves a live entry's expiry later (never earlier) and makes it the newest; false when there is none. */
+  extend(key: string, ttlSeconds: number): boolean {
+    const entry = this.entry(key);
+    if (!entry) return false;
+    this.entries.delete(key);
+    this.entries.set(key, { value: entry.value, expiresAtMs: Math.max(entry.expiresAtMs, Date.now() + ttlSeconds * 1000) });
+    return true;
   }
 
   delete(key: string): void {
@@ -56,20 +70,25 @@ class ExpiringMap<T> {
   }
 }
 
+interface Stored {
+  data: SessionData;
+  version: number;
+}
+
 /**
  * Sessions in this process's memory: for one process and for development.
  * Bounded in count and swept for expiry, so a flood of logins cannot grow it
  * without limit. Records are copied in and out, as a networked store would.
  */
 export class MemorySessionStore implements SessionStore {
-  private readonly sessions: ExpiringMap<SessionRecord>;
-  private readonly markers: ExpiringMap<true>;
+  private readonly sessions: ExpiringMap<Stored>;
+  private readonly markers: ExpiringMap<string>;
   private readonly keysBySid = new Map<string, Set<string>>();
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(options: MemoryStoreOptions = {}) {
     const max = options.maxSessions ?? 10_000;
-    this.sessions = new ExpiringMap(max, (key, record) => this.unindex(key, record));
+    this.sessions = new ExpiringMap(max, (key, stored) => this.unindex(key, stored.data.sid));
     this.markers = new ExpiringMap(max);
     this.sweeper = setInterval(() => {
       this.sessions.sweep();
@@ -83,17 +102,26 @@ export class MemorySessionStore implements SessionStore {
     return this.sessions.size;
   }
 
-  async get(key: string) {
-    const record = this.sessions.get(key);
-    return record && structuredClone(record);
+  async get(key: string): Promise<SessionRecord | undefined> {
+    const entry = this.sessions.entry(key);
+    if (!entry) return undefined;
+    const { data, version } = entry.value;
+    return { ...structuredClone(data), version, idleExpiresAt: Math.floor(entry.expiresAtMs / 1000) };
   }
 
-  async set(key: string, record: SessionRecord, ttlSeconds: number) {
-    this.sessions.set(key, structuredClone(record), ttlSeconds);
-    if (record.sid) {
-      const keys = this.keysBySid.get(record.sid) ?? new Set();
-      this.keysBySid.set(record.sid, keys.add(key));
-    }
+  async set(key: string, data: SessionData, ttlSeconds: number) {
+    this.store(key, { data: structuredClone(sessionData(data)), version: 1 }, ttlSeconds);
+  }
+
+  async update(key: string, version: number, data: SessionData) {
+    const entry = this.sessions.entry(key);
+    if (entry?.value.version !== version) return false;
+    this.store(key, { data: structuredClone(sessionData(data)), version: version + 1 }, (entry.expiresAtMs - Date.now()) / 1000);
+    return true;
+  }
+
+  async touch(key: string, ttlSeconds: number) {
+    return this.sessions.extend(key, ttlSeconds);
   }
 
   async delete(key: string) {
@@ -103,27 +131,51 @@ export class MemorySessionStore implements SessionStore {
   async deleteBySid(sid: string) {
     let deleted = 0;
     for (const key of [...(this.keysBySid.get(sid) ?? [])]) {
-      // An expired session not yet swept is not one more session ended (`get` drops it).
-      if (this.sessions.get(key)) deleted++;
+      // An expired session not yet swept is not one more session ended (`entry` drops it).
+      if (this.sessions.entry(key)) deleted++;
       this.sessions.delete(key);
     }
     return deleted;
   }
 
   async claimOnce(marker: string, ttlSeconds: number) {
-    if (this.markers.get(marker)) return false;
-    this.markers.set(marker, true, ttlSeconds);
-    return true;
+    return this.claim(`once:${marker}`, '1', ttlSeconds);
   }
+
+  async lock(name: string, ttlMs: number): Promise<StoreLock | undefined> {
+    const key = `lock:${name}`;
+    const owner = randomUUID();
+    if (!this.claim(key, owner, ttlMs / 1000)) return undefined;
+    return {
+      release: async () => {
+        if (this.markers.get(key) === owner) this.markers.delete(key);
+      },
+    };
+  }
+
+  async ping() {}
 
   async close() {
     clearInterval(this.sweeper);
   }
 
-  private unindex(key: string, record: SessionRecord): void {
-    if (!record.sid) return;
-    const keys = this.keysBySid.get(record.sid);
+  private claim(key: string, value: string, ttlSeconds: number): boolean {
+    if (this.markers.get(key) !== undefined) return false;
+    this.markers.set(key, value, ttlSeconds);
+    return true;
+  }
+
+  /** Writes `stored` under `key`, keeping the sid index in step (a rewrite may carry another sid). */
+  private store(key: string, stored: Stored, ttlSeconds: number) {
+    this.sessions.set(key, stored, ttlSeconds);
+    const { sid } = stored.data;
+    if (sid) this.keysBySid.set(sid, (this.keysBySid.get(sid) ?? new Set()).add(key));
+  }
+
+  private unindex(key: string, sid: string | undefined): void {
+    if (!sid) return;
+    const keys = this.keysBySid.get(sid);
     keys?.delete(key);
-    if (keys?.size === 0) this.keysBySid.delete(record.sid);
+    if (keys?.size === 0) this.keysBySid.delete(sid);
   }
 }

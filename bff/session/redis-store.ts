@@ -1,30 +1,101 @@
-import { Redis } from 'ioredis';
+import { randomUUID } from 'node:crypto';
+import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from '../log.js';
-import type { SessionRecord, SessionStore } from './store.js';
+import { connectRedis, type RedisConnection } from './redis-connection.js';
+import { sessionData, type SessionData, type SessionRecord, type SessionStore, type StoreLock } from './store.js';
 
 export interface RedisStoreOptions {
-  /** `redis://` or `rediss://` URL. */
-  url: string;
-  /** Prefix of every key this store writes. Default `bff-auth:`. */
+  /** A `redis://` or `rediss://` URL, or a cluster's nodes, or a Sentinel group (see `session.store`). */
+  connection: RedisConnection;
+  /** Prefix of every key this store writes; no braces (they would change the keys' hash slots). Default `bff-auth:`. */
   keyPrefix?: string;
   /** A command gives up after this long, so a Redis outage never hangs a request. Default 2000 ms. */
   commandTimeoutMs?: number;
   logger?: Logger;
 }
 
-/** Sessions in Redis, shared by every BFF process: the production choice. */
+/**
+ * A session is a hash: `v` its version, `d` its data (JSON), `s` its sid (or "").
+ * Each script touches one key, so every key works in a cluster; the braces in
+ * the key names make the hash slot that of the session key alone, whatever the prefix.
+ */
+const SCRIPTS = {
+  /** The version, the data and the milliseconds left, or nil. */
+  sessionGet: {
+    numberOfKeys: 1,
+    lua: `local fields = redis.call('HMGET', KEYS[1], 'v', 'd')
+if not fields[1] then return false end
+return {fields[1], fields[2], redis.call('PTTL', KEYS[1])}`,
+  },
+  /** ARGV: data, sid, ttl ms. Writes version 1; answers the sid the key held before (or nil). */
+  sessionSet: {
+    numberOfKeys: 1,
+    lua: `local previous = redis.call('HGET', KEYS[1], 's')
+redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[1], 'v', 1, 'd', ARGV[1], 's', ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return previous`,
+  },
+  /** ARGV: expected version, data, sid. Compare-and-set keeping the TTL; answers the sid the key held before, or nil when nothing was written. */
+  sessionUpdate: {
+    numberOfKeys: 1,
+    lua: `if redis.call('HGET', KEYS[1], 'v') ~= ARGV[1] then return false end
+local previous = redis.call('HGET', KEYS[1], 's')
+redis.call('HSET', KEYS[1], 'v', tonumber(ARGV[1]) + 1, 'd', ARGV[2], 's', ARGV[3])
+return previous`,
+  },
+  /** ARGV: ttl ms. Extends the TTL only (GT never shortens it); 1 when the key exists. */
+  sessionTouch: {
+    numberOfKeys: 1,
+    lua: `if redis.call('PEXPIRE', KEYS[1], ARGV[1], 'GT') == 1 then return 1 end
+return redis.call('EXISTS', KEYS[1])`,
+  },
+  /** ARGV: sid. Deletes the session only while it still carries this sid, so a stale index entry ends nothing. */
+  sessionDeleteIfSid: {
+    numberOfKeys: 1,
+    lua: `if redis.call('HGET', KEYS[1], 's') == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`,
+  },
+  /** ARGV: owner. Releases a lock only for its owner. */
+  lockRelease: {
+    numberOfKeys: 1,
+    lua: `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`,
+  },
+} as const;
+
+type Scripts = {
+  sessionGet(key: string): Promise<[string, string, number] | null>;
+  sessionSet(key: string, data: string, sid: string, ttlMs: number): Promise<string | null>;
+  sessionUpdate(key: string, version: number, data: string, sid: string): Promise<string | null>;
+  sessionTouch(key: string, ttlMs: number): Promise<number>;
+  sessionDeleteIfSid(key: string, sid: string): Promise<number>;
+  lockRelease(key: string, owner: string): Promise<number>;
+};
+
+class StoreTimeoutError extends Error {
+  override readonly name = 'StoreTimeoutError';
+}
+
+/**
+ * Sessions in Redis (one server, a Sentinel group or a cluster), shared by every
+ * BFF process: the production choice. Needs Redis 7.0 or later (`EXPIRE ... GT`).
+ */
 export class RedisSessionStore implements SessionStore {
-  private readonly redis: Redis;
+  private readonly redis: (Redis | Cluster) & Scripts;
   private readonly prefix: string;
+  private readonly timeoutMs: number;
 
   constructor(options: RedisStoreOptions) {
     this.prefix = options.keyPrefix ?? 'bff-auth:';
-    const timeout = options.commandTimeoutMs ?? 2000;
-    this.redis = new Redis(options.url, {
-      commandTimeout: timeout,
-      connectTimeout: timeout,
+    this.timeoutMs = options.commandTimeoutMs ?? 2000;
+    const redis = connectRedis(options.connection, {
+      commandTimeout: this.timeoutMs,
+      connectTimeout: this.timeoutMs,
       maxRetriesPerRequest: 1,
     });
+    for (const [name, script] of Object.entries(SCRIPTS)) redis.defineCommand(name, script);
+    this.redis = redis as typeof redis & Scripts;
     let down = false;
     this.redis.on('error', (error: NodeJS.ErrnoException) => {
       if (down) return;
@@ -37,48 +108,109 @@ export class RedisSessionStore implements SessionStore {
     });
   }
 
-  async get(key: string) {
-    const json = await this.redis.get(this.sessionKey(key));
-    return json === null ? undefined : (JSON.parse(json) as SessionRecord);
+  async get(key: string): Promise<SessionRecord | undefined> {
+    const found = await this.run(this.redis.sessionGet(this.sessionKey(key)));
+    if (!found) return undefined;
+    const [version, json, ttlMs] = found;
+    const data = JSON.parse(json) as SessionData;
+    const idleExpiresAt = ttlMs < 0 ? data.absoluteExpiresAt : Math.floor((Date.now() + ttlMs) / 1000);
+    return { ...data, version: Number(version), idleExpiresAt };
   }
 
-  async set(key: string, record: SessionRecord, ttlSeconds: number) {
-    const seconds = Math.max(1, Math.ceil(ttlSeconds));
-    const multi = this.redis.multi().set(this.sessionKey(key), JSON.stringify(record), 'EX', seconds);
-    if (record.sid) {
-      const sidKey = this.sidKey(record.sid);
-      // The index lives as long as its longest-lived session.
-      multi.sadd(sidKey, key).expire(sidKey, seconds, 'NX').expire(sidKey, seconds, 'GT');
-    }
-    await multi.exec();
+  async set(key: string, data: SessionData, ttlSeconds: number) {
+    // The index entry goes first: a crash between the two writes leaves a harmless stale entry, never an unindexed session.
+    await this.index(key, data);
+    const previous = await this.run(this.redis.sessionSet(this.sessionKey(key), this.serialize(data), data.sid ?? '', ms(ttlSeconds)));
+    await this.unindex(key, previous, data.sid);
+  }
+
+  async update(key: string, version: number, data: SessionData) {
+    await this.index(key, data);
+    const previous = await this.run(this.redis.sessionUpdate(this.sessionKey(key), version, this.serialize(data), data.sid ?? ''));
+    if (previous === null) return false;
+    await this.unindex(key, previous, data.sid);
+    return true;
+  }
+
+  async touch(key: string, ttlSeconds: number) {
+    return (await this.run(this.redis.sessionTouch(this.sessionKey(key), ms(ttlSeconds)))) === 1;
   }
 
   async delete(key: string) {
-    await this.redis.del(this.sessionKey(key));
+    await this.run(this.redis.del(this.sessionKey(key)));
   }
 
   async deleteBySid(sid: string) {
     const sidKey = this.sidKey(sid);
-    const keys = await this.redis.smembers(sidKey);
-    const deleted = keys.length === 0 ? 0 : await this.redis.del(...keys.map((key) => this.sessionKey(key)));
-    await this.redis.del(sidKey);
-    return deleted;
+    const keys = await this.run(this.redis.smembers(sidKey));
+    if (keys.length === 0) return 0;
+    // One command per session: in a cluster the sessions live in different slots.
+    const deleted = await this.run(Promise.all(keys.map((key) => this.redis.sessionDeleteIfSid(this.sessionKey(key), sid))));
+    await this.run(this.redis.srem(sidKey, ...keys));
+    return deleted.reduce((sum, count) => sum + count, 0);
   }
 
   async claimOnce(marker: string, ttlSeconds: number) {
-    const result = await this.redis.set(`${this.prefix}once:${marker}`, '1', 'EX', Math.ceil(ttlSeconds), 'NX');
-    return result === 'OK';
+    return (await this.run(this.redis.set(this.tagged('once', marker), '1', 'PX', ms(ttlSeconds), 'NX'))) === 'OK';
+  }
+
+  async lock(name: string, ttlMs: number): Promise<StoreLock | undefined> {
+    const key = this.tagged('lock', name);
+    const owner = randomUUID();
+    if ((await this.run(this.redis.set(key, owner, 'PX', ms(ttlMs / 1000), 'NX'))) !== 'OK') return undefined;
+    return {
+      release: async () => {
+        await this.run(this.redis.lockRelease(key, owner));
+      },
+    };
+  }
+
+  async ping() {
+    await this.run(this.redis.ping());
   }
 
   async close() {
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 
+  /** Adds the session to its sid's index, which lives as long as the longest absolute expiry among its sessions. */
+  private async index(key: string, data: SessionData) {
+    if (!data.sid) return;
+    const sidKey = this.sidKey(data.sid);
+    const ttl = ms(data.absoluteExpiresAt - Date.now() / 1000);
+    await this.run(this.redis.multi().sadd(sidKey, key).pexpire(sidKey, ttl, 'NX').pexpire(sidKey, ttl, 'GT').exec());
+  }
+
+  /** Drops the key from the index of the sid it carried before a rewrite that changed it. */
+  private async unindex(key: string, previousSid: string | null, sid: string | undefined) {
+    if (previousSid && previousSid !== (sid ?? '')) await this.run(this.redis.srem(this.sidKey(previousSid), key));
+  }
+
+  /** A command that does not answer in time rejects, so a request never waits on a Redis that is gone. */
+  private run<T>(command: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new StoreTimeoutError('Redis did not answer in time')), this.timeoutMs);
+    });
+    return Promise.race([command, timeout]).finally(() => clearTimeout(timer));
+  }
+
+  private serialize(data: SessionData): string {
+    return JSON.stringify(sessionData(data));
+  }
+
   private sessionKey(key: string): string {
-    return `${this.prefix}session:${key}`;
+    return this.tagged('session', key);
   }
 
   private sidKey(sid: string): string {
-    return `${this.prefix}sid:${sid}`;
+    return this.tagged('sid', sid);
+  }
+
+  private tagged(kind: string, name: string): string {
+    return `${this.prefix}${kind}:{${name}}`;
   }
 }
+
+/** Seconds (possibly fractional) as the whole milliseconds Redis takes, at least 1. */
+const ms = (seconds: number) => Math.max(1, Math.ceil(seconds * 1000));

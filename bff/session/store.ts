@@ -1,8 +1,8 @@
 import { AuthBffError } from '../errors.js';
 import type { User } from '../../shared/index.js';
 
-/** What the BFF keeps for one signed-in browser. */
-export interface SessionRecord {
+/** What the BFF writes for one signed-in browser. */
+export interface SessionData {
   provider: string;
   user: User;
   /** The provider's raw profile, for the app's routes (`req.auth.profile`); never sent to the browser. */
@@ -13,18 +13,45 @@ export interface SessionRecord {
   sid?: string;
   /** Epoch seconds. */
   createdAt: number;
-  idleExpiresAt: number;
   absoluteExpiresAt: number;
+}
+
+/** A session as the store answers it: the data plus what the store keeps about it. */
+export interface SessionRecord extends SessionData {
+  /** 1 when created, one more at each {@link SessionStore.update}; a conditional update names the version it read. */
+  version: number;
+  /** Epoch seconds at which the store forgets the record: the idle expiry, which {@link SessionStore.touch} extends. */
+  idleExpiresAt: number;
+}
+
+/** A short lock held by this process until released or until its time runs out. */
+export interface StoreLock {
+  /** Releases the lock if this holder still owns it (a lapsed lock another holder took is left alone). */
+  release(): Promise<void>;
 }
 
 /**
  * Where sessions live. Keys are hashes of the cookie's session id. Every method
  * may reject when the store is down; the BFF answers `session_store_unavailable`.
+ *
+ * Writes to an existing session are conditional, so that a logout is final: an
+ * `update` or `touch` racing a `delete` never brings the session back, and an
+ * update based on an old read never puts spent tokens over fresh ones.
  */
 export interface SessionStore {
   get(key: string): Promise<SessionRecord | undefined>;
-  /** Stores the record for `ttlSeconds`, after which `get` no longer returns it. */
-  set(key: string, record: SessionRecord, ttlSeconds: number): Promise<void>;
+  /** Stores a new record at version 1 for `ttlSeconds`, after which `get` no longer returns it. */
+  set(key: string, data: SessionData, ttlSeconds: number): Promise<void>;
+  /**
+   * Replaces the record's data, keeping its expiry, only if it still exists at
+   * `version`; resolves false (and writes nothing) when it is gone or was changed.
+   */
+  update(key: string, version: number, data: SessionData): Promise<boolean>;
+  /**
+   * Extends the record's expiry to `ttlSeconds` from now, never shortening it and
+   * never rewriting the record; resolves false when there is no record.
+   */
+  touch(key: string, ttlSeconds: number): Promise<boolean>;
   delete(key: string): Promise<void>;
   /** Deletes every session carrying this `sid`; resolves with how many. */
   deleteBySid(sid: string): Promise<number>;
@@ -33,7 +60,17 @@ export interface SessionStore {
    * already recorded. It is how a replayed login callback is caught.
    */
   claimOnce(marker: string, ttlSeconds: number): Promise<boolean>;
+  /** Takes the lock `name` for at most `ttlMs`; resolves undefined when another holder has it. */
+  lock(name: string, ttlMs: number): Promise<StoreLock | undefined>;
+  /** Resolves when the store answers (the readiness check, `GET /auth/health`). */
+  ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** The data of a record, without what the store keeps about it. */
+export function sessionData(record: SessionData): SessionData {
+  const { version: _version, idleExpiresAt: _idle, ...data } = record as SessionData & Partial<SessionRecord>;
+  return data;
 }
 
 /** Any store failure becomes `session_store_unavailable`: a clear 503, never a hang or a crash. */

@@ -5,20 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestBrowser } from '../support/browser.js';
 import { freePort, startTestBff, type TestBff, type TestBffConfig } from '../support/bff.js';
 import { DEV_CLIENT, fetchHeaders, login, startDevStack, type DevStack } from '../support/dev-stack.js';
+import { deleteKeys, REDIS_URL } from '../support/redis.js';
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
 const KEY_PREFIX = `bff-auth-test:redis:${randomBytes(6).toString('hex')}:`;
 /** Generous: "answered, not hung", on a noisy shared machine. */
 const ANSWER_MS = 15_000;
-
-async function deleteKeys(redis: Redis, pattern: string) {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-}
 
 /** A request with only the given session cookie, the way another tab or a replayed cookie would send it. */
 function withCookie(url: string, cookie: string, init: RequestInit = {}) {
@@ -81,7 +72,7 @@ describe('sessions in Redis, shared by several BFF processes', () => {
     expect(keys.length).toBeGreaterThan(0);
     for (const key of keys) {
       expect(key).not.toContain(cookie);
-      const value = (await redis.get(key)) ?? '';
+      const value = JSON.stringify(await redis.hgetall(key));
       expect(value).not.toContain(cookie);
       expect(value).not.toMatch(/"(access|refresh|id)_token"/);
     }

@@ -2,26 +2,30 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { MemorySessionStore, RedisSessionStore, silentLogger, type SessionRecord, type SessionStore } from '../../bff/index.js';
+import { MemorySessionStore, RedisSessionStore, silentLogger, type SessionData, type SessionStore } from '../../bff/index.js';
+import { deleteKeys, REDIS_URL } from '../support/redis.js';
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
 const KEY_PREFIX = `bff-auth-test:stores:${randomBytes(6).toString('hex')}:`;
 
 const randomKey = () => randomBytes(16).toString('base64url');
+const nowSeconds = () => Math.floor(Date.now() / 1000);
 
-function record(overrides: Partial<SessionRecord> = {}): SessionRecord {
-  const now = Math.floor(Date.now() / 1000);
+function data(overrides: Partial<SessionData> = {}): SessionData {
+  const now = nowSeconds();
   return {
     provider: 'dev',
     user: { id: 'dev:alice', provider: 'dev', providerUserId: 'alice', name: 'Alice', email: 'alice@example.test' },
     profile: { sub: 'alice', groups: ['admins', 'users'] },
     tokens: 'sealed-tokens',
     createdAt: now,
-    idleExpiresAt: now + 1800,
     absoluteExpiresAt: now + 86_400,
     ...overrides,
   };
 }
+
+/** A short TTL in (fractional) seconds, and a wait that outlasts it, so no test sleeps out whole seconds. */
+const SHORT_TTL = 0.2;
+const pastShortTtl = () => sleep(350);
 
 /**
  * What every SessionStore must do, whichever backs it. Written once and run
@@ -40,20 +44,24 @@ function sessionStoreContract(name: string, open: () => SessionStore) {
       expect(await store.get(randomKey())).toBeUndefined();
     });
 
-    it('set then get answers an equal record; delete removes it', async () => {
+    it('set then get answers the data at version 1 with its expiry; delete removes it', async () => {
       const key = randomKey();
-      const value = record({ sid: `dev:${randomKey()}` });
+      const value = data({ sid: `dev:${randomKey()}` });
+      const before = nowSeconds();
       await store.set(key, value, 60);
-      expect(await store.get(key)).toEqual(value);
+      const read = await store.get(key);
+      expect(read).toEqual({ ...value, version: 1, idleExpiresAt: expect.any(Number) });
+      expect(read?.idleExpiresAt).toBeGreaterThanOrEqual(before + 59);
+      expect(read?.idleExpiresAt).toBeLessThanOrEqual(nowSeconds() + 60);
       await store.delete(key);
       expect(await store.get(key)).toBeUndefined();
     });
 
     it('set on an existing key replaces the record', async () => {
       const key = randomKey();
-      await store.set(key, record(), 60);
-      await store.set(key, record({ user: { id: 'dev:bob', provider: 'dev', providerUserId: 'bob' } }), 60);
-      expect((await store.get(key))?.user.id).toBe('dev:bob');
+      await store.set(key, data(), 60);
+      await store.set(key, data({ user: { id: 'dev:bob', provider: 'dev', providerUserId: 'bob' } }), 60);
+      expect(await store.get(key)).toMatchObject({ version: 1, user: { id: 'dev:bob' } });
     });
 
     it('delete of a key never set is fine', async () => {
@@ -62,8 +70,8 @@ function sessionStoreContract(name: string, open: () => SessionStore) {
 
     it('keeps records apart by key', async () => {
       const [a, b] = [randomKey(), randomKey()];
-      await store.set(a, record(), 60);
-      await store.set(b, record({ provider: 'other' }), 60);
+      await store.set(a, data(), 60);
+      await store.set(b, data({ provider: 'other' }), 60);
       await store.delete(a);
       expect(await store.get(a)).toBeUndefined();
       expect((await store.get(b))?.provider).toBe('other');
@@ -71,30 +79,100 @@ function sessionStoreContract(name: string, open: () => SessionStore) {
 
     it('forgets a record once its TTL has passed, and keeps one whose TTL has not', async () => {
       const [short, long] = [randomKey(), randomKey()];
-      await store.set(short, record(), 1);
-      await store.set(long, record(), 60);
+      await store.set(short, data(), SHORT_TTL);
+      await store.set(long, data(), 60);
       expect(await store.get(short)).toBeDefined();
-      await sleep(1100);
+      await pastShortTtl();
       expect(await store.get(short)).toBeUndefined();
       expect(await store.get(long)).toBeDefined();
     });
 
-    it('a later set with a longer TTL extends the record (sliding sessions)', async () => {
-      const key = randomKey();
-      await store.set(key, record(), 1);
-      await store.set(key, record(), 60);
-      await sleep(1100);
-      expect(await store.get(key)).toBeDefined();
+    describe('update: compare-and-set on the version', () => {
+      it('at the version read: writes, answers true, bumps the version and keeps the expiry', async () => {
+        const key = randomKey();
+        await store.set(key, data(), 600);
+        const read = await store.get(key);
+        expect(await store.update(key, 1, { ...read!, tokens: 'refreshed' })).toBe(true);
+        const after = await store.get(key);
+        expect(after).toMatchObject({ version: 2, tokens: 'refreshed', user: { id: 'dev:alice' } });
+        expect(Math.abs(after!.idleExpiresAt - read!.idleExpiresAt)).toBeLessThanOrEqual(1);
+      });
+
+      it('at an old version: answers false and writes nothing (no spent tokens over fresh ones)', async () => {
+        const key = randomKey();
+        await store.set(key, data(), 60);
+        expect(await store.update(key, 1, data({ tokens: 'fresh' }))).toBe(true);
+        expect(await store.update(key, 1, data({ tokens: 'spent' }))).toBe(false);
+        expect(await store.get(key)).toMatchObject({ version: 2, tokens: 'fresh' });
+      });
+
+      it('of a deleted session: answers false and the session stays gone (a logout is final)', async () => {
+        const key = randomKey();
+        await store.set(key, data(), 60);
+        await store.delete(key);
+        expect(await store.update(key, 1, data())).toBe(false);
+        expect(await store.get(key)).toBeUndefined();
+      });
+
+      it('keeps an expiring record expiring', async () => {
+        const key = randomKey();
+        await store.set(key, data(), SHORT_TTL);
+        expect(await store.update(key, 1, data({ tokens: 'refreshed' }))).toBe(true);
+        await pastShortTtl();
+        expect(await store.get(key)).toBeUndefined();
+      });
+
+      it('concurrent updates at one version: exactly one wins', async () => {
+        const key = randomKey();
+        await store.set(key, data(), 60);
+        const results = await Promise.all(Array.from({ length: 10 }, (_, index) => store.update(key, 1, data({ tokens: `t${index}` }))));
+        expect(results.filter(Boolean)).toHaveLength(1);
+        expect(await store.get(key)).toMatchObject({ version: 2, tokens: `t${results.indexOf(true)}` });
+      });
+    });
+
+    describe('touch: the expiry only', () => {
+      it('extends a record past its old TTL without rewriting it', async () => {
+        const key = randomKey();
+        await store.set(key, data(), SHORT_TTL);
+        expect(await store.touch(key, 60)).toBe(true);
+        await pastShortTtl();
+        expect(await store.get(key)).toMatchObject({ version: 1, tokens: 'sealed-tokens' });
+      });
+
+      it('never shortens the expiry', async () => {
+        const key = randomKey();
+        await store.set(key, data(), 60);
+        expect(await store.touch(key, SHORT_TTL)).toBe(true);
+        await pastShortTtl();
+        expect(await store.get(key)).toBeDefined();
+      });
+
+      it('of a deleted session: answers false and does not bring it back (a logout is final)', async () => {
+        const key = randomKey();
+        await store.set(key, data(), 60);
+        await store.delete(key);
+        expect(await store.touch(key, 600)).toBe(false);
+        expect(await store.get(key)).toBeUndefined();
+      });
+
+      it('does not undo an update made after the read', async () => {
+        const key = randomKey();
+        await store.set(key, data(), 60);
+        expect(await store.update(key, 1, data({ tokens: 'refreshed' }))).toBe(true);
+        await store.touch(key, 600);
+        expect(await store.get(key)).toMatchObject({ version: 2, tokens: 'refreshed' });
+      });
     });
 
     it('deleteBySid removes every session with that sid, answers how many, and leaves others alone', async () => {
       const sid = `dev:${randomKey()}`;
       const otherSid = `dev:${randomKey()}`;
       const [a, b, c, d] = [randomKey(), randomKey(), randomKey(), randomKey()];
-      await store.set(a, record({ sid }), 60);
-      await store.set(b, record({ sid }), 120);
-      await store.set(c, record({ sid: otherSid }), 60);
-      await store.set(d, record(), 60);
+      await store.set(a, data({ sid }), 60);
+      await store.set(b, data({ sid }), 120);
+      await store.set(c, data({ sid: otherSid }), 60);
+      await store.set(d, data(), 60);
 
       expect(await store.deleteBySid(sid)).toBe(2);
       expect(await store.get(a)).toBeUndefined();
@@ -107,8 +185,8 @@ function sessionStoreContract(name: string, open: () => SessionStore) {
     it('deleteBySid does not count a session already deleted', async () => {
       const sid = `dev:${randomKey()}`;
       const [a, b] = [randomKey(), randomKey()];
-      await store.set(a, record({ sid }), 60);
-      await store.set(b, record({ sid }), 60);
+      await store.set(a, data({ sid }), 60);
+      await store.set(b, data({ sid }), 60);
       await store.delete(a);
 
       expect(await store.deleteBySid(sid)).toBe(1);
@@ -118,11 +196,37 @@ function sessionStoreContract(name: string, open: () => SessionStore) {
     it('deleteBySid does not count a session that has already expired', async () => {
       const sid = `dev:${randomKey()}`;
       const [expiring, live] = [randomKey(), randomKey()];
-      await store.set(expiring, record({ sid }), 1);
-      await store.set(live, record({ sid }), 60);
-      await sleep(1100);
+      await store.set(expiring, data({ sid }), SHORT_TTL);
+      await store.set(live, data({ sid }), 60);
+      await pastShortTtl();
       expect(await store.deleteBySid(sid)).toBe(1);
       expect(await store.get(live)).toBeUndefined();
+    });
+
+    it('deleteBySid finds a session by the sid it carries now, not one it carried before a rewrite', async () => {
+      const [oldSid, newSid] = [`dev:${randomKey()}`, `dev:${randomKey()}`];
+      const [rewritten, updated] = [randomKey(), randomKey()];
+      await store.set(rewritten, data({ sid: oldSid }), 60);
+      await store.set(rewritten, data({ sid: newSid }), 60);
+      await store.set(updated, data({ sid: oldSid }), 60);
+      expect(await store.update(updated, 1, data({ sid: newSid }))).toBe(true);
+
+      expect(await store.deleteBySid(oldSid)).toBe(0);
+      expect(await store.get(rewritten)).toBeDefined();
+      expect(await store.get(updated)).toBeDefined();
+      expect(await store.deleteBySid(newSid)).toBe(2);
+      expect(await store.get(rewritten)).toBeUndefined();
+      expect(await store.get(updated)).toBeUndefined();
+    });
+
+    it('after deleteBySid (a back-channel logout) neither update nor touch brings a session back', async () => {
+      const sid = `dev:${randomKey()}`;
+      const key = randomKey();
+      await store.set(key, data({ sid }), 60);
+      expect(await store.deleteBySid(sid)).toBe(1);
+      expect(await store.update(key, 1, data({ sid, tokens: 'refreshed' }))).toBe(false);
+      expect(await store.touch(key, 600)).toBe(false);
+      expect(await store.get(key)).toBeUndefined();
     });
 
     it('deleteBySid of an unknown sid answers 0', async () => {
@@ -145,26 +249,61 @@ function sessionStoreContract(name: string, open: () => SessionStore) {
 
     it('a claimOnce marker can be claimed again once its TTL has passed', async () => {
       const marker = `tx:${randomKey()}`;
-      expect(await store.claimOnce(marker, 1)).toBe(true);
-      await sleep(1100);
-      expect(await store.claimOnce(marker, 1)).toBe(true);
+      expect(await store.claimOnce(marker, SHORT_TTL)).toBe(true);
+      await pastShortTtl();
+      expect(await store.claimOnce(marker, SHORT_TTL)).toBe(true);
     });
 
     it('claimOnce markers and sessions do not collide', async () => {
       const key = randomKey();
       expect(await store.claimOnce(key, 60)).toBe(true);
       expect(await store.get(key)).toBeUndefined();
-      await store.set(key, record(), 60);
+      await store.set(key, data(), 60);
       expect(await store.claimOnce(key, 60)).toBe(false);
       expect(await store.get(key)).toBeDefined();
     });
 
+    describe('lock', () => {
+      it('one holder at a time; free again once released', async () => {
+        const name = `refresh:${randomKey()}`;
+        const results = await Promise.all(Array.from({ length: 10 }, () => store.lock(name, 60_000)));
+        const held = results.filter((lock) => lock !== undefined);
+        expect(held).toHaveLength(1);
+        expect(await store.lock(name, 60_000)).toBeUndefined();
+        await held[0]!.release();
+        expect(await store.lock(name, 60_000)).toBeDefined();
+      });
+
+      it('lapses after its time, and a lapsed holder releasing does not free the next holder', async () => {
+        const name = `refresh:${randomKey()}`;
+        const lapsed = await store.lock(name, SHORT_TTL * 1000);
+        expect(lapsed).toBeDefined();
+        await pastShortTtl();
+        const next = await store.lock(name, 60_000);
+        expect(next).toBeDefined();
+        await lapsed!.release();
+        expect(await store.lock(name, 60_000)).toBeUndefined();
+        await next!.release();
+      });
+
+      it('locks and sessions do not collide', async () => {
+        const key = randomKey();
+        await store.lock(key, 60_000);
+        expect(await store.get(key)).toBeUndefined();
+        expect(await store.claimOnce(key, 60)).toBe(true);
+      });
+    });
+
+    it('ping answers', async () => {
+      await expect(store.ping()).resolves.toBeUndefined();
+    });
+
     it('records are copies: changing one given to set or answered by get does not change the store', async () => {
       const key = randomKey();
-      const written = record();
+      const written = data();
       await store.set(key, written, 60);
       written.user.name = 'Mallory';
-      written.idleExpiresAt = 0;
+      written.absoluteExpiresAt = 0;
 
       const read = await store.get(key);
       expect(read?.user.name).toBe('Alice');
@@ -177,14 +316,13 @@ function sessionStoreContract(name: string, open: () => SessionStore) {
       expect(again?.user.name).toBe('Alice');
       expect(again?.profile.groups).toEqual(['admins', 'users']);
       expect(again?.absoluteExpiresAt).toBeGreaterThan(0);
-      expect(again?.idleExpiresAt).toBeGreaterThan(0);
     });
   });
 }
 
 sessionStoreContract('MemorySessionStore', () => new MemorySessionStore());
 
-sessionStoreContract('RedisSessionStore', () => new RedisSessionStore({ url: REDIS_URL, keyPrefix: KEY_PREFIX, logger: silentLogger }));
+sessionStoreContract('RedisSessionStore', () => new RedisSessionStore({ connection: REDIS_URL, keyPrefix: KEY_PREFIX, logger: silentLogger }));
 
 describe('MemorySessionStore specifics', () => {
   afterEach(() => {
@@ -195,7 +333,7 @@ describe('MemorySessionStore specifics', () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     const store = new MemorySessionStore();
     try {
-      await store.set('key', record(), 1800);
+      await store.set('key', data(), 1800);
       vi.advanceTimersByTime(1799_000);
       expect(await store.get('key')).toBeDefined();
       vi.advanceTimersByTime(1000);
@@ -205,19 +343,20 @@ describe('MemorySessionStore specifics', () => {
     }
   });
 
-  it('is bounded by maxSessions: past it, the oldest write goes', async () => {
+  it('is bounded by maxSessions: past it, the oldest write or extension goes', async () => {
     const store = new MemorySessionStore({ maxSessions: 3 });
     try {
-      for (const key of ['a', 'b', 'c']) await store.set(key, record(), 60);
-      await store.set('a', record({ provider: 'rewritten' }), 60); // a is now the newest write
-      await store.set('d', record(), 60);
+      for (const key of ['a', 'b', 'c']) await store.set(key, data(), 60);
+      await store.set('a', data({ provider: 'rewritten' }), 60); // a is now the newest write
+      await store.touch('b', 120); // then b
+      await store.set('d', data(), 60);
       expect(store.size).toBe(3);
-      expect(await store.get('b')).toBeUndefined();
+      expect(await store.get('c')).toBeUndefined();
       expect((await store.get('a'))?.provider).toBe('rewritten');
-      expect(await store.get('c')).toBeDefined();
+      expect(await store.get('b')).toBeDefined();
       expect(await store.get('d')).toBeDefined();
 
-      for (let index = 0; index < 100; index++) await store.set(`flood-${index}`, record(), 60);
+      for (let index = 0; index < 100; index++) await store.set(`flood-${index}`, data(), 60);
       expect(store.size).toBe(3);
     } finally {
       await store.close();
@@ -227,9 +366,9 @@ describe('MemorySessionStore specifics', () => {
   it('an evicted session no longer counts for deleteBySid', async () => {
     const store = new MemorySessionStore({ maxSessions: 2 });
     try {
-      await store.set('a', record({ sid: 'dev:s1' }), 60);
-      await store.set('b', record({ sid: 'dev:s1' }), 60);
-      await store.set('c', record(), 60); // evicts a
+      await store.set('a', data({ sid: 'dev:s1' }), 60);
+      await store.set('b', data({ sid: 'dev:s1' }), 60);
+      await store.set('c', data(), 60); // evicts a
       expect(await store.deleteBySid('dev:s1')).toBe(1);
       expect(await store.get('b')).toBeUndefined();
       expect(await store.get('c')).toBeDefined();
@@ -242,8 +381,8 @@ describe('MemorySessionStore specifics', () => {
     vi.useFakeTimers();
     const store = new MemorySessionStore({ sweepIntervalMs: 1000 });
     try {
-      await store.set('short', record(), 1);
-      await store.set('long', record(), 60);
+      await store.set('short', data(), 1);
+      await store.set('long', data(), 60);
       expect(store.size).toBe(2);
       await vi.advanceTimersByTimeAsync(2000);
       expect(store.size).toBe(1);
@@ -259,39 +398,40 @@ describe('RedisSessionStore specifics', () => {
     redis = new Redis(REDIS_URL);
   });
   afterAll(async () => {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${KEY_PREFIX}*`, 'COUNT', 500);
-      if (keys.length > 0) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
+    await deleteKeys(redis, `${KEY_PREFIX}*`);
     await redis.quit();
   });
 
   it('writes only under its key prefix, with a TTL on every key, and no session id in the clear', async () => {
-    const store = new RedisSessionStore({ url: REDIS_URL, keyPrefix: `${KEY_PREFIX}own:`, logger: silentLogger });
+    const store = new RedisSessionStore({ connection: REDIS_URL, keyPrefix: `${KEY_PREFIX}own:`, logger: silentLogger });
     try {
       const key = randomKey();
-      await store.set(key, record({ sid: 'dev:s-own' }), 60);
+      await store.set(key, data({ sid: 'dev:s-own', absoluteExpiresAt: nowSeconds() + 120 }), 60);
       await store.claimOnce('tx:own', 60);
+      const lock = await store.lock('refresh:own', 60_000);
       const keys = await redis.keys(`${KEY_PREFIX}own:*`);
-      expect(keys.sort()).toEqual([`${KEY_PREFIX}own:once:tx:own`, `${KEY_PREFIX}own:session:${key}`, `${KEY_PREFIX}own:sid:dev:s-own`].sort());
+      expect(keys.sort()).toEqual(
+        [`once:{tx:own}`, `session:{${key}}`, `sid:{dev:s-own}`, 'lock:{refresh:own}'].map((name) => `${KEY_PREFIX}own:${name}`).sort(),
+      );
       for (const redisKey of keys) {
         const ttl = await redis.ttl(redisKey);
         expect(ttl, redisKey).toBeGreaterThan(0);
-        expect(ttl, redisKey).toBeLessThanOrEqual(60);
+        expect(ttl, redisKey).toBeLessThanOrEqual(120);
       }
+      await lock?.release();
+      expect(await redis.exists(`${KEY_PREFIX}own:lock:{refresh:own}`)).toBe(0);
     } finally {
       await store.close();
     }
   });
 
-  it('the sid index lives as long as its longest-lived session', async () => {
-    const store = new RedisSessionStore({ url: REDIS_URL, keyPrefix: `${KEY_PREFIX}idx:`, logger: silentLogger });
+  it('the sid index lives as long as the latest absolute expiry of its sessions, however they slide', async () => {
+    const store = new RedisSessionStore({ connection: REDIS_URL, keyPrefix: `${KEY_PREFIX}idx:`, logger: silentLogger });
     try {
-      await store.set(randomKey(), record({ sid: 'dev:s-idx' }), 600);
-      await store.set(randomKey(), record({ sid: 'dev:s-idx' }), 60);
-      expect(await redis.ttl(`${KEY_PREFIX}idx:sid:dev:s-idx`)).toBeGreaterThan(500);
+      const now = nowSeconds();
+      await store.set(randomKey(), data({ sid: 'dev:s-idx', absoluteExpiresAt: now + 600 }), 60);
+      await store.set(randomKey(), data({ sid: 'dev:s-idx', absoluteExpiresAt: now + 120 }), 60);
+      expect(await redis.ttl(`${KEY_PREFIX}idx:sid:{dev:s-idx}`)).toBeGreaterThan(500);
     } finally {
       await store.close();
     }
@@ -300,7 +440,7 @@ describe('RedisSessionStore specifics', () => {
   it('when Redis is down, get rejects within a few seconds instead of hanging', async () => {
     const logs: string[] = [];
     const store = new RedisSessionStore({
-      url: 'redis://127.0.0.1:1',
+      connection: 'redis://127.0.0.1:1',
       keyPrefix: KEY_PREFIX,
       logger: { ...silentLogger, error: (event) => logs.push(event) },
     });
@@ -316,6 +456,7 @@ describe('RedisSessionStore specifics', () => {
       expect(outcome).toBe('rejected');
       expect(Date.now() - started).toBeLessThan(10_000);
       expect(logs).toContain('session_store.error');
+      await expect(store.ping()).rejects.toThrow();
     } finally {
       await store.close();
     }

@@ -32,6 +32,8 @@ export interface Behavior {
     | 'expired'
     | 'missing';
   userinfo: Outage | 'sub-mismatch' | 'not-json';
+  /** `expires_in` of the access tokens it issues, in seconds. */
+  accessTokenLifetime: number;
 }
 
 export interface RecordedRequest {
@@ -66,6 +68,7 @@ const DEFAULT_BEHAVIOR: Behavior = {
   token: 'ok',
   idToken: 'ok',
   userinfo: 'ok',
+  accessTokenLifetime: 3600,
 };
 
 interface SigningKey {
@@ -251,7 +254,7 @@ export async function startHostileProvider(
     const refreshToken = mint('rt');
     accessTokens.add(accessToken);
     refreshTokens.add(refreshToken);
-    return { access_token: accessToken, token_type: 'Bearer', expires_in: 3600, refresh_token: refreshToken };
+    return { access_token: accessToken, token_type: 'Bearer', expires_in: behavior.now.accessTokenLifetime, refresh_token: refreshToken };
   }
 
   function authenticatedClient(req: IncomingMessage, body: Record<string, string>): string | undefined {
