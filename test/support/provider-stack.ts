@@ -42,7 +42,7 @@ export async function startProviderStack<Idp extends TestIdentityProvider>(
  * provider sent it back to, and the status and location of the callback's answer.
  * When the login route answers without going to the provider, that answer.
  */
-export async function loginThrough(stack: ProviderStack<TestIdentityProvider>, provider: string, browser = new TestBrowser(), returnTo = '/home') {
+export async function loginThrough(stack: Pick<ProviderStack<TestIdentityProvider>, 'idp' | 'origin'>, provider: string, browser = new TestBrowser(), returnTo = '/home') {
   const start = await browser.get(`${stack.origin}/auth/login/${provider}?returnTo=${encodeURIComponent(returnTo)}`);
   const authorizationUrl = start.headers.get('location') ?? '';
   if (!authorizationUrl.startsWith(stack.idp.origin)) {
