@@ -1,0 +1,76 @@
+import { spawn } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
+import { exitWithin, track, type Child } from './bff-process.js';
+
+const REDIS_SERVER = '/usr/bin/redis-server';
+const START_MS = 15_000;
+
+/**
+ * A redis-server of the test's own on a loopback port, never the shared one at
+ * 6379, so a test can stop and start it. Every write is on disk (AOF, fsync
+ * always) under `root`, so a restart keeps what was written, as a production Redis would.
+ */
+export interface RedisServer {
+  port: number;
+  url: string;
+  /** Kills the process (SIGKILL: no goodbye) and waits for it to be gone. */
+  kill(): Promise<void>;
+  /** Starts it again on the same port with the same data. */
+  restart(): Promise<void>;
+  /** A client of this server alone (close it with `quit`). */
+  client(): Redis;
+}
+
+export async function startRedisServer(port: number, root: string, extraArgs: string[] = []): Promise<RedisServer> {
+  const dir = join(root, `redis-${port}`);
+  await mkdir(dir, { recursive: true });
+  const args = [
+    '--port', String(port),
+    '--bind', '127.0.0.1',
+    '--dir', dir,
+    '--save', '',
+    '--appendonly', 'yes',
+    '--appendfsync', 'always',
+    '--protected-mode', 'no',
+    ...extraArgs,
+  ];
+  let child: Child;
+  const start = async () => {
+    child = track(spawn(REDIS_SERVER, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] }));
+    await untilAnswers(port, child);
+  };
+  await start();
+  return {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    kill: async () => {
+      child.process.kill('SIGKILL');
+      await child.exited;
+    },
+    restart: start,
+    client: () => new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: 1 }),
+  };
+}
+
+async function untilAnswers(port: number, child: Child) {
+  const deadline = Date.now() + START_MS;
+  while (Date.now() < deadline) {
+    if ((await exitWithin(child, 0)) !== 'hung') throw new Error(`redis-server on ${port} exited:\n${child.stdout()}${child.stderr()}`);
+    const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    probe.on('error', () => {});
+    const answered = await probe
+      .connect()
+      .then(() => probe.ping())
+      .then(
+        () => true,
+        () => false,
+      );
+    probe.disconnect();
+    if (answered) return;
+    await sleep(50);
+  }
+  throw new Error(`redis-server on ${port} did not answer within ${START_MS} ms`);
+}
