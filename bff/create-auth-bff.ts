@@ -10,6 +10,7 @@ import { Transactions } from './flow/transactions.js';
 import { requireSession } from './routes/require-session.js';
 import { describeProvider } from './providers/provider.js';
 import { createApiProxy } from './proxy/api-proxy.js';
+import { createLoginRateLimit } from './routes/login-rate-limit.js';
 import { createRouter } from './routes/router.js';
 import { createSessionStore } from './session/create-store.js';
 import { SessionCookie } from './session/session-cookie.js';
@@ -53,7 +54,7 @@ export function createAuthBff(config: AuthBffConfig): AuthBff {
     postLogoutRedirectUri: resolved.postLogoutRedirectUri,
     store,
     sessions,
-    transactions: new Transactions(createSealer(resolved.secrets, 'transactions'), { secure, basePath: resolved.basePath }),
+    transactions: new Transactions(createSealer(resolved.secrets, 'transactions'), { secure }),
     logger,
   };
   const background = new BackgroundTasks(logger);
@@ -63,7 +64,12 @@ export function createAuthBff(config: AuthBffConfig): AuthBff {
     createApiProxy(context, accessTokens, resolveApiProxy(options, providerIds, resolved.basePath), resolved.httpTimeoutMs);
 
   const providers = resolved.providers.map(describeProvider);
-  const router = createRouter(context, background, providers);
+  const rateLimit = createLoginRateLimit(
+    resolved.rateLimit,
+    { url: typeof session.store === 'string' && session.store !== 'memory' ? session.store : undefined, keyPrefix: session.keyPrefix },
+    logger,
+  );
+  const router = createRouter(context, background, providers, rateLimit);
   for (const api of resolved.apis) router.use(createApiProxy(context, accessTokens, api, resolved.httpTimeoutMs));
 
   return {
@@ -73,6 +79,7 @@ export function createAuthBff(config: AuthBffConfig): AuthBff {
     providers,
     async close() {
       await background.drain();
+      await rateLimit.close();
       if (owned) await store.close();
     },
   };

@@ -27,12 +27,15 @@ export const ERROR_STATUS: Record<AuthErrorCode, number> = {
  */
 export class AuthBffError extends Error {
   override readonly name = 'AuthBffError';
+  /** A short machine-readable cause for logs (`tx_cookie_missing`, `provider_timeout`...); never a secret. */
+  readonly reason: string | undefined;
   constructor(
     readonly code: AuthErrorCode,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; reason?: string },
   ) {
     super(message, options);
+    this.reason = options?.reason;
   }
 
   get status(): number {

@@ -55,6 +55,21 @@ const session = z
     path: ['absoluteTimeoutSeconds'],
   });
 
+/** The login rate limit per client IP (see bff/routes/login-rate-limit.ts), or `false` to turn it off. */
+const rateLimit = z
+  .union([z.literal(false), z.object({ loginsPerMinute: z.number().int().min(1).default(30) }).strict()])
+  .default({ loginsPerMinute: 30 });
+
+/** Options only the standalone server (`bff-auth serve`) reads; an app that mounts the router sets its own. */
+export const serverOptionsSchema = z
+  .object({
+    /** Express's `trust proxy`: which proxies' X-Forwarded-For to believe for the client IP (the rate limit counts by it). */
+    trustProxy: z.union([z.boolean(), z.number().int().min(0), z.string(), z.array(z.string())]).optional(),
+    /** Content-Security-Policy directives merged over the defaults (`frame-ancestors 'none'`...), or `false` for none. */
+    contentSecurityPolicy: z.union([z.literal(false), z.record(z.string(), z.array(z.string()))]).optional(),
+  })
+  .strict();
+
 /** The config's top level; each entry of `providers` is then checked by its type's own schema. */
 export const configSchema = z
   .object({
@@ -71,6 +86,8 @@ export const configSchema = z
     providers: z.array(z.looseObject({ type: z.string('must be a string naming the provider type') })).min(1, 'needs at least one provider'),
     /** Upstream APIs the browser calls through the BFF with the session's access token. */
     apis: z.array(apiProxySchema).default([]),
+    rateLimit,
+    server: serverOptionsSchema.prefault({}),
     logger: z.custom<Logger>(isLogger, 'must have info, warn and error methods').optional(),
   })
   .strict();

@@ -1,13 +1,13 @@
 import type { Request, Response } from 'express';
 import * as oauth from 'oauth4webapi';
-import { AUTH_ERROR_PARAM, ROUTES, type AuthErrorCode, type User } from '../../shared/index.js';
+import { ROUTES, type AuthErrorCode, type User } from '../../shared/index.js';
 import { randomAlphanumeric, STATE_LENGTH, STATE_PATTERN } from '../crypto/random.js';
 import { AuthBffError } from '../errors.js';
 import type { Provider } from '../providers/provider.js';
 import { guarded } from '../session/store.js';
 import { classifyProviderError, reasonOf } from './classify.js';
 import type { FlowContext } from './context.js';
-import { safeReturnTo, withQueryParam } from './return-to.js';
+import { loginLocation, safeReturnTo } from './return-to.js';
 import { TRANSACTION_TTL_SECONDS } from './transactions.js';
 
 function redirectUri(context: FlowContext, provider: Provider): string {
@@ -43,13 +43,13 @@ export async function beginLogin(context: FlowContext, provider: Provider, req: 
         nonce,
       })
       .catch((error: unknown) => Promise.reject(classifyProviderError(error, 'provider_unavailable')));
-    await context.transactions.begin(res, { provider: provider.id, state, codeVerifier, nonce, returnTo, issuer });
+    await context.transactions.begin(req, res, { provider: provider.id, state, codeVerifier, nonce, returnTo, issuer });
     context.logger.info('login.start', { provider: provider.id });
     return url.href;
   } catch (error) {
     const reported = failure(error);
     logFailure(context, provider, reported, error);
-    return withQueryParam(returnTo, AUTH_ERROR_PARAM, reported.code);
+    return loginLocation(returnTo, context.baseUrl, reported.code);
   }
 }
 
@@ -59,6 +59,26 @@ function single(params: URLSearchParams, name: string): string | undefined {
   return values.length === 1 ? values[0] : undefined;
 }
 
+/** RFC 6749 §4.1.2.1 and OIDC Core §3.1.2.6 error codes. */
+const AUTHORIZATION_ERRORS = [
+  'invalid_request',
+  'unauthorized_client',
+  'access_denied',
+  'unsupported_response_type',
+  'invalid_scope',
+  'server_error',
+  'temporarily_unavailable',
+  'interaction_required',
+  'login_required',
+  'account_selection_required',
+  'consent_required',
+  'invalid_request_uri',
+  'invalid_request_object',
+  'request_not_supported',
+  'request_uri_not_supported',
+  'registration_not_supported',
+];
+
 /** The provider's error answer (RFC 6749 §4.1.2.1), as one of our codes. */
 function errorResponseCode(error: string): AuthErrorCode {
   if (['server_error', 'temporarily_unavailable'].includes(error)) return 'provider_unavailable';
@@ -66,6 +86,11 @@ function errorResponseCode(error: string): AuthErrorCode {
     return 'access_denied';
   }
   return 'token_exchange_failed';
+}
+
+/** The error parameter as a log reason: the registered codes as they are, anything else (the provider's free text) as "other". */
+function authorizationErrorReason(error: string): string {
+  return `authorization_error:${AUTHORIZATION_ERRORS.includes(error) ? error : 'other'}`;
 }
 
 async function step<T>(run: () => Promise<T>, fallback: AuthErrorCode): Promise<T> {
@@ -87,17 +112,19 @@ export async function completeLogin(context: FlowContext, provider: Provider, re
     const callback = new URL(req.originalUrl, context.baseUrl).searchParams;
     const state = single(callback, 'state');
     if (state === undefined || !STATE_PATTERN.test(state)) {
-      throw new AuthBffError('invalid_state', 'The callback carries no valid state.');
+      throw new AuthBffError('invalid_state', 'The callback carries no valid state.', { reason: 'state_missing' });
     }
     const transaction = await context.transactions.take(req, res, provider.id, state);
     returnTo = transaction.returnTo;
     if (!(await guarded(context.store.claimOnce(`tx:${state}`, 2 * TRANSACTION_TTL_SECONDS)))) {
-      throw new AuthBffError('invalid_state', 'This login callback was already used.');
+      throw new AuthBffError('invalid_state', 'This login callback was already used.', { reason: 'callback_replayed' });
     }
     const error = single(callback, 'error');
-    if (error !== undefined) throw new AuthBffError(errorResponseCode(error), 'The provider did not grant the login.');
+    if (error !== undefined) {
+      throw new AuthBffError(errorResponseCode(error), 'The provider did not grant the login.', { reason: authorizationErrorReason(error) });
+    }
     if (single(callback, 'code') === undefined) {
-      throw new AuthBffError('access_denied', 'The provider sent no authorization code.');
+      throw new AuthBffError('access_denied', 'The provider sent no authorization code.', { reason: 'code_missing' });
     }
 
     const result = await step(() => provider.exchangeCode(callback, transaction, redirectUri(context, provider)), 'token_exchange_failed');
@@ -112,10 +139,10 @@ export async function completeLogin(context: FlowContext, provider: Provider, re
     };
     await context.sessions.create(req, res, { provider: provider.id, user, profile, tokens: result.tokens, sid: identity.sid });
     context.logger.info('login.success', { provider: provider.id, user: user.id });
-    return returnTo;
+    return loginLocation(returnTo, context.baseUrl);
   } catch (error) {
     const reported = failure(error);
     logFailure(context, provider, reported, error);
-    return withQueryParam(returnTo, AUTH_ERROR_PARAM, reported.code);
+    return loginLocation(returnTo, context.baseUrl, reported.code);
   }
 }

@@ -1,44 +1,41 @@
 import type { CookieOptions, Request, Response } from 'express';
-import { ROUTES } from '../../shared/index.js';
 import { SealError, type Sealer } from '../crypto/seal.js';
 import { AuthBffError } from '../errors.js';
 import type { LoginTransaction } from '../providers/provider.js';
 
-/** A login must come back within this long (DESIGN.md: 10 minutes). */
+/** A login must come back within this long (DESIGN.md: 10 minutes); its cookie lives exactly as long. */
 export const TRANSACTION_TTL_SECONDS = 600;
 /**
- * The cookie outlives the sealed payload, so a late return still finds it and
- * reads as `login_expired` rather than as a forged `invalid_state`.
+ * Logins in flight per browser: enough for a few tabs. Starting one more drops
+ * the oldest, so abandoned logins (or logins another site starts with a click)
+ * cannot pile cookies up until every request is refused with 431.
  */
-const COOKIE_MAX_AGE_MS = 2 * TRANSACTION_TTL_SECONDS * 1000;
+export const MAX_TRANSACTIONS_IN_FLIGHT = 3;
 
 /**
  * Login transactions, each in its own encrypted, authenticated cookie named by
- * its `state` (so two tabs can log in at once), scoped to the provider's
- * callback path, `SameSite=Lax` because it must ride the provider's redirect back.
+ * its `state` (so two tabs can log in at once; the callback finds its cookie by
+ * that name). `SameSite=Lax` because it must ride the provider's redirect back.
+ * On https the name has the `__Host-` prefix, so the browser accepts it only
+ * host-only with `Path=/` and `Secure`: a sibling subdomain cannot plant one
+ * (login CSRF). Small: `returnTo` is bounded and nothing else is large.
  */
 export class Transactions {
   private readonly prefix: string;
+  private readonly cookieOptions: CookieOptions;
 
   constructor(
     private readonly sealer: Sealer,
-    private readonly options: { secure: boolean; basePath: string },
+    options: { secure: boolean },
   ) {
-    this.prefix = options.secure ? '__Secure-bff-auth.tx.' : 'bff-auth.tx.';
+    this.prefix = options.secure ? '__Host-bff-auth.tx.' : 'bff-auth.tx.';
+    this.cookieOptions = { httpOnly: true, secure: options.secure, sameSite: 'lax', path: '/' };
   }
 
-  private cookieOptions(provider: string): CookieOptions {
-    return {
-      httpOnly: true,
-      secure: this.options.secure,
-      sameSite: 'lax',
-      path: `${this.options.basePath}${ROUTES.callback}${encodeURIComponent(provider)}`,
-    };
-  }
-
-  async begin(res: Response, transaction: LoginTransaction) {
+  async begin(req: Request, res: Response, transaction: LoginTransaction) {
     const sealed = await this.sealer.seal({ ...transaction }, TRANSACTION_TTL_SECONDS);
-    res.cookie(this.prefix + transaction.state, sealed, { ...this.cookieOptions(transaction.provider), maxAge: COOKIE_MAX_AGE_MS });
+    for (const name of await this.pastNewest(req, MAX_TRANSACTIONS_IN_FLIGHT - 1)) res.clearCookie(name, this.cookieOptions);
+    res.cookie(this.prefix + transaction.state, sealed, { ...this.cookieOptions, maxAge: TRANSACTION_TTL_SECONDS * 1000 });
   }
 
   /** Opens and deletes the transaction of `state`: single use, whatever the outcome. */
@@ -46,21 +43,49 @@ export class Transactions {
     const name = this.prefix + state;
     const sealed: unknown = req.cookies?.[name];
     if (typeof sealed !== 'string') {
-      throw new AuthBffError('invalid_state', 'No login is in progress for this state in this browser.');
+      throw new AuthBffError('invalid_state', 'No login is in progress for this state in this browser.', { reason: 'tx_cookie_missing' });
     }
-    res.clearCookie(name, this.cookieOptions(provider));
+    res.clearCookie(name, this.cookieOptions);
     let transaction: LoginTransaction;
     try {
       transaction = await this.sealer.open<LoginTransaction & { [claim: string]: unknown }>(sealed);
     } catch (error) {
       if (error instanceof SealError && error.code === 'expired') {
-        throw new AuthBffError('login_expired', 'The login took longer than 10 minutes; please start again.');
+        throw new AuthBffError('login_expired', 'The login took longer than 10 minutes; please start again.', { reason: 'tx_expired' });
       }
-      throw new AuthBffError('invalid_state', 'The login transaction cookie is not valid.');
+      throw new AuthBffError('invalid_state', 'The login transaction cookie is not valid.', { reason: 'tx_cookie_invalid' });
     }
-    if (transaction.state !== state || transaction.provider !== provider) {
-      throw new AuthBffError('invalid_state', 'The login transaction belongs to another login.');
+    if (transaction.state !== state) {
+      throw new AuthBffError('invalid_state', 'The login transaction belongs to another login.', { reason: 'state_mismatch' });
+    }
+    if (transaction.provider !== provider) {
+      throw new AuthBffError('invalid_state', 'The login transaction belongs to another provider.', { reason: 'tx_other_provider' });
     }
     return transaction;
+  }
+
+  /**
+   * The names of this browser's transaction cookies beyond the newest `keep`.
+   * Unreadable ones count as the oldest; within one second of `iat`, the later
+   * in the header is the newer (RFC 6265 §5.4: equal paths list by creation time).
+   */
+  private async pastNewest(req: Request, keep: number): Promise<string[]> {
+    const cookies = Object.entries((req.cookies ?? {}) as Record<string, unknown>).filter(
+      (entry): entry is [string, string] => entry[0].startsWith(this.prefix) && typeof entry[1] === 'string',
+    );
+    if (cookies.length <= keep) return [];
+    const ranked = await Promise.all(
+      cookies.map(async ([name, sealed], index) => {
+        const issuedAt = await this.sealer.open(sealed).then(
+          (payload) => payload.iat ?? 0,
+          () => -1,
+        );
+        return { name, issuedAt, index };
+      }),
+    );
+    return ranked
+      .sort((a, b) => b.issuedAt - a.issuedAt || b.index - a.index)
+      .slice(keep)
+      .map(({ name }) => name);
   }
 }

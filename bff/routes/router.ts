@@ -1,21 +1,29 @@
 import cookieParser from 'cookie-parser';
 import express, { type Request, type Response, type Router } from 'express';
-import { AUTH_ERROR_PARAM, ROUTES, type ProviderInfo, type SessionResponse } from '../../shared/index.js';
+import { ROUTES, type ProviderInfo, type SessionResponse } from '../../shared/index.js';
 import { AuthBffError } from '../errors.js';
 import { backchannelLogout } from '../flow/backchannel-logout.js';
 import type { BackgroundTasks } from '../flow/background.js';
 import type { FlowContext } from '../flow/context.js';
 import { beginLogin, completeLogin } from '../flow/login.js';
 import { logout } from '../flow/logout.js';
-import { withQueryParam } from '../flow/return-to.js';
+import { loginLocation } from '../flow/return-to.js';
 import { Sessions } from '../session/sessions.js';
+import type { LoginRateLimit } from './login-rate-limit.js';
 import { errorHandler, methodNotAllowed, noStore, requireCsrfHeader } from './respond.js';
 import { unknownProviderPage } from './unknown-provider-page.js';
 
 /** The BFF's routes (DESIGN.md, the HTTP contract), mounted under the base path. Each parses, calls the flow, answers. */
-export function createRouter(context: FlowContext, background: BackgroundTasks, providers: readonly ProviderInfo[]): Router {
+export function createRouter(
+  context: FlowContext,
+  background: BackgroundTasks,
+  providers: readonly ProviderInfo[],
+  rateLimit: LoginRateLimit,
+): Router {
   const routes = express.Router();
   routes.use(noStore, cookieParser());
+  routes.use(`${ROUTES.login}:provider`, rateLimit.middleware('login'));
+  routes.use(`${ROUTES.callback}:provider`, rateLimit.middleware('callback'));
   const providerOf = (req: Request) => context.providers.get(String(req.params.provider));
 
   routes.get(`${ROUTES.login}:provider`, async (req: Request, res: Response) => {
@@ -27,7 +35,7 @@ export function createRouter(context: FlowContext, background: BackgroundTasks, 
   routes.get(`${ROUTES.callback}:provider`, async (req: Request, res: Response) => {
     const provider = providerOf(req);
     res.set('Referrer-Policy', 'no-referrer');
-    if (!provider) return res.redirect(302, withQueryParam('/', AUTH_ERROR_PARAM, 'unknown_provider'));
+    if (!provider) return res.redirect(302, loginLocation('/', context.baseUrl, 'unknown_provider'));
     res.redirect(302, await completeLogin(context, provider, req, res));
   });
 

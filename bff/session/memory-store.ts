@@ -89,7 +89,8 @@ export class MemorySessionStore implements SessionStore {
   constructor(options: MemoryStoreOptions = {}) {
     const max = options.maxSessions ?? 10_000;
     this.sessions = new ExpiringMap(max, (key, stored) => this.unindex(key, stored.data.sid));
-    this.markers = new ExpiringMap(max);
+    // Replay markers are never evicted before they expire (a flood of logins must not make a callback replayable); the login rate limit bounds them.
+    this.markers = new ExpiringMap(Number.POSITIVE_INFINITY);
     this.sweeper = setInterval(() => {
       this.sessions.sweep();
       this.markers.sweep();

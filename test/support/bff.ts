@@ -18,10 +18,16 @@ export interface TestBff extends RunningServer {
 
 export type TestBffConfig = Omit<AuthBffConfig, 'baseUrl' | 'secrets'> & Partial<AuthBffConfig>;
 
+/** Tests log in many times a minute from 127.0.0.1; the login rate limit is tested on its own (security-rate-limit.test.ts). */
+export const UNTHROTTLED = { loginsPerMinute: 1_000_000 };
+
 /** A standalone BFF on 127.0.0.1 at `port` (see {@link freePort}), logging into `logs`. */
 export async function startTestBff(port: number, config: TestBffConfig, options: { staticDir?: string } = {}): Promise<TestBff> {
   const logs = recordingLogger();
-  const server = await startServer({ secrets: [TEST_SECRET], logger: logs, baseUrl: `http://127.0.0.1:${port}`, ...config }, { port, ...options });
+  const server = await startServer(
+    { secrets: [TEST_SECRET], logger: logs, baseUrl: `http://127.0.0.1:${port}`, rateLimit: UNTHROTTLED, ...config },
+    { port, ...options },
+  );
   return { ...server, logs };
 }
 

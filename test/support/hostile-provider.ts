@@ -13,8 +13,19 @@ import { switchable, type Switchable } from './switchable.js';
 
 export type Outage = 'ok' | 'status-500' | 'hang';
 
+/** An answer given as is, whatever the request: for malformed, truncated, huge or mistyped answers. */
+export interface RawAnswer {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+export type Endpoint = 'discovery' | 'jwks' | 'token' | 'userinfo';
+
 export interface Behavior {
   discovery: Outage;
+  /** Merged into the discovery document, e.g. a hostile `end_session_endpoint`. */
+  discoveryOverrides: Record<string, unknown>;
   jwks: Outage;
   /** The `iss` parameter on the redirect back (RFC 9207). */
   callbackIss: 'correct' | 'wrong' | 'missing';
@@ -30,10 +41,19 @@ export interface Behavior {
     | 'wrong-issuer'
     | 'wrong-audience'
     | 'expired'
+    | 'future-iat'
+    | 'azp-other'
+    | 'no-nonce'
+    | 'no-exp'
+    | 'no-iat'
     | 'missing';
+  /** Whether a refresh answer carries an ID token (OIDC Core §12.2), and for whom. */
+  refreshIdToken: 'none' | 'same-subject' | 'other-subject';
   userinfo: Outage | 'sub-mismatch' | 'not-json';
   /** `expires_in` of the access tokens it issues, in seconds. */
   accessTokenLifetime: number;
+  /** Endpoints that answer this instead of their usual answer. */
+  raw: Partial<Record<Endpoint, RawAnswer>>;
 }
 
 export interface RecordedRequest {
@@ -63,13 +83,23 @@ export const ATTACKER_ISSUER = 'https://attacker.example.test';
 
 const DEFAULT_BEHAVIOR: Behavior = {
   discovery: 'ok',
+  discoveryOverrides: {},
   jwks: 'ok',
   callbackIss: 'correct',
   token: 'ok',
   idToken: 'ok',
+  refreshIdToken: 'none',
   userinfo: 'ok',
   accessTokenLifetime: 3600,
+  raw: {},
 };
+
+const ENDPOINTS = new Map<string, Endpoint>([
+  ['/.well-known/openid-configuration', 'discovery'],
+  ['/jwks', 'jwks'],
+  ['/token', 'token'],
+  ['/userinfo', 'userinfo'],
+]);
 
 interface SigningKey {
   kid: string;
@@ -134,6 +164,12 @@ export async function startHostileProvider(
       ),
     });
     const exchange: Exchange = { req, res, url, body };
+    const endpoint = ENDPOINTS.get(url.pathname);
+    const raw = endpoint && behavior.now.raw[endpoint];
+    if (raw) {
+      res.writeHead(raw.status, { 'content-type': raw.contentType }).end(raw.body);
+      return;
+    }
 
     switch (`${req.method} ${url.pathname}`) {
       case 'GET /.well-known/openid-configuration':
@@ -178,6 +214,7 @@ export async function startHostileProvider(
       code_challenge_methods_supported: ['S256'],
       token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
       authorization_response_iss_parameter_supported: true,
+      ...behavior.now.discoveryOverrides,
     };
   }
 
@@ -232,7 +269,9 @@ export async function startHostileProvider(
     if (body.grant_type === 'refresh_token') {
       const presented = body.refresh_token ?? '';
       if (!refreshTokens.delete(presented)) return invalidGrant(res, 'unknown refresh token');
-      return json(res, 200, tokenSet());
+      const mode = behavior.now.refreshIdToken;
+      const idToken = mode === 'none' ? undefined : await idTokenFor(undefined, mode === 'other-subject' ? 'someone-else' : HOSTILE_SUBJECT);
+      return json(res, 200, { ...tokenSet(), ...(idToken === undefined ? {} : { id_token: idToken }) });
     }
     if (body.grant_type !== 'authorization_code') {
       return json(res, 400, { error: 'unsupported_grant_type' });
@@ -248,7 +287,7 @@ export async function startHostileProvider(
     return json(res, 200, { ...tokenSet(), ...(idToken === undefined ? {} : { id_token: idToken }) });
   }
 
-  /** A refresh answers without an ID token, as many providers do. */
+  /** The tokens of an answer; a refresh carries an ID token only when `refreshIdToken` says so. */
   function tokenSet() {
     const accessToken = mint('at');
     const refreshToken = mint('rt');
@@ -269,19 +308,21 @@ export async function startHostileProvider(
     return body.client_secret === clientSecret ? body.client_id : undefined;
   }
 
-  async function idTokenFor(nonce: string | undefined): Promise<string | undefined> {
+  async function idTokenFor(nonce: string | undefined, subject = HOSTILE_SUBJECT): Promise<string | undefined> {
     const mode = behavior.now.idToken;
     if (mode === 'missing') return undefined;
 
     const now = Math.floor(Date.now() / 1000);
+    const issuedAt = mode === 'expired' ? now - 3600 : mode === 'future-iat' ? now + 600 : now;
     const payload: JWTPayload = {
       iss: mode === 'wrong-issuer' ? ATTACKER_ISSUER : issuer,
       aud: mode === 'wrong-audience' ? 'someone-else' : clientId,
-      sub: HOSTILE_SUBJECT,
-      iat: mode === 'expired' ? now - 3600 : now,
-      exp: mode === 'expired' ? now - 1800 : now + 300,
-      auth_time: mode === 'expired' ? now - 3600 : now,
-      ...(mode === 'wrong-nonce' ? { nonce: 'not-the-nonce-you-sent' } : nonce === undefined ? {} : { nonce }),
+      sub: subject,
+      ...(mode === 'no-iat' ? {} : { iat: issuedAt }),
+      ...(mode === 'no-exp' ? {} : { exp: mode === 'expired' ? now - 1800 : issuedAt + 300 }),
+      auth_time: issuedAt,
+      ...(mode === 'azp-other' ? { azp: 'another-client' } : {}),
+      ...(mode === 'wrong-nonce' ? { nonce: 'not-the-nonce-you-sent' } : nonce === undefined || mode === 'no-nonce' ? {} : { nonce }),
     };
     let value: string;
     if (mode === 'alg-none') {

@@ -1,0 +1,147 @@
+/**
+ * Issue #8, items 5 and 8: transaction cookies. They are capped per browser
+ * (the newest few kept), small, 10 minutes, and on https `__Host-` with Path=/,
+ * so neither abandoned logins nor another site's clicks pile them up past the
+ * server's header limit, and a sibling subdomain cannot plant one (login CSRF).
+ */
+import type { Server } from 'node:http';
+import express from 'express';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAuthBff, silentLogger, type AuthBff } from '../../bff/index.js';
+import { MAX_TRANSACTIONS_IN_FLIGHT } from '../../bff/flow/transactions.js';
+import { freePort, TEST_SECRET, UNTHROTTLED } from '../support/bff.js';
+import { TestBrowser } from '../support/browser.js';
+import { fetchHeaders } from '../support/dev-stack.js';
+import { runs } from '../support/fuzz.js';
+import { startHostileProvider, type HostileProvider } from '../support/hostile-provider.js';
+import { startHostileStack, type HostileStack } from '../support/hostile-stack.js';
+
+const LONG_RETURN_TO = `/reports?${'q=x&'.repeat(120)}end=1`;
+
+describe('transaction cookies in one browser (http, loopback)', () => {
+  let stack: HostileStack;
+  beforeAll(async () => {
+    stack = await startHostileStack();
+  });
+  afterAll(() => stack.close());
+
+  const transactions = (browser: TestBrowser) => browser.cookies(stack.origin).filter((cookie) => cookie.name.startsWith('bff-auth.tx.'));
+
+  it('50 logins started in one browser, with long returnTos: the last one completes, and the cookies stay few and small', async () => {
+    const browser = new TestBrowser();
+    const authorizationUrls: string[] = [];
+    for (let i = 0; i < 50; i++) {
+      const start = await browser.get(`${stack.origin}/auth/login/bad?returnTo=${encodeURIComponent(`${LONG_RETURN_TO}&n=${i}`)}`);
+      expect(start.status).toBe(302);
+      authorizationUrls.push(start.headers.get('location') ?? '');
+      expect(transactions(browser).length).toBeLessThanOrEqual(MAX_TRANSACTIONS_IN_FLIGHT);
+    }
+    const header = browser.cookies(stack.origin).map((cookie) => `${cookie.name}=${cookie.value}`).join('; ');
+    expect(header.length).toBeLessThan(4096);
+    for (const cookie of transactions(browser)) expect(cookie.value.length).toBeLessThan(1280);
+
+    const back = await browser.get(authorizationUrls.at(-1)!);
+    const callback = await browser.get(back.headers.get('location') ?? '');
+    expect(callback.status).toBe(302);
+    expect(callback.headers.get('location')).toBe(`${LONG_RETURN_TO}&n=49`);
+    expect(await (await browser.get(`${stack.origin}/auth/session`, { headers: fetchHeaders })).json()).toMatchObject({ authenticated: true });
+  });
+
+  it('keeps the newest logins in flight: the two before the last still complete, the oldest is gone', async () => {
+    const browser = new TestBrowser();
+    const urls: string[] = [];
+    for (const tab of ['a', 'b', 'c', 'd']) {
+      urls.push((await browser.get(`${stack.origin}/auth/login/bad?returnTo=/${tab}`)).headers.get('location') ?? '');
+    }
+    const finish = async (url: string) => (await browser.get((await browser.get(url)).headers.get('location') ?? '')).headers.get('location');
+    expect(await finish(urls[1]!)).toBe('/b');
+    expect(await finish(urls[2]!)).toBe('/c');
+    expect(await finish(urls[0]!)).toBe('/?auth_error=invalid_state');
+  });
+
+  it('a returnTo too long for a small cookie lands on /', async () => {
+    const browser = new TestBrowser();
+    const start = await browser.get(`${stack.origin}/auth/login/bad?returnTo=${encodeURIComponent(`/x?${'y'.repeat(600)}`)}`);
+    const back = await browser.get(start.headers.get('location') ?? '');
+    expect((await browser.get(back.headers.get('location') ?? '')).headers.get('location')).toBe('/');
+  });
+
+  it('property: transaction cookies planted in any number, with any value, never push a callback to 4xx/5xx', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.stringMatching(/^[A-Za-z0-9]{32}$/), fc.string({ maxLength: 300 })), { maxLength: 12 }),
+        async (planted) => {
+          const browser = new TestBrowser();
+          for (const [state, value] of planted) browser.setCookie(stack.origin, `bff-auth.tx.${state}`, encodeURIComponent(value));
+          const start = await browser.get(`${stack.origin}/auth/login/bad?returnTo=/planted`);
+          expect(transactions(browser).length).toBeLessThanOrEqual(MAX_TRANSACTIONS_IN_FLIGHT);
+          const back = await browser.get(start.headers.get('location') ?? '');
+          const callback = await browser.get(back.headers.get('location') ?? '');
+          expect(callback.status).toBe(302);
+          expect(callback.headers.get('location')).toBe('/planted');
+        },
+      ),
+      { numRuns: runs(40) },
+    );
+  });
+});
+
+describe('login CSRF from a sibling subdomain (https)', () => {
+  // The BFF believes it is https://app.example.test (behind a TLS-terminating proxy); requests reach it on loopback.
+  const PUBLIC_ORIGIN = 'https://app.example.test';
+  let idp: HostileProvider;
+  let auth: AuthBff;
+  let server: Server;
+  let local: string;
+
+  beforeAll(async () => {
+    idp = await startHostileProvider();
+    auth = createAuthBff({
+      baseUrl: PUBLIC_ORIGIN,
+      secrets: [TEST_SECRET],
+      logger: silentLogger,
+      rateLimit: UNTHROTTLED,
+      providers: [{ id: 'bad', type: 'oidc', issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret }],
+    });
+    const port = await freePort();
+    local = `http://127.0.0.1:${port}`;
+    server = express().use(auth.router).listen(port, '127.0.0.1');
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+    await auth.close();
+    await idp.close();
+  });
+
+  /** The attacker's own login, stopped before its callback: the callback URL and the transaction cookie's Set-Cookie. */
+  async function attackersLogin() {
+    const attacker = new TestBrowser();
+    const start = await attacker.get(`${local}/auth/login/bad?returnTo=/`);
+    const setCookie = attacker.setCookieLog.find((header) => header.startsWith('__Host-bff-auth.tx.')) ?? '';
+    const callback = new URL((await attacker.get(start.headers.get('location') ?? '')).headers.get('location') ?? '');
+    const [name = '', value = ''] = setCookie.slice(0, setCookie.indexOf(';')).split('=');
+    return { callback: `${local}${callback.pathname}${callback.search}`, setCookie, name, value };
+  }
+
+  it('the transaction cookie is __Host- with Path=/, Secure, no Domain, and lives 10 minutes', async () => {
+    const { setCookie } = await attackersLogin();
+    expect(setCookie).toMatch(/^__Host-bff-auth\.tx\.[A-Za-z0-9]{32}=/);
+    expect(setCookie).toMatch(/; Path=\/(;|$)/);
+    expect(setCookie).toMatch(/; Secure/);
+    expect(setCookie).toMatch(/; Max-Age=600(;|$)/);
+    expect(setCookie).not.toMatch(/Domain=/i);
+  });
+
+  it.each(['', '__Secure-', '__host-', '__HOST-'])(
+    'a transaction cookie a sibling subdomain could plant (name prefix %j) does not sign the victim in',
+    async (prefix) => {
+      const { callback, name, value } = await attackersLogin();
+      const planted = `${prefix}${name.replace(/^__Host-/, '')}`;
+      const victim = new TestBrowser();
+      const response = await victim.get(callback, { headers: { cookie: `${planted}=${value}` } });
+      expect(response.headers.get('location')).toBe('/?auth_error=invalid_state');
+      expect(victim.setCookieLog.some((header) => header.startsWith('__Host-bff-auth='))).toBe(false);
+    },
+  );
+});

@@ -1,0 +1,15 @@
+/**
+ * How many cases a property runs: `base` in `npm test`, that many times
+ * `FUZZ_SCALE` under `npm run fuzz` (FUZZ_SCALE=20).
+ */
+export function runs(base: number): number {
+  const scale = Number(process.env.FUZZ_SCALE ?? 1);
+  return Math.max(1, Math.round(base * (Number.isFinite(scale) && scale > 0 ? scale : 1)));
+}
+
+/** Pieces that make paths and URLs interesting to a parser: dot segments, slashes, encodings, hosts. */
+export const URL_PIECES = [
+  '/', '//', '///', '\\', '.', '..', '%2e', '%2E', '%2e%2e', '%252e', '%2f', '%2F', '%5c', '%5C', '%00', '%0a', '%09', '%',
+  '%25', '%ZZ', '@', ':', ';', '?', '#', '&', '=', 'evil.example', 'evil.example:443', 'x', 'home', '\t', '\n', ' ', '\u0000',
+  'javascript:', 'http:', 'https:', 'data:', '\u3002', '\uff0e', '\uff0f', '\u2215', '[', ']', '::1', '127.0.0.1', '💥',
+] as const;
