@@ -36,9 +36,11 @@ export class Transactions {
     };
   }
 
-  async begin(res: Response, transaction: LoginTransaction) {
+  /** A form_post callback is a cross-site POST, which a `Lax` cookie does not ride: `None` then, on https only (it needs `Secure`). */
+  async begin(res: Response, transaction: LoginTransaction, { formPost = false } = {}) {
     const sealed = await this.sealer.seal({ ...transaction }, TRANSACTION_TTL_SECONDS);
-    res.cookie(this.prefix + transaction.state, sealed, { ...this.cookieOptions(transaction.provider), maxAge: COOKIE_MAX_AGE_MS });
+    const sameSite = formPost && this.options.secure ? 'none' : 'lax';
+    res.cookie(this.prefix + transaction.state, sealed, { ...this.cookieOptions(transaction.provider), sameSite, maxAge: COOKIE_MAX_AGE_MS });
   }
 
   /** Opens and deletes the transaction of `state`: single use, whatever the outcome. */
