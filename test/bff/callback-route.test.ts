@@ -19,7 +19,7 @@ beforeAll(async () => {
 afterAll(() => stack.close());
 
 describe('the callback route of a provider that redirects back (no form_post)', () => {
-  it('refuses a POST with 405 and Allow: GET, leaving the browser's session as it was', async () => {
+  it("refuses a POST with 405 and Allow: GET, leaving the browser's session as it was", async () => {
     const { browser } = await loginThrough(stack, 'wechat');
     const login = await browser.get(`${stack.origin}/auth/login/wechat`);
     const state = new URL(login.headers.get('location') ?? '').searchParams.get('state') ?? '';
