@@ -6,6 +6,7 @@ import type { PlatformSpec } from '../spec/platform-spec.js';
  * What WeChat's website login (wechat.ts) and official-account web authorization
  * (wechat-mp.ts) share: the sns API on api.weixin.qq.com. Documents:
  * - TOKEN: https://developers.weixin.qq.com/doc/service/api/webdev/access/api_snsaccesstoken
+ * - REFRESH: https://developers.weixin.qq.com/doc/service/api/webdev/access/api_snsrefreshtoken
  * - USERINFO: https://developers.weixin.qq.com/doc/service/api/webdev/access/api_snsuserinfo
  * - RETURN_CODES: https://developers.weixin.qq.com/doc/oplatform/Return_codes/Return_code_descriptions_new.html
  * - WEB_AUTHORIZATION: https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/Wechat_webpage_authorization.html
@@ -21,10 +22,11 @@ const config = {
   lang: z.enum(['zh_CN', 'zh_TW', 'en']).default('zh_CN'),
 };
 
-type Sns = Pick<PlatformSpec<typeof config>, 'config' | 'authorization' | 'token' | 'userinfo' | 'refusals' | 'user' | 'httpsAvatarHosts'>;
+type Sns = Pick<PlatformSpec<typeof config>, 'config' | 'authorization' | 'token' | 'refresh' | 'userinfo' | 'refusals' | 'user' | 'httpsAvatarHosts'>;
 
 export const WECHAT_SNS_ENDPOINTS = {
   token: 'https://api.weixin.qq.com/sns/oauth2/access_token',
+  refresh: 'https://api.weixin.qq.com/sns/oauth2/refresh_token',
   userinfo: 'https://api.weixin.qq.com/sns/userinfo',
 };
 
@@ -48,6 +50,14 @@ export const wechatSns: Sns = {
   token: {
     method: 'GET',
     query: ({ config, code }) => ({ appid: config.clientId, secret: config.clientSecret, code, grant_type: 'authorization_code' }),
+  },
+  /**
+   * REFRESH: no secret; the refresh token lives 30 days. Whether it rotates is not
+   * documented (UNCONFIRMED): the answer's refresh_token is stored whatever it is.
+   */
+  refresh: {
+    method: 'GET',
+    query: ({ config, tokens }) => ({ appid: config.clientId, grant_type: 'refresh_token', refresh_token: tokens.refresh_token }),
   },
   userinfo: {
     method: 'GET',

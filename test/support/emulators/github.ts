@@ -75,6 +75,8 @@ export function startGitHubEmulator(): Promise<GitHubEmulator> {
     user: defaultUser,
     clientId: () => `Iv1.${randomBytes(8).toString('hex')}`,
     tokens: { code: '', access: 'gho_', refresh: 'ghr_', encoding: 'hex' },
+    // OAuth app tokens do not expire, so the token answer tells no lifetime.
+    expiresIn: 0,
     contentType: JSON_TYPE,
     notFound: { status: 404, body: { message: 'Not Found' } },
     routes: (github) => {

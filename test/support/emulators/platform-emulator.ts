@@ -40,6 +40,8 @@ export interface PlatformDefinition<Behavior extends Record<string, string>, Use
   user: () => User;
   clientId: () => string;
   tokens: TokenFormat;
+  /** The access tokens' lifetime in seconds, as the token answers tell it. */
+  expiresIn: number;
   /** The content type of every answer that does not name its own. */
   contentType: string;
   /** 'METHOD /path' -> route. */
@@ -62,15 +64,13 @@ export interface EmulatorTools<User> {
   /** The user who approves; tests change its fields. */
   user: User;
   grants: Grants;
+  /** The lifetime the next token answers tell; a test shortens it to make the BFF refresh. `reset()` restores it. */
+  expiresIn: number;
 }
 
-export interface PlatformEmulator<Behavior, User> extends EmulatorServer, Switchable<Behavior> {
-  clientId: string;
-  clientSecret: string;
-  user: User;
+export interface PlatformEmulator<Behavior, User> extends EmulatorServer, Switchable<Behavior>, EmulatorTools<User> {
   /** Every code, access token and refresh token issued. */
   issued: string[];
-  grants: Grants;
 }
 
 const OUTAGES: readonly string[] = ['status-500', 'hang', 'stall-body'] satisfies Outage[];
@@ -165,13 +165,17 @@ export async function startPlatformEmulator<Behavior extends Record<string, stri
   definition: PlatformDefinition<Behavior, User>,
 ): Promise<PlatformEmulator<Behavior, User>> {
   const user = definition.user();
-  const behavior = switchable(definition.behavior, () => Object.assign(user, definition.user()));
   const tools: EmulatorTools<User> = {
     clientId: definition.clientId(),
     clientSecret: randomBytes(16).toString('hex'),
     user,
     grants: new Grants(definition.tokens),
+    expiresIn: definition.expiresIn,
   };
+  const behavior = switchable(definition.behavior, () => {
+    Object.assign(user, definition.user());
+    tools.expiresIn = definition.expiresIn;
+  });
   const routes = definition.routes(tools);
 
   const answer = (res: ServerResponse, { status = 200, type = definition.contentType, body }: Answer) =>
@@ -186,7 +190,8 @@ export async function startPlatformEmulator<Behavior extends Record<string, stri
     return result instanceof URL ? redirect(res, result) : answer(res, result);
   });
 
-  return { ...server, ...tools, issued: tools.grants.issued, behave: behavior.behave, reset: behavior.reset };
+  // The tools themselves, so that handlers see what a test changes.
+  return Object.assign(tools, server, { issued: tools.grants.issued, behave: behavior.behave, reset: behavior.reset });
 }
 
 /** The authorization step as most platforms do it: a bad link shows an error page; otherwise it approves at once, or denies. */

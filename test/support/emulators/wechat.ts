@@ -18,6 +18,8 @@ export interface WeChatBehavior extends Record<string, string> {
   token: 'ok' | 'errcode' | 'busy' | Outage;
   /** 'errcode': 40001 invalid credential; 'openid-mismatch': another user's profile. */
   userinfo: 'ok' | 'errcode' | 'openid-mismatch' | Outage;
+  /** 'errcode': 42002 refresh_token expired. */
+  refresh: 'ok' | 'errcode' | Outage;
 }
 
 export interface WeChatUser {
@@ -32,7 +34,12 @@ export interface WeChatEmulator extends PlatformEmulator<WeChatBehavior, WeChatU
   appSecret: string;
 }
 
-export const WECHAT_PATHS = { authorization: '/connect/qrconnect', token: '/sns/oauth2/access_token', userinfo: '/sns/userinfo' };
+export const WECHAT_PATHS = {
+  authorization: '/connect/qrconnect',
+  token: '/sns/oauth2/access_token',
+  refresh: '/sns/oauth2/refresh_token',
+  userinfo: '/sns/userinfo',
+};
 
 /** WeChat matches the link against a strict pattern: these parameters in this order (Wechat_webpage_authorization.html). */
 const AUTHORIZATION_PARAMS = ['appid', 'redirect_uri', 'response_type', 'scope', 'state'];
@@ -55,10 +62,11 @@ export const errcode = (code: number, message: string, type?: string): Answer =>
 
 export async function startWeChatEmulator(): Promise<WeChatEmulator> {
   const emulator = await startPlatformEmulator<WeChatBehavior, WeChatUser>({
-    behavior: { authorize: 'approve', token: 'ok', userinfo: 'ok' },
+    behavior: { authorize: 'approve', token: 'ok', userinfo: 'ok', refresh: 'ok' },
     user: defaultUser,
     clientId: () => `wx${randomBytes(8).toString('hex')}`,
     tokens: { code: '0', access: 'ACCESS_', refresh: 'REFRESH_', encoding: 'base64url' },
+    expiresIn: 7200,
     contentType: 'text/plain',
     notFound: { status: 404, body: 'Not Found' },
     routes: (wechat) => ({
@@ -86,7 +94,19 @@ export async function startWeChatEmulator(): Promise<WeChatEmulator> {
           if (typeof redeemed === 'string') return errcode(40029, 'invalid code');
           const { accessToken, refreshToken } = wechat.grants.tokens('snsapi_login');
           const { openid, unionid } = wechat.user;
-          return { body: { access_token: accessToken, expires_in: 7200, refresh_token: refreshToken, openid, scope: 'snsapi_login', unionid } };
+          return { body: { access_token: accessToken, expires_in: wechat.expiresIn, refresh_token: refreshToken, openid, scope: 'snsapi_login', unionid } };
+        },
+      },
+      // No secret here (snsRefreshToken); whether the refresh token rotates is not documented: this one keeps it.
+      [`GET ${WECHAT_PATHS.refresh}`]: {
+        behavior: 'refresh',
+        handle: ({ query }, now) => {
+          if (query.appid !== wechat.clientId) return errcode(40013, 'invalid appid');
+          if (query.grant_type !== 'refresh_token') return errcode(40002, 'invalid grant_type');
+          const refreshed = now === 'errcode' ? undefined : wechat.grants.refresh(query.refresh_token, false);
+          if (!refreshed) return errcode(42002, 'refresh_token expired');
+          const body = { access_token: refreshed.accessToken, expires_in: wechat.expiresIn, refresh_token: refreshed.refreshToken, openid: wechat.user.openid, scope: 'snsapi_login' };
+          return { body };
         },
       },
       [`GET ${WECHAT_PATHS.userinfo}`]: {
@@ -102,5 +122,5 @@ export async function startWeChatEmulator(): Promise<WeChatEmulator> {
       },
     }),
   });
-  return { ...emulator, appId: emulator.clientId, appSecret: emulator.clientSecret };
+  return Object.assign(emulator, { appId: emulator.clientId, appSecret: emulator.clientSecret });
 }
