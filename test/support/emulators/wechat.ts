@@ -1,9 +1,11 @@
 /**
- * WeChat website login (网站应用微信登录) on the platform emulator, answering as its documents say:
+ * WeChat website login (网站应用微信登录) and Official Account web authorization
+ * (公众号网页授权) on the platform emulator, answering as their documents say:
  * - https://developers.weixin.qq.com/doc/oplatform/Website_App/WeChat_Login/Wechat_Login.html
  * - https://developers.weixin.qq.com/doc/oplatform/Website_App/WeChat_Login/Authorized_Interface_Calling_UnionID.html
  * - https://developers.weixin.qq.com/doc/oplatform/Return_codes/Return_code_descriptions_new.html
  * - https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/Wechat_webpage_authorization.html
+ * - https://developers.weixin.qq.com/doc/service/guide/h5/auth.html (snapshot users, snsapi_base)
  * Refusals are HTTP 200 `{errcode, errmsg}`; the token endpoint serves its JSON as
  * text/plain (https://github.com/panva/oauth4webapi/pull/155). /connect/qrconnect
  * shows no QR code: it approves at once (or denies, redirecting back with only `state`).
@@ -14,8 +16,8 @@ import { authorizeRoute, startPlatformEmulator, type Answer, type PlatformEmulat
 
 export interface WeChatBehavior extends Record<string, string> {
   authorize: 'approve' | 'deny';
-  /** 'errcode': 40029 invalid code; 'busy': errcode -1. */
-  token: 'ok' | 'errcode' | 'busy' | Outage;
+  /** 'errcode': 40029 invalid code; 'busy': errcode -1; 'snapshot': a virtual user of an official account's snapshot page. */
+  token: 'ok' | 'errcode' | 'busy' | 'snapshot' | Outage;
   /** 'errcode': 40001 invalid credential; 'openid-mismatch': another user's profile. */
   userinfo: 'ok' | 'errcode' | 'openid-mismatch' | Outage;
   /** 'errcode': 42002 refresh_token expired. */
@@ -36,6 +38,8 @@ export interface WeChatEmulator extends PlatformEmulator<WeChatBehavior, WeChatU
 
 export const WECHAT_PATHS = {
   authorization: '/connect/qrconnect',
+  /** The official accounts' authorization page, on the same emulator. */
+  officialAccountAuthorization: '/connect/oauth2/authorize',
   token: '/sns/oauth2/access_token',
   refresh: '/sns/oauth2/refresh_token',
   userinfo: '/sns/userinfo',
@@ -69,58 +73,68 @@ export async function startWeChatEmulator(): Promise<WeChatEmulator> {
     expiresIn: 7200,
     contentType: 'text/plain',
     notFound: { status: 404, body: 'Not Found' },
-    routes: (wechat) => ({
-      [`GET ${WECHAT_PATHS.authorization}`]: authorizeRoute(wechat, {
-        valid: (query) =>
-          Object.keys(query).filter((name) => AUTHORIZATION_PARAMS.includes(name)).join() === AUTHORIZATION_PARAMS.join() &&
-          query.appid === wechat.clientId &&
-          query.response_type === 'code' &&
-          query.scope === 'snsapi_login' &&
-          /^[A-Za-z0-9]{0,128}$/.test(query.state ?? ''),
-        // Bad parameters show this page instead of a QR code (Wechat_Login.html).
-        invalid: { type: 'text/html; charset=utf-8', body: '<html><body><p>该链接无法访问</p></body></html>' },
-        deny: () => {},
-      }),
-      [`GET ${WECHAT_PATHS.token}`]: {
-        behavior: 'token',
-        handle: ({ query }, now) => {
-          if (now === 'errcode') return errcode(40029, 'invalid code');
-          if (now === 'busy') return errcode(-1, 'system error');
-          if (query.appid !== wechat.clientId) return errcode(40013, 'invalid appid');
-          if (query.secret !== wechat.clientSecret) return errcode(40125, 'invalid appsecret');
-          if (query.grant_type !== 'authorization_code') return errcode(40002, 'invalid grant_type');
-          const redeemed = wechat.grants.redeem(query.code);
-          if (redeemed === 'used') return errcode(40163, 'code been used');
-          if (typeof redeemed === 'string') return errcode(40029, 'invalid code');
-          const { accessToken, refreshToken } = wechat.grants.tokens('snsapi_login');
-          const { openid, unionid } = wechat.user;
-          return { body: { access_token: accessToken, expires_in: wechat.expiresIn, refresh_token: refreshToken, openid, scope: 'snsapi_login', unionid } };
+    routes: (wechat) => {
+      const authorize = (scopes: string[]) =>
+        authorizeRoute<WeChatBehavior>(wechat, {
+          valid: (query) =>
+            Object.keys(query).filter((name) => AUTHORIZATION_PARAMS.includes(name)).join() === AUTHORIZATION_PARAMS.join() &&
+            query.appid === wechat.clientId &&
+            query.response_type === 'code' &&
+            scopes.includes(query.scope ?? '') &&
+            /^[A-Za-z0-9]{0,128}$/.test(query.state ?? ''),
+          // Bad parameters show this page instead of a QR code (Wechat_Login.html).
+          invalid: { type: 'text/html; charset=utf-8', body: '<html><body><p>该链接无法访问</p></body></html>' },
+          deny: () => {},
+        });
+      return {
+        [`GET ${WECHAT_PATHS.authorization}`]: authorize(['snsapi_login']),
+        [`GET ${WECHAT_PATHS.officialAccountAuthorization}`]: authorize(['snsapi_userinfo', 'snsapi_base']),
+        [`GET ${WECHAT_PATHS.token}`]: {
+          behavior: 'token',
+          handle: ({ query }, now) => {
+            if (now === 'errcode') return errcode(40029, 'invalid code');
+            if (now === 'busy') return errcode(-1, 'system error');
+            if (query.appid !== wechat.clientId) return errcode(40013, 'invalid appid');
+            if (query.secret !== wechat.clientSecret) return errcode(40125, 'invalid appsecret');
+            if (query.grant_type !== 'authorization_code') return errcode(40002, 'invalid grant_type');
+            const redeemed = wechat.grants.redeem(query.code);
+            if (redeemed === 'used') return errcode(40163, 'code been used');
+            if (typeof redeemed === 'string') return errcode(40029, 'invalid code');
+            const { scope } = redeemed;
+            const { accessToken, refreshToken } = wechat.grants.tokens(scope);
+            const answer = { access_token: accessToken, expires_in: wechat.expiresIn, refresh_token: refreshToken, openid: wechat.user.openid, scope };
+            if (now === 'snapshot') return { body: { ...answer, openid: 'oVirtualSnapshotUser0000000', is_snapshotuser: 1 } };
+            // The unionid comes with the profile scopes only.
+            return { body: scope === 'snsapi_base' ? answer : { ...answer, unionid: wechat.user.unionid } };
+          },
         },
-      },
-      // No secret here (snsRefreshToken); whether the refresh token rotates is not documented: this one keeps it.
-      [`GET ${WECHAT_PATHS.refresh}`]: {
-        behavior: 'refresh',
-        handle: ({ query }, now) => {
-          if (query.appid !== wechat.clientId) return errcode(40013, 'invalid appid');
-          if (query.grant_type !== 'refresh_token') return errcode(40002, 'invalid grant_type');
-          const refreshed = now === 'errcode' ? undefined : wechat.grants.refresh(query.refresh_token, false);
-          if (!refreshed) return errcode(42002, 'refresh_token expired');
-          const body = { access_token: refreshed.accessToken, expires_in: wechat.expiresIn, refresh_token: refreshed.refreshToken, openid: wechat.user.openid, scope: 'snsapi_login' };
-          return { body };
+        // No secret here (snsRefreshToken); whether the refresh token rotates is not documented: this one keeps it.
+        [`GET ${WECHAT_PATHS.refresh}`]: {
+          behavior: 'refresh',
+          handle: ({ query }, now) => {
+            if (query.appid !== wechat.clientId) return errcode(40013, 'invalid appid');
+            if (query.grant_type !== 'refresh_token') return errcode(40002, 'invalid grant_type');
+            const refreshed = now === 'errcode' ? undefined : wechat.grants.refresh(query.refresh_token, false);
+            if (!refreshed) return errcode(42002, 'refresh_token expired');
+            const body = { access_token: refreshed.accessToken, expires_in: wechat.expiresIn, refresh_token: refreshed.refreshToken, openid: wechat.user.openid };
+            return { body: { ...body, scope: wechat.grants.scopeOf(refreshed.accessToken) } };
+          },
         },
-      },
-      [`GET ${WECHAT_PATHS.userinfo}`]: {
-        behavior: 'userinfo',
-        handle: ({ query }, now) => {
-          const invalidToken = errcode(40001, 'invalid credential, access_token is invalid or not latest', USERINFO_CONTENT_TYPE);
-          if (now === 'errcode' || wechat.grants.scopeOf(query.access_token) === undefined) return invalidToken;
-          if (query.openid !== wechat.user.openid) return errcode(40003, 'invalid openid', USERINFO_CONTENT_TYPE);
-          const profile = { ...wechat.user, sex: 0, province: '', city: '', country: '', privilege: [] };
-          if (now === 'openid-mismatch') Object.assign(profile, { openid: 'oSomeoneElse', nickname: '别人' });
-          return { type: USERINFO_CONTENT_TYPE, body: profile };
+        [`GET ${WECHAT_PATHS.userinfo}`]: {
+          behavior: 'userinfo',
+          handle: ({ query }, now) => {
+            const invalidToken = errcode(40001, 'invalid credential, access_token is invalid or not latest', USERINFO_CONTENT_TYPE);
+            const scope = wechat.grants.scopeOf(query.access_token);
+            if (now === 'errcode' || scope === undefined) return invalidToken;
+            if (scope === 'snsapi_base') return errcode(48001, 'api unauthorized', USERINFO_CONTENT_TYPE);
+            if (query.openid !== wechat.user.openid) return errcode(40003, 'invalid openid', USERINFO_CONTENT_TYPE);
+            const profile = { ...wechat.user, sex: 0, province: '', city: '', country: '', privilege: [] };
+            if (now === 'openid-mismatch') Object.assign(profile, { openid: 'oSomeoneElse', nickname: '别人' });
+            return { type: USERINFO_CONTENT_TYPE, body: profile };
+          },
         },
-      },
-    }),
+      };
+    },
   });
   return Object.assign(emulator, { appId: emulator.clientId, appSecret: emulator.clientSecret });
 }

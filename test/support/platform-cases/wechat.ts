@@ -11,7 +11,12 @@ export const wechatCase = platformCase<WeChatEmulator>({
       type: 'wechat',
       clientId: wechat.appId,
       clientSecret: wechat.appSecret,
-      endpoints: Object.fromEntries(Object.entries(WECHAT_PATHS).map(([key, path]) => [key, wechat.origin + path])),
+      endpoints: {
+        authorization: wechat.origin + WECHAT_PATHS.authorization,
+        token: wechat.origin + WECHAT_PATHS.token,
+        refresh: wechat.origin + WECHAT_PATHS.refresh,
+        userinfo: wechat.origin + WECHAT_PATHS.userinfo,
+      },
     },
   ],
   user: ({ user }) => ({
