@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { endpointUrl } from './fields.js';
+import { endpointUrl } from '../providers/config-fields.js';
 
 export const PROXY_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 

@@ -2,17 +2,13 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { consoleLogger, type Logger } from '../log.js';
-import type { GitHubProviderConfig } from '../providers/github.js';
-import type { OAuth2ProviderConfig } from '../providers/oauth2.js';
-import type { OidcProviderConfig } from '../providers/oidc.js';
 import type { Provider } from '../providers/provider.js';
-import { PROVIDER_TYPES } from '../providers/registry.js';
-import type { WeChatProviderConfig } from '../providers/wechat.js';
+import { PROVIDER_TYPES, type ProviderConfig } from '../providers/registry.js';
 import { expandEnv } from './expand-env.js';
 import { apiProxySchema, type ApiProxyConfig } from './api-proxy-schema.js';
 import { configSchema, type AuthBffConfigInput } from './schema.js';
 
-export type ProviderConfig = OidcProviderConfig | OAuth2ProviderConfig | GitHubProviderConfig | WeChatProviderConfig;
+export type { ProviderConfig };
 
 /** The configuration `createAuthBff` accepts (DESIGN.md, Configuration). */
 export type AuthBffConfig = Omit<AuthBffConfigInput, 'providers'> & { providers: ProviderConfig[] };

@@ -5,7 +5,7 @@ import type { Logger } from '../log.js';
 import { redisConnectionSchema } from '../session/redis-connection.js';
 import type { SessionStore } from '../session/store.js';
 import { apiProxySchema } from './api-proxy-schema.js';
-import { timeoutMs } from './fields.js';
+import { timeoutMs } from '../providers/config-fields.js';
 
 const hasMethods = (value: unknown, methods: readonly string[]) =>
   typeof value === 'object' && value !== null && methods.every((method) => typeof (value as Record<string, unknown>)[method] === 'function');

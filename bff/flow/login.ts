@@ -3,7 +3,7 @@ import * as oauth from 'oauth4webapi';
 import { ROUTES, type AuthErrorCode, type User } from '../../shared/index.js';
 import { randomAlphanumeric, STATE_LENGTH, STATE_PATTERN } from '../crypto/random.js';
 import { AuthBffError } from '../errors.js';
-import type { Provider } from '../providers/provider.js';
+import { STANDARD_CALLBACK, type Provider } from '../providers/provider.js';
 import { guarded } from '../session/store.js';
 import { classifyProviderError, reasonOf } from './classify.js';
 import type { FlowContext } from './context.js';
@@ -43,7 +43,8 @@ export async function beginLogin(context: FlowContext, provider: Provider, req: 
         nonce,
       })
       .catch((error: unknown) => Promise.reject(classifyProviderError(error, 'provider_unavailable')));
-    await context.transactions.begin(req, res, { provider: provider.id, state, codeVerifier, nonce, returnTo, issuer });
+    const formPost = (provider.callback ?? STANDARD_CALLBACK).formPost;
+    await context.transactions.begin(req, res, { provider: provider.id, state, codeVerifier, nonce, returnTo, issuer }, { formPost });
     context.logger.info('login.start', { provider: provider.id });
     return url.href;
   } catch (error) {
@@ -51,6 +52,11 @@ export async function beginLogin(context: FlowContext, provider: Provider, req: 
     logFailure(context, provider, reported, error);
     return loginLocation(returnTo, context.baseUrl, reported.code);
   }
+}
+
+/** The callback's parameters: the query of a redirect, or the urlencoded body of a form_post (read as text by the route). */
+function callbackParameters(context: FlowContext, req: Request): URLSearchParams {
+  return req.method === 'POST' ? new URLSearchParams(typeof req.body === 'string' ? req.body : '') : new URL(req.originalUrl, context.baseUrl).searchParams;
 }
 
 /** The one value of a callback parameter; a repeated parameter counts as absent (RFC 6749 §3.1). */
@@ -109,8 +115,9 @@ async function step<T>(run: () => Promise<T>, fallback: AuthErrorCode): Promise<
 export async function completeLogin(context: FlowContext, provider: Provider, req: Request, res: Response): Promise<string> {
   let returnTo = '/';
   try {
-    const callback = new URL(req.originalUrl, context.baseUrl).searchParams;
-    const state = single(callback, 'state');
+    const callback = callbackParameters(context, req);
+    const names = provider.callback ?? STANDARD_CALLBACK;
+    const state = single(callback, names.state);
     if (state === undefined || !STATE_PATTERN.test(state)) {
       throw new AuthBffError('invalid_state', 'The callback carries no valid state.', { reason: 'state_missing' });
     }
@@ -119,11 +126,11 @@ export async function completeLogin(context: FlowContext, provider: Provider, re
     if (!(await guarded(context.store.claimOnce(`tx:${state}`, 2 * TRANSACTION_TTL_SECONDS)))) {
       throw new AuthBffError('invalid_state', 'This login callback was already used.', { reason: 'callback_replayed' });
     }
-    const error = single(callback, 'error');
+    const error = single(callback, names.error);
     if (error !== undefined) {
       throw new AuthBffError(errorResponseCode(error), 'The provider did not grant the login.', { reason: authorizationErrorReason(error) });
     }
-    if (single(callback, 'code') === undefined) {
+    if (single(callback, names.code) === undefined) {
       throw new AuthBffError('access_denied', 'The provider sent no authorization code.', { reason: 'code_missing' });
     }
 

@@ -32,10 +32,12 @@ export class Transactions {
     this.cookieOptions = { httpOnly: true, secure: options.secure, sameSite: 'lax', path: '/' };
   }
 
-  async begin(req: Request, res: Response, transaction: LoginTransaction) {
+  /** A form_post callback is a cross-site POST, which a `Lax` cookie does not ride: `None` then, on https only (it needs `Secure`). */
+  async begin(req: Request, res: Response, transaction: LoginTransaction, { formPost = false } = {}) {
     const sealed = await this.sealer.seal({ ...transaction }, TRANSACTION_TTL_SECONDS);
     for (const name of await this.pastNewest(req, MAX_TRANSACTIONS_IN_FLIGHT - 1)) res.clearCookie(name, this.cookieOptions);
-    res.cookie(this.prefix + transaction.state, sealed, { ...this.cookieOptions, maxAge: TRANSACTION_TTL_SECONDS * 1000 });
+    const sameSite = formPost && this.cookieOptions.secure ? 'none' : 'lax';
+    res.cookie(this.prefix + transaction.state, sealed, { ...this.cookieOptions, sameSite, maxAge: TRANSACTION_TTL_SECONDS * 1000 });
   }
 
   /** Opens and deletes the transaction of `state`: single use, whatever the outcome. */

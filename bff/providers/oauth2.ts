@@ -1,6 +1,6 @@
 import * as oauth from 'oauth4webapi';
 import { z } from 'zod';
-import { endpointUrl, providerBase } from '../config/fields.js';
+import { endpointUrl, providerBase } from './config-fields.js';
 import { AuthBffError } from '../errors.js';
 import { isJsonObject, readJsonBody } from './json-body.js';
 import type { Identity, ProviderContext, ProviderType, TokenResult } from './provider.js';

@@ -1,6 +1,6 @@
 import * as oauth from 'oauth4webapi';
 import { z } from 'zod';
-import { endpointOverrides, endpointUrl, providerBase } from '../config/fields.js';
+import { endpointOverrides, endpointUrl, providerBase } from './config-fields.js';
 import { cachedDiscovery } from './discovery.js';
 import { isJsonObject } from './json-body.js';
 import { createProviderJwtVerifier } from './provider-jwt.js';

@@ -51,6 +51,19 @@ export interface AuthorizationRequest {
   nonce?: string;
 }
 
+/** How a provider's redirect back is read: the flow asks the provider and never names a platform. */
+export interface CallbackParameters {
+  /** The authorization code's name: `code` (RFC 6749 §4.1.2); DingTalk says `authCode`, Alipay `auth_code`. */
+  code: string;
+  state: string;
+  /** The error response's name (RFC 6749 §4.1.2.1). */
+  error: string;
+  /** The provider POSTs the parameters as a form (OAuth 2.0 Form Post Response Mode) rather than redirecting with a query. */
+  formPost: boolean;
+}
+
+export const STANDARD_CALLBACK: CallbackParameters = { code: 'code', state: 'state', error: 'error', formPost: false };
+
 /** The normalized user fields a provider can tell; the flow adds `id` and `provider`. */
 export type ProviderUser = Omit<User, 'id' | 'provider' | 'providerUserId' | 'unionId'>;
 
@@ -65,6 +78,8 @@ export interface Provider {
   readonly type: string;
   /** Whether authorization requests carry an OpenID Connect `nonce`. */
   readonly usesNonce: boolean;
+  /** How its callback is read; {@link STANDARD_CALLBACK} when not said. */
+  readonly callback?: CallbackParameters;
   /** The authorization URL (RFC 6749 §4.1.1 with PKCE S256, RFC 7636) and the issuer it belongs to. */
   authorizationUrl(request: AuthorizationRequest): Promise<{ url: URL; issuer?: string }>;
   /** code -> token: checks the callback parameters and redeems the code with the client secret. */

@@ -1,13 +1,18 @@
-import { githubProviderType } from './github.js';
+import type { z } from 'zod';
 import { oauth2ProviderType } from './oauth2.js';
 import { oidcProviderType } from './oidc.js';
+import { github } from './platforms/github.js';
+import { wechat } from './platforms/wechat.js';
+import { wechatMp } from './platforms/wechat-mp.js';
 import type { ProviderType } from './provider.js';
-import { wechatProviderType } from './wechat.js';
+
+/** Every built-in provider type. A new platform is its file in platforms/ and one line here. */
+const BUILT_IN = [oidcProviderType, oauth2ProviderType, github, wechat, wechatMp] as const;
+
+/** A provider entry of the config, of any built-in type. */
+export type ProviderConfig = z.input<(typeof BUILT_IN)[number]['configSchema']>;
 
 /** Every built-in provider type, by its `type` in the config. */
 export const PROVIDER_TYPES: ReadonlyMap<string, ProviderType> = new Map(
-  [oidcProviderType, oauth2ProviderType, githubProviderType, wechatProviderType].map((providerType) => [
-    providerType.type,
-    providerType as ProviderType,
-  ]),
+  BUILT_IN.map((providerType) => [providerType.type, providerType as ProviderType]),
 );

@@ -1,7 +1,8 @@
 import { AuthBffError } from '../errors.js';
+import { valueAt } from './json-body.js';
 import type { ProviderUser } from './provider.js';
 
-/** For each `User` field, the profile keys that may hold it, first match wins. */
+/** For each `User` field, the profile keys (or dotted paths) that may hold it, first match wins. */
 export type UserFieldMap = { [Field in keyof ProviderUser]-?: readonly string[] };
 
 /** OpenID Connect standard claims (OIDC Core §5.1), with the names common OAuth 2.0 platforms use next to them. */
@@ -18,7 +19,7 @@ export const STANDARD_USER_FIELDS: UserFieldMap = {
 export const STANDARD_ID_FIELDS = ['sub', 'id', 'user_id'] as const;
 
 export function mapUser(profile: Record<string, unknown>, fields: UserFieldMap): ProviderUser {
-  const pick = (keys: readonly string[]) => keys.map((key) => profile[key]).find((value) => value !== undefined && value !== null && value !== '');
+  const pick = (keys: readonly string[]) => keys.map((key) => valueAt(profile, key)).find((value) => value !== undefined && value !== null && value !== '');
   const text = (keys: readonly string[]) => {
     const value = pick(keys);
     return typeof value === 'string' ? value : undefined;
@@ -34,13 +35,23 @@ export function mapUser(profile: Record<string, unknown>, fields: UserFieldMap):
   };
 }
 
-/** The user's id from a profile: a non-empty string or a number (GitHub's ids are numbers). */
+/**
+ * A user id exactly as the platform spells it: a non-empty string, or a JSON
+ * number as its decimal string (GitHub's and Gitee's ids are numbers). A number
+ * past 2^53 has already lost digits in `JSON.parse`, so it is refused, not guessed.
+ */
+export function idString(value: unknown): string | undefined {
+  if (typeof value === 'string') return value === '' ? undefined : value;
+  if (typeof value !== 'number') return undefined;
+  if (!Number.isSafeInteger(value)) throw new AuthBffError('profile_failed', 'The provider sent a user id as a number that cannot be kept exactly.');
+  return String(value);
+}
+
+/** The user's id from a profile: the first of `keys` that holds one. */
 export function pickSubject(profile: Record<string, unknown>, keys: readonly string[]): string {
   for (const key of keys) {
-    const value = profile[key];
-    if ((typeof value === 'string' && value !== '') || (typeof value === 'number' && Number.isSafeInteger(value))) {
-      return String(value);
-    }
+    const id = idString(valueAt(profile, key));
+    if (id !== undefined) return id;
   }
   throw new AuthBffError('profile_failed', `The provider's profile has no user id (looked for ${keys.join(', ')}).`);
 }

@@ -32,12 +32,20 @@ export function createRouter(
     res.redirect(302, await beginLogin(context, provider, req, res));
   });
 
-  routes.get(`${ROUTES.callback}:provider`, async (req: Request, res: Response) => {
+  const callback = async (req: Request, res: Response) => {
     const provider = providerOf(req);
     res.set('Referrer-Policy', 'no-referrer');
     if (!provider) return res.redirect(302, loginLocation('/', context.baseUrl, 'unknown_provider'));
-    res.redirect(302, await completeLogin(context, provider, req, res));
-  });
+    if (req.method === 'POST' && !provider.callback?.formPost) {
+      res.set('Allow', 'GET');
+      throw new AuthBffError('method_not_allowed', 'This provider calls back with a redirect, not a form_post.');
+    }
+    // 303 after a form_post, so the browser follows with a GET.
+    res.redirect(req.method === 'POST' ? 303 : 302, await completeLogin(context, provider, req, res));
+  };
+  routes.get(`${ROUTES.callback}:provider`, callback);
+  // The form_post response mode: the parameters in an urlencoded body, kept as text for the flow to read.
+  routes.post(`${ROUTES.callback}:provider`, express.text({ type: 'application/x-www-form-urlencoded', limit: '16kb' }), callback);
 
   routes.get(ROUTES.session, requireCsrfHeader, async (req: Request, res: Response) => {
     const record = await context.sessions.read(req, res, { slide: req.query.slide !== 'false' });
@@ -76,7 +84,8 @@ export function createRouter(
     res.status(up ? 200 : 503).json({ status: up ? 'ok' : 'unavailable' });
   });
 
-  routes.all([`${ROUTES.login}:provider`, `${ROUTES.callback}:provider`, ROUTES.session, ROUTES.providers, ROUTES.health], methodNotAllowed('GET'));
+  routes.all([`${ROUTES.login}:provider`, ROUTES.session, ROUTES.providers, ROUTES.health], methodNotAllowed('GET'));
+  routes.all(`${ROUTES.callback}:provider`, methodNotAllowed('GET, POST'));
   routes.all([ROUTES.logout, `${ROUTES.backchannelLogout}:provider`], methodNotAllowed('POST'));
   routes.use(errorHandler(context.logger));
 

@@ -11,8 +11,12 @@ export interface RecordedRequest {
   /** The query string as sent, `?` included, to check parameter order. */
   search: string;
   query: Record<string, string>;
-  /** A form-encoded body, decoded. */
+  /** A form-encoded body, decoded ({} for any other body). */
   body: Record<string, string>;
+  /** A JSON body, parsed (undefined for any other body). */
+  json: unknown;
+  /** The body as sent. */
+  text: string;
   headers: Record<string, string>;
 }
 
@@ -31,12 +35,15 @@ export async function startEmulatorServer(handle: (request: RecordedRequest, res
     const url = new URL(req.url ?? '/', 'http://emulator');
     const chunks: Buffer[] = [];
     for await (const chunk of req as AsyncIterable<Buffer>) chunks.push(chunk);
+    const text = Buffer.concat(chunks).toString('utf8');
     const recorded: RecordedRequest = {
       method: req.method ?? 'GET',
       path: url.pathname,
       search: url.search,
       query: Object.fromEntries(url.searchParams),
-      body: Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8'))),
+      body: /x-www-form-urlencoded/.test(req.headers['content-type'] ?? '') ? Object.fromEntries(new URLSearchParams(text)) : {},
+      json: /json/.test(req.headers['content-type'] ?? '') ? parseJson(text) : undefined,
+      text,
       headers: Object.fromEntries(
         Object.entries(req.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : (value ?? '')]),
       ),
@@ -57,6 +64,14 @@ export async function startEmulatorServer(handle: (request: RecordedRequest, res
         server.closeAllConnections();
       }),
   };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 export function send(res: ServerResponse, status: number, contentType: string, body: string, headers: Record<string, string> = {}) {

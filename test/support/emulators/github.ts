@@ -8,12 +8,11 @@
  * The token endpoint answers form-encoded unless asked for JSON, and refuses with
  * HTTP 200. /login/oauth/authorize shows no page: it approves at once, or denies.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import type { ServerResponse } from 'node:http';
-import { fail, redirect, send, startEmulatorServer, type EmulatorServer, type Outage, type RecordedRequest } from './emulator-server.js';
-import { switchable, type Switchable } from '../switchable.js';
+import { randomBytes } from 'node:crypto';
+import type { Outage } from './emulator-server.js';
+import { authorizeRoute, startPlatformEmulator, type Answer, type EmulatorRequest, type PlatformEmulator } from './platform-emulator.js';
 
-export interface GitHubBehavior {
+export interface GitHubBehavior extends Record<string, string> {
   authorize: 'approve' | 'deny';
   token: 'ok' | 'bad_verification_code' | Outage;
   user: 'ok' | 'bad-credentials' | Outage;
@@ -37,18 +36,9 @@ export interface GitHubUser {
   emails: GitHubEmail[];
 }
 
-export interface GitHubEmulator extends EmulatorServer, Switchable<GitHubBehavior> {
-  clientId: string;
-  clientSecret: string;
-  /** Who approves; change its fields to test other users. */
-  user: GitHubUser;
-  /** Every code and access token issued. */
-  issued: string[];
-}
+export type GitHubEmulator = PlatformEmulator<GitHubBehavior, GitHubUser>;
 
 export const GITHUB_PATHS = { authorization: '/login/oauth/authorize', token: '/login/oauth/access_token', userinfo: '/api/v3/user' };
-
-const DEFAULT_BEHAVIOR: GitHubBehavior = { authorize: 'approve', token: 'ok', user: 'ok', emails: 'ok' };
 
 const defaultUser = (): GitHubUser => ({
   id: 583231,
@@ -63,110 +53,90 @@ const defaultUser = (): GitHubUser => ({
 });
 
 const DOCS = 'https://docs.github.com/apps/managing-oauth-apps';
+const JSON_TYPE = 'application/json; charset=utf-8';
 
-export async function startGitHubEmulator(): Promise<GitHubEmulator> {
-  const clientId = `Iv1.${randomBytes(8).toString('hex')}`;
-  const clientSecret = randomBytes(20).toString('hex');
-  const behavior = switchable(DEFAULT_BEHAVIOR, () => Object.assign(user, defaultUser()));
-  const user = defaultUser();
-  const codes = new Map<string, { redirectUri: string; codeChallenge?: string; scope: string; used: boolean }>();
-  const accessTokens = new Map<string, string>();
-  const issued: string[] = [];
+/** The token endpoint answers form-encoded unless asked for JSON. */
+function tokenAnswer({ headers }: EmulatorRequest, fields: Record<string, string>): Answer {
+  return headers.accept?.includes('application/json')
+    ? { type: JSON_TYPE, body: fields }
+    : { type: 'application/x-www-form-urlencoded; charset=utf-8', body: new URLSearchParams(fields).toString() };
+}
 
-  const mint = (prefix: string) => {
-    const value = `${prefix}${randomBytes(18).toString('hex')}`;
-    issued.push(value);
-    return value;
-  };
-
-  function authorize({ query }: RecordedRequest, res: ServerResponse) {
-    if (query.client_id !== clientId || !URL.canParse(query.redirect_uri ?? '')) return send(res, 404, 'text/html', '<html><body>Not Found</body></html>');
-    const back = new URL(query.redirect_uri ?? '');
-    if (behavior.now.authorize === 'deny') {
-      back.searchParams.set('error', 'access_denied');
-      back.searchParams.set('error_description', 'The user has denied your application access.');
-      back.searchParams.set('error_uri', `${DOCS}/troubleshooting-authorization-request-errors/#access-denied`);
-    } else {
-      const code = mint('');
-      // The scopes a token carries are listed comma-separated.
-      const scope = (query.scope ?? '').split(' ').filter(Boolean).join(',');
-      codes.set(code, { redirectUri: back.href, scope, used: false, ...(query.code_challenge ? { codeChallenge: query.code_challenge } : {}) });
-      back.searchParams.set('code', code);
-    }
-    if (query.state !== undefined) back.searchParams.set('state', query.state);
-    redirect(res, back);
-  }
-
-  function token({ body, headers }: RecordedRequest, res: ServerResponse) {
-    if (behavior.now.token !== 'ok' && behavior.now.token !== 'bad_verification_code') return fail(res, behavior.now.token);
-    const answer = (fields: Record<string, string>) =>
-      headers.accept?.includes('application/json')
-        ? send(res, 200, 'application/json; charset=utf-8', JSON.stringify(fields))
-        : send(res, 200, 'application/x-www-form-urlencoded; charset=utf-8', new URLSearchParams(fields).toString());
-    const refuse = (error: string, description: string) =>
-      answer({
-        error,
-        error_description: description,
-        error_uri: `${DOCS}/troubleshooting-oauth-app-access-token-request-errors/#${error.replaceAll('_', '-')}`,
-      });
-
-    if (body.client_id !== clientId || body.client_secret !== clientSecret) {
-      return refuse('incorrect_client_credentials', 'The client_id and/or client_secret passed are incorrect.');
-    }
-    const pending = codes.get(body.code ?? '');
-    const challenge = createHash('sha256').update(body.code_verifier ?? '').digest('base64url');
-    const verified = pending?.codeChallenge === undefined || challenge === pending.codeChallenge;
-    if (behavior.now.token === 'bad_verification_code' || !pending || pending.used || !verified) {
-      return refuse('bad_verification_code', 'The code passed is incorrect or expired.');
-    }
-    pending.used = true;
-    if (body.redirect_uri !== undefined && body.redirect_uri !== pending.redirectUri) {
-      return refuse('redirect_uri_mismatch', 'The redirect_uri MUST match the registered callback URL for this application.');
-    }
-    const accessToken = mint('gho_');
-    accessTokens.set(accessToken, pending.scope);
-    answer({ access_token: accessToken, token_type: 'bearer', scope: pending.scope });
-  }
-
-  /** The REST API: a User-Agent is required, and the token as `Bearer` or `token`. */
-  function api(request: RecordedRequest, res: ServerResponse, outage: 'ok' | 'bad-credentials' | Outage, answer: (scopes: string[]) => unknown) {
-    if (outage !== 'ok' && outage !== 'bad-credentials') return fail(res, outage);
-    if (!request.headers['user-agent']) {
-      return send(res, 403, 'text/plain', 'Request forbidden by administrative rules. Please make sure your request has a User-Agent header.');
-    }
-    const presented = /^(?:Bearer|token) (.+)$/i.exec(request.headers.authorization ?? '')?.[1] ?? '';
-    const scopes = accessTokens.get(presented);
-    if (outage === 'bad-credentials' || scopes === undefined) {
-      const body = { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' };
-      return send(res, 401, 'application/json; charset=utf-8', JSON.stringify(body));
-    }
-    const value = answer(scopes.split(','));
-    if (value === undefined) return send(res, 404, 'application/json; charset=utf-8', JSON.stringify({ message: 'Not Found', status: '404' }));
-    send(res, 200, 'application/json; charset=utf-8', JSON.stringify(value));
-  }
-
-  const server = await startEmulatorServer((request, res) => {
-    const route = `${request.method} ${request.path}`;
-    if (route === `GET ${GITHUB_PATHS.authorization}`) return authorize(request, res);
-    if (route === `POST ${GITHUB_PATHS.token}`) return token(request, res);
-    if (route === `GET ${GITHUB_PATHS.userinfo}`) {
-      const { emails: _, ...profile } = user;
-      return api(request, res, behavior.now.user, () => ({ ...profile, type: 'User', html_url: `https://github.com/${user.login}` }));
-    }
-    if (route === `GET ${GITHUB_PATHS.userinfo}/emails`) {
-      // Listing addresses needs the user:email (or user) scope; GitHub answers 404 without it.
-      return api(request, res, behavior.now.emails, (scopes) => (scopes.some((scope) => ['user:email', 'user'].includes(scope)) ? user.emails : undefined));
-    }
-    send(res, 404, 'application/json; charset=utf-8', JSON.stringify({ message: 'Not Found' }));
+const refusal = (request: EmulatorRequest, error: string, description: string) =>
+  tokenAnswer(request, {
+    error,
+    error_description: description,
+    error_uri: `${DOCS}/troubleshooting-oauth-app-access-token-request-errors/#${error.replaceAll('_', '-')}`,
   });
 
-  return {
-    ...server,
-    clientId,
-    clientSecret,
-    user,
-    issued,
-    behave: behavior.behave,
-    reset: behavior.reset,
-  };
+export function startGitHubEmulator(): Promise<GitHubEmulator> {
+  return startPlatformEmulator<GitHubBehavior, GitHubUser>({
+    behavior: { authorize: 'approve', token: 'ok', user: 'ok', emails: 'ok' },
+    user: defaultUser,
+    clientId: () => `Iv1.${randomBytes(8).toString('hex')}`,
+    tokens: { code: '', access: 'gho_', refresh: 'ghr_', encoding: 'hex' },
+    // OAuth app tokens do not expire, so the token answer tells no lifetime.
+    expiresIn: 0,
+    contentType: JSON_TYPE,
+    notFound: { status: 404, body: { message: 'Not Found' } },
+    routes: (github) => {
+      /** The REST API: a User-Agent is required, and the token as `Bearer` or `token`. */
+      const api = (request: EmulatorRequest, now: string, answer: (scopes: string[]) => unknown): Answer => {
+        if (!request.headers['user-agent']) {
+          return { status: 403, type: 'text/plain', body: 'Request forbidden by administrative rules. Please make sure your request has a User-Agent header.' };
+        }
+        const presented = /^(?:Bearer|token) (.+)$/i.exec(request.headers.authorization ?? '')?.[1];
+        const scopes = github.grants.scopeOf(presented);
+        if (now === 'bad-credentials' || scopes === undefined) {
+          return { status: 401, body: { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' } };
+        }
+        const value = answer(scopes.split(','));
+        return value === undefined ? { status: 404, body: { message: 'Not Found', status: '404' } } : { body: value };
+      };
+      return {
+        [`GET ${GITHUB_PATHS.authorization}`]: authorizeRoute(github, {
+          valid: (query) => query.client_id === github.clientId,
+          invalid: { status: 404, type: 'text/html', body: '<html><body>Not Found</body></html>' },
+          pkce: true,
+          deny: (back) => {
+            back.searchParams.set('error', 'access_denied');
+            back.searchParams.set('error_description', 'The user has denied your application access.');
+            back.searchParams.set('error_uri', `${DOCS}/troubleshooting-authorization-request-errors/#access-denied`);
+          },
+        }),
+        [`POST ${GITHUB_PATHS.token}`]: {
+          behavior: 'token',
+          handle: (request, now) => {
+            const { body } = request;
+            if (body.client_id !== github.clientId || body.client_secret !== github.clientSecret) {
+              return refusal(request, 'incorrect_client_credentials', 'The client_id and/or client_secret passed are incorrect.');
+            }
+            const redeemed = github.grants.redeem(body.code, { redirectUri: body.redirect_uri, codeVerifier: body.code_verifier });
+            if (redeemed === 'redirect_uri') {
+              return refusal(request, 'redirect_uri_mismatch', 'The redirect_uri MUST match the registered callback URL for this application.');
+            }
+            if (now === 'bad_verification_code' || typeof redeemed === 'string') {
+              return refusal(request, 'bad_verification_code', 'The code passed is incorrect or expired.');
+            }
+            // The scopes a token carries are listed comma-separated.
+            const scope = redeemed.scope.split(' ').filter(Boolean).join(',');
+            const { accessToken } = github.grants.tokens(scope);
+            return tokenAnswer(request, { access_token: accessToken, token_type: 'bearer', scope });
+          },
+        },
+        [`GET ${GITHUB_PATHS.userinfo}`]: {
+          behavior: 'user',
+          handle: (request, now) => {
+            const { emails: _, ...profile } = github.user;
+            return api(request, now, () => ({ ...profile, type: 'User', html_url: `https://github.com/${github.user.login}` }));
+          },
+        },
+        // Listing addresses needs the user:email (or user) scope; GitHub answers 404 without it.
+        [`GET ${GITHUB_PATHS.userinfo}/emails`]: {
+          behavior: 'emails',
+          handle: (request, now) => api(request, now, (scopes) => (scopes.some((scope) => ['user:email', 'user'].includes(scope)) ? github.user.emails : undefined)),
+        },
+      };
+    },
+  });
 }

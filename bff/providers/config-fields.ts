@@ -28,8 +28,8 @@ export const endpointOverrides = z
 
 export type EndpointOverrides = z.infer<typeof endpointOverrides>;
 
-/** Fields every provider entry has, whatever its type. */
-export const providerBase = z.object({
+/** Fields every provider entry has, whatever its type; most add `clientSecret` ({@link providerBase}), a few sign instead. */
+export const providerEntry = z.object({
   id: z
     .string()
     .regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'must be 1-32 characters of a-z, 0-9, "_" and "-", starting with a letter or digit'),
@@ -37,9 +37,11 @@ export const providerBase = z.object({
   /** Shown on login buttons. */
   name: z.string().min(1).max(64).optional(),
   clientId: z.string().min(1, 'is required'),
-  clientSecret: z.string().min(1, 'is required'),
   scope: z.string().min(1).optional(),
   httpTimeoutMs: timeoutMs.optional(),
 });
 
-export type ProviderBaseConfig = z.infer<typeof providerBase>;
+export const clientSecret = z.string().min(1, 'is required');
+
+/** An entry of a provider that authenticates with a client secret. */
+export const providerBase = providerEntry.extend({ clientSecret });

@@ -1,0 +1,65 @@
+import type { AuthErrorCode } from '../../../shared/index.js';
+import { parseJson, valueAt } from '../json-body.js';
+
+/**
+ * How a platform may write an answer. Content-Type headers cannot be trusted
+ * to pick the parser (WeChat serves JSON as text/plain, QQ urlencoded text or
+ * JSONP), so the body itself is tried against each format in turn.
+ */
+export type AnswerFormat = 'json' | 'jsonp' | 'urlencoded';
+
+const JSONP = /^callback\(\s*([\s\S]*?)\s*\);?$/;
+const URLENCODED = /^[\w.-]+=[^&\s]*(?:&[\w.-]+=[^&\s]*)*$/;
+
+const PARSERS: Record<AnswerFormat, (text: string) => unknown> = {
+  json: parseJson,
+  // QQ: `callback( {"client_id":"...","openid":"..."} );`
+  jsonp: (text) => {
+    const wrapped = JSONP.exec(text)?.[1];
+    return wrapped === undefined ? undefined : parseJson(wrapped);
+  },
+  // QQ's token endpoint without fmt=json: `access_token=...&expires_in=7776000&refresh_token=...`
+  urlencoded: (text) => (URLENCODED.test(text) ? Object.fromEntries(new URLSearchParams(text)) : undefined),
+};
+
+/** The answer parsed by the first format that reads it, or undefined. */
+export function parseAnswer(text: string, formats: readonly AnswerFormat[]): unknown {
+  const trimmed = text.trim();
+  for (const format of formats) {
+    const parsed = PARSERS[format](trimmed);
+    if (parsed !== undefined) return parsed;
+  }
+  return undefined;
+}
+
+/**
+ * A refusal inside an answer, whatever its HTTP status: a value at `path` that is not
+ * one of `ok`. Values are compared as text, since platforms send one field as a
+ * number in one answer and as a string in another (Douyin's `error_code`).
+ */
+export interface RefusalRule {
+  path: string;
+  ok?: readonly (string | number)[];
+  /** Values that mean "busy, try again later": `provider_unavailable`. */
+  busy?: readonly (string | number)[];
+  /** What the refusal means when it is not the step's own failure (a WeChat snapshot user: `access_denied`). */
+  means?: AuthErrorCode;
+}
+
+export interface Refusal {
+  rule: RefusalRule;
+  /** The refusing value, short and safe for a message (a code, never free text). */
+  value: string;
+  busy: boolean;
+}
+
+const isOneOf = (value: unknown, list: readonly (string | number)[] = []) => list.some((item) => String(item) === String(value));
+
+export function findRefusal(answer: unknown, rules: readonly RefusalRule[]): Refusal | undefined {
+  for (const rule of rules) {
+    const value = valueAt(answer, rule.path);
+    if (value === undefined || value === null || value === '' || isOneOf(value, rule.ok)) continue;
+    return { rule, value: String(value).slice(0, 24), busy: isOneOf(value, rule.busy) };
+  }
+  return undefined;
+}

@@ -1,0 +1,237 @@
+import type { z } from 'zod';
+import { AuthBffError } from '../../errors.js';
+import { createProviderFetch } from '../../http/provider-fetch.js';
+import { isJsonObject, readBodyText, valueAt } from '../json-body.js';
+import {
+  STANDARD_CALLBACK,
+  type AuthorizationRequest,
+  type CallbackParameters,
+  type Identity,
+  type LoginTransaction,
+  type Provider,
+  type ProviderContext,
+  type ProviderUser,
+  type TokenResult,
+  type TokenSet,
+} from '../provider.js';
+import { idString, mapUser } from '../user-fields.js';
+import { findRefusal, parseAnswer } from './answers.js';
+import {
+  STEP_FAILURE,
+  type CallSpec,
+  type EndpointKey,
+  type PlatformConfig,
+  type PlatformRequest,
+  type PlatformSpec,
+  type Params,
+  type TokenContext,
+} from './platform-spec.js';
+
+type Step = keyof typeof STEP_FAILURE;
+
+const STEP_ENDPOINTS: Record<Step, readonly EndpointKey[]> = {
+  token: ['token'],
+  refresh: ['refresh', 'token'],
+  identity: ['identity'],
+  userinfo: ['userinfo'],
+  revocation: ['revocation'],
+};
+
+/** The endpoint keys a spec uses, which are the ones its config entries may override. */
+export function endpointKeysOf<Shape extends z.ZodRawShape>(spec: PlatformSpec<Shape>): EndpointKey[] {
+  const steps = (Object.keys(STEP_ENDPOINTS) as Step[]).filter((step) => spec[step] !== undefined);
+  return [...new Set<EndpointKey>(['authorization', ...steps.flatMap((step) => spec[step]?.endpoint ?? STEP_ENDPOINTS[step])])];
+}
+
+function present(params: Record<string, string | undefined>): Array<[string, string]> {
+  return Object.entries(params).filter((entry): entry is [string, string] => entry[1] !== undefined);
+}
+
+const NO_FIELDS = { name: [], username: [], email: [], emailVerified: [], avatarUrl: [], locale: [] };
+
+/**
+ * The one provider every described platform runs on: code -> token -> id -> info,
+ * each call built from the spec, every answer read the same way (parse whatever
+ * the content-type, refusals inside HTTP 200, the envelope), the user's ids taken
+ * from the first answer that names them and checked against later ones.
+ * No URL, secret or token ever goes into an error message.
+ */
+export class PlatformProvider<Shape extends z.ZodRawShape> implements Provider {
+  readonly usesNonce = false;
+  readonly id: string;
+  readonly name: string;
+  readonly type: string;
+  readonly callback: CallbackParameters;
+  readonly refresh?: (tokens: TokenSet) => Promise<TokenSet>;
+  readonly revoke?: (tokens: TokenSet) => Promise<void>;
+  private readonly fetch: typeof fetch;
+
+  constructor(
+    private readonly spec: PlatformSpec<Shape>,
+    private readonly config: PlatformConfig<Shape>,
+    context: ProviderContext,
+  ) {
+    this.id = config.id;
+    this.name = config.name ?? spec.name;
+    this.type = spec.type;
+    this.callback = { ...STANDARD_CALLBACK, ...spec.callback };
+    this.fetch = createProviderFetch(config.httpTimeoutMs ?? context.httpTimeoutMs);
+    if (spec.refresh) this.refresh = (tokens) => this.refreshTokens(tokens);
+    if (spec.revocation) this.revoke = async (tokens) => void (await this.call('revocation', { config, tokens }));
+  }
+
+  async authorizationUrl({ redirectUri, state, codeChallenge }: AuthorizationRequest) {
+    const url = new URL(this.endpoint(['authorization']));
+    const params = this.spec.authorization.params({ config: this.config, redirectUri, state, codeChallenge });
+    for (const [name, value] of present(params)) url.searchParams.append(name, value);
+    if (this.spec.authorization.fragment !== undefined) url.hash = this.spec.authorization.fragment;
+    return { url };
+  }
+
+  async exchangeCode(callback: URLSearchParams, transaction: LoginTransaction, redirectUri: string): Promise<TokenResult> {
+    const context = { config: this.config, code: callback.get(this.callback.code) ?? '', codeVerifier: transaction.codeVerifier, redirectUri };
+    return { tokens: this.tokenSet(await this.call('token', context)) };
+  }
+
+  /** token -> id: the ids the token answer names, then the identity call's, then (where the id lives in the profile) userinfo's. */
+  async resolveIdentity({ tokens }: TokenResult): Promise<Identity> {
+    let claims: Record<string, unknown> = this.idsIn(tokens);
+    if (this.spec.identity) claims = this.agree(claims, await this.call('identity', this.tokenContext(tokens, claims)));
+    if (this.spec.user.idFrom === 'userinfo') claims = this.agree(claims, await this.call('userinfo', this.tokenContext(tokens, claims)));
+    const subject = this.idAt(claims, this.spec.user.id);
+    if (subject === undefined) throw new AuthBffError('profile_failed', `${this.spec.name} named no user id.`);
+    return { subject, unionId: this.idAt(claims, this.spec.user.unionId), claims };
+  }
+
+  async fetchProfile({ tokens }: TokenResult, identity: Identity): Promise<Record<string, unknown>> {
+    const fetched = this.spec.user.idFrom === 'userinfo' || !this.spec.userinfo || this.spec.skipUserinfo?.(this.config);
+    const profile = fetched ? identity.claims : this.agree(identity.claims, await this.call('userinfo', this.tokenContext(tokens, identity.claims)));
+    const complete = this.spec.hooks?.completeProfile;
+    return complete ? complete(profile, this.tools(tokens)) : profile;
+  }
+
+  toUser(profile: Record<string, unknown>): ProviderUser {
+    const user = mapUser(profile, { ...NO_FIELDS, ...this.spec.user });
+    return { ...user, avatarUrl: user.avatarUrl && this.httpsAvatar(user.avatarUrl) };
+  }
+
+  /** RFC 6749 §6: a platform may keep the refresh token it issued; the ids the login's answer named stay with the tokens. */
+  private async refreshTokens(tokens: TokenSet): Promise<TokenSet> {
+    if (tokens.refresh_token === undefined) throw new AuthBffError('unauthenticated', 'The session has no refresh token.');
+    const fresh = this.tokenSet(await this.call('refresh', { config: this.config, tokens }));
+    return { ...tokens, ...fresh, refresh_token: fresh.refresh_token ?? tokens.refresh_token };
+  }
+
+  private tokenContext(tokens: TokenSet, claims: Record<string, unknown>): TokenContext<PlatformConfig<Shape>> {
+    return { config: this.config, tokens, subject: this.idAt(claims, this.spec.user.id) };
+  }
+
+  private idAt(claims: Record<string, unknown>, paths: readonly string[] = []): string | undefined {
+    return paths.map((path) => idString(valueAt(claims, path))).find((id) => id !== undefined);
+  }
+
+  /** The ids a token answer names, kept with the tokens under their own names (WeChat's `openid` and `unionid`). */
+  private idsIn(answer: Record<string, unknown>): Record<string, string> {
+    const paths = [...this.spec.user.id, ...(this.spec.user.unionId ?? [])];
+    return Object.fromEntries(paths.flatMap((path) => {
+      const id = idString(valueAt(answer, path));
+      return id === undefined ? [] : [[path, id]];
+    }));
+  }
+
+  /** A later answer that names the user's id where an earlier one did must name the same user, else it is about someone else. */
+  private agree(known: Record<string, unknown>, answer: Record<string, unknown>): Record<string, unknown> {
+    for (const path of this.spec.user.id) {
+      const before = idString(valueAt(known, path));
+      const now = idString(valueAt(answer, path));
+      if (before !== undefined && now !== undefined && before !== now) {
+        throw new AuthBffError('profile_failed', `${this.spec.name}'s answers name two different users.`);
+      }
+    }
+    return { ...known, ...answer };
+  }
+
+  private tokenSet(answer: Record<string, unknown>): TokenSet {
+    const fields = { accessToken: 'access_token', refreshToken: 'refresh_token', expiresIn: 'expires_in', scope: 'scope', ...this.spec.tokenFields };
+    const text = (path: string) => {
+      const value = valueAt(answer, path);
+      return typeof value === 'string' && value !== '' ? value : undefined;
+    };
+    const accessToken = text(fields.accessToken);
+    if (accessToken === undefined) throw new AuthBffError('token_exchange_failed', `${this.spec.name}'s token answer has no access token.`);
+    // Some platforms send `expires_in` as a string ("7200"): compared by value.
+    const expiresIn = Number(valueAt(answer, fields.expiresIn) ?? Number.NaN);
+    return {
+      access_token: accessToken,
+      expires_at: Number.isFinite(expiresIn) && expiresIn > 0 ? Math.floor(Date.now() / 1000) + expiresIn : undefined,
+      refresh_token: text(fields.refreshToken),
+      scope: text(fields.scope),
+      ...this.idsIn(answer),
+    };
+  }
+
+  private endpoint(keys: readonly EndpointKey[]): string {
+    for (const key of keys) {
+      const url = this.config.endpoints?.[key] ?? this.spec.endpoints[key];
+      if (url !== undefined) return url;
+    }
+    throw new AuthBffError('provider_unavailable', `${this.spec.name} has no ${keys[0]} endpoint.`);
+  }
+
+  private tools(tokens: TokenSet) {
+    return {
+      config: this.config,
+      tokens,
+      endpoint: (key: EndpointKey) => this.endpoint([key]),
+      request: (call: CallSpec<TokenContext<PlatformConfig<Shape>>>, url: string) => this.send(call, url, { config: this.config, tokens }, 'userinfo'),
+    };
+  }
+
+  /** One step's call; its answer, unwrapped, must be an object. */
+  private async call<Context>(step: Step, context: Context): Promise<Record<string, unknown>> {
+    const call = this.spec[step] as CallSpec<Context>;
+    const answer = await this.send(call, this.endpoint(call.endpoint ?? STEP_ENDPOINTS[step]), context, step);
+    if (!isJsonObject(answer)) throw new AuthBffError(STEP_FAILURE[step], `${this.spec.name}'s ${step} answer is not an object.`);
+    return answer;
+  }
+
+  private async send<Context>(call: CallSpec<Context>, endpoint: string, context: Context, step: Step): Promise<unknown> {
+    const { hooks } = this.spec;
+    const unsigned = this.request(call, endpoint, context);
+    const request = hooks?.sign ? hooks.sign(unsigned, this.config) : unsigned;
+    const response = await this.fetch(request.url, { method: request.method, headers: request.headers, body: request.body?.toString() });
+    const text = await readBodyText(response);
+    const answer = hooks?.readAnswer ? hooks.readAnswer(text, request, this.config) : parseAnswer(text, this.spec.answers ?? ['json']);
+    const failure = STEP_FAILURE[step];
+    const refusal = findRefusal(answer, [...(this.spec.refusals ?? []), ...(call.refusals ?? [])]);
+    if (refusal) {
+      const code = refusal.busy ? 'provider_unavailable' : (refusal.rule.means ?? failure);
+      throw new AuthBffError(code, `${this.spec.name}'s ${step} endpoint answered ${refusal.rule.path} ${refusal.value}.`);
+    }
+    if (!response.ok) throw new AuthBffError(failure, `${this.spec.name}'s ${step} endpoint answered HTTP ${response.status}.`);
+    const content = call.envelope === undefined ? answer : valueAt(answer, call.envelope);
+    if (content === undefined) throw new AuthBffError(failure, `${this.spec.name}'s ${step} answer could not be read.`);
+    return content;
+  }
+
+  private request<Context>(call: CallSpec<Context>, endpoint: string, context: Context): PlatformRequest {
+    const values = (params: Params<Context> | undefined) => present(params?.(context) ?? {});
+    const url = new URL(endpoint);
+    for (const [name, value] of values(call.query)) url.searchParams.append(name, value);
+    const headers: Record<string, string> = { accept: 'application/json', ...this.spec.headers, ...Object.fromEntries(values(call.headers)) };
+    if (call.json) {
+      headers['content-type'] = 'application/json';
+      return { url, method: call.method, headers, body: JSON.stringify(Object.fromEntries(values(call.json))) };
+    }
+    if (call.form) headers['content-type'] = 'application/x-www-form-urlencoded';
+    return { url, method: call.method, headers, body: call.form && new URLSearchParams(values(call.form)) };
+  }
+
+  private httpsAvatar(avatarUrl: string): string {
+    if (!URL.canParse(avatarUrl)) return avatarUrl;
+    const url = new URL(avatarUrl);
+    const upgrade = this.spec.httpsAvatarHosts?.some((host) => url.hostname === host || url.hostname.endsWith(`.${host}`));
+    if (url.protocol === 'http:' && upgrade) url.protocol = 'https:';
+    return url.href;
+  }
+}

@@ -1,0 +1,169 @@
+import type { z } from 'zod';
+import type { AuthErrorCode } from '../../../shared/index.js';
+import type { CallbackParameters, TokenSet } from '../provider.js';
+import type { AnswerFormat, RefusalRule } from './answers.js';
+
+/**
+ * A platform described as data, run by one generic provider (platform-provider.ts).
+ * How to add a platform: docs/adding-a-platform.md.
+ */
+
+/** The endpoint keys a config entry may override (DESIGN.md: the same names everywhere). */
+export type EndpointKey = 'authorization' | 'token' | 'refresh' | 'identity' | 'userinfo' | 'revocation';
+
+/** What every platform entry holds once validated; `Shape` adds the platform's own fields (`clientSecret`, `lang`, keys). */
+export interface PlatformEntry {
+  id: string;
+  type: string;
+  name?: string;
+  clientId: string;
+  scope: string;
+  httpTimeoutMs?: number;
+  endpoints?: Partial<Record<EndpointKey, string>>;
+}
+
+export type PlatformConfig<Shape extends z.ZodRawShape> = PlatformEntry & z.output<z.ZodObject<Shape>>;
+
+/** What the authorization URL is built from. */
+export interface AuthorizationContext<Config> {
+  config: Config;
+  redirectUri: string;
+  state: string;
+  /** The PKCE S256 challenge (RFC 7636); only platforms that document PKCE send it. */
+  codeChallenge: string;
+}
+
+/** What the code -> token call is built from. */
+export interface CodeContext<Config> {
+  config: Config;
+  code: string;
+  codeVerifier: string;
+  redirectUri: string;
+}
+
+/** What the calls made with a token (refresh, identity, userinfo, revocation) are built from. */
+export interface TokenContext<Config> {
+  config: Config;
+  tokens: TokenSet;
+  /** The user's id, once an earlier answer named it (WeChat's `openid` for sns/userinfo, QQ's for get_user_info). */
+  subject?: string;
+}
+
+/** Named values; an undefined value is left out. Object order is the order sent (WeChat checks it). */
+export type Params<Context> = (context: Context) => Record<string, string | undefined>;
+
+/** One HTTP call to the platform. */
+export interface CallSpec<Context> {
+  method: 'GET' | 'POST';
+  /** The endpoint keys to try, first one configured or known wins. Default: the call's own key (refresh: `refresh`, then `token`). */
+  endpoint?: readonly EndpointKey[];
+  query?: Params<Context>;
+  /** A form-encoded body. */
+  form?: Params<Context>;
+  /** A JSON body (string values). */
+  json?: Params<Context>;
+  /** How the access token travels when not in `query` or the body: `Authorization: Bearer`, or a named header. */
+  headers?: Params<Context>;
+  /** Where the content sits in the answer (`data`); refusals are looked for in the whole answer first. */
+  envelope?: string;
+  /** Refusals this call has on top of the platform's. */
+  refusals?: readonly RefusalRule[];
+}
+
+/** A request as it goes out, for the signing hook. */
+export interface PlatformRequest {
+  url: URL;
+  method: 'GET' | 'POST';
+  headers: Record<string, string>;
+  /** A form body stays a URLSearchParams until sent, so a signature can cover it. */
+  body?: URLSearchParams | string;
+}
+
+/** What a profile hook may do: more calls to the platform. */
+export interface ProfileTools<Config> {
+  config: Config;
+  tokens: TokenSet;
+  /** The endpoint in effect for `key` (configured, else the platform's). */
+  endpoint(key: EndpointKey): string;
+  /** One call through the same fetch, parsing and refusal rules; resolves with the parsed answer (an object or a list). */
+  request(call: CallSpec<TokenContext<Config>>, url: string): Promise<unknown>;
+}
+
+/** Profile keys or dotted paths per `User` field; the first that holds a value wins. */
+export interface UserPaths {
+  /**
+   * The answer that names the user for sure: the token answer (WeChat), the identity
+   * call (QQ) or userinfo (GitHub, DingTalk). An earlier answer that names the id too
+   * must agree with it; a later one (userinfo after a token answer) must agree as well.
+   */
+  idFrom: 'token' | 'identity' | 'userinfo';
+  /** The per-app id: `providerUserId` (DESIGN.md). */
+  id: readonly string[];
+  /** The cross-app id, where the platform has one, from the same answers. */
+  unionId?: readonly string[];
+  name?: readonly string[];
+  username?: readonly string[];
+  email?: readonly string[];
+  /** Only where the platform documents the address as verified. */
+  emailVerified?: readonly string[];
+  avatarUrl?: readonly string[];
+  locale?: readonly string[];
+}
+
+export interface PlatformSpec<Shape extends z.ZodRawShape, Type extends string = string> {
+  /** The config's `type`. */
+  type: Type;
+  /** The default button label. */
+  name: string;
+  /** The platform's real addresses; the config's `endpoints` override them key by key. */
+  endpoints: { authorization: string } & Partial<Record<Exclude<EndpointKey, 'authorization'>, string>>;
+  /** The default scope. */
+  scope: string;
+  /** The entry's own fields: `clientSecret` where the platform has one, and options. */
+  config: Shape;
+  /** Parameter names of the redirect back, where they are not RFC 6749's. */
+  callback?: Partial<CallbackParameters>;
+  authorization: {
+    params: Params<AuthorizationContext<PlatformConfig<Shape>>>;
+    /** A fragment the platform wants on the link (`wechat_redirect`). */
+    fragment?: string;
+  };
+  token: CallSpec<CodeContext<PlatformConfig<Shape>>>;
+  /** Where refresh works (RFC 6749 §6, or the platform's own call). */
+  refresh?: CallSpec<TokenContext<PlatformConfig<Shape>>>;
+  /** A separate "whose token is this" call (QQ's /oauth2.0/me). */
+  identity?: CallSpec<TokenContext<PlatformConfig<Shape>>>;
+  /** The profile call; `skipUserinfo` can leave it out for a config (WeChat's `snsapi_base`). */
+  userinfo?: CallSpec<TokenContext<PlatformConfig<Shape>>>;
+  skipUserinfo?: (config: PlatformConfig<Shape>) => boolean;
+  revocation?: CallSpec<TokenContext<PlatformConfig<Shape>>>;
+  /** Headers every call carries (a User-Agent where the platform refuses requests without one). */
+  headers?: Record<string, string>;
+  /** How answers may be written, tried in order. Default: JSON whatever the content-type. */
+  answers?: readonly AnswerFormat[];
+  /** What counts as a refusal in any answer, HTTP 200 or not. */
+  refusals?: readonly RefusalRule[];
+  /** Where the token answer keeps its fields, when not RFC 6749's names (DingTalk's camelCase). */
+  tokenFields?: { accessToken?: string; refreshToken?: string; expiresIn?: string; scope?: string };
+  user: UserPaths;
+  /** Avatar hosts that serve the same image over https, so an `http://` avatar is upgraded rather than become mixed content. */
+  httpsAvatarHosts?: readonly string[];
+  /** Code hooks, only where data cannot say it. */
+  hooks?: {
+    /** Signs each request before it is sent (Alipay's RSA2). */
+    sign?(request: PlatformRequest, config: PlatformConfig<Shape>): PlatformRequest;
+    /** Turns the answer text into the answer, where that is more than parsing (Alipay verifies the signature of the raw text). */
+    readAnswer?(text: string, request: PlatformRequest, config: PlatformConfig<Shape>): unknown;
+    /** Completes the profile with further calls (GitHub's /user/emails). */
+    completeProfile?(profile: Record<string, unknown>, tools: ProfileTools<PlatformConfig<Shape>>): Promise<Record<string, unknown>>;
+  };
+}
+
+/** The error code of each step's refusal (DESIGN.md: the closed list). */
+export const STEP_FAILURE: Record<'token' | 'refresh' | 'identity' | 'userinfo' | 'revocation', AuthErrorCode> = {
+  token: 'token_exchange_failed',
+  refresh: 'token_exchange_failed',
+  identity: 'profile_failed',
+  userinfo: 'profile_failed',
+  revocation: 'token_exchange_failed',
+};

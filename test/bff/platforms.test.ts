@@ -1,0 +1,140 @@
+/**
+ * Every built-in platform through the real BFF routes against its emulator: the
+ * happy path with the expected User, a refusal at the token step and at the id or
+ * profile step, a denial, a provider that never answers, refresh where the platform
+ * has it (through the API proxy, which asks `req.auth.accessToken()`), and each
+ * platform's own quirks. One BFF serves all platforms at once.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { freePort, startTestBff, type TestBff } from '../support/bff.js';
+import type { TestBrowser } from '../support/browser.js';
+import { fetchHeaders } from '../support/dev-stack.js';
+import { loginThrough, sessionIn, type ProviderStack } from '../support/provider-stack.js';
+import { PLATFORM_CASES, type AnyEmulator, type PlatformCase } from '../support/platform-cases/index.js';
+
+let bff: TestBff;
+let origin: string;
+let upstream: { server: Server; origin: string; seen: string[] };
+const emulators = new Map<string, AnyEmulator>();
+
+beforeAll(async () => {
+  for (const platform of PLATFORM_CASES) emulators.set(platform.id, await platform.start());
+  upstream = await startUpstream();
+  const port = await freePort();
+  origin = `http://127.0.0.1:${port}`;
+  const providers = PLATFORM_CASES.flatMap((platform) => platform.entries(emulators.get(platform.id) as AnyEmulator));
+  const apis = PLATFORM_CASES.map(({ id }) => ({ path: `/api/${id}`, provider: id, target: upstream.origin }));
+  bff = await startTestBff(port, { httpTimeoutMs: 1000, providers, apis });
+});
+afterAll(async () => {
+  await bff?.close();
+  await Promise.all([...emulators.values()].map((emulator) => emulator.close()));
+  await new Promise((resolve) => upstream?.server.close(resolve));
+});
+
+/** An upstream API behind the proxy that remembers which access token each call carried. */
+async function startUpstream() {
+  const seen: string[] = [];
+  const server = createServer((req, res) => {
+    seen.push((req.headers.authorization ?? '').replace(/^Bearer /, ''));
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
+}
+
+describe.each(PLATFORM_CASES.map((platform) => [platform.id, platform] as const))('type %s', (id, platform: PlatformCase) => {
+  let emulator: AnyEmulator;
+  let stack: ProviderStack<AnyEmulator>;
+  beforeAll(() => {
+    emulator = emulators.get(id) as AnyEmulator;
+    stack = { idp: emulator, bff, origin, close: async () => {} };
+  });
+  beforeEach(() => emulator.reset());
+
+  const failsWith = async (code: string, provider = id) => {
+    const { location, browser } = await loginThrough(stack, provider);
+    expect(location).toBe(`/home?auth_error=${code}`);
+    expect(await sessionIn(stack, browser)).toEqual({ authenticated: false });
+  };
+
+  it('signs the user in with the expected User', async () => {
+    const { location, browser } = await loginThrough(stack, id);
+    expect(location).toBe('/home');
+    const user = platform.user(emulator);
+    expect(await sessionIn(stack, browser)).toEqual({
+      authenticated: true,
+      provider: id,
+      expiresAt: expect.any(Number),
+      user: { id: `${id}:${user.providerUserId}`, provider: id, ...user },
+    });
+  });
+
+  it('lists itself with its name and type', async () => {
+    const providers = await (await fetch(`${origin}/auth/providers`, { headers: fetchHeaders })).json();
+    expect(providers).toContainEqual({ id, name: platform.name, type: platform.type ?? id });
+  });
+
+  it('a refusal at the token step ends the login with token_exchange_failed', async () => {
+    emulator.behave(platform.refusals.token);
+    await failsWith('token_exchange_failed');
+  });
+
+  it('a refusal at the id or profile step ends the login with profile_failed', async () => {
+    emulator.behave(platform.refusals.profile);
+    await failsWith('profile_failed');
+  });
+
+  it('a user who says no comes back with access_denied', async () => {
+    emulator.behave({ authorize: 'deny' });
+    await failsWith('access_denied');
+  });
+
+  it('a token endpoint that never answers ends the login with provider_unavailable', async () => {
+    emulator.behave({ token: 'hang' });
+    await failsWith('provider_unavailable');
+  });
+
+  it('a profile endpoint that answers 500 ends the login with provider_unavailable', async () => {
+    emulator.behave({ [platform.refusals.profileKey ?? 'userinfo']: 'status-500' });
+    await failsWith('provider_unavailable');
+  });
+
+  const apiCall = (browser: TestBrowser) => browser.get(`${origin}/api/${id}/me`, { headers: fetchHeaders });
+
+  const { refresh } = platform;
+  if (refresh) {
+    const { rotates } = refresh;
+    it(`refreshes an expiring access token for the API proxy${rotates ? ', storing each rotated refresh token' : ''}`, async () => {
+      emulator.expiresIn = 30;
+      const { browser } = await loginThrough(stack, id);
+      const issuedAtLogin = emulator.issued.length;
+      // A platform whose refresh tokens are single use refuses the second refresh unless the BFF stored the new one.
+      for (let call = 0; call < 2; call += 1) expect((await apiCall(browser)).status).toBe(200);
+      // Each call found the token about to expire and refreshed it first: the upstream saw two tokens issued since the login.
+      const sent = upstream.seen.slice(-2);
+      expect(new Set(sent).size).toBe(2);
+      for (const token of sent) expect(emulator.issued.slice(issuedAtLogin)).toContain(token);
+    });
+
+    it('a refused refresh ends the session (401 from the API proxy)', async () => {
+      emulator.expiresIn = 30;
+      const { browser } = await loginThrough(stack, id);
+      emulator.behave({ refresh: refresh.refusal });
+      expect((await apiCall(browser)).status).toBe(401);
+      expect(await sessionIn(stack, browser)).toEqual({ authenticated: false });
+    });
+  } else if (refresh === false) {
+    it('has no refresh: an expired access token ends the session at the API proxy', async () => {
+      emulator.expiresIn = 30;
+      const { browser } = await loginThrough(stack, id);
+      expect((await apiCall(browser)).status).toBe(401);
+    });
+  }
+
+  for (const [name, quirk] of Object.entries(platform.quirks ?? {})) {
+    it(name, () => quirk({ stack, emulator, failsWith }));
+  }
+});

@@ -1,0 +1,227 @@
+/**
+ * The one platform emulator. What every OAuth-style platform does alike lives here:
+ * the server that records requests (emulator-server.ts), the app's credentials, one
+ * user, single-use codes bound to their redirect_uri (and PKCE challenge where the
+ * platform has PKCE), access tokens, refresh tokens that rotate or not, and switchable
+ * behavior where every route can suffer an outage. A platform is then a table of
+ * routes written in its own dialect: parameter names, content types, envelopes and
+ * error bodies, as ../shared/platforms.md documents them.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
+import { isJsonObject } from '../../../bff/providers/json-body.js';
+import { fail, redirect, send, startEmulatorServer, type EmulatorServer, type Outage, type RecordedRequest } from './emulator-server.js';
+import { switchable, type Switchable } from '../switchable.js';
+
+export interface Answer {
+  status?: number;
+  /** The content type, when not the platform's usual one. */
+  type?: string;
+  /** A string is sent as is, anything else as JSON. */
+  body: unknown;
+}
+
+/** A route's handler: an answer, or where to send the browser. */
+export type Handler = (request: EmulatorRequest, now: string) => Answer | URL;
+
+export interface EmulatorRequest extends RecordedRequest {
+  /** The query, a form body and a JSON body's string and number members, merged. */
+  params: Record<string, string>;
+}
+
+export interface Route<Behavior> {
+  /** The switch that governs it: an outage value ('status-500', 'hang', 'stall-body') fails it before the handler runs. */
+  behavior: keyof Behavior & string;
+  handle: Handler;
+}
+
+export interface PlatformDefinition<Behavior extends Record<string, string>, User extends object> {
+  behavior: Behavior;
+  user: () => User;
+  clientId: () => string;
+  tokens: TokenFormat;
+  /** The access tokens' lifetime in seconds, as the token answers tell it. */
+  expiresIn: number;
+  /** The content type of every answer that does not name its own. */
+  contentType: string;
+  /** 'METHOD /path' -> route. */
+  routes(emulator: EmulatorTools<User>): Record<string, Route<Behavior>>;
+  /** Any other request. */
+  notFound: Answer;
+}
+
+/** How a platform's codes and tokens look: a prefix for each, and their alphabet. */
+export interface TokenFormat {
+  code: string;
+  access: string;
+  refresh: string;
+  encoding: 'hex' | 'base64url';
+}
+
+export interface EmulatorTools<User> {
+  clientId: string;
+  clientSecret: string;
+  /** The user who approves; tests change its fields. */
+  user: User;
+  grants: Grants;
+  /** The lifetime the next token answers tell; a test shortens it to make the BFF refresh. `reset()` restores it. */
+  expiresIn: number;
+}
+
+export interface PlatformEmulator<Behavior, User> extends EmulatorServer, Switchable<Behavior>, EmulatorTools<User> {
+  /** Every code, access token and refresh token issued. */
+  issued: string[];
+}
+
+const OUTAGES: readonly string[] = ['status-500', 'hang', 'stall-body'] satisfies Outage[];
+
+/** Why a code was not redeemed. */
+export type CodeRefusal = 'unknown' | 'used' | 'redirect_uri' | 'pkce';
+
+interface PendingCode {
+  redirectUri: string;
+  codeChallenge?: string;
+  scope: string;
+  used: boolean;
+}
+
+/** Codes and tokens as a platform keeps them. */
+export class Grants {
+  readonly issued: string[] = [];
+  private readonly codes = new Map<string, PendingCode>();
+  private readonly accessTokens = new Map<string, string>();
+  private readonly refreshTokens = new Map<string, { scope: string; used: boolean }>();
+
+  constructor(private readonly format: TokenFormat) {}
+
+  private mint(prefix: string) {
+    const value = `${prefix}${randomBytes(18).toString(this.format.encoding)}`;
+    this.issued.push(value);
+    return value;
+  }
+
+  /** A code for the redirect back; `codeChallenge` only where the platform checks PKCE. */
+  code(grant: Omit<PendingCode, 'used'>): string {
+    const code = this.mint(this.format.code);
+    this.codes.set(code, { ...grant, used: false });
+    return code;
+  }
+
+  /** Redeems a code once: a second use, another redirect_uri or a wrong PKCE verifier is refused. */
+  redeem(code: string | undefined, check: { redirectUri?: string; codeVerifier?: string } = {}): { scope: string } | CodeRefusal {
+    const pending = this.codes.get(code ?? '');
+    if (!pending) return 'unknown';
+    if (pending.used) return 'used';
+    pending.used = true;
+    if (check.redirectUri !== undefined && check.redirectUri !== pending.redirectUri) return 'redirect_uri';
+    const challenge = createHash('sha256').update(check.codeVerifier ?? '').digest('base64url');
+    if (pending.codeChallenge !== undefined && challenge !== pending.codeChallenge) return 'pkce';
+    return { scope: pending.scope };
+  }
+
+  tokens(scope: string): { accessToken: string; refreshToken: string } {
+    return { accessToken: this.accessToken(scope), refreshToken: this.refreshToken(scope) };
+  }
+
+  /** The scope an access token was granted, or undefined for a token this platform never issued. */
+  scopeOf(accessToken: string | undefined): string | undefined {
+    return this.accessTokens.get(accessToken ?? '');
+  }
+
+  /** A new access token for a refresh token; with `rotates`, a new refresh token too and the old one dead. */
+  refresh(refreshToken: string | undefined, rotates: boolean): { accessToken: string; refreshToken: string } | undefined {
+    const known = this.refreshTokens.get(refreshToken ?? '');
+    if (refreshToken === undefined || !known || known.used) return undefined;
+    const accessToken = this.accessToken(known.scope);
+    if (!rotates) return { accessToken, refreshToken };
+    known.used = true;
+    return { accessToken, refreshToken: this.refreshToken(known.scope) };
+  }
+
+  private accessToken(scope: string) {
+    const token = this.mint(this.format.access);
+    this.accessTokens.set(token, scope);
+    return token;
+  }
+
+  private refreshToken(scope: string) {
+    const token = this.mint(this.format.refresh);
+    this.refreshTokens.set(token, { scope, used: false });
+    return token;
+  }
+
+  revoke(accessToken: string | undefined) {
+    return this.accessTokens.delete(accessToken ?? '');
+  }
+}
+
+function paramsOf(request: RecordedRequest): Record<string, string> {
+  const json = isJsonObject(request.json) ? request.json : {};
+  const scalars = Object.entries(json).filter(([, value]) => typeof value === 'string' || typeof value === 'number');
+  return { ...request.query, ...request.body, ...Object.fromEntries(scalars.map(([name, value]) => [name, String(value)])) };
+}
+
+export async function startPlatformEmulator<Behavior extends Record<string, string>, User extends object>(
+  definition: PlatformDefinition<Behavior, User>,
+): Promise<PlatformEmulator<Behavior, User>> {
+  const user = definition.user();
+  const tools: EmulatorTools<User> = {
+    clientId: definition.clientId(),
+    clientSecret: randomBytes(16).toString('hex'),
+    user,
+    grants: new Grants(definition.tokens),
+    expiresIn: definition.expiresIn,
+  };
+  const behavior = switchable(definition.behavior, () => {
+    Object.assign(user, definition.user());
+    tools.expiresIn = definition.expiresIn;
+  });
+  const routes = definition.routes(tools);
+
+  const answer = (res: ServerResponse, { status = 200, type = definition.contentType, body }: Answer) =>
+    send(res, status, type, typeof body === 'string' ? body : JSON.stringify(body));
+
+  const server = await startEmulatorServer((recorded, res) => {
+    const route = routes[`${recorded.method} ${recorded.path}`];
+    if (!route) return answer(res, definition.notFound);
+    const now = behavior.now[route.behavior] as string;
+    if (OUTAGES.includes(now)) return fail(res, now as Outage);
+    const result = route.handle({ ...recorded, params: paramsOf(recorded) }, now);
+    return result instanceof URL ? redirect(res, result) : answer(res, result);
+  });
+
+  // The tools themselves, so that handlers see what a test changes.
+  return Object.assign(tools, server, { issued: tools.grants.issued, behave: behavior.behave, reset: behavior.reset });
+}
+
+/** The authorization step as most platforms do it: a bad link shows an error page; otherwise it approves at once, or denies. */
+export function authorizeRoute<Behavior extends { authorize: string }>(
+  { grants }: EmulatorTools<unknown>,
+  options: {
+    /** Whether the link is one the platform accepts (client id, parameter names and order, scope). */
+    valid(query: Record<string, string>, search: string): boolean;
+    invalid: Answer;
+    /** The code's name on the redirect back. */
+    codeParam?: string;
+    /** Whether the platform checks PKCE at the token step. */
+    pkce?: boolean;
+    /** What a denial adds to the redirect back (an error parameter, or nothing at all). */
+    deny(back: URL): void;
+  },
+): Route<Behavior> {
+  return {
+    behavior: 'authorize',
+    handle: ({ query, search }, now) => {
+      if (!options.valid(query, search) || !URL.canParse(query.redirect_uri ?? '')) return options.invalid;
+      const back = new URL(query.redirect_uri ?? '');
+      if (now === 'deny') options.deny(back);
+      else {
+        const codeChallenge = options.pkce && query.code_challenge_method === 'S256' ? query.code_challenge : undefined;
+        const code = grants.code({ redirectUri: back.href, scope: query.scope ?? '', ...(codeChallenge ? { codeChallenge } : {}) });
+        back.searchParams.set(options.codeParam ?? 'code', code);
+      }
+      if (query.state !== undefined) back.searchParams.set('state', query.state);
+      return back;
+    },
+  };
+}

@@ -1,0 +1,38 @@
+import type { ProviderConfig } from '../../../bff/index.js';
+import type { User } from '../../../shared/index.js';
+import type { PlatformEmulator } from '../emulators/platform-emulator.js';
+import type { ProviderStack } from '../provider-stack.js';
+
+export type AnyEmulator = PlatformEmulator<Record<string, string>, object>;
+
+/** What a quirk test gets: the platform's emulator behind the BFF, and the failed-login check. */
+export interface QuirkContext<Emulator> {
+  stack: ProviderStack<AnyEmulator>;
+  emulator: Emulator;
+  /** Logs in at `provider` (default: the case's id) and expects `?auth_error=code` and no session. */
+  failsWith(code: string, provider?: string): Promise<void>;
+}
+
+/** One platform in the data-driven suite (test/bff/platforms.test.ts). */
+export interface PlatformCase<Emulator extends AnyEmulator = AnyEmulator> {
+  /** The provider id, and its type unless `type` says otherwise. */
+  id: string;
+  type?: string;
+  /** The button label it lists itself with. */
+  name: string;
+  start(): Promise<Emulator>;
+  /** Its config entries, pointed at the emulator: `id` first, then any variants its quirks use. */
+  entries(emulator: Emulator): ProviderConfig[];
+  /** The User a login gives, without `id` and `provider`. */
+  user(emulator: Emulator): Omit<User, 'id' | 'provider'>;
+  /** The behavior that refuses the token step, and the one that refuses the id or profile step (`profileKey` names that switch). */
+  refusals: { token: Partial<Emulator extends PlatformEmulator<infer B, object> ? B : never>; profile: Record<string, string>; profileKey?: string };
+  /** Refresh: whether refresh tokens rotate and the behavior that refuses one; false: no refresh; absent: tokens do not expire. */
+  refresh?: { rotates: boolean; refusal: string } | false;
+  quirks?: Record<string, (context: QuirkContext<Emulator>) => Promise<void>>;
+}
+
+/** Types a case against its emulator, then lets the suite hold it with the others. */
+export function platformCase<Emulator extends AnyEmulator>(definition: PlatformCase<Emulator>): PlatformCase {
+  return definition as unknown as PlatformCase;
+}
