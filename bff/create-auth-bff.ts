@@ -19,8 +19,8 @@ import { Sessions } from './session/sessions.js';
 export interface AuthBff {
   /** Mount it as is: `app.use(auth.router)`; it serves the routes under the configured `basePath`. */
   router: Router;
-  /** Guards an app route: the CSRF rule and 401 JSON without a session; sets `req.auth`. */
-  requireSession(): RequestHandler[];
+  /** Guards an app route (one handler): the CSRF rule and 401 JSON without a session; sets `req.auth`. */
+  requireSession(): RequestHandler;
   /**
    * An API proxy (the same as an `apis` entry): requests under `path` go to
    * `target` with the session's access token for `provider`. Mount it: `app.use(auth.proxy({...}))`.

@@ -5,8 +5,9 @@ import { csrfFetch } from './request.js';
 export const sessionInvalidators = new Set<() => unknown>();
 
 /**
- * fetch for same-origin API calls through the BFF: sends the session cookie and `x-csrf: 1`,
- * rejects with a TypeError for other origins, and a 401 makes every AuthProvider re-read the session.
+ * fetch for same-origin API calls through the BFF: sends the session cookie and `x-csrf: 1`, and a 401
+ * makes every AuthProvider re-read the session. Rejects with an AuthClientError: `invalid_request` for
+ * another origin (nothing is sent), `network_error` when the server cannot be reached.
  */
 export async function authFetch(url: string | URL, init?: RequestInit): Promise<Response> {
   const response = await csrfFetch(url, init);

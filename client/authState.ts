@@ -1,5 +1,6 @@
 import type { SessionResponse, User } from '../shared/index.js';
 import type { AuthClientError } from './errors.js';
+import type { ReturnFromUrl } from './returnFromUrl.js';
 import type { AuthActions } from './session.js';
 
 export type AuthStatus = 'loading' | 'authenticated' | 'unauthenticated' | 'error';
@@ -12,12 +13,17 @@ export interface AuthState extends AuthActions {
   isAuthenticated: boolean;
   /** The last session read's failure, else a failed login's `?auth_error=`. */
   error: AuthClientError | null;
+  /**
+   * True on the page the provider's end-session page sent this tab back to, after its `logout()`:
+   * the `state` matched, and it has been taken out of the address bar.
+   */
+  signedOut: boolean;
 }
 
 export function toAuthState(
   session: SessionResponse | undefined,
   readError: AuthClientError | null,
-  loginError: AuthClientError | null,
+  { loginError, signedOut }: ReturnFromUrl,
   actions: AuthActions,
 ): AuthState {
   const status: AuthStatus = session
@@ -27,8 +33,9 @@ export function toAuthState(
     ...actions,
     status,
     user: session?.authenticated ? session.user : null,
-    isLoading: status == 'loading',
-    isAuthenticated: status == 'authenticated',
+    isLoading: status === 'loading',
+    isAuthenticated: status === 'authenticated',
     error: readError ?? loginError,
+    signedOut,
   };
 }

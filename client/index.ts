@@ -1,3 +1,4 @@
+'use client';
 export { AuthProvider } from './AuthProvider.js';
 export type { AuthProviderProps } from './AuthProvider.js';
 export { useAuth } from './useAuth.js';
@@ -9,5 +10,5 @@ export { RequireAuth } from './RequireAuth.js';
 export type { RequireAuthProps } from './RequireAuth.js';
 export { authFetch, useAuthFetch } from './authFetch.js';
 export type { AuthActions, LoginOptions } from './session.js';
-export type { AuthClientError } from './errors.js';
-export type { AuthErrorCode, ProviderInfo, SessionResponse, User } from '../shared/index.js';
+export { AuthClientError } from './errors.js';
+export type { AuthErrorCode, ClientErrorCode, ProviderInfo, SessionResponse, User } from '../shared/index.js';

@@ -1,13 +1,14 @@
 import { RETURN_TO_PARAM, ROUTES, SLIDE_PARAM } from '../shared/index.js';
 import type { LogoutResponse, SessionResponse } from '../shared/index.js';
 import { sessionInvalidators } from './authFetch.js';
-import type { AuthClientError } from './errors.js';
+import { AuthClientError } from './errors.js';
 import type { QueryClient, UseQueryOptions } from './react.js';
 import { requestJson } from './request.js';
+import { rememberLogoutState } from './returnFromUrl.js';
 
 export interface LoginOptions {
   /** Where to land after the login; defaults to the current path, query and hash. */
-  returnTo?: string;
+  returnTo?: string | undefined;
 }
 
 export interface AuthActions {
@@ -15,11 +16,12 @@ export interface AuthActions {
   login(providerId: string, options?: LoginOptions): void;
   /**
    * Ends the session, here and in other tabs, then follows the provider's end-session URL if there is one.
-   * Rejects with an AuthClientError, leaving the session shown as it was, if the BFF refuses or is unreachable.
+   * Rejects with an AuthClientError, leaving the session shown as it was, if the BFF refuses or is unreachable;
+   * rejects with `internal_error` after ending the session here if the end-session URL is not http(s).
    */
   logout(): Promise<void>;
-  /** Re-reads the session. */
-  refresh(): Promise<void>;
+  /** Re-reads the session from the BFF. */
+  refetch(): Promise<void>;
 }
 
 export interface SessionControls {
@@ -31,7 +33,13 @@ export interface SessionControls {
   connect(): () => void;
 }
 
+/** Other tabs' messages start at most one session read per this long, however many arrive. */
+export const BROADCAST_READ_INTERVAL_MS = 1000;
+
 const userIdOf = (session?: SessionResponse) => (session?.authenticated ? session.user.id : null);
+
+/** Only these end-session URLs are followed: never `javascript:` or `data:` from a compromised answer. */
+const followable = (url: unknown) => typeof url === 'string' && /^https?:\/\//i.test(url);
 
 /** The session query of one AuthProvider, and everything that keeps it fresh. */
 export function createSessionControls(client: QueryClient, basePath: string): SessionControls {
@@ -52,7 +60,7 @@ export function createSessionControls(client: QueryClient, basePath: string): Se
   let epoch = 0;
   const poll = () => {
     const started = epoch;
-    return read(false).then((session) => started == epoch && client.setQueryData(queryKey, session), () => {});
+    return read(false).then((session) => started === epoch && client.setQueryData(queryKey, session), () => {});
   };
   const invalidate = () => client.invalidateQueries({ queryKey });
 
@@ -65,14 +73,32 @@ export function createSessionControls(client: QueryClient, basePath: string): Se
       // What QueryClientProvider would do: without it, focus and reconnect refetches never fire.
       client.mount();
       sessionInvalidators.add(invalidate);
-      // Another tab logged in or out: catch up at once. A channel never hears its own posts.
-      if (typeof BroadcastChannel == 'function') {
+      // Another tab logged in or out: catch up at once, then at most once per interval (a trailing read
+      // catches what arrived meanwhile), so a flood of messages cannot turn into a flood of requests.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      let missed = false;
+      const onMessage = () => {
+        if (timer) {
+          missed = true;
+          return;
+        }
+        void poll();
+        timer = setTimeout(() => {
+          timer = undefined;
+          if (!missed) return;
+          missed = false;
+          onMessage();
+        }, BROADCAST_READ_INTERVAL_MS);
+      };
+      // A channel never hears its own posts.
+      if (typeof BroadcastChannel === 'function') {
         otherTabs = new BroadcastChannel('bff-auth');
-        otherTabs.onmessage = poll;
+        otherTabs.onmessage = onMessage;
       }
       return () => {
         client.unmount();
         sessionInvalidators.delete(invalidate);
+        clearTimeout(timer);
         otherTabs?.close();
         otherTabs = null;
       };
@@ -92,10 +118,15 @@ export function createSessionControls(client: QueryClient, basePath: string): Se
         await client.cancelQueries({ queryKey });
         client.setQueryData<SessionResponse>(queryKey, { authenticated: false });
         notifyOtherTabs();
-        if (typeof redirectTo == 'string') location.assign(redirectTo);
+        if (redirectTo === null) return;
+        if (!followable(redirectTo)) {
+          throw new AuthClientError('internal_error', 'Signed out here only: the end-session URL is not http(s).');
+        }
+        rememberLogoutState(redirectTo);
+        location.assign(redirectTo);
       },
 
-      refresh: () => client.refetchQueries({ queryKey }),
+      refetch: () => client.refetchQueries({ queryKey }),
     },
   };
 }

@@ -40,6 +40,15 @@ export const AUTH_ERROR_CODES = [
 
 export type AuthErrorCode = (typeof AUTH_ERROR_CODES)[number];
 
+/** The codes only the client reports: the BFF never answers with them. */
+export const CLIENT_ERROR_CODES = [
+  /** The BFF itself could not be reached (offline, DNS, the server is down). Not `provider_unavailable`. */
+  'network_error',
+] as const;
+
+/** Every code an `AuthClientError` can carry: the BFF's closed list plus the client's own. */
+export type ClientErrorCode = AuthErrorCode | (typeof CLIENT_ERROR_CODES)[number];
+
 /** The query parameter a failed login adds to the `returnTo` address. */
 export const AUTH_ERROR_PARAM = 'auth_error';
 

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { consoleLogger, type Logger } from '../log.js';
-import type { Provider } from '../providers/provider.js';
+import type { Provider, ProviderType } from '../providers/provider.js';
 import { PROVIDER_TYPES, type ProviderConfig } from '../providers/registry.js';
 import { expandEnv } from './expand-env.js';
 import { apiProxySchema, type ApiProxyConfig } from './api-proxy-schema.js';
@@ -27,32 +27,41 @@ function describe(issues: readonly z.core.$ZodIssue[], prefix: PropertyKey[] = [
   return issues.map((issue) => `${[...prefix, ...issue.path].map(String).join('.') || '(root)'}: ${issue.message}`);
 }
 
-/** Validates a config object and builds its providers; throws a {@link ConfigError} naming every bad field. */
+type CheckedEntry = { providerType: ProviderType; config: unknown } | { issues: string[] };
+
+/** One provider entry against its type's own schema. An entry without a string `type` is the top level's to report. */
+function checkProviderEntry(entry: unknown, index: number): CheckedEntry {
+  const type = (entry as { type?: unknown } | null)?.type;
+  if (typeof type !== 'string') return { issues: [] };
+  const providerType = PROVIDER_TYPES.get(type);
+  if (!providerType) {
+    return { issues: [`providers.${index}.type: unknown provider type "${type}" (expected one of: ${[...PROVIDER_TYPES.keys()].join(', ')})`] };
+  }
+  const parsed = providerType.configSchema.safeParse(entry, requiredMessage);
+  return parsed.success ? { providerType, config: parsed.data } : { issues: describe(parsed.error.issues, ['providers', index]) };
+}
+
+/** Validates a config object and builds its providers; throws a {@link ConfigError} naming every bad field at once. */
 export function resolveConfig(input: AuthBffConfig | unknown): ResolvedConfig {
   const top = configSchema.safeParse(input, requiredMessage);
-  if (!top.success) throw new ConfigError(describe(top.error.issues));
-  const { providers: entries, logger = consoleLogger, ...config } = top.data;
+  // The provider entries are checked even when the top level fails, so one run names every bad field.
+  const rawProviders = (input as { providers?: unknown } | null)?.providers;
+  const entries: unknown[] = top.success ? top.data.providers : Array.isArray(rawProviders) ? rawProviders : [];
+  const checked = entries.map(checkProviderEntry);
+  const issues = checked.flatMap((entry) => ('issues' in entry ? entry.issues : []));
+  if (!top.success) throw new ConfigError([...describe(top.error.issues), ...issues]);
+  const { providers: _entries, logger = consoleLogger, ...config } = top.data;
 
-  const issues: string[] = [];
   const providers: Provider[] = [];
   const seen = new Set<string>();
-  entries.forEach((entry, index) => {
-    const providerType = PROVIDER_TYPES.get(entry.type);
-    if (!providerType) {
-      issues.push(`providers.${index}.type: unknown provider type "${entry.type}" (expected one of: ${[...PROVIDER_TYPES.keys()].join(', ')})`);
-      return;
-    }
-    const parsed = providerType.configSchema.safeParse(entry, requiredMessage);
-    if (!parsed.success) {
-      issues.push(...describe(parsed.error.issues, ['providers', index]));
-      return;
-    }
-    const provider = providerType.create(parsed.data, { httpTimeoutMs: config.httpTimeoutMs, logger });
+  checked.forEach((entry, index) => {
+    if ('issues' in entry) return;
+    const provider = entry.providerType.create(entry.config, { httpTimeoutMs: config.httpTimeoutMs, logger });
     if (seen.has(provider.id)) issues.push(`providers.${index}.id: "${provider.id}" is used by another provider`);
     seen.add(provider.id);
     providers.push(provider);
   });
-  const ids = new Set(entries.map((entry) => String(entry.id)));
+  const ids = new Set(entries.map((entry) => String((entry as { id?: unknown }).id)));
   config.apis.forEach((api, index) => issues.push(...apiIssues(api, ids, config.basePath, `apis.${index}`)));
   if (issues.length > 0) throw new ConfigError(issues);
 

@@ -9,9 +9,11 @@ import { requireCsrfHeader, sendError } from './respond.js';
 /**
  * Guards the app's own fetch routes: the CSRF rule, then 401 JSON (never a
  * redirect) without a session; with one, `req.auth` holds the user and
- * hands out the access token for the provider's APIs.
+ * hands out the access token for the provider's APIs. One handler, so that
+ * `app.get(path, auth.requireSession(), (req, res) => ...)` types its callback.
  */
-export function requireSession(sessions: Sessions, accessTokens: AccessTokens): RequestHandler[] {
+export function requireSession(sessions: Sessions, accessTokens: AccessTokens): RequestHandler {
+  const parseCookies = cookieParser();
   const check: RequestHandler = async (req, res, next) => {
     try {
       const record = await sessions.read(req, res, { slide: true });
@@ -29,5 +31,6 @@ export function requireSession(sessions: Sessions, accessTokens: AccessTokens): 
     }
     next();
   };
-  return [cookieParser(), requireCsrfHeader, check];
+  return (req, res, next) =>
+    parseCookies(req, res, (error?: unknown) => (error ? next(error) : requireCsrfHeader(req, res, () => check(req, res, next))));
 }

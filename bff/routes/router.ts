@@ -13,6 +13,9 @@ import type { LoginRateLimit } from './login-rate-limit.js';
 import { errorHandler, methodNotAllowed, noStore, requireCsrfHeader } from './respond.js';
 import { unknownProviderPage } from './unknown-provider-page.js';
 
+/** Marks a login sent on to baseUrl's host, so a proxy that rewrites Host cannot make it loop. */
+const HOST_REDIRECTED_PARAM = 'hostRedirected';
+
 /** The BFF's routes (DESIGN.md, the HTTP contract), mounted under the base path. Each parses, calls the flow, answers. */
 export function createRouter(
   context: FlowContext,
@@ -27,6 +30,18 @@ export function createRouter(
   const providerOf = (req: Request) => context.providers.get(String(req.params.provider));
 
   routes.get(`${ROUTES.login}:provider`, async (req: Request, res: Response) => {
+    // The transaction cookie must be set on the host the provider returns to (baseUrl's), or the
+    // callback finds none: send a login opened on another name (127.0.0.1 for localhost) there first.
+    if (req.host.toLowerCase() !== context.baseUrl.host) {
+      // Once only: behind a proxy that rewrites Host, the second arrival is on baseUrl already.
+      if (req.query[HOST_REDIRECTED_PARAM] === undefined) {
+        // Concatenated, not resolved: the path can only ever be a path on baseUrl's origin.
+        const onBaseUrl = new URL(context.baseUrl.origin + req.originalUrl);
+        onBaseUrl.searchParams.set(HOST_REDIRECTED_PARAM, '1');
+        return res.redirect(302, onBaseUrl.href);
+      }
+      context.logger.warn('login.host_mismatch', { host: req.host, baseUrl: context.baseUrl.origin });
+    }
     const provider = providerOf(req);
     if (!provider) return res.status(404).type('html').send(unknownProviderPage(String(req.params.provider)));
     res.redirect(302, await beginLogin(context, provider, req, res));

@@ -1,7 +1,7 @@
-import type { AuthClientError, AuthErrorCode } from '../../client/index.js';
+import type { AuthClientError, ClientErrorCode } from '../../client/index.js';
 
 /** Every code the BFF can answer with, as a sentence a person can act on. */
-const SENTENCES: Record<AuthErrorCode, string> = {
+const SENTENCES: Record<ClientErrorCode, string> = {
   access_denied: 'You declined the sign-in at the provider.',
   invalid_state: 'The sign-in could not be verified: it may have been finished in another tab, or used twice. Please sign in again.',
   login_expired: 'The sign-in took too long and expired. Please sign in again.',
@@ -18,14 +18,15 @@ const SENTENCES: Record<AuthErrorCode, string> = {
   invalid_request: 'The request was not understood.',
   method_not_allowed: 'That action is not allowed.',
   internal_error: 'Something went wrong on our side. Please try again.',
+  network_error: "The app's server is not answering. Check your connection, then try again.",
 };
 
 export function describeError(error: AuthClientError): string {
-  return (SENTENCES as Partial<Record<string, string>>)[error.code] ?? error.message;
+  return SENTENCES[error.code] ?? error.message;
 }
 
 /** The codes a login callback redirects with (`?auth_error=`), as opposed to a failed fetch. */
-const LOGIN_FAILURES = new Set<AuthErrorCode>([
+const LOGIN_FAILURES = new Set<ClientErrorCode>([
   'access_denied',
   'invalid_state',
   'login_expired',

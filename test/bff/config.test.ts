@@ -174,6 +174,16 @@ describe('resolveConfig rejects a bad config with a message naming the field', (
     issueAbout(error, 'providers.0.type');
     issueAbout(error, 'providers.1.clientId');
   });
+
+  it('names bad provider fields in the same run as bad top-level fields', () => {
+    const error = configErrorOf(() =>
+      resolveConfig(valid({ baseUrl: 'http://app.example', secrets: ['short'], providers: [oidc({ issuer: 'http://idp.example' }), { id: 'x' }] })),
+    );
+    issueAbout(error, 'baseUrl');
+    issueAbout(error, 'secrets.0');
+    issueAbout(error, 'providers.0.issuer');
+    issueAbout(error, 'providers.1.type');
+  });
 });
 
 describe('resolveConfig accepts a valid minimal config', () => {

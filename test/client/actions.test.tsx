@@ -1,7 +1,7 @@
 import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { useAuth } from '../../client/index.js';
-import { SIGNED_OUT, json, renderWithAuth, signedIn, stubBff, stubNavigation } from './harness.js';
+import { AuthClientError, useAuth } from '../../client/index.js';
+import { SIGNED_OUT, json, networkDown, renderWithAuth, signedIn, stubBff, stubNavigation } from './harness.js';
 
 describe('login()', () => {
   it('navigates to the login route, returning to the current path, query and hash', async () => {
@@ -67,18 +67,84 @@ describe('logout()', () => {
     }
     renderWithAuth(<Logout />);
     fireEvent.click(await screen.findByRole('button', { name: 'authenticated' }));
-    await waitFor(() => expect(outcome).toEqual({ code: 'csrf_required', message: 'no header' }));
+    await waitFor(() => expect(outcome).toBeInstanceOf(AuthClientError));
+    expect(outcome).toMatchObject({ code: 'csrf_required', message: 'no header' });
     expect(screen.getByRole('button').textContent).toBe('authenticated');
+  });
+
+  it('rejects with network_error, not provider_unavailable, when the BFF cannot be reached', async () => {
+    stubBff({ '/auth/session': json(signedIn('Ada')), '/auth/logout': networkDown });
+    let outcome: unknown;
+    function Logout() {
+      const { logout, status } = useAuth();
+      return <button onClick={() => logout().catch((error: unknown) => (outcome = error))}>{status}</button>;
+    }
+    renderWithAuth(<Logout />);
+    fireEvent.click(await screen.findByRole('button', { name: 'authenticated' }));
+    await waitFor(() => expect(outcome).toBeInstanceOf(AuthClientError));
+    expect((outcome as AuthClientError).code).toBe('network_error');
+    expect(screen.getByRole('button').textContent).toBe('authenticated');
+  });
+
+  it('remembers the state of the end-session URL it follows, for the way back', async () => {
+    stubBff({ '/auth/session': json(signedIn('Ada')), '/auth/logout': json({ redirectTo: 'https://idp.example/logout?state=s1&client_id=a' }) });
+    const assign = stubNavigation();
+    renderWithAuth();
+    await screen.findByText('authenticated: Ada');
+    fireEvent.click(screen.getByRole('button', { name: 'Log out' }));
+    await waitFor(() => expect(assign).toHaveBeenCalledOnce());
+    expect(sessionStorage.getItem('bff-auth:logout-state')).toBe('s1');
+  });
+
+  // #8: a compromised or broken BFF answer must not run script or leave the origin in another scheme.
+  it.each([
+    ['javascript:', 'javascript:alert(document.cookie)'],
+    ['javascript: behind whitespace', ' \tjavascript:alert(1)'],
+    ['data:', 'data:text/html,<script>alert(1)</script>'],
+    ['a relative path', '/somewhere'],
+    ['a scheme-relative URL', '//evil.example/logout'],
+    ['another scheme', 'ftp://idp.example/logout'],
+    ['https without slashes', 'https:evil.example'],
+    ['a number', 42],
+    ['an object', { href: 'https://idp.example/' }],
+    ['a missing field', undefined],
+  ])('does not follow %s: signs out here and rejects with internal_error', async (_, redirectTo) => {
+    stubBff({ '/auth/session': json(signedIn('Ada')), '/auth/logout': json(redirectTo === undefined ? {} : { redirectTo }) });
+    const assign = stubNavigation();
+    let outcome: unknown;
+    function Logout() {
+      const { logout, status } = useAuth();
+      return <button onClick={() => logout().catch((error: unknown) => (outcome = error))}>{status}</button>;
+    }
+    renderWithAuth(<Logout />);
+    fireEvent.click(await screen.findByRole('button', { name: 'authenticated' }));
+    await screen.findByRole('button', { name: 'unauthenticated' });
+    await waitFor(() => expect(outcome).toBeInstanceOf(AuthClientError));
+    expect((outcome as AuthClientError).code).toBe('internal_error');
+    expect(assign).not.toHaveBeenCalled();
+    expect(sessionStorage.getItem('bff-auth:logout-state')).toBeNull();
+  });
+
+  it('follows http and https end-session URLs in any letter case', async () => {
+    for (const redirectTo of ['http://localhost:3001/session/end?state=a', 'HTTPS://IDP.example/logout']) {
+      stubBff({ '/auth/session': json(signedIn('Ada')), '/auth/logout': json({ redirectTo }) });
+      const assign = stubNavigation();
+      const view = renderWithAuth();
+      await screen.findByText('authenticated: Ada');
+      fireEvent.click(screen.getByRole('button', { name: 'Log out' }));
+      await waitFor(() => expect(assign).toHaveBeenCalledExactlyOnceWith(redirectTo));
+      view.unmount();
+    }
   });
 });
 
-describe('refresh()', () => {
+describe('refetch()', () => {
   it('re-reads the session', async () => {
     const bff = stubBff({ '/auth/session': json(signedIn('Ada')) });
     renderWithAuth();
     await screen.findByText('authenticated: Ada');
     bff.routes['/auth/session'] = json(SIGNED_OUT);
-    fireEvent.click(screen.getByRole('button', { name: 'Refresh' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Refetch' }));
     await screen.findByText('unauthenticated');
     expect(bff.requests('/auth/session')).toHaveLength(2);
   });

@@ -1,7 +1,7 @@
 import { fireEvent, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { authFetch, useAuthFetch } from '../../client/index.js';
-import { SIGNED_OUT, SessionView, json, renderWithAuth, signedIn, stubBff } from './harness.js';
+import { AuthClientError, authFetch, useAuthFetch } from '../../client/index.js';
+import { SIGNED_OUT, SessionView, json, networkDown, renderWithAuth, signedIn, stubBff } from './harness.js';
 
 describe('authFetch', () => {
   it("sends the CSRF header and the cookie, and keeps the caller's headers", async () => {
@@ -21,12 +21,31 @@ describe('authFetch', () => {
     expect((await authFetch(new URL('/api/me', window.location.origin))).ok).toBe(true);
   });
 
-  it('refuses other origins before sending anything', async () => {
+  it('refuses other origins before sending anything, with invalid_request', async () => {
     const bff = stubBff({});
-    await expect(authFetch('https://evil.example/api')).rejects.toThrow(TypeError);
-    await expect(authFetch('//evil.example/api')).rejects.toThrow(TypeError);
-    await expect(authFetch(`http://${window.location.hostname}:1/api`)).rejects.toThrow(TypeError);
+    for (const url of ['https://evil.example/api', '//evil.example/api', `http://${window.location.hostname}:1/api`]) {
+      const error = await authFetch(url).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(AuthClientError);
+      expect((error as AuthClientError).code).toBe('invalid_request');
+    }
     expect(bff.fetch).not.toHaveBeenCalled();
+  });
+
+  it('rejects with network_error when the server cannot be reached', async () => {
+    stubBff({ '/api/orders': networkDown });
+    const error = await authFetch('/api/orders').catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(AuthClientError);
+    expect(error).toMatchObject({ code: 'network_error', message: "The app's server is not answering." });
+    expect((error as Error).cause).toBeInstanceOf(TypeError);
+  });
+
+  it("leaves the caller's own abort an AbortError", async () => {
+    stubBff({ '/api/orders': (init) => Promise.reject(init?.signal?.reason) });
+    const controller = new AbortController();
+    controller.abort();
+    const error = await authFetch('/api/orders', { signal: controller.signal }).catch((caught: unknown) => caught);
+    expect(error).not.toBeInstanceOf(AuthClientError);
+    expect((error as Error).name).toBe('AbortError');
   });
 
   it('makes the session refetch on a 401, so the app shows signed out', async () => {

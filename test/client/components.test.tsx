@@ -1,3 +1,4 @@
+import { QueryClient } from '@tanstack/react-query';
 import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 import { LoginButton, RequireAuth } from '../../client/index.js';
@@ -22,18 +23,32 @@ describe('LoginButton', () => {
     await screen.findByRole('button', { name: 'Sign in with GitHub' });
   });
 
-  it('falls back to the provider id until (or unless) the list names it', async () => {
-    const bff = stubBff({ '/auth/session': json(SIGNED_OUT), '/auth/providers': json(PROVIDERS) });
+  it('never shows the raw id before the list answers: "Sign in", then the name, or the id if the list lacks it', async () => {
+    let answer!: (response: Response) => void;
+    const bff = stubBff({ '/auth/session': json(SIGNED_OUT), '/auth/providers': () => new Promise<Response>((resolve) => (answer = resolve)) });
+    const labels = new Set<string>();
+    const observer = new MutationObserver(() => document.querySelectorAll('button').forEach((b) => labels.add(b.textContent ?? '')));
+    observer.observe(document.body, { subtree: true, childList: true, characterData: true });
     renderWithAuth(
       <>
         <LoginButton provider="wechat" />
         <LoginButton provider="github" />
       </>,
     );
-    expect(screen.getByRole('button', { name: 'Sign in with github' })).toBeTruthy();
+    expect(screen.getAllByRole('button', { name: 'Sign in' })).toHaveLength(2);
+    answer(Response.json(PROVIDERS));
     await screen.findByRole('button', { name: 'Sign in with GitHub' });
     expect(screen.getByRole('button', { name: 'Sign in with wechat' })).toBeTruthy();
+    observer.disconnect();
+    expect(labels).not.toContain('Sign in with github');
     expect(bff.requests('/auth/providers')).toHaveLength(1);
+  });
+
+  it('shows the id when the provider list cannot be read', async () => {
+    stubBff({ '/auth/session': json(SIGNED_OUT), '/auth/providers': json({ error: 'rate_limited', message: 'slow down' }, 429) });
+    // The app's QueryClient decides about retries; this one gives up at once.
+    renderWithAuth(<LoginButton provider="github" />, { queryClient: new QueryClient({ defaultOptions: { queries: { retry: false } } }) });
+    await screen.findByRole('button', { name: 'Sign in with github' });
   });
 
   it('uses its children as the label', async () => {
@@ -51,7 +66,7 @@ describe('LoginButton', () => {
     const assign = stubNavigation();
     const onClick = vi.fn();
     renderWithAuth(<LoginButton provider="github" returnTo="/after" onClick={onClick} />);
-    const button = screen.getByRole('button', { name: /Sign in with/ });
+    const button = screen.getByRole('button', { name: /Sign in/ });
     expect(button.hasAttribute('disabled')).toBe(false);
     fireEvent.click(button);
     expect(assign).toHaveBeenCalledExactlyOnceWith('/auth/login/github?returnTo=%2Fafter');
@@ -66,7 +81,7 @@ describe('LoginButton', () => {
     stubBff({ '/auth/session': json(SIGNED_OUT), '/auth/providers': json(PROVIDERS) });
     stubNavigation();
     renderWithAuth(<LoginButton provider="github" />);
-    const button = screen.getByRole('button', { name: /Sign in with/ });
+    const button = screen.getByRole('button', { name: /Sign in/ });
     fireEvent.click(button);
     expect(button.hasAttribute('disabled')).toBe(true);
     fireEvent(window, new Event('pageshow'));
@@ -77,7 +92,7 @@ describe('LoginButton', () => {
     stubBff({ '/auth/session': json(SIGNED_OUT), '/auth/providers': json(PROVIDERS) });
     const assign = stubNavigation();
     renderWithAuth(<LoginButton provider="github" onClick={(event) => event.preventDefault()} />);
-    fireEvent.click(screen.getByRole('button', { name: /Sign in with/ }));
+    fireEvent.click(screen.getByRole('button', { name: /Sign in/ }));
     expect(assign).not.toHaveBeenCalled();
   });
 
@@ -92,22 +107,44 @@ describe('LoginButton', () => {
 });
 
 describe('RequireAuth', () => {
-  it('shows the fallback while loading and when signed out', async () => {
+  it('shows the loading slot while loading, never the fallback, then the fallback when signed out', async () => {
     let answer!: (response: Response) => void;
     stubBff({ '/auth/session': () => new Promise<Response>((resolve) => (answer = resolve)) });
     renderWithAuth(
       <>
         <SessionView />
-        <RequireAuth fallback={<p>Please sign in</p>}>
+        <RequireAuth fallback={<p>Please sign in</p>} loading={<p>Checking your session</p>}>
           <p>Secret</p>
         </RequireAuth>
       </>,
     );
-    expect(screen.getByText('Please sign in')).toBeTruthy();
+    expect(screen.getByText('Checking your session')).toBeTruthy();
+    expect(screen.queryByText('Please sign in')).toBeNull();
     answer(Response.json(SIGNED_OUT));
     await screen.findByText('unauthenticated');
     expect(screen.getByText('Please sign in')).toBeTruthy();
+    expect(screen.queryByText('Checking your session')).toBeNull();
     expect(screen.queryByText('Secret')).toBeNull();
+  });
+
+  it('renders nothing while loading by default, so a signed-in load goes straight to the children', async () => {
+    let answer!: (response: Response) => void;
+    stubBff({ '/auth/session': () => new Promise<Response>((resolve) => (answer = resolve)) });
+    const seen: string[] = [];
+    const observer = new MutationObserver(() => seen.push(document.body.textContent ?? ''));
+    observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+    renderWithAuth(
+      <section data-testid="guarded">
+        <RequireAuth fallback={<LoginButton provider="corp" />}>
+          <p>Secret</p>
+        </RequireAuth>
+      </section>,
+    );
+    expect(screen.getByTestId('guarded').innerHTML).toBe('');
+    answer(Response.json(signedIn('Ada')));
+    await screen.findByText('Secret');
+    observer.disconnect();
+    expect(seen.join(' ')).not.toMatch(/Sign in/);
   });
 
   it('shows nothing without a fallback', async () => {

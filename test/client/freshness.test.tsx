@@ -1,6 +1,7 @@
-import { focusManager } from '@tanstack/react-query';
+import { focusManager, notifyManager } from '@tanstack/react-query';
 import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { BROADCAST_READ_INTERVAL_MS } from '../../client/session.js';
 import { SIGNED_OUT, json, nowSeconds, renderWithAuth, signedIn, stubBff } from './harness.js';
 
 const POLL = '/auth/session?slide=false';
@@ -117,6 +118,71 @@ describe('other tabs', () => {
     answerPoll(Response.json(signedIn('Ada')));
     await wait(50);
     expect(screen.getByRole('status').textContent).toBe('unauthenticated');
+  });
+
+  // #8: another tab (or a script in one) posting in a loop must not turn into a request loop.
+  describe('a flood of messages', () => {
+    const realSetTimeout = globalThis.setTimeout;
+    /** Lets fetch stubs, promise chains and message delivery run; never advances the faked clock. */
+    const settle = async () => {
+      for (let i = 0; i < 10; i++) await new Promise((resolve) => setImmediate(resolve));
+    };
+    afterEach(() => {
+      vi.useRealTimers();
+      notifyManager.setScheduler((callback) => realSetTimeout(callback, 0));
+    });
+
+    it('makes one read at once and one trailing read per interval, not one per message', async () => {
+      openOtherTab();
+      const bff = stubBff({ '/auth/session': json(signedIn('Ada')), [POLL]: json(signedIn('Ada')) });
+      renderWithAuth();
+      await screen.findByText('authenticated: Ada');
+      // A controlled clock for the throttle only; react-query's notifications go through microtasks meanwhile.
+      notifyManager.setScheduler(queueMicrotask);
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+
+      // A third tab hears the same posts: once it has all of them, so has this one.
+      const witness = new BroadcastChannel('bff-auth');
+      let witnessed = 0;
+      witness.onmessage = () => witnessed++;
+      for (let i = 0; i < 50; i++) otherTab.postMessage(0);
+      while (witnessed < 50) await settle();
+      await settle();
+      witness.close();
+      expect(bff.requests(POLL)).toHaveLength(1);
+
+      await vi.advanceTimersByTimeAsync(BROADCAST_READ_INTERVAL_MS);
+      await settle();
+      expect(bff.requests(POLL)).toHaveLength(2);
+      await vi.advanceTimersByTimeAsync(10 * BROADCAST_READ_INTERVAL_MS);
+      await settle();
+      expect(bff.requests(POLL)).toHaveLength(2);
+
+      // Quiet again: the next message is read at once.
+      otherTab.postMessage(0);
+      while (bff.requests(POLL).length < 3) await settle();
+      expect(screen.getByRole('status').textContent).toBe('authenticated: Ada');
+    });
+
+    it("still shows the other tab's latest word: a logout arriving mid-flood", async () => {
+      openOtherTab();
+      const bff = stubBff({ '/auth/session': json(signedIn('Ada')), [POLL]: json(signedIn('Ada')) });
+      renderWithAuth();
+      await screen.findByText('authenticated: Ada');
+      notifyManager.setScheduler(queueMicrotask);
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+
+      otherTab.postMessage(0);
+      while (bff.requests(POLL).length < 1) await settle();
+      bff.routes[POLL] = json(SIGNED_OUT); // the other tab signs out while this one is throttled
+      otherTab.postMessage(0);
+      await settle();
+      expect(screen.getByRole('status').textContent).toBe('authenticated: Ada');
+      await vi.advanceTimersByTimeAsync(BROADCAST_READ_INTERVAL_MS);
+      while (bff.requests(POLL).length < 2) await settle();
+      await settle();
+      expect(screen.getByRole('status').textContent).toBe('unauthenticated');
+    });
   });
 
   it('an unmounted provider no longer listens', async () => {

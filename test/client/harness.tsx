@@ -74,7 +74,7 @@ export function stubNavigation() {
 
 /** Shows the session the way an app would, plus buttons for the actions. */
 export function SessionView() {
-  const { status, user, error, logout, refresh, login } = useAuth();
+  const { status, user, error, signedOut, logout, refetch, login } = useAuth();
   return (
     <div>
       <p role="status">
@@ -82,8 +82,9 @@ export function SessionView() {
         {user ? `: ${user.name}` : ''}
       </p>
       {error && <p role="alert">{error.code}</p>}
+      {signedOut && <p>Back from the provider's sign-out</p>}
       <button onClick={() => void logout().catch(() => {})}>Log out</button>
-      <button onClick={() => void refresh()}>Refresh</button>
+      <button onClick={() => void refetch()}>Refetch</button>
       <button onClick={() => login('github')}>Log in</button>
     </div>
   );
@@ -101,6 +102,7 @@ function afterEachOnce(fn: () => void) {
 afterEach(() => {
   cleanup();
   vi.unstubAllGlobals();
+  sessionStorage.clear();
   vi.useRealTimers();
   const checks = pending;
   pending = [];

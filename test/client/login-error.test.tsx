@@ -1,7 +1,7 @@
 import { render, screen, waitFor } from '@testing-library/react';
 import { StrictMode } from 'react';
 import { AuthProvider } from '../../client/index.js';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { SIGNED_OUT, SessionView, json, renderWithAuth, signedIn, stubBff } from './harness.js';
 
 const here = () => window.location.pathname + window.location.search + window.location.hash;
@@ -56,5 +56,50 @@ describe('a failed login in the address bar', () => {
     await screen.findByText('authenticated: Ada');
     await waitFor(() => expect(screen.queryByRole('alert')).toBeNull());
     expect(here()).toBe('/?auth_error=%3Cscript%3E');
+  });
+});
+
+describe("back from the provider's end-session page", () => {
+  const remember = (state: string) => sessionStorage.setItem('bff-auth:logout-state', state);
+
+  it("says so when the state is this tab's logout's, and takes it out of the address bar", async () => {
+    stubBff({ '/auth/session': json(SIGNED_OUT) });
+    remember('s1');
+    window.history.replaceState(null, '', '/?state=s1&tab=2#top');
+    renderWithAuth();
+    await screen.findByText("Back from the provider's sign-out");
+    expect(here()).toBe('/?tab=2#top');
+    expect(sessionStorage.getItem('bff-auth:logout-state')).toBeNull();
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it.each([
+    ['another state', 's2', 's1'],
+    ['no logout in this tab', null, 's1'],
+  ])('leaves a state parameter alone when there was %s (it may be the app\'s own)', async (_, stored, inUrl) => {
+    stubBff({ '/auth/session': json(SIGNED_OUT) });
+    if (stored) remember(stored);
+    window.history.replaceState(null, '', `/?state=${inUrl}`);
+    renderWithAuth();
+    await screen.findByText('unauthenticated');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(screen.queryByText("Back from the provider's sign-out")).toBeNull();
+    expect(here()).toBe(`/?state=${inUrl}`);
+    expect(sessionStorage.getItem('bff-auth:logout-state')).toBe(stored);
+  });
+
+  it('works when the browser blocks storage', async () => {
+    stubBff({ '/auth/session': json(SIGNED_OUT) });
+    vi.spyOn(Storage.prototype, 'getItem').mockImplementation(() => {
+      throw new DOMException('blocked', 'SecurityError');
+    });
+    window.history.replaceState(null, '', '/?state=s1');
+    try {
+      renderWithAuth();
+      await screen.findByText('unauthenticated');
+      expect(here()).toBe('/?state=s1');
+    } finally {
+      vi.restoreAllMocks();
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { QueryClient, QueryClientProvider, useQueryClient } from '@tanstack/react-query';
-import { render, screen } from '@testing-library/react';
+import { fireEvent, render, screen } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
-import { AuthProvider, useAuth } from '../../client/index.js';
+import { AuthClientError, AuthProvider, useAuth } from '../../client/index.js';
 import { SIGNED_OUT, SessionView, json, networkDown, renderWithAuth, signedIn, stubBff } from './harness.js';
 
 describe('useAuth status', () => {
@@ -35,11 +35,23 @@ describe('useAuth status', () => {
     expect(screen.getByRole('alert').textContent).toBe('internal_error');
   });
 
-  it('is provider_unavailable when the network fails', async () => {
+  it('is network_error, not provider_unavailable, when the BFF cannot be reached', async () => {
     stubBff({ '/auth/session': networkDown });
-    renderWithAuth();
+    let seen: unknown;
+    function Probe() {
+      seen = useAuth().error;
+      return null;
+    }
+    renderWithAuth(
+      <>
+        <SessionView />
+        <Probe />
+      </>,
+    );
     await screen.findByText('error');
-    expect(screen.getByRole('alert').textContent).toBe('provider_unavailable');
+    expect(screen.getByRole('alert').textContent).toBe('network_error');
+    expect(seen).toBeInstanceOf(AuthClientError);
+    expect(seen).toBeInstanceOf(Error);
   });
 
   it('reads the session with the CSRF header, the cookie and no HTTP cache', async () => {
@@ -96,6 +108,29 @@ describe('useAuth status', () => {
     renderWithAuth(<SessionView />, { queryClient: appClient });
     await screen.findByText('authenticated: Ada');
     expect(appClient.getQueryCache().getAll().map((query) => query.state.data)).toContainEqual(signedIn('Ada', undefined, expect.any(Number)));
+  });
+
+  it('shows the initialSession at once, with no loading state and no request at mount', async () => {
+    const bff = stubBff({ '/auth/session': json(SIGNED_OUT) });
+    const seen: string[] = [];
+    function Recorder() {
+      seen.push(useAuth().status);
+      return null;
+    }
+    renderWithAuth(
+      <>
+        <SessionView />
+        <Recorder />
+      </>,
+      { initialSession: signedIn('Ada') },
+    );
+    expect(screen.getByRole('status').textContent).toBe('authenticated: Ada');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(seen).not.toContain('loading');
+    expect(bff.requests('/auth/session')).toHaveLength(0);
+    // It is still the live session: a refetch asks the BFF.
+    fireEvent.click(screen.getByRole('button', { name: 'Refetch' }));
+    await screen.findByText('unauthenticated');
   });
 
   it('tells the developer when there is no AuthProvider', () => {

@@ -1,4 +1,5 @@
 // @vitest-environment node
+import { readFile } from 'node:fs/promises';
 import { renderToString } from 'react-dom/server';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AuthProvider, LoginButton, RequireAuth, useAuth } from '../../client/index.js';
@@ -32,9 +33,30 @@ describe('server-side rendering', () => {
       </AuthProvider>,
     );
     expect(html).toContain('<p>loading</p>');
-    expect(html).toContain('<p>guarded</p>');
-    expect(html).toContain('Sign in with github');
+    expect(html).not.toContain('guarded');
+    expect(html).toContain('>Sign in</button>');
     expect(html).not.toContain('secret');
     expect(fetchSpy).not.toHaveBeenCalled();
+  });
+
+  it('renders the initialSession as it is, signed in, with no request', () => {
+    const fetchSpy = vi.fn();
+    vi.stubGlobal('fetch', fetchSpy);
+    const html = renderToString(
+      <AuthProvider
+        initialSession={{ authenticated: true, user: { id: 'github:1', provider: 'github', providerUserId: '1', name: 'Ada' }, provider: 'github', expiresAt: 2e9 }}
+      >
+        <App />
+      </AuthProvider>,
+    );
+    expect(html).toContain('<p>authenticated</p>');
+    expect(html).toContain('<p>Ada</p>');
+    expect(html).toContain('<p>secret</p>');
+    expect(fetchSpy).not.toHaveBeenCalled();
+  });
+
+  it("marks the client entry 'use client' for React Server Components", async () => {
+    const source = await readFile(new URL('../../client/index.ts', import.meta.url), 'utf8');
+    expect(source.startsWith("'use client';")).toBe(true);
   });
 });

@@ -4,7 +4,7 @@ import { UserCard } from '../components/UserCard.js';
 import { Link } from '../router.js';
 
 export function Home() {
-  const { status, user, refresh } = useAuth();
+  const { status, user, refetch } = useAuth();
 
   return (
     <>
@@ -23,7 +23,7 @@ export function Home() {
           <section className="card" aria-labelledby="session-error-title">
             <h2 id="session-error-title">The session could not be read</h2>
             <p className="muted">The server did not answer as expected. Check that it is running, then try again.</p>
-            <button type="button" className="button button-primary" onClick={() => void refresh()}>
+            <button type="button" className="button button-primary" onClick={() => void refetch()}>
               Try again
             </button>
           </section>

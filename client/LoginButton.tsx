@@ -1,0 +1,40 @@
+import { useAuthContext } from './context.js';
+import { useState } from './react.js';
+import type { ButtonHTMLAttributes, MouseEvent, ReactElement, ReactNode } from './react.js';
+import { useProviders } from './useProviders.js';
+
+export interface LoginButtonProps extends Omit<ButtonHTMLAttributes<HTMLButtonElement>, 'type'> {
+  /** The provider id, as configured in the BFF. */
+  provider: string;
+  returnTo?: string | undefined;
+  /**
+   * The label; defaults to "Sign in with {provider name}" once the provider list has answered
+   * ("Sign in" until then, the id when the list does not name it).
+   */
+  children?: ReactNode;
+}
+
+export function LoginButton({ provider, returnTo, children, disabled, onClick, ...rest }: LoginButtonProps): ReactElement {
+  const { login } = useAuthContext().auth;
+  const providers = useProviders();
+  const name = providers.data?.find((p) => p.id === provider)?.name ?? (providers.isPending ? '' : provider);
+  const [starting, setStarting] = useState(false);
+  return (
+    <button
+      {...rest}
+      type="button"
+      disabled={disabled || starting}
+      aria-busy={starting}
+      onClick={(event: MouseEvent<HTMLButtonElement>) => {
+        onClick?.(event);
+        if (event.defaultPrevented) return;
+        setStarting(true);
+        // Back from the provider, the browser may restore this page as it was left: disabled.
+        addEventListener('pageshow', () => setStarting(false), { once: true });
+        login(provider, { returnTo });
+      }}
+    >
+      {children ?? (name ? `Sign in with ${name}` : 'Sign in')}
+    </button>
+  );
+}
