@@ -89,8 +89,8 @@ export class AccessTokens {
       refreshed = await provider.refresh(tokens);
     } catch (error) {
       const classified = classifyProviderError(error, 'unauthenticated');
-      if (classified.code !== 'unauthenticated') throw classified;
-      // Refused. A process whose lock had lapsed may have spent the refresh token first: its tokens win.
+      if (classified.code === 'provider_unavailable' || classified.code === 'session_store_unavailable') throw classified;
+      // Refused (whatever code the provider's refusal maps to). A process whose lock had lapsed may have spent the refresh token first: its tokens win.
       const again = await this.current(key);
       if (again.record.version !== record.version && isFresh(again.tokens)) return again.tokens;
       // The provider no longer honours the session, so it can no longer act for the user: it ends.
