@@ -1,7 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RedisSessionStore, silentLogger } from '../../bff/index.js';
 import { sessionKey } from '../../bff/crypto/random.js';
@@ -67,7 +66,7 @@ describe('a BFF on a Redis Cluster ({ "cluster": [...] })', () => {
 
     const victim = await cluster.masterOf(`${KEY_PREFIX}session:{${sessionKey(cookies[0]!)}}`);
     // Replication is asynchronous: wait until the replica has what the master wrote, as a quiet moment in production would.
-    const direct = new Redis({ port: victim.port, host: '127.0.0.1' });
+    const direct = victim.client();
     expect(await direct.call('WAIT', '1', '5000')).toBe(1);
     direct.disconnect();
     await victim.kill();
