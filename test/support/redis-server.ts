@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
@@ -37,6 +37,28 @@ export async function startRedisServer(port: number, root: string, extraArgs: st
     '--protected-mode', 'no',
     ...extraArgs,
   ];
+  return startRedisProcess(port, dir, args);
+}
+
+/** A Redis Sentinel on `port` watching the master at `masterPort` as `name`, deciding alone (quorum 1) after 1 s of silence. */
+export async function startRedisSentinel(port: number, root: string, name: string, masterPort: number): Promise<RedisServer> {
+  const dir = join(root, `sentinel-${port}`);
+  await mkdir(dir, { recursive: true });
+  const config = join(dir, 'sentinel.conf');
+  await writeFile(
+    config,
+    [
+      `port ${port}`,
+      'bind 127.0.0.1',
+      `sentinel monitor ${name} 127.0.0.1 ${masterPort} 1`,
+      `sentinel down-after-milliseconds ${name} 1000`,
+      `sentinel failover-timeout ${name} 5000`,
+    ].join('\n'),
+  );
+  return startRedisProcess(port, dir, [config, '--sentinel']);
+}
+
+async function startRedisProcess(port: number, dir: string, args: string[]): Promise<RedisServer> {
   let child: Child;
   const start = async () => {
     child = track(spawn(REDIS_SERVER, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] }));

@@ -1,0 +1,317 @@
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SessionData, SessionStore } from '../../bff/index.js';
+
+export const randomKey = () => randomBytes(16).toString('base64url');
+export const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+export function data(overrides: Partial<SessionData> = {}): SessionData {
+  const now = nowSeconds();
+  return {
+    provider: 'dev',
+    user: { id: 'dev:alice', provider: 'dev', providerUserId: 'alice', name: 'Alice', email: 'alice@example.test' },
+    profile: { sub: 'alice', groups: ['admins', 'users'] },
+    tokens: 'sealed-tokens',
+    createdAt: now,
+    absoluteExpiresAt: now + 86_400,
+    ...overrides,
+  };
+}
+
+/** A short TTL in (fractional) seconds, and a wait that outlasts it, so no test sleeps out whole seconds. */
+const SHORT_TTL = 0.2;
+const pastShortTtl = () => sleep(350);
+
+/**
+ * What every SessionStore must do, whichever backs it. Written once and run
+ * against each implementation. Keys and sids are fresh per test, so one store
+ * per implementation serves every test.
+ */
+export function sessionStoreContract(name: string, open: () => SessionStore) {
+  describe(`${name}: the SessionStore contract`, () => {
+    let store: SessionStore;
+    beforeAll(() => {
+      store = open();
+    });
+    afterAll(() => store.close());
+
+    it('get answers undefined for a key never set', async () => {
+      expect(await store.get(randomKey())).toBeUndefined();
+    });
+
+    it('set then get answers the data at version 1 with its expiry; delete removes it', async () => {
+      const key = randomKey();
+      const value = data({ sid: `dev:${randomKey()}` });
+      const before = nowSeconds();
+      await store.set(key, value, 60);
+      const read = await store.get(key);
+      expect(read).toEqual({ ...value, version: 1, idleExpiresAt: expect.any(Number) });
+      expect(read?.idleExpiresAt).toBeGreaterThanOrEqual(before + 59);
+      expect(read?.idleExpiresAt).toBeLessThanOrEqual(nowSeconds() + 60);
+      await store.delete(key);
+      expect(await store.get(key)).toBeUndefined();
+    });
+
+    it('set on an existing key replaces the record', async () => {
+      const key = randomKey();
+      await store.set(key, data(), 60);
+      await store.set(key, data({ user: { id: 'dev:bob', provider: 'dev', providerUserId: 'bob' } }), 60);
+      expect(await store.get(key)).toMatchObject({ version: 1, user: { id: 'dev:bob' } });
+    });
+
+    it('delete of a key never set is fine', async () => {
+      await expect(store.delete(randomKey())).resolves.toBeUndefined();
+    });
+
+    it('keeps records apart by key', async () => {
+      const [a, b] = [randomKey(), randomKey()];
+      await store.set(a, data(), 60);
+      await store.set(b, data({ provider: 'other' }), 60);
+      await store.delete(a);
+      expect(await store.get(a)).toBeUndefined();
+      expect((await store.get(b))?.provider).toBe('other');
+    });
+
+    it('forgets a record once its TTL has passed, and keeps one whose TTL has not', async () => {
+      const [short, long] = [randomKey(), randomKey()];
+      await store.set(short, data(), SHORT_TTL);
+      await store.set(long, data(), 60);
+      expect(await store.get(short)).toBeDefined();
+      await pastShortTtl();
+      expect(await store.get(short)).toBeUndefined();
+      expect(await store.get(long)).toBeDefined();
+    });
+
+    describe('update: compare-and-set on the version', () => {
+      it('at the version read: writes, answers true, bumps the version and keeps the expiry', async () => {
+        const key = randomKey();
+        await store.set(key, data(), 600);
+        const read = await store.get(key);
+        expect(await store.update(key, 1, { ...read!, tokens: 'refreshed' })).toBe(true);
+        const after = await store.get(key);
+        expect(after).toMatchObject({ version: 2, tokens: 'refreshed', user: { id: 'dev:alice' } });
+        expect(Math.abs(after!.idleExpiresAt - read!.idleExpiresAt)).toBeLessThanOrEqual(1);
+      });
+
+      it('at an old version: answers false and writes nothing (no spent tokens over fresh ones)', async () => {
+        const key = randomKey();
+        await store.set(key, data(), 60);
+        expect(await store.update(key, 1, data({ tokens: 'fresh' }))).toBe(true);
+        expect(await store.update(key, 1, data({ tokens: 'spent' }))).toBe(false);
+        expect(await store.get(key)).toMatchObject({ version: 2, tokens: 'fresh' });
+      });
+
+      it('of a deleted session: answers false and the session stays gone (a logout is final)', async () => {
+        const key = randomKey();
+        await store.set(key, data(), 60);
+        await store.delete(key);
+        expect(await store.update(key, 1, data())).toBe(false);
+        expect(await store.get(key)).toBeUndefined();
+      });
+
+      it('keeps an expiring record expiring', async () => {
+        const key = randomKey();
+        await store.set(key, data(), SHORT_TTL);
+        expect(await store.update(key, 1, data({ tokens: 'refreshed' }))).toBe(true);
+        await pastShortTtl();
+        expect(await store.get(key)).toBeUndefined();
+      });
+
+      it('concurrent updates at one version: exactly one wins', async () => {
+        const key = randomKey();
+        await store.set(key, data(), 60);
+        const results = await Promise.all(Array.from({ length: 10 }, (_, index) => store.update(key, 1, data({ tokens: `t${index}` }))));
+        expect(results.filter(Boolean)).toHaveLength(1);
+        expect(await store.get(key)).toMatchObject({ version: 2, tokens: `t${results.indexOf(true)}` });
+      });
+    });
+
+    describe('touch: the expiry only', () => {
+      it('extends a record past its old TTL without rewriting it', async () => {
+        const key = randomKey();
+        await store.set(key, data(), SHORT_TTL);
+        expect(await store.touch(key, 60)).toBe(true);
+        await pastShortTtl();
+        expect(await store.get(key)).toMatchObject({ version: 1, tokens: 'sealed-tokens' });
+      });
+
+      it('never shortens the expiry', async () => {
+        const key = randomKey();
+        await store.set(key, data(), 60);
+        expect(await store.touch(key, SHORT_TTL)).toBe(true);
+        await pastShortTtl();
+        expect(await store.get(key)).toBeDefined();
+      });
+
+      it('of a deleted session: answers false and does not bring it back (a logout is final)', async () => {
+        const key = randomKey();
+        await store.set(key, data(), 60);
+        await store.delete(key);
+        expect(await store.touch(key, 600)).toBe(false);
+        expect(await store.get(key)).toBeUndefined();
+      });
+
+      it('does not undo an update made after the read', async () => {
+        const key = randomKey();
+        await store.set(key, data(), 60);
+        expect(await store.update(key, 1, data({ tokens: 'refreshed' }))).toBe(true);
+        await store.touch(key, 600);
+        expect(await store.get(key)).toMatchObject({ version: 2, tokens: 'refreshed' });
+      });
+    });
+
+    it('deleteBySid removes every session with that sid, answers how many, and leaves others alone', async () => {
+      const sid = `dev:${randomKey()}`;
+      const otherSid = `dev:${randomKey()}`;
+      const [a, b, c, d] = [randomKey(), randomKey(), randomKey(), randomKey()];
+      await store.set(a, data({ sid }), 60);
+      await store.set(b, data({ sid }), 120);
+      await store.set(c, data({ sid: otherSid }), 60);
+      await store.set(d, data(), 60);
+
+      expect(await store.deleteBySid(sid)).toBe(2);
+      expect(await store.get(a)).toBeUndefined();
+      expect(await store.get(b)).toBeUndefined();
+      expect(await store.get(c)).toBeDefined();
+      expect(await store.get(d)).toBeDefined();
+      expect(await store.deleteBySid(sid)).toBe(0);
+    });
+
+    it('deleteBySid does not count a session already deleted', async () => {
+      const sid = `dev:${randomKey()}`;
+      const [a, b] = [randomKey(), randomKey()];
+      await store.set(a, data({ sid }), 60);
+      await store.set(b, data({ sid }), 60);
+      await store.delete(a);
+
+      expect(await store.deleteBySid(sid)).toBe(1);
+      expect(await store.get(b)).toBeUndefined();
+    });
+
+    it('deleteBySid does not count a session that has already expired', async () => {
+      const sid = `dev:${randomKey()}`;
+      const [expiring, live] = [randomKey(), randomKey()];
+      await store.set(expiring, data({ sid }), SHORT_TTL);
+      await store.set(live, data({ sid }), 60);
+      await pastShortTtl();
+      expect(await store.deleteBySid(sid)).toBe(1);
+      expect(await store.get(live)).toBeUndefined();
+    });
+
+    it('deleteBySid finds a session by the sid it carries now, not one it carried before a rewrite', async () => {
+      const [oldSid, newSid] = [`dev:${randomKey()}`, `dev:${randomKey()}`];
+      const [rewritten, updated] = [randomKey(), randomKey()];
+      await store.set(rewritten, data({ sid: oldSid }), 60);
+      await store.set(rewritten, data({ sid: newSid }), 60);
+      await store.set(updated, data({ sid: oldSid }), 60);
+      expect(await store.update(updated, 1, data({ sid: newSid }))).toBe(true);
+
+      expect(await store.deleteBySid(oldSid)).toBe(0);
+      expect(await store.get(rewritten)).toBeDefined();
+      expect(await store.get(updated)).toBeDefined();
+      expect(await store.deleteBySid(newSid)).toBe(2);
+      expect(await store.get(rewritten)).toBeUndefined();
+      expect(await store.get(updated)).toBeUndefined();
+    });
+
+    it('after deleteBySid (a back-channel logout) neither update nor touch brings a session back', async () => {
+      const sid = `dev:${randomKey()}`;
+      const key = randomKey();
+      await store.set(key, data({ sid }), 60);
+      expect(await store.deleteBySid(sid)).toBe(1);
+      expect(await store.update(key, 1, data({ sid, tokens: 'refreshed' }))).toBe(false);
+      expect(await store.touch(key, 600)).toBe(false);
+      expect(await store.get(key)).toBeUndefined();
+    });
+
+    it('deleteBySid of an unknown sid answers 0', async () => {
+      expect(await store.deleteBySid(`dev:${randomKey()}`)).toBe(0);
+    });
+
+    it('claimOnce answers true the first time and false after, per marker', async () => {
+      const [marker, other] = [`tx:${randomKey()}`, `tx:${randomKey()}`];
+      expect(await store.claimOnce(marker, 60)).toBe(true);
+      expect(await store.claimOnce(marker, 60)).toBe(false);
+      expect(await store.claimOnce(marker, 60)).toBe(false);
+      expect(await store.claimOnce(other, 60)).toBe(true);
+    });
+
+    it('concurrent claimOnce of one marker: exactly one wins', async () => {
+      const marker = `tx:${randomKey()}`;
+      const results = await Promise.all(Array.from({ length: 10 }, () => store.claimOnce(marker, 60)));
+      expect(results.filter(Boolean)).toHaveLength(1);
+    });
+
+    it('a claimOnce marker can be claimed again once its TTL has passed', async () => {
+      const marker = `tx:${randomKey()}`;
+      expect(await store.claimOnce(marker, SHORT_TTL)).toBe(true);
+      await pastShortTtl();
+      expect(await store.claimOnce(marker, SHORT_TTL)).toBe(true);
+    });
+
+    it('claimOnce markers and sessions do not collide', async () => {
+      const key = randomKey();
+      expect(await store.claimOnce(key, 60)).toBe(true);
+      expect(await store.get(key)).toBeUndefined();
+      await store.set(key, data(), 60);
+      expect(await store.claimOnce(key, 60)).toBe(false);
+      expect(await store.get(key)).toBeDefined();
+    });
+
+    describe('lock', () => {
+      it('one holder at a time; free again once released', async () => {
+        const name = `refresh:${randomKey()}`;
+        const results = await Promise.all(Array.from({ length: 10 }, () => store.lock(name, 60_000)));
+        const held = results.filter((lock) => lock !== undefined);
+        expect(held).toHaveLength(1);
+        expect(await store.lock(name, 60_000)).toBeUndefined();
+        await held[0]!.release();
+        expect(await store.lock(name, 60_000)).toBeDefined();
+      });
+
+      it('lapses after its time, and a lapsed holder releasing does not free the next holder', async () => {
+        const name = `refresh:${randomKey()}`;
+        const lapsed = await store.lock(name, SHORT_TTL * 1000);
+        expect(lapsed).toBeDefined();
+        await pastShortTtl();
+        const next = await store.lock(name, 60_000);
+        expect(next).toBeDefined();
+        await lapsed!.release();
+        expect(await store.lock(name, 60_000)).toBeUndefined();
+        await next!.release();
+      });
+
+      it('locks and sessions do not collide', async () => {
+        const key = randomKey();
+        await store.lock(key, 60_000);
+        expect(await store.get(key)).toBeUndefined();
+        expect(await store.claimOnce(key, 60)).toBe(true);
+      });
+    });
+
+    it('ping answers', async () => {
+      await expect(store.ping()).resolves.toBeUndefined();
+    });
+
+    it('records are copies: changing one given to set or answered by get does not change the store', async () => {
+      const key = randomKey();
+      const written = data();
+      await store.set(key, written, 60);
+      written.user.name = 'Mallory';
+      written.absoluteExpiresAt = 0;
+
+      const read = await store.get(key);
+      expect(read?.user.name).toBe('Alice');
+      if (!read) return;
+      read.user.name = 'Eve';
+      (read.profile.groups as string[]).push('root');
+      read.absoluteExpiresAt = 0;
+
+      const again = await store.get(key);
+      expect(again?.user.name).toBe('Alice');
+      expect(again?.profile.groups).toEqual(['admins', 'users']);
+      expect(again?.absoluteExpiresAt).toBeGreaterThan(0);
+    });
+  });
+}
