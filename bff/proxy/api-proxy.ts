@@ -22,19 +22,33 @@ const FORWARDED_REQUEST_HEADERS = [
   'range',
 ];
 
-/** Response headers that describe this hop (RFC 9110 §7.6.1) or would set cookies on the app's origin. */
-const DROPPED_RESPONSE_HEADERS = new Set([
-  'connection',
-  'keep-alive',
-  'transfer-encoding',
-  'upgrade',
-  'trailer',
-  'proxy-authenticate',
-  'content-encoding', // fetch has already decoded the body
-  'content-length',
-  'set-cookie',
-  'cache-control',
-]);
+/**
+ * Response headers passed back to the browser: what describes the answer, its
+ * validators and the upstream's own rate-limit and auth challenges. Nothing
+ * else, since the answer lands on the app's origin: no `set-cookie`,
+ * `clear-site-data`, `content-security-policy`, `refresh`,
+ * `strict-transport-security` or `access-control-*`. No `content-encoding` or
+ * `content-length` either: fetch has already decoded the body.
+ */
+const FORWARDED_RESPONSE_HEADERS = [
+  'content-type',
+  'content-language',
+  'content-disposition',
+  'content-range',
+  'accept-ranges',
+  'etag',
+  'last-modified',
+  'vary',
+  'location',
+  'link',
+  'retry-after',
+  'www-authenticate',
+  'ratelimit',
+  'ratelimit-policy',
+  'x-ratelimit-limit',
+  'x-ratelimit-remaining',
+  'x-ratelimit-reset',
+];
 
 const MAX_BODY = '1mb';
 
@@ -44,7 +58,8 @@ const MAX_BODY = '1mb';
  * and without the browser's cookies. The CSRF rule applies; other methods get 405.
  */
 export function createApiProxy(context: FlowContext, accessTokens: AccessTokens, api: ApiProxyConfig, httpTimeoutMs: number): Router {
-  const fetchUpstream = createProviderFetch(httpTimeoutMs);
+  // Upstream answers are streamed through, so they are not size-bounded like a provider's.
+  const fetchUpstream = createProviderFetch(httpTimeoutMs, Number.POSITIVE_INFINITY);
   const methods = new Set<string>(api.methods);
   if (methods.has('GET')) methods.add('HEAD');
 
@@ -53,19 +68,28 @@ export function createApiProxy(context: FlowContext, accessTokens: AccessTokens,
     if (!record || record.provider !== api.provider) {
       throw new AuthBffError('unauthenticated', `Sign in with ${api.provider} to use this API.`);
     }
-    const url = upstreamUrl(api.target, req.url);
+    // req.path is parsed, so an absolute-form request target ("GET http://host/api/x") yields its path, not "http://host/...".
+    const queryAt = req.url.indexOf('?');
+    const url = upstreamUrl(api.target, req.path, queryAt < 0 ? '' : req.url.slice(queryAt));
     const headers = new Headers({ authorization: `Bearer ${await accessTokens.get(req, res, record)}` });
     for (const name of FORWARDED_REQUEST_HEADERS) {
       const value = req.get(name);
       if (value !== undefined) headers.set(name, value);
     }
     const hasBody = Buffer.isBuffer(req.body) && req.body.length > 0;
-    const upstream = await fetchUpstream(url, { method: req.method, headers, body: hasBody ? new Uint8Array(req.body as Buffer) : undefined });
+    // Redirects are never followed: a 3xx goes to the browser as it is, and the token goes nowhere but `url`.
+    const upstream = await fetchUpstream(url, {
+      method: req.method,
+      headers,
+      body: hasBody ? new Uint8Array(req.body as Buffer) : undefined,
+      redirect: 'manual',
+    });
 
     res.status(upstream.status);
-    upstream.headers.forEach((value, name) => {
-      if (!DROPPED_RESPONSE_HEADERS.has(name)) res.setHeader(name, value);
-    });
+    for (const name of FORWARDED_RESPONSE_HEADERS) {
+      const value = upstream.headers.get(name);
+      if (value !== null) res.setHeader(name, value);
+    }
     if (!upstream.body || req.method === 'HEAD') return res.end();
     Readable.fromWeb(upstream.body as ReadableStream).on('error', () => res.destroy()).pipe(res);
   };
