@@ -1,9 +1,10 @@
 import { githubCase } from './github.js';
 import type { PlatformCase } from './platform-case.js';
+import { qqCase } from './qq.js';
 import { wechatCase } from './wechat.js';
 import { wechatMpCase } from './wechat-mp.js';
 
 export type { AnyEmulator, PlatformCase } from './platform-case.js';
 
 /** Every built-in platform the suite runs, one file each. */
-export const PLATFORM_CASES: PlatformCase[] = [githubCase, wechatCase, wechatMpCase];
+export const PLATFORM_CASES: PlatformCase[] = [githubCase, wechatCase, wechatMpCase, qqCase];
