@@ -3,8 +3,9 @@ import type { PlatformCase } from './platform-case.js';
 import { qqCase } from './qq.js';
 import { wechatCase } from './wechat.js';
 import { wechatMpCase } from './wechat-mp.js';
+import { weiboCase } from './weibo.js';
 
 export type { AnyEmulator, PlatformCase } from './platform-case.js';
 
 /** Every built-in platform the suite runs, one file each. */
-export const PLATFORM_CASES: PlatformCase[] = [githubCase, wechatCase, wechatMpCase, qqCase];
+export const PLATFORM_CASES: PlatformCase[] = [githubCase, wechatCase, wechatMpCase, qqCase, weiboCase];
