@@ -1,3 +1,4 @@
+import { giteeCase } from './gitee.js';
 import { githubCase } from './github.js';
 import type { PlatformCase } from './platform-case.js';
 import { qqCase } from './qq.js';
@@ -8,4 +9,4 @@ import { weiboCase } from './weibo.js';
 export type { AnyEmulator, PlatformCase } from './platform-case.js';
 
 /** Every built-in platform the suite runs, one file each. */
-export const PLATFORM_CASES: PlatformCase[] = [githubCase, wechatCase, wechatMpCase, qqCase, weiboCase];
+export const PLATFORM_CASES: PlatformCase[] = [githubCase, wechatCase, wechatMpCase, qqCase, weiboCase, giteeCase];
