@@ -1,3 +1,4 @@
+import { douyinCase } from './douyin.js';
 import { giteeCase } from './gitee.js';
 import { githubCase } from './github.js';
 import type { PlatformCase } from './platform-case.js';
@@ -9,4 +10,4 @@ import { weiboCase } from './weibo.js';
 export type { AnyEmulator, PlatformCase } from './platform-case.js';
 
 /** Every built-in platform the suite runs, one file each. */
-export const PLATFORM_CASES: PlatformCase[] = [githubCase, wechatCase, wechatMpCase, qqCase, weiboCase, giteeCase];
+export const PLATFORM_CASES: PlatformCase[] = [githubCase, wechatCase, wechatMpCase, qqCase, weiboCase, giteeCase, douyinCase];
