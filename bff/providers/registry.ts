@@ -1,13 +1,17 @@
 import type { z } from 'zod';
 import { oauth2ProviderType } from './oauth2.js';
 import { oidcProviderType } from './oidc.js';
+import { douyin } from './platforms/douyin.js';
+import { gitee } from './platforms/gitee.js';
 import { github } from './platforms/github.js';
+import { qq } from './platforms/qq.js';
 import { wechat } from './platforms/wechat.js';
+import { weibo } from './platforms/weibo.js';
 import { wechatMp } from './platforms/wechat-mp.js';
 import type { ProviderType } from './provider.js';
 
 /** Every built-in provider type. A new platform is its file in platforms/ and one line here. */
-const BUILT_IN = [oidcProviderType, oauth2ProviderType, github, wechat, wechatMp] as const;
+const BUILT_IN = [oidcProviderType, oauth2ProviderType, github, wechat, wechatMp, qq, weibo, gitee, douyin] as const;
 
 /** A provider entry of the config, of any built-in type. */
 export type ProviderConfig = z.input<(typeof BUILT_IN)[number]['configSchema']>;

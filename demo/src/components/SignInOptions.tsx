@@ -1,6 +1,21 @@
 import { LoginButton, useProviders } from '../../../client/index.js';
 import { describeError } from '../errors.js';
 
+/** The mark each built-in platform type shows, beside its brand colour (styles.css); others show their name's first letter. */
+const PLATFORM_MARKS: Record<string, string> = {
+  github: 'GH',
+  wechat: '微',
+  'wechat-mp': '微',
+  qq: 'QQ',
+  weibo: '博',
+  dingtalk: '钉',
+  feishu: '飞',
+  lark: 'L',
+  alipay: '支',
+  gitee: 'G',
+  douyin: '抖',
+};
+
 /** One LoginButton per provider the BFF offers, with a skeleton while the list loads. */
 export function SignInOptions({ returnTo }: { returnTo?: string }) {
   const providers = useProviders();
@@ -31,9 +46,15 @@ export function SignInOptions({ returnTo }: { returnTo?: string }) {
     <ul className="sign-in-options" aria-label="Sign-in options">
       {providers.data.map((provider) => (
         <li key={provider.id}>
-          <LoginButton provider={provider.id} returnTo={returnTo} className="button button-provider" data-provider={provider.id}>
+          <LoginButton
+            provider={provider.id}
+            returnTo={returnTo}
+            className="button button-provider"
+            data-provider={provider.id}
+            data-type={provider.type}
+          >
             <span className="provider-mark" aria-hidden="true">
-              {[...provider.name][0]?.toUpperCase() ?? '?'}
+              {PLATFORM_MARKS[provider.type] ?? [...provider.name][0]?.toUpperCase() ?? '?'}
             </span>
             <span>Sign in with {provider.name}</span>
           </LoginButton>

@@ -21,8 +21,8 @@ export interface Answer {
   body: unknown;
 }
 
-/** A route's handler: an answer, or where to send the browser. */
-export type Handler = (request: EmulatorRequest, now: string) => Answer | URL;
+/** A route's handler, given its own switch and all of them: an answer, or where to send the browser. */
+export type Handler<Behavior = Record<string, string>> = (request: EmulatorRequest, now: string, behavior: Behavior) => Answer | URL;
 
 export interface EmulatorRequest extends RecordedRequest {
   /** The query, a form body and a JSON body's string and number members, merged. */
@@ -32,7 +32,7 @@ export interface EmulatorRequest extends RecordedRequest {
 export interface Route<Behavior> {
   /** The switch that governs it: an outage value ('status-500', 'hang', 'stall-body') fails it before the handler runs. */
   behavior: keyof Behavior & string;
-  handle: Handler;
+  handle: Handler<Behavior>;
 }
 
 export interface PlatformDefinition<Behavior extends Record<string, string>, User extends object> {
@@ -186,7 +186,7 @@ export async function startPlatformEmulator<Behavior extends Record<string, stri
     if (!route) return answer(res, definition.notFound);
     const now = behavior.now[route.behavior] as string;
     if (OUTAGES.includes(now)) return fail(res, now as Outage);
-    const result = route.handle({ ...recorded, params: paramsOf(recorded) }, now);
+    const result = route.handle({ ...recorded, params: paramsOf(recorded) }, now, behavior.now);
     return result instanceof URL ? redirect(res, result) : answer(res, result);
   });
 

@@ -1,9 +1,13 @@
+import { douyinCase } from './douyin.js';
+import { giteeCase } from './gitee.js';
 import { githubCase } from './github.js';
 import type { PlatformCase } from './platform-case.js';
+import { qqCase } from './qq.js';
 import { wechatCase } from './wechat.js';
 import { wechatMpCase } from './wechat-mp.js';
+import { weiboCase } from './weibo.js';
 
 export type { AnyEmulator, PlatformCase } from './platform-case.js';
 
 /** Every built-in platform the suite runs, one file each. */
-export const PLATFORM_CASES: PlatformCase[] = [githubCase, wechatCase, wechatMpCase];
+export const PLATFORM_CASES: PlatformCase[] = [githubCase, wechatCase, wechatMpCase, qqCase, weiboCase, giteeCase, douyinCase];

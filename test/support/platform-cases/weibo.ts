@@ -1,0 +1,45 @@
+import { expect, vi } from 'vitest';
+import { fetchHeaders } from '../dev-stack.js';
+import { startWeiboEmulator, WEIBO_PATHS, type WeiboEmulator } from '../emulators/weibo.js';
+import { loginThrough, sessionIn } from '../provider-stack.js';
+import { platformCase } from './platform-case.js';
+
+export const weiboCase = platformCase<WeiboEmulator>({
+  id: 'weibo',
+  name: 'Weibo',
+  start: startWeiboEmulator,
+  entries: (weibo) => [
+    {
+      id: 'weibo',
+      type: 'weibo',
+      clientId: weibo.clientId,
+      clientSecret: weibo.clientSecret,
+      endpoints: Object.fromEntries(Object.entries(WEIBO_PATHS).map(([key, path]) => [key, weibo.origin + path])),
+    },
+  ],
+  user: ({ user }) => ({ providerUserId: user.idstr, name: user.screen_name, avatarUrl: user.avatar_hd }),
+  refusals: { token: { token: 'invalid-grant' }, profile: { userinfo: 'invalid-token' } },
+  refresh: false,
+  quirks: {
+    'keeps every digit of a uid past 2^53 (the string uid and idstr, never the rounded number)': async ({ stack, emulator }) => {
+      const { browser } = await loginThrough(stack, 'weibo');
+      const session = await sessionIn(stack, browser);
+      expect(session.authenticated && session.user.providerUserId).toBe('6543210987654321987');
+      expect(String(Number(emulator.user.idstr))).not.toBe(emulator.user.idstr);
+    },
+    'redeems the code by POST with every parameter in the query, none in the body': async ({ stack, emulator }) => {
+      await loginThrough(stack, 'weibo');
+      const token = emulator.requests.findLast((request) => request.path === WEIBO_PATHS.token);
+      expect(token?.method).toBe('POST');
+      expect(Object.keys(token?.query ?? {})).toEqual(['client_id', 'client_secret', 'grant_type', 'code', 'redirect_uri']);
+      expect(token?.text).toBe('');
+    },
+    'logout revokes the access token with revokeoauth2': async ({ stack, emulator }) => {
+      const { browser } = await loginThrough(stack, 'weibo');
+      const accessToken = emulator.issued.findLast((issued) => issued.startsWith('2.00'));
+      expect((await browser.post(`${stack.origin}/auth/logout`, { headers: fetchHeaders })).status).toBe(200);
+      await vi.waitFor(() => expect(emulator.requests.findLast((request) => request.path === WEIBO_PATHS.revocation)?.query.access_token).toBe(accessToken));
+      expect(emulator.grants.scopeOf(accessToken)).toBeUndefined();
+    },
+  },
+});
