@@ -65,13 +65,13 @@ function single(params: URLSearchParams, name: string): string | undefined {
   return values.length === 1 ? values[0] : undefined;
 }
 
-/** The provider's error answer (RFC 6749 §4.1.2.1), as one of our codes. */
-function errorResponseCode(error: string): AuthErrorCode {
+/** The provider's error answer (RFC 6749 §4.1.2.1), as one of our codes; a value the RFC does not name means what the provider says. */
+function errorResponseCode(error: string, unknown: AuthErrorCode = 'token_exchange_failed'): AuthErrorCode {
   if (['server_error', 'temporarily_unavailable'].includes(error)) return 'provider_unavailable';
   if (['access_denied', 'login_required', 'consent_required', 'interaction_required', 'account_selection_required'].includes(error)) {
     return 'access_denied';
   }
-  return 'token_exchange_failed';
+  return ['invalid_request', 'unauthorized_client', 'unsupported_response_type', 'invalid_scope'].includes(error) ? 'token_exchange_failed' : unknown;
 }
 
 async function step<T>(run: () => Promise<T>, fallback: AuthErrorCode): Promise<T> {
@@ -102,7 +102,7 @@ export async function completeLogin(context: FlowContext, provider: Provider, re
       throw new AuthBffError('invalid_state', 'This login callback was already used.');
     }
     const error = single(callback, names.error);
-    if (error !== undefined) throw new AuthBffError(errorResponseCode(error), 'The provider did not grant the login.');
+    if (error !== undefined) throw new AuthBffError(errorResponseCode(error, names.unknownErrorMeans), 'The provider did not grant the login.');
     if (single(callback, names.code) === undefined) {
       throw new AuthBffError('access_denied', 'The provider sent no authorization code.');
     }

@@ -1,3 +1,4 @@
+import { dingtalkCase } from './dingtalk.js';
 import { githubCase } from './github.js';
 import type { PlatformCase } from './platform-case.js';
 import { wechatCase } from './wechat.js';
@@ -5,4 +6,4 @@ import { wechatCase } from './wechat.js';
 export type { AnyEmulator, PlatformCase } from './platform-case.js';
 
 /** Every built-in platform the suite runs, one file each. */
-export const PLATFORM_CASES: PlatformCase[] = [githubCase, wechatCase];
+export const PLATFORM_CASES: PlatformCase[] = [githubCase, wechatCase, dingtalkCase];
