@@ -85,13 +85,13 @@ const AUTHORIZATION_ERRORS = [
   'registration_not_supported',
 ];
 
-/** The provider's error answer (RFC 6749 §4.1.2.1), as one of our codes. */
-function errorResponseCode(error: string): AuthErrorCode {
+/** The provider's error answer (RFC 6749 §4.1.2.1), as one of our codes; a value the RFC does not name means what the provider says. */
+function errorResponseCode(error: string, unknown: AuthErrorCode = 'token_exchange_failed'): AuthErrorCode {
   if (['server_error', 'temporarily_unavailable'].includes(error)) return 'provider_unavailable';
   if (['access_denied', 'login_required', 'consent_required', 'interaction_required', 'account_selection_required'].includes(error)) {
     return 'access_denied';
   }
-  return 'token_exchange_failed';
+  return AUTHORIZATION_ERRORS.includes(error) ? 'token_exchange_failed' : unknown;
 }
 
 /** The error parameter as a log reason: the registered codes as they are, anything else (the provider's free text) as "other". */
@@ -128,7 +128,8 @@ export async function completeLogin(context: FlowContext, provider: Provider, re
     }
     const error = single(callback, names.error);
     if (error !== undefined) {
-      throw new AuthBffError(errorResponseCode(error), 'The provider did not grant the login.', { reason: authorizationErrorReason(error) });
+      const code = errorResponseCode(error, names.unknownErrorMeans);
+      throw new AuthBffError(code, 'The provider did not grant the login.', { reason: authorizationErrorReason(error) });
     }
     if (single(callback, names.code) === undefined) {
       throw new AuthBffError('access_denied', 'The provider sent no authorization code.', { reason: 'code_missing' });

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { ProviderInfo, User } from '../../shared/index.js';
+import type { AuthErrorCode, ProviderInfo, User } from '../../shared/index.js';
 import type { Logger } from '../log.js';
 
 /** The token endpoint's answer, kept sealed on the server and never sent to the browser. */
@@ -58,6 +58,11 @@ export interface CallbackParameters {
   state: string;
   /** The error response's name (RFC 6749 §4.1.2.1). */
   error: string;
+  /**
+   * What an error value RFC 6749 §4.1.2.1 does not name means, for a platform that documents
+   * its error parameter without listing the values (default: `token_exchange_failed`).
+   */
+  unknownErrorMeans?: AuthErrorCode;
   /** The provider POSTs the parameters as a form (OAuth 2.0 Form Post Response Mode) rather than redirecting with a query. */
   formPost: boolean;
 }

@@ -220,10 +220,10 @@ export class PlatformProvider<Shape extends z.ZodRawShape> implements Provider {
     for (const [name, value] of values(call.query)) url.searchParams.append(name, value);
     const headers: Record<string, string> = { accept: 'application/json', ...this.spec.headers, ...Object.fromEntries(values(call.headers)) };
     if (call.json) {
-      headers['content-type'] = 'application/json';
+      headers['content-type'] ??= 'application/json';
       return { url, method: call.method, headers, body: JSON.stringify(Object.fromEntries(values(call.json))) };
     }
-    if (call.form) headers['content-type'] = 'application/x-www-form-urlencoded';
+    if (call.form) headers['content-type'] ??= 'application/x-www-form-urlencoded';
     return { url, method: call.method, headers, body: call.form && new URLSearchParams(values(call.form)) };
   }
 

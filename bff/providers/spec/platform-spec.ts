@@ -62,7 +62,7 @@ export interface CallSpec<Context> {
   form?: Params<Context>;
   /** A JSON body (string values). */
   json?: Params<Context>;
-  /** How the access token travels when not in `query` or the body: `Authorization: Bearer`, or a named header. */
+  /** How the access token travels when not in `query` or the body (`Authorization: Bearer`, or a named header); a `content-type` here replaces the body's usual one. */
   headers?: Params<Context>;
   /** Where the content sits in the answer (`data`); refusals are looked for in the whole answer first. */
   envelope?: string;

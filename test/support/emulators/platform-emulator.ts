@@ -46,6 +46,8 @@ export interface PlatformDefinition<Behavior extends Record<string, string>, Use
   contentType: string;
   /** 'METHOD /path' -> route. */
   routes(emulator: EmulatorTools<User>): Record<string, Route<Behavior>>;
+  /** The route a request takes, where its method and path do not tell it (one gateway for every call): default 'METHOD /path'. */
+  routeOf?(request: EmulatorRequest): string;
   /** Any other request. */
   notFound: Answer;
 }
@@ -182,11 +184,12 @@ export async function startPlatformEmulator<Behavior extends Record<string, stri
     send(res, status, type, typeof body === 'string' ? body : JSON.stringify(body));
 
   const server = await startEmulatorServer((recorded, res) => {
-    const route = routes[`${recorded.method} ${recorded.path}`];
+    const request = { ...recorded, params: paramsOf(recorded) };
+    const route = routes[definition.routeOf?.(request) ?? `${recorded.method} ${recorded.path}`];
     if (!route) return answer(res, definition.notFound);
     const now = behavior.now[route.behavior] as string;
     if (OUTAGES.includes(now)) return fail(res, now as Outage);
-    const result = route.handle({ ...recorded, params: paramsOf(recorded) }, now, behavior.now);
+    const result = route.handle(request, now, behavior.now);
     return result instanceof URL ? redirect(res, result) : answer(res, result);
   });
 

@@ -1,4 +1,6 @@
+import { dingtalkCase } from './dingtalk.js';
 import { douyinCase } from './douyin.js';
+import { feishuCase, larkCase } from './feishu.js';
 import { giteeCase } from './gitee.js';
 import { githubCase } from './github.js';
 import type { PlatformCase } from './platform-case.js';
@@ -10,4 +12,15 @@ import { weiboCase } from './weibo.js';
 export type { AnyEmulator, PlatformCase } from './platform-case.js';
 
 /** Every built-in platform the suite runs, one file each. */
-export const PLATFORM_CASES: PlatformCase[] = [githubCase, wechatCase, wechatMpCase, qqCase, weiboCase, giteeCase, douyinCase];
+export const PLATFORM_CASES: PlatformCase[] = [
+  githubCase,
+  wechatCase,
+  wechatMpCase,
+  qqCase,
+  weiboCase,
+  giteeCase,
+  douyinCase,
+  dingtalkCase,
+  feishuCase,
+  larkCase,
+];

@@ -1,0 +1,47 @@
+import { clientSecret } from '../config-fields.js';
+import { definePlatform } from '../spec/define-platform.js';
+import { authorizationParams, bearer, ERROR_MEMBER, refreshCall, tokenCall } from '../spec/rfc6749.js';
+
+/*
+ * Feishu (飞书) and Lark, its international edition: one API on two sets of hosts. Documents
+ * (the same pages under open.larksuite.com / open.larkoffice.com):
+ * - AUTHORIZE: https://open.feishu.cn/document/common-capabilities/sso/api/obtain-oauth-code
+ * - TOKEN_V2: https://open.feishu.cn/document/authentication-management/access-token/get-user-access-token
+ * - REFRESH_V2: https://open.feishu.cn/document/authentication-management/access-token/refresh-user-access-token
+ * - USER_INFO: https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/authen-v1/user_info/get
+ *
+ * RFC 6749 with PKCE S256, but the token endpoint takes its parameters as JSON with
+ * `Content-Type: application/json; charset=utf-8` (TOKEN_V2: 固定值) and refuses with
+ * `{code, error, error_description}` (HTTP 4xx/5xx; code 20050 is its server error).
+ * The v3 endpoint the English page points to is not used: whether it takes Lark's codes is UNCONFIRMED.
+ */
+const jsonUtf8 = () => ({ 'content-type': 'application/json; charset=utf-8' });
+
+function feishuPlatform<const Type extends string>(type: Type, name: string, hosts: { accounts: string; open: string }) {
+  return definePlatform({
+    type,
+    name,
+    endpoints: {
+      authorization: `https://${hosts.accounts}/open-apis/authen/v1/authorize`,
+      token: `https://${hosts.open}/open-apis/authen/v2/oauth/token`,
+      userinfo: `https://${hosts.open}/open-apis/authen/v1/user_info`,
+    },
+    // REFRESH_V2: a refresh token only comes with `offline_access` (the app must have it enabled).
+    scope: 'offline_access',
+    config: { clientSecret },
+    // AUTHORIZE: a refusal comes back as `error`, its value UNCONFIRMED: any value RFC 6749 does not name is read as the user's.
+    callback: { unknownErrorMeans: 'access_denied' },
+    authorization: { params: authorizationParams },
+    token: { method: 'POST', headers: jsonUtf8, json: tokenCall.form },
+    // REFRESH_V2: the refresh token is single use; the answer's new one is stored.
+    refresh: { method: 'POST', headers: jsonUtf8, json: refreshCall.form },
+    // USER_INFO: `{code, msg, data}`, `code` 0 when it went well.
+    userinfo: { method: 'GET', headers: bearer, envelope: 'data' },
+    refusals: [{ path: 'code', ok: [0], busy: [20050] }, ERROR_MEMBER],
+    // USER_INFO: `open_id` per app, `union_id` per developer; addresses are imported by admins, not verified.
+    user: { idFrom: 'userinfo', id: ['open_id'], unionId: ['union_id'], name: ['name'], email: ['email', 'enterprise_email'], avatarUrl: ['avatar_url'] },
+  });
+}
+
+export const feishu = feishuPlatform('feishu', 'Feishu', { accounts: 'accounts.feishu.cn', open: 'open.feishu.cn' });
+export const lark = feishuPlatform('lark', 'Lark', { accounts: 'accounts.larksuite.com', open: 'open.larksuite.com' });
