@@ -4,7 +4,7 @@ import { SealError, type Sealer } from '../crypto/seal.js';
 import { AuthBffError } from '../errors.js';
 import type { LoginTransaction } from '../providers/provider.js';
 
-/** A login must come back within this long (DESIGN.md: 10 minutes). */
+/** A login must come back within this long (docs/design.md: 10 minutes). */
 export const TRANSACTION_TTL_SECONDS = 600;
 /**
  * The cookie outlives the sealed payload, so a late return still finds it and
