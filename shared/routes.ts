@@ -3,7 +3,7 @@ export const DEFAULT_BASE_PATH = '/auth';
 
 /**
  * Every fetch route demands this header with the value `1`. A custom header
- * forces a CORS preflight, so another site cannot send it (DESIGN.md, CSRF rule).
+ * forces a CORS preflight, so another site cannot send it (docs/design.md, CSRF rule).
  */
 export const CSRF_HEADER = 'x-csrf';
 export const CSRF_HEADER_VALUE = '1';

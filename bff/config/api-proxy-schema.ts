@@ -3,7 +3,7 @@ import { endpointUrl } from '../providers/config-fields.js';
 
 export const PROXY_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
-/** One upstream API the BFF calls for the browser with the session's access token (DESIGN.md, `apis`). */
+/** One upstream API the BFF calls for the browser with the session's access token (docs/design.md, `apis`). */
 export const apiProxySchema = z
   .object({
     /** Where the browser calls it, e.g. "/api/github". */

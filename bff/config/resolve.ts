@@ -10,7 +10,7 @@ import { configSchema, type AuthBffConfigInput } from './schema.js';
 
 export type { ProviderConfig };
 
-/** The configuration `createAuthBff` accepts (DESIGN.md, Configuration). */
+/** The configuration `createAuthBff` accepts (docs/design.md, Configuration). */
 export type AuthBffConfig = Omit<AuthBffConfigInput, 'providers'> & { providers: ProviderConfig[] };
 
 type Parsed = z.output<typeof configSchema>;

@@ -3,7 +3,7 @@ import { SealError, type Sealer } from '../crypto/seal.js';
 import { AuthBffError } from '../errors.js';
 import type { LoginTransaction } from '../providers/provider.js';
 
-/** A login must come back within this long (DESIGN.md: 10 minutes); its cookie lives exactly as long. */
+/** A login must come back within this long (docs/design.md: 10 minutes); its cookie lives exactly as long. */
 export const TRANSACTION_TTL_SECONDS = 600;
 /**
  * Logins in flight per browser: enough for a few tabs. Starting one more drops

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isAllowedEndpoint } from '../http/provider-fetch.js';
 
-/** An absolute URL that is https, or plain http on a loopback host (DESIGN.md, provider endpoints). */
+/** An absolute URL that is https, or plain http on a loopback host (docs/design.md, provider endpoints). */
 export const endpointUrl = z
   .string()
   .refine((value) => URL.canParse(value), 'must be an absolute URL')

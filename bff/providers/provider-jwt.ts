@@ -1,7 +1,7 @@
 import { createRemoteJWKSet, customFetch, jwtVerify, type JWTPayload, type JWTVerifyOptions } from 'jose';
 import type { AuthorizationServer } from 'oauth4webapi';
 
-/** An unknown `kid` re-fetches the JWKS at once, but at most once per this many ms per provider (DESIGN.md). */
+/** An unknown `kid` re-fetches the JWKS at once, but at most once per this many ms per provider (docs/design.md). */
 const JWKS_REFETCH_COOLDOWN_MS = 5_000;
 
 /** Asymmetric signing algorithms only: `none` and client-secret HMACs are refused. */

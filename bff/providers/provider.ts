@@ -86,7 +86,7 @@ export interface Provider {
   /** How its callback is read; {@link STANDARD_CALLBACK} when not said. */
   readonly callback?: CallbackParameters;
   /** The authorization URL (RFC 6749 §4.1.1 with PKCE S256, RFC 7636) and the issuer it belongs to. */
-  authorizationUrl(request: AuthorizationRequest): Promise<{ url: URL; issuer?: string }>;
+  authorizationUrl(request: AuthorizationRequest): Promise<{ url: URL; issuer?: string | undefined }>;
   /** code -> token: checks the callback parameters and redeems the code with the client secret. */
   exchangeCode(callback: URLSearchParams, transaction: LoginTransaction, redirectUri: string): Promise<TokenResult>;
   /** token -> id */

@@ -10,7 +10,7 @@ export function sendError(res: Response, error: AuthBffError) {
 }
 
 /**
- * The CSRF rule (DESIGN.md): fetch routes demand `x-csrf: 1`. A custom header
+ * The CSRF rule (docs/design.md): fetch routes demand `x-csrf: 1`. A custom header
  * forces a CORS preflight, so another site cannot send it.
  */
 export const requireCsrfHeader: RequestHandler = (req, res, next) => {

@@ -16,7 +16,7 @@ import { unknownProviderPage } from './unknown-provider-page.js';
 /** Marks a login sent on to baseUrl's host, so a proxy that rewrites Host cannot make it loop. */
 const HOST_REDIRECTED_PARAM = 'hostRedirected';
 
-/** The BFF's routes (DESIGN.md, the HTTP contract), mounted under the base path. Each parses, calls the flow, answers. */
+/** The BFF's routes (docs/design.md, the HTTP contract), mounted under the base path. Each parses, calls the flow, answers. */
 export function createRouter(
   context: FlowContext,
   background: BackgroundTasks,

@@ -8,7 +8,9 @@ const USAGE = `Usage: bff-auth serve --config FILE [--port N] [--host HOST] [--s
   --config FILE   JSON config; "\${NAME}" in a string is replaced by the environment variable NAME
   --port N        port to listen on (default: $PORT, else 3000)
   --host HOST     interface to listen on (default: 127.0.0.1; 0.0.0.0 for all)
-  --static DIR    a built single-page app to serve next to the auth routes`;
+  --static DIR    a built single-page app to serve next to the auth routes
+
+Open the config's baseUrl in the browser. Ready when GET /auth/health answers 200.`;
 
 function fail(message: string): never {
   console.error(message);
@@ -33,6 +35,8 @@ async function serve(args: string[]) {
 
   const config = (await loadConfigFile(values.config)) as AuthBffConfig;
   const server = await startServer(config, { port, host: values.host, staticDir: values.static });
+  // Browsers must use baseUrl: a login started on another name for this host could not finish there.
+  console.log(`bff-auth: open ${new URL(String(config.baseUrl)).origin}/ (the config's baseUrl)`);
   console.log(`bff-auth listening on ${server.url}`);
   const shutdown = async () => {
     await server.close();
@@ -43,7 +47,8 @@ async function serve(args: string[]) {
 }
 
 async function main([command, ...args]: string[]) {
-  if (command !== 'serve') fail(USAGE);
+  if (!['serve', '--help', '-h', 'help'].includes(command ?? '')) fail(USAGE);
+  if (command !== 'serve') return console.log(USAGE);
   try {
     await serve(args);
   } catch (error) {

@@ -2,7 +2,7 @@ import type { CookieOptions, Request, Response } from 'express';
 import { SESSION_ID_PATTERN } from '../crypto/random.js';
 
 /**
- * The session cookie (DESIGN.md, Cookies): HttpOnly, Path=/, no Domain, and on
+ * The session cookie (docs/design.md, Cookies): HttpOnly, Path=/, no Domain, and on
  * https `Secure` with the `__Host-` prefix, which browsers only accept with
  * exactly those attributes, so no subdomain can plant or shadow it.
  */

@@ -8,7 +8,7 @@ import type { AnswerFormat, RefusalRule } from './answers.js';
  * How to add a platform: docs/adding-a-platform.md.
  */
 
-/** The endpoint keys a config entry may override (DESIGN.md: the same names everywhere). */
+/** The endpoint keys a config entry may override (docs/design.md: the same names everywhere). */
 export type EndpointKey = 'authorization' | 'token' | 'refresh' | 'identity' | 'userinfo' | 'revocation';
 
 /** What every platform entry holds once validated; `Shape` adds the platform's own fields (`clientSecret`, `lang`, keys). */
@@ -97,7 +97,7 @@ export interface UserPaths {
    * must agree with it; a later one (userinfo after a token answer) must agree as well.
    */
   idFrom: 'token' | 'identity' | 'userinfo';
-  /** The per-app id: `providerUserId` (DESIGN.md). */
+  /** The per-app id: `providerUserId` (docs/design.md). */
   id: readonly string[];
   /** The cross-app id, where the platform has one, from the same answers. */
   unionId?: readonly string[];
@@ -159,7 +159,7 @@ export interface PlatformSpec<Shape extends z.ZodRawShape, Type extends string =
   };
 }
 
-/** The error code of each step's refusal (DESIGN.md: the closed list). */
+/** The error code of each step's refusal (docs/design.md: the closed list). */
 export const STEP_FAILURE: Record<'token' | 'refresh' | 'identity' | 'userinfo' | 'revocation', AuthErrorCode> = {
   token: 'token_exchange_failed',
   refresh: 'token_exchange_failed',

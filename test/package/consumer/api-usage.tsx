@@ -1,0 +1,99 @@
+/**
+ * Compiled against the packed package in strict mode (React 18 and 19 types, skipLibCheck off,
+ * exactOptionalPropertyTypes on): the public API, used the way its documentation shows.
+ */
+import express, { type Request as ExpressRequest, type Response as ExpressResponse } from 'express';
+import { AUTH_ERROR_CODES, CSRF_HEADER, ROUTES, type SessionResponse } from 'bff-auth';
+import { ConfigError, createAuthBff, silentLogger, type AuthBff, type AuthBffConfig } from 'bff-auth/bff';
+import {
+  AuthClientError,
+  AuthProvider,
+  LoginButton,
+  RequireAuth,
+  authFetch,
+  useAuth,
+  useAuthFetch,
+  useProviders,
+  type ClientErrorCode,
+  type ProviderInfo,
+} from 'bff-auth/client';
+
+const config: AuthBffConfig = {
+  baseUrl: 'http://localhost:5173',
+  secrets: ['0123456789abcdef0123456789abcdef'],
+  logger: silentLogger,
+  session: { store: 'memory', idleTimeoutSeconds: 1800 },
+  providers: [
+    { id: 'corp', type: 'oidc', name: 'Corp SSO', issuer: 'https://login.example.com', clientId: 'a', clientSecret: 'b' },
+    { id: 'gh', type: 'github', clientId: 'a', clientSecret: 'b' },
+  ],
+};
+
+export function server(): AuthBff {
+  const auth = createAuthBff(config);
+  const app = express();
+  app.use(auth.router);
+  app.get('/api/me', auth.requireSession(), (req, res) => {
+    res.json({ user: req.auth!.user, expiresAt: req.auth!.expiresAt });
+  });
+  app.post('/api/token', auth.requireSession(), async (req: ExpressRequest, res: ExpressResponse) => {
+    const token: string = await req.auth!.accessToken();
+    res.json({ length: token.length });
+  });
+  app.use(auth.proxy({ path: '/api/corp', provider: 'corp', target: 'https://api.example.com', methods: ['GET'] }));
+  return auth;
+}
+
+export function describeConfigError(error: unknown): readonly string[] {
+  return error instanceof ConfigError ? error.issues : [];
+}
+
+const signedIn: SessionResponse = {
+  authenticated: true,
+  user: { id: 'corp:1', provider: 'corp', providerUserId: '1', name: 'Ada' },
+  provider: 'corp',
+  expiresAt: 2_000_000_000,
+};
+
+export function Root({ session }: { session?: SessionResponse }) {
+  return (
+    <AuthProvider basePath="/auth" initialSession={session ?? signedIn}>
+      <Page />
+    </AuthProvider>
+  );
+}
+
+function Page() {
+  const { status, user, error, signedOut, logout, refetch, login } = useAuth();
+  const providers = useProviders();
+  const fetchApi = useAuthFetch();
+  const code: ClientErrorCode | undefined = error?.code;
+  const list: ProviderInfo[] = providers.data ?? [];
+  return (
+    <main data-status={status}>
+      {code && <p role="alert">{code}</p>}
+      {signedOut && <p>Signed out</p>}
+      {user?.name}
+      {list.map((provider) => (
+        <LoginButton key={provider.id} provider={provider.id} returnTo="/after" className="button" onClick={(event) => event.currentTarget.blur()} />
+      ))}
+      <RequireAuth login="corp" loading={<p>Loading</p>} fallback={<LoginButton provider="corp">Continue</LoginButton>}>
+        <button onClick={() => void fetchApi('/api/me', { method: 'GET' })}>Me</button>
+      </RequireAuth>
+      <button onClick={() => void refetch()}>Refetch</button>
+      <button onClick={() => login('corp', { returnTo: '/' })}>Login</button>
+      <button
+        onClick={() =>
+          logout().catch((failure: unknown) => {
+            if (failure instanceof AuthClientError && failure.code === 'network_error') console.warn(failure.message);
+          })
+        }
+      >
+        Sign out
+      </button>
+    </main>
+  );
+}
+
+export const plain: Promise<Response> = authFetch('/api/orders');
+export const contract = { codes: AUTH_ERROR_CODES.length, header: CSRF_HEADER, session: ROUTES.session };

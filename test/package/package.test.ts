@@ -1,0 +1,209 @@
+/**
+ * The package as an adopter installs it (issue #10): `npm pack` on a fresh copy, the tarball's
+ * contents, publint and attw, a strict type-check of a consumer and of the example app against
+ * React 18 and 19 types with skipLibCheck off, the entry points at run time, and the example app
+ * (examples/vite-react-express, Vite's dev server in front of its Express server) in Chromium.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cp, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { publint } from 'publint';
+import { formatMessage } from 'publint/utils';
+import { createServer, type ViteDevServer } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDevProvider, type DevProvider } from '../../demo/dev-provider.js';
+import { freePort } from '../support/bff.js';
+import { CHROMIUM_SKIP_NOTICE, hasChromium, launchChromium } from '../support/chromium.js';
+import { PROJECT_ROOT, packFreshCopy, scratchProject, sh, typecheck, type PackResult } from './scratch.js';
+
+const EXAMPLE = join(PROJECT_ROOT, 'examples/vite-react-express');
+/** Packing builds the whole library; type-checking with skipLibCheck off reads every declaration file. */
+const SLOW = 240_000;
+const SOON = { timeout: 15_000 };
+
+let pack: PackResult;
+let react19: string;
+let react18: string;
+
+/** The example app and the consumer file, checked with preserved symlinks so each project's own React types are the ones read. */
+async function addSources(project: string, include: string[]): Promise<void> {
+  await cp(EXAMPLE, project, { recursive: true, filter: (source) => !source.includes('node_modules') });
+  await cp(join(PROJECT_ROOT, 'test/package/consumer/api-usage.tsx'), join(project, 'api-usage.tsx'));
+  const tsconfig = { extends: './tsconfig.json', compilerOptions: { preserveSymlinks: true }, include };
+  await writeFile(join(project, 'tsconfig.check.json'), JSON.stringify(tsconfig));
+}
+
+beforeAll(async () => {
+  pack = await packFreshCopy();
+  react19 = await scratchProject(pack, 'react-19', 'react');
+  react18 = await scratchProject(pack, 'react-18', 'react-18');
+  await addSources(react19, ['server.ts', 'vite.config.ts', 'src', 'api-usage.tsx']);
+  // No @types/react-dom for React 18 here: the files that use React, without the one that mounts it.
+  await addSources(react18, ['server.ts', 'src/App.tsx', 'api-usage.tsx']);
+}, SLOW);
+
+afterAll(async () => {
+  if (pack) await rm(pack.workDir, { recursive: true, force: true });
+});
+
+describe('npm pack on a fresh copy', () => {
+  it('ships the built code with its types, the bin, the README and the design document it cites', () => {
+    for (const needed of ['package.json', 'README.md', 'LICENSE', 'docs/design.md', 'bin/bff-auth.js', 'dist/bff/server/cli.js']) {
+      expect(pack.files).toContain(needed);
+    }
+    for (const entry of ['shared', 'bff', 'client']) {
+      expect(pack.files).toContain(`dist/${entry}/index.js`);
+      expect(pack.files).toContain(`dist/${entry}/index.d.ts`);
+    }
+  });
+
+  it('ships no sources, source maps, tests, demo or examples', () => {
+    const unwanted = pack.files.filter(
+      (path) => /\.map$|\.tsx?$/.test(path.replace(/\.d\.ts$/, '')) || /^(test|demo|examples|bench|dist\/(test|demo))\//.test(path),
+    );
+    expect(unwanted).toEqual([]);
+  });
+
+  it('keeps the declarations small: no component type spelling out every prop of React', async () => {
+    const loginButton = await readFile(join(react19, 'node_modules/bff-auth/dist/client/LoginButton.d.ts'), 'utf8');
+    expect(loginButton.length).toBeLessThan(2000);
+  });
+
+  it('cites only documents that are in the package', async () => {
+    const declarations = pack.files.filter((path) => path.endsWith('.d.ts'));
+    const texts = await Promise.all(declarations.map((path) => readFile(join(react19, 'node_modules/bff-auth', path), 'utf8')));
+    const cited = new Set(texts.flatMap((text) => [...text.matchAll(/\b([\w./-]+\.md)\b/g)].map((match) => match[1]!)));
+    expect([...cited].filter((path) => !pack.files.includes(path))).toEqual([]);
+  });
+
+  it('passes publint with no errors or warnings', async () => {
+    const tarball = await readFile(pack.tarball);
+    const { messages, pkg } = await publint({ pack: { tarball: new Uint8Array(tarball).buffer }, level: 'warning' });
+    expect(messages.map((message) => formatMessage(message, pkg))).toEqual([]);
+  });
+
+  it('passes attw (are the types wrong) for ESM: node16 and bundler resolution', async () => {
+    const attw = join(PROJECT_ROOT, 'node_modules/@arethetypeswrong/cli/dist/index.js');
+    // Exits non-zero, with its table as the error, when any entry point has a problem.
+    await sh(process.execPath, [attw, pack.tarball, '--profile', 'esm-only', '--no-definitely-typed', '--format', 'ascii', '--no-color'], {
+      cwd: pack.workDir,
+    });
+  }, SLOW);
+});
+
+describe('installed in a strict TypeScript project (skipLibCheck off, exactOptionalPropertyTypes on)', () => {
+  it.each([
+    ['React 19', () => react19],
+    ['React 18', () => react18],
+  ])('the example app and the documented API compile against %s types', async (_, project) => {
+    await typecheck(project(), 'tsconfig.check.json');
+  }, SLOW);
+});
+
+describe('installed, at run time', () => {
+  it('bff-auth, bff-auth/bff and bff-auth/client import in Node', async () => {
+    const script = `
+      const root = await import('bff-auth');
+      const bff = await import('bff-auth/bff');
+      const client = await import('bff-auth/client');
+      console.log(JSON.stringify({ root: typeof root.ROUTES, bff: typeof bff.createAuthBff, client: typeof client.AuthProvider, error: typeof client.AuthClientError }));`;
+    const out = await sh(process.execPath, ['--input-type=module', '-e', script], { cwd: react19 });
+    expect(JSON.parse(out)).toEqual({ root: 'object', bff: 'function', client: 'function', error: 'function' });
+  });
+
+  it('bff-auth --help exits 0 with the usage', async () => {
+    const out = await sh(process.execPath, ['node_modules/bff-auth/bin/bff-auth.js', '--help'], { cwd: react19 });
+    expect(out).toContain('Usage: bff-auth serve --config FILE');
+  });
+});
+
+if (!hasChromium) console.warn(CHROMIUM_SKIP_NOTICE);
+
+describe.skipIf(!hasChromium)('the example app in Chromium, in development: Vite in front, server.ts behind', () => {
+  const CLIENT = { clientId: 'example-app', clientSecret: 'example-secret-0123456789-abcdefghij' };
+  let devProvider: DevProvider;
+  let server: ChildProcess;
+  let vite: ViteDevServer;
+  let browser: Browser;
+  let base: string;
+
+  beforeAll(async () => {
+    const [vitePort, serverPort] = [await freePort(), await freePort()];
+    base = `http://localhost:${vitePort}`;
+    devProvider = await startDevProvider({
+      clients: [{ ...CLIENT, redirectUris: [`${base}/auth/callback/corp`], postLogoutRedirectUris: [`${base}/`] }],
+    });
+    // As the README says: `npm run server` and `npm run dev`, sharing PORT.
+    server = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
+      cwd: react19,
+      env: {
+        ...process.env,
+        NODE_ENV: 'development',
+        PORT: String(serverPort),
+        BASE_URL: base,
+        SESSION_SECRET: 'example-session-secret-0123456789-abcdef',
+        OIDC_ISSUER: devProvider.issuer,
+        OIDC_CLIENT_ID: CLIENT.clientId,
+        OIDC_CLIENT_SECRET: CLIENT.clientSecret,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    await new Promise<void>((resolve, reject) => {
+      server.stdout!.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes('API and auth on')) resolve();
+      });
+      server.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      server.once('exit', (code) => reject(new Error(`server.ts exited (${code}):\n${output}`)));
+    });
+    const port = process.env.PORT;
+    process.env.PORT = String(serverPort);
+    try {
+      vite = await createServer({
+        root: react19,
+        configFile: join(react19, 'vite.config.ts'),
+        server: { port: vitePort, host: '127.0.0.1' },
+        logLevel: 'error',
+        clearScreen: false,
+      });
+      await vite.listen();
+    } finally {
+      if (port === undefined) delete process.env.PORT;
+      else process.env.PORT = port;
+    }
+    browser = await launchChromium();
+  }, SLOW);
+
+  afterAll(async () => {
+    await browser?.close();
+    await vite?.close();
+    server?.kill('SIGTERM');
+    await devProvider?.close();
+  });
+
+  const addressBar = (page: Page) => page.evaluate(() => location.href);
+
+  it('signs in at the provider, calls the protected API, and signs out', async () => {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(base);
+    const signIn = page.getByRole('button', { name: 'Sign in with Corp SSO' });
+    await expect.poll(() => signIn.isVisible(), SOON).toBe(true);
+
+    await signIn.click();
+    await page.waitForURL((url) => url.origin === devProvider.issuer, SOON);
+    await page.locator('input[name="username"]').fill('ada');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.waitForURL((url) => url.origin === base, SOON);
+    await expect.poll(() => page.getByText('The server says you are Ada').isVisible(), SOON).toBe(true);
+
+    await page.getByRole('button', { name: 'Sign out Ada' }).click();
+    await page.waitForURL((url) => url.origin === devProvider.issuer, SOON);
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    await page.waitForURL((url) => url.origin === base, SOON);
+    await expect.poll(() => page.getByRole('status').textContent(), SOON).toBe('You are signed out.');
+    expect(new URL(await addressBar(page)).search).toBe('');
+    expect(await signIn.isVisible()).toBe(true);
+  }, SLOW);
+});
