@@ -1,3 +1,4 @@
+import { alipayCase } from './alipay.js';
 import { dingtalkCase } from './dingtalk.js';
 import { feishuCase, larkCase } from './feishu.js';
 import { githubCase } from './github.js';
@@ -7,4 +8,4 @@ import { wechatCase } from './wechat.js';
 export type { AnyEmulator, PlatformCase } from './platform-case.js';
 
 /** Every built-in platform the suite runs, one file each. */
-export const PLATFORM_CASES: PlatformCase[] = [githubCase, wechatCase, dingtalkCase, feishuCase, larkCase];
+export const PLATFORM_CASES: PlatformCase[] = [githubCase, wechatCase, dingtalkCase, feishuCase, larkCase, alipayCase];
