@@ -105,24 +105,17 @@ export async function startAlipayEmulator(): Promise<AlipayEmulator> {
       };
       const tokenAnswer = ({ accessToken, refreshToken }: { accessToken: string; refreshToken: string }, options?: Parameters<typeof signed>[2]) =>
         signed(responseOf(TOKEN_METHOD), { ...ids(), access_token: accessToken, expires_in: String(tools.expiresIn), refresh_token: refreshToken, re_expires_in: '2592000', auth_start: '2026-01-01 12:00:00' }, options);
-      const authorize = authorizeRoute(tools, {
-        valid: (query) => query.app_id === tools.clientId && ['auth_user', 'auth_base'].includes(query.scope ?? ''),
-        invalid: { type: 'text/html;charset=utf-8', body: '<html><body><p>错误代码 invalid-app-id</p></body></html>' },
-        codeParam: 'auth_code',
-        // A refusal is not documented; this one comes back without a code.
-        deny: () => {},
-      });
       return {
-        [`GET ${ALIPAY_PATHS.authorization}`]: {
-          behavior: 'authorize',
-          handle: (request, now) => {
-            const back = authorize.handle(request, now);
-            if (back instanceof URL && back.searchParams.has('auth_code')) {
-              for (const [name, value] of [['app_id', tools.clientId], ['source', 'alipay_wallet'], ['scope', request.query.scope ?? '']] as const) back.searchParams.set(name, value);
-            }
-            return back;
+        [`GET ${ALIPAY_PATHS.authorization}`]: authorizeRoute(tools, {
+          valid: (query) => query.app_id === tools.clientId && ['auth_user', 'auth_base'].includes(query.scope ?? ''),
+          invalid: { type: 'text/html;charset=utf-8', body: '<html><body><p>错误代码 invalid-app-id</p></body></html>' },
+          codeParam: 'auth_code',
+          approve: (back, query) => {
+            for (const [name, value] of [['app_id', tools.clientId], ['source', 'alipay_wallet'], ['scope', query.scope ?? '']] as const) back.searchParams.set(name, value);
           },
-        },
+          // A refusal is not documented; this one comes back without a code.
+          deny: () => {},
+        }),
         [`POST ${TOKEN_METHOD} authorization_code`]: {
           behavior: 'token',
           handle: gatewayCall(({ params }, now) => {
