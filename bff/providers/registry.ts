@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { oauth2ProviderType } from './oauth2.js';
 import { oidcProviderType } from './oidc.js';
+import { alipay } from './platforms/alipay.js';
 import { dingtalk } from './platforms/dingtalk.js';
 import { douyin } from './platforms/douyin.js';
 import { feishu, lark } from './platforms/feishu.js';
@@ -13,7 +14,21 @@ import { wechatMp } from './platforms/wechat-mp.js';
 import type { ProviderType } from './provider.js';
 
 /** Every built-in provider type. A new platform is its file in platforms/ and one line here. */
-const BUILT_IN = [oidcProviderType, oauth2ProviderType, github, wechat, wechatMp, qq, weibo, gitee, douyin, dingtalk, feishu, lark] as const;
+const BUILT_IN = [
+  oidcProviderType,
+  oauth2ProviderType,
+  github,
+  wechat,
+  wechatMp,
+  qq,
+  weibo,
+  gitee,
+  douyin,
+  dingtalk,
+  feishu,
+  lark,
+  alipay,
+] as const;
 
 /** A provider entry of the config, of any built-in type. */
 export type ProviderConfig = z.input<(typeof BUILT_IN)[number]['configSchema']>;

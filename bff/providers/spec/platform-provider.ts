@@ -201,8 +201,8 @@ export class PlatformProvider<Shape extends z.ZodRawShape> implements Provider {
     const request = hooks?.sign ? hooks.sign(unsigned, this.config) : unsigned;
     const response = await this.fetch(request.url, { method: request.method, headers: request.headers, body: request.body?.toString() });
     const text = await readBodyText(response);
-    const answer = hooks?.readAnswer ? hooks.readAnswer(text, request, this.config) : parseAnswer(text, this.spec.answers ?? ['json']);
     const failure = STEP_FAILURE[step];
+    const answer = hooks?.readAnswer ? hooks.readAnswer(text, request, this.config, failure) : parseAnswer(text, this.spec.answers ?? ['json']);
     const refusal = findRefusal(answer, [...(this.spec.refusals ?? []), ...(call.refusals ?? [])]);
     if (refusal) {
       const code = refusal.busy ? 'provider_unavailable' : (refusal.rule.means ?? failure);

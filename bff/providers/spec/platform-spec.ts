@@ -152,8 +152,11 @@ export interface PlatformSpec<Shape extends z.ZodRawShape, Type extends string =
   hooks?: {
     /** Signs each request before it is sent (Alipay's RSA2). */
     sign?(request: PlatformRequest, config: PlatformConfig<Shape>): PlatformRequest;
-    /** Turns the answer text into the answer, where that is more than parsing (Alipay verifies the signature of the raw text). */
-    readAnswer?(text: string, request: PlatformRequest, config: PlatformConfig<Shape>): unknown;
+    /**
+     * Turns the answer text into the answer, where that is more than parsing (Alipay verifies the
+     * signature of the raw text); an answer it cannot believe fails the step with `failure`.
+     */
+    readAnswer?(text: string, request: PlatformRequest, config: PlatformConfig<Shape>, failure: AuthErrorCode): unknown;
     /** Completes the profile with further calls (GitHub's /user/emails). */
     completeProfile?(profile: Record<string, unknown>, tools: ProfileTools<PlatformConfig<Shape>>): Promise<Record<string, unknown>>;
   };

@@ -210,6 +210,8 @@ export function authorizeRoute<Behavior extends { authorize: string }>(
     pkce?: boolean;
     /** What a denial adds to the redirect back (an error parameter, or nothing at all). */
     deny(back: URL): void;
+    /** What an approval adds to the redirect back beside the code and `state`. */
+    approve?(back: URL, query: Record<string, string>): void;
   },
 ): Route<Behavior> {
   return {
@@ -222,6 +224,7 @@ export function authorizeRoute<Behavior extends { authorize: string }>(
         const codeChallenge = options.pkce && query.code_challenge_method === 'S256' ? query.code_challenge : undefined;
         const code = grants.code({ redirectUri: back.href, scope: query.scope ?? '', ...(codeChallenge ? { codeChallenge } : {}) });
         back.searchParams.set(options.codeParam ?? 'code', code);
+        options.approve?.(back, query);
       }
       if (query.state !== undefined) back.searchParams.set('state', query.state);
       return back;

@@ -1,3 +1,4 @@
+import { alipayCase } from './alipay.js';
 import { dingtalkCase } from './dingtalk.js';
 import { douyinCase } from './douyin.js';
 import { feishuCase, larkCase } from './feishu.js';
@@ -23,4 +24,5 @@ export const PLATFORM_CASES: PlatformCase[] = [
   dingtalkCase,
   feishuCase,
   larkCase,
+  alipayCase,
 ];
