@@ -5,13 +5,13 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { freePort, TEST_SECRET } from '../support/bff.js';
-import { startBffProcess, STARTUP_MS, type BffProcess } from '../support/bff-process.js';
+import { killRunning, startBffProcess, STARTUP_MS, type BffProcess } from '../support/bff-process.js';
 import { TestBrowser } from '../support/browser.js';
 import { fetchHeaders } from '../support/dev-stack.js';
 import { startHostileProvider, type HostileProvider } from '../support/hostile-provider.js';
 import { startHostileStack, type HostileStack } from '../support/hostile-stack.js';
-import { loginThrough } from '../support/provider-stack.js';
 import { deleteKeys, REDIS_URL } from '../support/redis.js';
+import { loginForCookie, sessionWithCookie, withSessionCookie } from '../support/session-cookie.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 
 const KEY_PREFIX = `bff-auth-test:faults:${randomBytes(6).toString('hex')}:`;
@@ -25,28 +25,19 @@ beforeAll(async () => {
   idp = await startHostileProvider();
 });
 afterAll(async () => {
+  killRunning();
   await idp?.close();
   await rm(dir, { recursive: true, force: true });
 });
 afterEach(() => idp.reset());
-
-const withCookie = (cookie: string) => ({ ...fetchHeaders, cookie: `bff-auth=${cookie}` });
 
 async function health(origin: string) {
   const response = await fetch(`${origin}/auth/health`, { signal: AbortSignal.timeout(ANSWER_MS) });
   return { status: response.status, body: await response.json() };
 }
 
-async function sessionAt(origin: string, cookie: string) {
-  const response = await fetch(`${origin}/auth/session?slide=false`, { headers: withCookie(cookie), signal: AbortSignal.timeout(ANSWER_MS) });
-  return { status: response.status, body: await response.json() };
-}
-
-async function login(origin: string, browser = new TestBrowser()): Promise<string> {
-  const { location } = await loginThrough({ idp, origin }, 'bad', browser);
-  expect(location).toBe('/home');
-  return browser.cookies(origin).find((entry) => entry.name === 'bff-auth')!.value;
-}
+const sessionAt = sessionWithCookie;
+const login = (origin: string, browser?: TestBrowser) => loginForCookie({ idp, origin }, browser);
 
 /** The standalone server in its own process, with the test provider, on `port`. */
 function bffProcess(name: string, port: number, store: string) {
@@ -124,8 +115,7 @@ describe('Redis lost while serving', () => {
   });
 
   it('session reads answer 503 session_store_unavailable within a bounded time, and service comes back by itself', async () => {
-    const { browser } = await loginThrough(stack, 'bad');
-    const cookie = browser.cookies(stack.origin).find((entry) => entry.name === 'bff-auth')!.value;
+    const cookie = await loginForCookie(stack);
     expect((await sessionAt(stack.origin, cookie)).body).toMatchObject({ authenticated: true });
 
     await redis.kill();
@@ -136,7 +126,7 @@ describe('Redis lost while serving', () => {
       });
     }
     expect(await health(stack.origin)).toEqual({ status: 503, body: { status: 'unavailable' } });
-    const logout = await fetch(`${stack.origin}/auth/logout`, { method: 'POST', headers: withCookie(cookie), signal: AbortSignal.timeout(ANSWER_MS) });
+    const logout = await fetch(`${stack.origin}/auth/logout`, { method: 'POST', headers: withSessionCookie(cookie), signal: AbortSignal.timeout(ANSWER_MS) });
     expect(logout.status).toBe(503);
 
     await redis.restart();

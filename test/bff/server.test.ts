@@ -1,78 +1,22 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/bff.js';
+import { cli, EXIT_MS, exitWithin, killRunning, PROJECT_ROOT, ready, STARTUP_MS, track, type Child } from '../support/bff-process.js';
 
-const PROJECT_ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 const SECRET = 'server-test-secret-0123456789-abcdefghij';
 const INDEX_HTML = '<!doctype html><html><head><title>Test SPA</title></head><body><div id="root"></div></body></html>';
 const APP_JS = 'console.log("test spa");\n';
 
-/** Generous bounds: "answered, not hung", on a noisy shared machine. */
-const STARTUP_MS = 45_000;
+/** Generous: "answered, not hung", on a noisy shared machine. */
 const ANSWER_MS = 15_000;
-const EXIT_MS = 15_000;
-
-interface Child {
-  process: ChildProcess;
-  stdout(): string;
-  stderr(): string;
-  /** Resolves with the exit code (or the signal's name) once the process has exited. */
-  exited: Promise<number | string>;
-}
-
-const children = new Set<Child>();
-
-function track(child: ChildProcess): Child {
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
-  const tracked: Child = { process: child, stdout: () => stdout, stderr: () => stderr, exited };
-  children.add(tracked);
-  void exited.then(() => children.delete(tracked));
-  return tracked;
-}
-
-/** `node --import tsx bff/server/cli.ts ARGS`, as a real child process. */
-function cli(args: string[], env: Record<string, string> = {}): Child {
-  return track(
-    spawn(process.execPath, ['--import', 'tsx', 'bff/server/cli.ts', ...args], {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, ...env, NODE_ENV: 'test' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    }),
-  );
-}
-
-/** Resolves with the exit code, or 'hung' when the process is still running after `ms`. */
-function exitWithin(child: Child, ms: number): Promise<number | string> {
-  return Promise.race([child.exited, sleep(ms).then(() => 'hung')]);
-}
 
 const fetchJson = { 'x-csrf': '1' };
-
-/** Polls `GET /auth/providers` until it answers 200 (the documented readiness check); fails when the process exits first. */
-async function ready(child: Child, origin: string): Promise<Response> {
-  const deadline = Date.now() + STARTUP_MS;
-  let exited: number | string | undefined;
-  void child.exited.then((code) => (exited = code));
-  while (Date.now() < deadline) {
-    if (exited !== undefined) throw new Error(`the server exited (${exited}) before it was ready:\n${child.stderr()}`);
-    const response = await fetch(`${origin}/auth/providers`, { headers: fetchJson, signal: AbortSignal.timeout(2000) }).catch(() => undefined);
-    if (response?.status === 200) return response;
-    await response?.body?.cancel();
-    await sleep(200);
-  }
-  throw new Error(`the server was not ready within ${STARTUP_MS} ms:\nstdout: ${child.stdout()}\nstderr: ${child.stderr()}`);
-}
 
 /** A TCP server that accepts connections and never answers: a provider that hangs. */
 async function startHangingServer(): Promise<{ port: number; connections(): number; close(): Promise<void> }> {
@@ -111,7 +55,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const child of children) child.process.kill('SIGKILL');
+  killRunning();
   await hanging?.close();
   await rm(dir, { recursive: true, force: true });
 });

@@ -4,10 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sessionKey } from '../../bff/crypto/random.js';
-import { fetchHeaders } from '../support/dev-stack.js';
 import { startHostileStack, type HostileStack } from '../support/hostile-stack.js';
-import { loginThrough } from '../support/provider-stack.js';
 import { deleteKeys, REDIS_URL } from '../support/redis.js';
+import { loginForCookie, sessionWithCookie, withSessionCookie } from '../support/session-cookie.js';
 
 const KEY_PREFIX = `bff-auth-test:races:${randomBytes(6).toString('hex')}:`;
 const IDLE_SECONDS = 600;
@@ -68,23 +67,10 @@ describe.each(STORES)('$name: an ended session stays ended', ({ store, age }) =>
     vi.useRealTimers();
   });
 
-  /** A request carrying only this session cookie, as a second tab or a replayed cookie would send it. */
   const call = (path: string, cookie: string, method = 'GET') =>
-    fetch(`${stack.origin}${path}`, {
-      method,
-      headers: { ...fetchHeaders, cookie: `bff-auth=${cookie}` },
-      signal: AbortSignal.timeout(15_000),
-    });
-
-  const sessionOf = async (cookie: string) => (await call('/auth/session?slide=false', cookie)).json();
-
-  async function login(): Promise<string> {
-    const { browser, location } = await loginThrough(stack, 'bad');
-    expect(location).toBe('/home');
-    const cookie = browser.cookies(stack.origin).find((entry) => entry.name === 'bff-auth')?.value;
-    expect(cookie).toBeDefined();
-    return cookie!;
-  }
+    fetch(`${stack.origin}${path}`, { method, headers: withSessionCookie(cookie), signal: AbortSignal.timeout(15_000) });
+  const sessionOf = async (cookie: string) => (await sessionWithCookie(stack.origin, cookie)).body;
+  const login = () => loginForCookie(stack);
 
   it('a sliding read extends the idle expiry', async () => {
     const cookie = await login();

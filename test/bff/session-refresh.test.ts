@@ -10,11 +10,10 @@ import { MemorySessionStore, type SessionRecord, type SessionStore } from '../..
 import { createSealer } from '../../bff/crypto/seal.js';
 import type { TokenSet } from '../../bff/providers/provider.js';
 import { freePort, startTestBff, TEST_SECRET } from '../support/bff.js';
-import { startBffProcess, STARTUP_MS, type BffProcess } from '../support/bff-process.js';
-import { fetchHeaders } from '../support/dev-stack.js';
+import { killRunning, startBffProcess, STARTUP_MS, type BffProcess } from '../support/bff-process.js';
 import { startHostileProvider, type HostileProvider } from '../support/hostile-provider.js';
-import { loginThrough } from '../support/provider-stack.js';
 import { deleteKeys, REDIS_URL } from '../support/redis.js';
+import { loginForCookie, sessionWithCookie, withSessionCookie } from '../support/session-cookie.js';
 
 const KEY_PREFIX = `bff-auth-test:refresh:${randomBytes(6).toString('hex')}:`;
 
@@ -49,6 +48,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(processes.map((bff) => bff.stop()));
+  killRunning();
   await idp?.close();
   await new Promise((resolve) => upstream?.close(resolve));
   await deleteKeys(redis, `${KEY_PREFIX}*`);
@@ -63,17 +63,16 @@ const refreshGrants = () => idp.requests.filter((request) => request.path === '/
 /** A login at process A whose access token is already about to expire; resolves with the session cookie. */
 async function loginWithExpiringToken(origin = processes[0]!.origin): Promise<string> {
   idp.behave({ accessTokenLifetime: 30 });
-  const { browser, location } = await loginThrough({ idp, origin }, 'bad');
-  expect(location).toBe('/home');
+  const cookie = await loginForCookie({ idp, origin });
   idp.reset();
-  return browser.cookies(origin).find((entry) => entry.name === 'bff-auth')!.value;
+  return cookie;
 }
 
 /** `count` API calls with this session, alternating between the two processes, all at once. */
 function burst(cookie: string, count: number) {
   return Array.from({ length: count }, (_, index) =>
     fetch(`${processes[index % 2]!.origin}/api/bad/x`, {
-      headers: { ...fetchHeaders, cookie: `bff-auth=${cookie}` },
+      headers: withSessionCookie(cookie),
       signal: AbortSignal.timeout(30_000),
     }).then(async (response) => {
       await response.body?.cancel();
@@ -92,8 +91,7 @@ describe('token refresh across two BFF processes on one Redis, with rotating ref
 
     // The session lives on at both, with the refreshed token: no further refresh.
     for (const bff of processes) {
-      const session = await fetch(`${bff.origin}/auth/session?slide=false`, { headers: { ...fetchHeaders, cookie: `bff-auth=${cookie}` } });
-      expect(await session.json()).toMatchObject({ authenticated: true });
+      expect((await sessionWithCookie(bff.origin, cookie)).body).toMatchObject({ authenticated: true });
     }
     expect(await Promise.all(burst(cookie, 2))).toEqual([200, 200]);
     expect(refreshGrants() - before).toBe(1);
@@ -169,7 +167,7 @@ describe('a refresh the provider refuses', () => {
       const origin = `http://127.0.0.1:${port}`;
       const cookie = await loginWithExpiringToken(origin);
       const before = refreshGrants();
-      const call = () => fetch(`${origin}/api/bad/x`, { headers: { ...fetchHeaders, cookie: `bff-auth=${cookie}` } });
+      const call = () => fetch(`${origin}/api/bad/x`, { headers: withSessionCookie(cookie) });
 
       expect((await call()).status).toBe(200);
       // The other process's refresh, then this one's, which the provider refused.

@@ -20,13 +20,24 @@ export interface Child {
   exited: Promise<number | string>;
 }
 
+const running = new Set<Child>();
+
+/** Collects a child's output and keeps it on the list {@link killRunning} ends, until it exits. */
 export function track(child: ChildProcess): Child {
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
-  return { process: child, stdout: () => stdout, stderr: () => stderr, exited };
+  const tracked: Child = { process: child, stdout: () => stdout, stderr: () => stderr, exited };
+  running.add(tracked);
+  void exited.then(() => running.delete(tracked));
+  return tracked;
+}
+
+/** SIGKILL to every child this test file started that still runs (its last clean-up). */
+export function killRunning() {
+  for (const child of running) child.process.kill('SIGKILL');
 }
 
 /** `node --import tsx bff/server/cli.ts ARGS`, as a real child process. */
