@@ -24,7 +24,7 @@ export async function backchannelLogout(context: FlowContext, provider: Provider
     claims = await provider.verifyLogoutToken(logoutToken);
   } catch (error) {
     const classified = classifyProviderError(error, 'invalid_request');
-    context.logger.warn('logout.backchannel_refused', { provider: provider.id, reason: reasonOf(error) });
+    context.logger.warn('logout.backchannel_refused', { provider: provider.id, reason: reasonOf(error, 'logout_token') });
     if (classified.code === 'provider_unavailable') throw classified;
     throw new AuthBffError('invalid_request', 'The logout token is not valid.', { cause: error });
   }

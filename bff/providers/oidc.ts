@@ -1,5 +1,7 @@
+import { decodeJwt } from 'jose';
 import * as oauth from 'oauth4webapi';
 import { z } from 'zod';
+import { AuthBffError } from '../errors.js';
 import { endpointOverrides, endpointUrl, providerBase } from './config-fields.js';
 import { cachedDiscovery } from './discovery.js';
 import { isJsonObject } from './json-body.js';
@@ -62,6 +64,18 @@ class OidcProvider extends StandardProvider {
     if (body.id_token === undefined) return result;
     await this.verifyJwt(body.id_token ?? '', as, this.config.clientId);
     return { ...result, idTokenClaims: { ...oauth.getValidatedIdTokenClaims(body) } };
+  }
+
+  /** OIDC Core §12.2: an ID token a refresh returns must name the same issuer and user, else the refresh is refused (and the session ends). */
+  override async refresh(tokens: TokenSet): Promise<TokenSet> {
+    const refreshed = await super.refresh(tokens);
+    if (tokens.id_token === undefined || refreshed.id_token === undefined || refreshed.id_token === tokens.id_token) return refreshed;
+    // Both were verified when they arrived; only their claims are compared here.
+    const [before, after] = [decodeJwt(tokens.id_token), decodeJwt(refreshed.id_token)];
+    if (after.iss !== before.iss || after.sub !== before.sub) {
+      throw new AuthBffError('invalid_id_token', 'The ID token of a refresh names another issuer or user.', { reason: 'refresh_id_token_other_user' });
+    }
+    return refreshed;
   }
 
   async resolveIdentity({ idTokenClaims = {} }: TokenResult): Promise<Identity> {

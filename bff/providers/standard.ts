@@ -122,7 +122,9 @@ export abstract class StandardProvider implements Provider {
     }
     const mismatch = iss === null ? as.authorization_response_iss_parameter_supported === true : iss !== transaction.issuer;
     if (mismatch || as.issuer !== transaction.issuer) {
-      throw new AuthBffError('issuer_mismatch', 'The authorization response came from another issuer than the login was sent to.');
+      throw new AuthBffError('issuer_mismatch', 'The authorization response came from another issuer than the login was sent to.', {
+        reason: iss === null ? 'iss_parameter_missing' : 'iss_parameter_mismatch',
+      });
     }
     return params;
   }

@@ -1,4 +1,6 @@
 import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { serverOptionsSchema } from '../config/schema.js';
 import type { AuthBffConfig } from '../config/resolve.js';
 import { createAuthBff, type AuthBff } from '../create-auth-bff.js';
 import { serveSpa } from './spa.js';
@@ -8,15 +10,51 @@ export interface ServerAppOptions {
   staticDir?: string;
 }
 
+/** The SPA's Content-Security-Policy unless the config's `server.contentSecurityPolicy` says otherwise, directive by directive. */
+const DEFAULT_CSP: Record<string, string[]> = {
+  'default-src': ["'self'"],
+  'base-uri': ["'self'"],
+  'connect-src': ["'self'"],
+  'font-src': ["'self'", 'https:', 'data:'],
+  'form-action': ["'self'"],
+  'frame-ancestors': ["'none'"],
+  // Avatars come from the providers.
+  'img-src': ["'self'", 'data:', 'https:'],
+  'object-src': ["'none'"],
+  'script-src': ["'self'"],
+  'script-src-attr': ["'none'"],
+  'style-src': ["'self'", 'https:', "'unsafe-inline'"],
+};
+
+/**
+ * Security headers for everything the standalone server answers (helmet): the
+ * CSP, `X-Frame-Options: DENY`, `Referrer-Policy: strict-origin-when-cross-origin`
+ * (the callback still says `no-referrer`), HSTS when the public origin is https.
+ */
+function securityHeaders(https: boolean, contentSecurityPolicy: false | Record<string, string[]> | undefined) {
+  return helmet({
+    contentSecurityPolicy:
+      contentSecurityPolicy === false
+        ? false
+        : {
+            useDefaults: false,
+            directives: { ...DEFAULT_CSP, ...(https ? { 'upgrade-insecure-requests': [] } : {}), ...contentSecurityPolicy },
+          },
+    xFrameOptions: { action: 'deny' },
+    referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+    strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+  });
+}
+
 /** The standalone server's app: the BFF routes plus, optionally, the SPA next to them. */
 export async function createServerApp(config: AuthBffConfig, options: ServerAppOptions = {}): Promise<{ app: Express; auth: AuthBff }> {
   const auth = createAuthBff(config);
   const app = express();
   app.disable('x-powered-by');
-  app.use((_req, res, next) => {
-    res.set('X-Content-Type-Options', 'nosniff');
-    next();
-  });
+  // Valid already: createAuthBff checked the whole config.
+  const { trustProxy, contentSecurityPolicy } = serverOptionsSchema.parse(config.server ?? {});
+  if (trustProxy !== undefined) app.set('trust proxy', trustProxy);
+  app.use(securityHeaders(new URL(config.baseUrl).protocol === 'https:', contentSecurityPolicy));
   app.use(auth.router);
   if (options.staticDir !== undefined) app.use(await serveSpa(options.staticDir));
   return { app, auth };

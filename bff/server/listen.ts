@@ -1,9 +1,21 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 
 /** Requests in flight at shutdown get this long to finish. */
 const SHUTDOWN_GRACE_MS = 10_000;
+
+/**
+ * A request's headers must arrive within `headersTimeoutMs` and the whole
+ * request within `requestTimeoutMs` (else 408 and the connection closes), so
+ * a client trickling bytes cannot hold connections open for minutes.
+ */
+export interface RequestTimeouts {
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+}
+
+export const DEFAULT_REQUEST_TIMEOUTS: RequestTimeouts = { headersTimeoutMs: 20_000, requestTimeoutMs: 30_000 };
 
 export interface RunningServer {
   /** e.g. `http://127.0.0.1:3000` */
@@ -14,10 +26,25 @@ export interface RunningServer {
 }
 
 /** Listens on `host:port` (port 0: any free one) and closes gracefully, then calls `onClosed`. */
-export async function listen(app: Express, options: { port?: number; host?: string }, onClosed: () => Promise<void>): Promise<RunningServer> {
+export async function listen(
+  app: Express,
+  options: { port?: number; host?: string; timeouts?: RequestTimeouts },
+  onClosed: () => Promise<void>,
+): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
-  const server = await new Promise<Server>((resolve, reject) => {
-    const listening = app.listen(options.port ?? 0, host, (error?: Error) => (error ? reject(error) : resolve(listening)));
+  const { headersTimeoutMs, requestTimeoutMs } = options.timeouts ?? DEFAULT_REQUEST_TIMEOUTS;
+  const server = createServer({
+    headersTimeout: headersTimeoutMs,
+    requestTimeout: requestTimeoutMs,
+    // How often Node checks those two timeouts (its default is every 30 s).
+    connectionsCheckingInterval: Math.min(1000, headersTimeoutMs),
+  }, app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   const { port } = server.address() as AddressInfo;
   let closing: Promise<void> | undefined;

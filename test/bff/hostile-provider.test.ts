@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DISCOVERY_RETRY_AFTER_MS } from '../../bff/providers/discovery.js';
 import { fetchHeaders } from '../support/dev-stack.js';
 import { HOSTILE_SUBJECT } from '../support/hostile-provider.js';
 import { startHostileStack, type HostileStack } from '../support/hostile-stack.js';
@@ -92,6 +93,8 @@ describe('what a well-behaved provider never does', () => {
       expect(result).toMatchObject({ status: 302, location: '/home?auth_error=provider_unavailable' });
       expect(Date.now() - started).toBeLessThan(10_000);
       fresh.idp.reset();
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(Date.now() + DISCOVERY_RETRY_AFTER_MS); // a failed discovery is not retried at each login
       expect((await loginThrough(fresh, 'bad')).location).toBe('/home');
     } finally {
       await fresh.close();

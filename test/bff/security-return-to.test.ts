@@ -18,8 +18,18 @@ beforeAll(async () => {
 afterAll(() => stack.close());
 afterEach(() => stack.idp.reset());
 
+/** Paths whose dot segments, plain or encoded, may normalise into a network-path reference ("/.//evil"). */
+const dotSegmentPaths = fc
+  .tuple(
+    fc.array(fc.constantFrom('.', '..', '%2e', '%2E', '%2e%2e', '.%2E', 'x', ''), { minLength: 1, maxLength: 4 }),
+    fc.constantFrom('//', '/', '/\\', '/%2f', '///'),
+    fc.constantFrom('evil.example', 'evil.example/path?q=1', '127.0.0.1:9', '%65vil.example', ''),
+  )
+  .map(([segments, joint, host]) => `/${segments.join('/')}${joint}${host}`);
+
 /** Strings built to confuse URL normalisation, and arbitrary ones. */
 const returnTos = fc.oneof(
+  dotSegmentPaths,
   fc.array(fc.constantFrom(...URL_PIECES), { maxLength: 8 }).map((pieces) => pieces.join('')),
   fc.array(fc.constantFrom(...URL_PIECES), { maxLength: 8 }).map((pieces) => `/${pieces.join('')}`),
   fc.string({ maxLength: 40 }),

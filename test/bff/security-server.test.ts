@@ -1,0 +1,108 @@
+/**
+ * Issue #8, items 10 and 11: the standalone server's security headers (helmet)
+ * and its request timeouts, so a client trickling a body cannot hold a
+ * connection open.
+ */
+import { connect } from 'node:net';
+import express from 'express';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_REQUEST_TIMEOUTS, listen } from '../../bff/server/listen.js';
+import { startServer, type RunningServer } from '../../bff/server/start.js';
+import { freePort, startTestBff, TEST_SECRET, type TestBff } from '../support/bff.js';
+import { fetchHeaders } from '../support/dev-stack.js';
+import { silentLogger } from '../../bff/index.js';
+
+const PROVIDERS = [{ id: 'gh', type: 'github' as const, clientId: 'a', clientSecret: 'b' }];
+
+describe('security headers', () => {
+  let bff: TestBff;
+  beforeAll(async () => {
+    bff = await startTestBff(await freePort(), { providers: PROVIDERS });
+  });
+  afterAll(() => bff.close());
+
+  it('sends a CSP with frame-ancestors none, X-Frame-Options DENY and strict-origin-when-cross-origin; no HSTS on http', async () => {
+    const response = await fetch(`${bff.url}/auth/providers`, { headers: fetchHeaders });
+    const csp = response.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("object-src 'none'");
+    expect(csp).not.toContain('upgrade-insecure-requests');
+    expect(response.headers.get('x-frame-options')).toBe('DENY');
+    expect(response.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('strict-transport-security')).toBeNull();
+    expect(response.headers.get('x-powered-by')).toBeNull();
+  });
+
+  it('keeps no-referrer on the callback, whose URL carries the code', async () => {
+    const response = await fetch(`${bff.url}/auth/callback/gh?code=x&state=${'A'.repeat(32)}`, { redirect: 'manual' });
+    expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+  });
+});
+
+describe('configured headers', () => {
+  const servers: RunningServer[] = [];
+  afterAll(() => Promise.all(servers.map((server) => server.close())));
+  const start = async (config: { baseUrl?: string; server?: Record<string, unknown> }) => {
+    const port = await freePort();
+    const server = await startServer(
+      { secrets: [TEST_SECRET], logger: silentLogger, providers: PROVIDERS, baseUrl: `http://127.0.0.1:${port}`, ...config },
+      { port },
+    );
+    servers.push(server);
+    return fetch(`${server.url}/auth/providers`, { headers: fetchHeaders });
+  };
+
+  it('sends HSTS and upgrade-insecure-requests when baseUrl is https', async () => {
+    const response = await start({ baseUrl: 'https://app.example.test' });
+    expect(response.headers.get('strict-transport-security')).toMatch(/max-age=31536000/);
+    expect(response.headers.get('content-security-policy')).toContain('upgrade-insecure-requests');
+  });
+
+  it('merges configured CSP directives over the defaults, or sends none', async () => {
+    const merged = await start({ server: { contentSecurityPolicy: { 'img-src': ["'self'", 'https://avatars.example'] } } });
+    const csp = merged.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("img-src 'self' https://avatars.example");
+    expect(csp).toContain("frame-ancestors 'none'");
+    const none = await start({ server: { contentSecurityPolicy: false } });
+    expect(none.headers.get('content-security-policy')).toBeNull();
+    expect(none.headers.get('x-frame-options')).toBe('DENY');
+  });
+});
+
+describe('request timeouts', () => {
+  it('the standalone server bounds how long headers and a request may take to arrive', async () => {
+    const bff = await startTestBff(await freePort(), { providers: PROVIDERS });
+    try {
+      expect(bff.server.headersTimeout).toBe(DEFAULT_REQUEST_TIMEOUTS.headersTimeoutMs);
+      expect(bff.server.requestTimeout).toBe(DEFAULT_REQUEST_TIMEOUTS.requestTimeoutMs);
+      expect(DEFAULT_REQUEST_TIMEOUTS.requestTimeoutMs).toBeLessThanOrEqual(60_000);
+    } finally {
+      await bff.close();
+    }
+  });
+
+  it('a body trickled a byte at a time is cut off with 408 once the request timeout passes', async () => {
+    const app = express().post('/upload', express.text({ type: () => true }), (_req, res) => {
+      res.send('accepted');
+    });
+    const server = await listen(app, { timeouts: { headersTimeoutMs: 500, requestTimeoutMs: 1000 } }, async () => {});
+    try {
+      const { port } = new URL(server.url);
+      const socket = connect(Number(port), '127.0.0.1');
+      let answer = '';
+      socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+      const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+      socket.write('POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\n');
+      // 100 bytes, one every 200 ms: 20 s to send it all, far longer than the 1 s request timeout.
+      const trickle = setInterval(() => socket.writable && socket.write('x'), 200);
+      await closed;
+      clearInterval(trickle);
+      expect(answer).toMatch(/^HTTP\/1\.1 408/);
+      expect(answer).not.toContain('accepted');
+    } finally {
+      await server.close();
+    }
+  });
+});
