@@ -1,9 +1,8 @@
 import type { Server } from 'node:http';
-import express from 'express';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createAuthBff, silentLogger, type AuthBff } from '../../bff/index.js';
 import { TestBrowser } from '../support/browser.js';
-import { freePort, TEST_SECRET } from '../support/bff.js';
+import { behindTlsProxy, freePort, TEST_SECRET } from '../support/bff.js';
 import { startHostileProvider, type HostileProvider } from '../support/hostile-provider.js';
 
 // The BFF believes it is https://app.example.test (behind a TLS-terminating proxy); requests reach it on loopback.
@@ -24,7 +23,7 @@ beforeAll(async () => {
   });
   const port = await freePort();
   local = `http://127.0.0.1:${port}`;
-  server = express().use(auth.router).listen(port, '127.0.0.1');
+  server = behindTlsProxy(auth.router, PUBLIC_ORIGIN).listen(port, '127.0.0.1');
 });
 
 afterAll(async () => {

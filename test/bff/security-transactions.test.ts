@@ -5,12 +5,11 @@
  * server's header limit, and a sibling subdomain cannot plant one (login CSRF).
  */
 import type { Server } from 'node:http';
-import express from 'express';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthBff, silentLogger, type AuthBff } from '../../bff/index.js';
 import { MAX_TRANSACTIONS_IN_FLIGHT } from '../../bff/flow/transactions.js';
-import { freePort, TEST_SECRET, UNTHROTTLED } from '../support/bff.js';
+import { behindTlsProxy, freePort, TEST_SECRET, UNTHROTTLED } from '../support/bff.js';
 import { TestBrowser } from '../support/browser.js';
 import { fetchHeaders } from '../support/dev-stack.js';
 import { runs } from '../support/fuzz.js';
@@ -106,7 +105,7 @@ describe('login CSRF from a sibling subdomain (https)', () => {
     });
     const port = await freePort();
     local = `http://127.0.0.1:${port}`;
-    server = express().use(auth.router).listen(port, '127.0.0.1');
+    server = behindTlsProxy(auth.router, PUBLIC_ORIGIN).listen(port, '127.0.0.1');
   });
   afterAll(async () => {
     await new Promise((resolve) => server.close(resolve));

@@ -1,3 +1,4 @@
+import express, { type Express, type Router } from 'express';
 import type { AuthBffConfig, Logger } from '../../bff/index.js';
 import { startServer, type RunningServer } from '../../bff/server/start.js';
 
@@ -42,4 +43,21 @@ export async function freePort(): Promise<number> {
       probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
     });
   });
+}
+
+/**
+ * An app serving `router` as it runs behind a TLS-terminating proxy for `publicOrigin`:
+ * requests reach it on loopback, and the proxy says which host they were for
+ * (`X-Forwarded-Host`, believed through `trust proxy`).
+ */
+export function behindTlsProxy(router: Router, publicOrigin: string): Express {
+  const { host } = new URL(publicOrigin);
+  return express()
+    .set('trust proxy', 'loopback')
+    .use((req, _res, next) => {
+      req.headers['x-forwarded-host'] = host;
+      req.headers['x-forwarded-proto'] = 'https';
+      next();
+    })
+    .use(router);
 }
