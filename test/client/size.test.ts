@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { measureClientSize } from '../../bench/client-size.js';
+import { CLIENT_BUDGET_BYTES, measureClientSize } from '../../bench/client-size.js';
 
 describe('client bundle size', () => {
-  it('stays within 2048 bytes gzipped, React and react-query excluded', async () => {
+  it(`stays within ${CLIENT_BUDGET_BYTES} bytes gzipped, React and react-query excluded`, async () => {
     const { ownBytesGzip, withReactQueryBytesGzip } = await measureClientSize();
-    expect(ownBytesGzip).toBeLessThanOrEqual(2048);
+    expect(ownBytesGzip).toBeLessThanOrEqual(CLIENT_BUDGET_BYTES);
     expect(withReactQueryBytesGzip).toBeGreaterThan(ownBytesGzip);
   });
 });
