@@ -56,7 +56,7 @@ export async function createBenchContext(options: { quick: boolean; baselineComm
     quick: options.quick,
     load: options.quick
       ? { rounds: 3, seconds: 1, warmupSeconds: 0.5, connections: 50 }
-      : { rounds: 5, seconds: 3, warmupSeconds: 1, connections: 50 },
+      : { rounds: 5, seconds: 2, warmupSeconds: 1, connections: 50 },
     provider,
     ...(baselineDirectory && options.baselineCommit ? { baselineTree: { commit: options.baselineCommit, directory: baselineDirectory } } : {}),
     redis,

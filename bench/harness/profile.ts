@@ -22,6 +22,8 @@ export interface ProfileSummary {
   busyMs: number;
   /** Self time by package or module: where the CPU was spent. */
   bySelf: CostShare[];
+  /** Self time by function (natives count for their JS caller). */
+  byFunction: CostShare[];
   /** Time with a frame of this bff-auth file on the synchronous stack (async continuations are not counted). */
   byBffFile: CostShare[];
 }
@@ -74,21 +76,26 @@ function summarize(profile: Profile): ProfileSummary {
   for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
 
   const selfBucket = new Map<number, string>();
+  const selfFunction = new Map<number, string>();
   const stackFiles = new Map<number, Set<string>>();
   for (const node of profile.nodes) {
     let bucket: string | undefined;
+    let name: string | undefined;
     const files = new Set<string>();
     for (let id: number | undefined = node.id; id !== undefined; id = parentOf.get(id)) {
       const frame = byId.get(id)?.callFrame;
       if (!frame) break;
       bucket ??= bucketOf(frame.url, frame.functionName);
+      if (name === undefined && bucket !== undefined) name = `${frame.functionName || '(anonymous)'} (${bucket})`;
       if (/\/bff\//.test(frame.url)) files.add(frame.url.replace(/^.*\/(bff\/)/, '$1'));
     }
     selfBucket.set(node.id, bucket ?? '(unattributed)');
+    selfFunction.set(node.id, name ?? '(unattributed)');
     stackFiles.set(node.id, files);
   }
 
   const self = new Map<string, number>();
+  const functions = new Map<string, number>();
   const inclusive = new Map<string, number>();
   let busy = 0;
   profile.samples.forEach((nodeId, index) => {
@@ -98,6 +105,8 @@ function summarize(profile: Profile): ProfileSummary {
     if (bucket === '(idle)' || bucket === '(root)' || bucket === 'node:inspector') return;
     busy += delta;
     self.set(bucket, (self.get(bucket) ?? 0) + delta);
+    const name = selfFunction.get(nodeId) ?? '(unattributed)';
+    functions.set(name, (functions.get(name) ?? 0) + delta);
     for (const file of stackFiles.get(nodeId) ?? []) inclusive.set(file, (inclusive.get(file) ?? 0) + delta);
   });
   const shares = (totals: Map<string, number>) =>
@@ -105,5 +114,5 @@ function summarize(profile: Profile): ProfileSummary {
       .map(([name, micros]) => ({ name, share: busy === 0 ? 0 : micros / busy }))
       .sort((a, b) => b.share - a.share)
       .slice(0, 10);
-  return { busyMs: busy / 1000, bySelf: shares(self), byBffFile: shares(inclusive) };
+  return { busyMs: busy / 1000, bySelf: shares(self), byFunction: shares(functions), byBffFile: shares(inclusive) };
 }

@@ -12,9 +12,12 @@ export const PROXY_PATH = '/api/up';
 /** The idle timeout of every session, in the BFF and in the peers. */
 export const IDLE_TIMEOUT_SECONDS = 1800;
 
+const KEEP_ALIVE_TIMEOUT_MS = 120_000;
+
 /** Listens on 127.0.0.1 (`port` 0: any free one); `close` drops keep-alive connections at once. */
 export async function listenOn(handler: RequestListener, port = 0): Promise<{ url: string; close(): Promise<void> }> {
-  const server = createServer(handler);
+  // Longer than any pause between rounds, so no peer reuses a keep-alive socket the server is just closing.
+  const server = createServer({ keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS }, handler);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve());
