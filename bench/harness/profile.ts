@@ -22,7 +22,7 @@ export interface ProfileSummary {
   busyMs: number;
   /** Self time by package or module: where the CPU was spent. */
   bySelf: CostShare[];
-  /** Self time by function (natives count for their JS caller). */
+  /** Self time by function (natives count for their JS caller; an anonymous one is named after its nearest named caller). */
   byFunction: CostShare[];
   /** Time with a frame of this bff-auth file on the synchronous stack (async continuations are not counted). */
   byBffFile: CostShare[];
@@ -75,6 +75,14 @@ function summarize(profile: Profile): ProfileSummary {
   const parentOf = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
 
+  /** The nearest caller of an anonymous function that has a name: `jobPromise` for WebCrypto's promise executor. */
+  const namedCaller = (id: number): string | undefined => {
+    for (let caller = parentOf.get(id); caller !== undefined; caller = parentOf.get(caller)) {
+      const name = byId.get(caller)?.callFrame.functionName;
+      if (name) return name;
+    }
+    return undefined;
+  };
   const selfBucket = new Map<number, string>();
   const selfFunction = new Map<number, string>();
   const stackFiles = new Map<number, Set<string>>();
@@ -86,7 +94,7 @@ function summarize(profile: Profile): ProfileSummary {
       const frame = byId.get(id)?.callFrame;
       if (!frame) break;
       bucket ??= bucketOf(frame.url, frame.functionName);
-      if (name === undefined && bucket !== undefined) name = `${frame.functionName || '(anonymous)'} (${bucket})`;
+      if (name === undefined && bucket !== undefined) name = `${frame.functionName || `${namedCaller(id) ?? ''}/(anonymous)`} (${bucket})`;
       if (/\/bff\//.test(frame.url)) files.add(frame.url.replace(/^.*\/(bff\/)/, '$1'));
     }
     selfBucket.set(node.id, bucket ?? '(unattributed)');

@@ -97,12 +97,16 @@ export async function loginBench(context: BenchContext): Promise<SuiteResult> {
         {
           title: 'Where a login\'s CPU goes',
           method:
-            'A CPU profile of the current BFF (inspector, 200 µs sampling) over more logins: self time by package or module, ' +
-            'then the share of samples with a frame of each bff-auth file on the synchronous stack (work resumed after an `await` is not counted for its caller). ' +
-            'Work on libuv\'s thread pool (WebCrypto jobs) is in the CPU figure above but not in this profile of the main thread.',
+            'A CPU profile of the current BFF (inspector, 200 µs sampling) over more logins: self time by package or module, by function ' +
+            '(natives count for their JS caller; `jobPromise/(anonymous)` in node:crypto is WebCrypto), then the share of samples with a frame of each bff-auth ' +
+            'file on the synchronous stack (work resumed after an `await` is not counted for its caller). The samples are of the main thread while ' +
+            'not idle, so on a busy machine time spent descheduled in a socket write shows as `writevGeneric`; WebCrypto work on libuv\'s thread ' +
+            'pool is in the CPU figure above but not here.',
           head: ['self time in', 'share'],
           rows: [
             ...profile.bySelf.slice(0, 8).map(({ name, share }) => [name, percent(share)]),
+            ['**function**', ''],
+            ...profile.byFunction.slice(0, 6).map(({ name, share }) => [name, percent(share)]),
             ['**bff-auth file on the stack**', ''],
             ...profile.byBffFile.slice(0, 6).map(({ name, share }) => [name, percent(share)]),
           ],
