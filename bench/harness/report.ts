@@ -43,7 +43,8 @@ export function markdownReport(info: RunInfo, figures: Figure[], sections: Secti
   const targets = figures.map((figure) => {
     const before = baselineOf(figure);
     const { goal, met } = verdict(figure);
-    return [figure.label, before === undefined ? '' : formatFigure(figure, before), `**${formatFigure(figure)}**`, goal, met];
+    const byCpu = figure.cpuRatio === undefined ? '' : `${figure.cpuRatio.toFixed(2)}x`;
+    return [figure.label, before === undefined ? '' : formatFigure(figure, before), `**${formatFigure(figure)}**`, byCpu, goal, met];
   });
   return [
     '# Benchmark results',
@@ -59,7 +60,9 @@ export function markdownReport(info: RunInfo, figures: Figure[], sections: Secti
       ? `The baseline column is the same benchmark run on ${baseline.recordedAt} at ${baseline.commit} (${baseline.note}).`
       : 'No baseline recorded (`npm run bench -- --record-baseline` records one).',
     '',
-    table(['figure', 'baseline (before)', 'now', 'goal', 'met'], targets),
+    'A throughput ratio is also given by server CPU time per request (the peer\'s over ours), the steadier of the two when other work shares the cores.',
+    '',
+    table(['figure', 'baseline (before)', 'now', 'by CPU/req', 'goal', 'met'], targets),
     ...(failures.length > 0 ? ['', '**Failures:**', '', ...failures.map((failure) => `- ${failure.split('\n')[0]}`)] : []),
     '',
     '## Details',

@@ -16,6 +16,8 @@ export interface Figure {
   goal?: Goal;
   /** Shown in the SVG chart of ratios. */
   chart?: boolean;
+  /** For a throughput ratio: the same comparison by server CPU time per request (the peer's over ours). */
+  cpuRatio?: number;
 }
 
 export interface Section {
@@ -54,6 +56,12 @@ export function ratioOf(results: readonly ContenderResult[], subject: string, pe
     rounds,
     cpuRatio: b.cpuMicrosPerRequest.median / a.cpuMicrosPerRequest.median,
   };
+}
+
+/** The figure of a throughput comparison, charted, with its goal when it is a target. */
+export function ratioFigure(id: string, label: string, results: readonly ContenderResult[], subject: string, peer: string, atLeast?: number): Figure {
+  const { ratio, cpuRatio } = ratioOf(results, subject, peer);
+  return { id, label, value: ratio, unit: 'x', chart: true, cpuRatio, ...(atLeast === undefined ? {} : { goal: { atLeast } }) };
 }
 
 /** A table of contenders, the last column each one's ratio to `peer`. */

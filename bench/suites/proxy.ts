@@ -3,7 +3,7 @@ import { startChild, withChildren } from '../harness/children.js';
 import type { BenchContext } from '../harness/context.js';
 import { alternatingRounds, probe, type Contender, type ContenderResult } from '../harness/load.js';
 import { logIn } from '../harness/login.js';
-import { comparisonSection, ratioOf, type Figure, type Section, type SuiteResult } from '../harness/results.js';
+import { comparisonSection, ratioFigure, type Figure, type Section, type SuiteResult } from '../harness/results.js';
 import { PROXY_PATH } from '../servers/common.js';
 import { UPSTREAM_BODY_BYTES } from '../servers/upstream.js';
 
@@ -40,14 +40,7 @@ export async function proxyBench(context: BenchContext): Promise<SuiteResult> {
             if (status !== 200 || body.length !== expected) throw new Error(`${contender.name}: ${status}, ${body.length} bytes`);
           }
           const results: ContenderResult[] = await alternatingRounds([bff, hpm], context.load);
-          figures.push({
-            id,
-            label: `API proxy (${what}) vs keep-alive http-proxy-middleware`,
-            value: ratioOf(results, bff.name, hpm.name).ratio,
-            unit: 'x',
-            goal: { atLeast: 1.2 },
-            chart: true,
-          });
+          figures.push(ratioFigure(id, `API proxy (${what}) vs keep-alive http-proxy-middleware`, results, bff.name, hpm.name, 1.2));
           sections.push(
             comparisonSection(
               `API proxy: ${what}`,

@@ -3,7 +3,7 @@ import { startChild, withChildren } from '../harness/children.js';
 import type { BenchContext } from '../harness/context.js';
 import { alternatingRounds, probe, type Contender } from '../harness/load.js';
 import { logIn } from '../harness/login.js';
-import { comparisonSection, ratioOf, type SuiteResult } from '../harness/results.js';
+import { comparisonSection, ratioFigure, type SuiteResult } from '../harness/results.js';
 import { APP_ROUTE } from '../servers/common.js';
 import { peerLogIn } from './session-check.js';
 
@@ -27,16 +27,7 @@ export async function requireSessionBench(context: BenchContext): Promise<SuiteR
       if (ours.status !== 200 || ours.body !== theirs.body) throw new Error(`the app routes answer differently: ${ours.body} / ${theirs.body}`);
       const results = await alternatingRounds([bff, peer], context.load);
       return {
-        figures: [
-          {
-            id: 'require-session',
-            label: 'requireSession() + JSON route vs express-session + passport',
-            value: ratioOf(results, bff.name, peer.name).ratio,
-            unit: 'x',
-            goal: { atLeast: 1.5 },
-            chart: true,
-          },
-        ],
+        figures: [ratioFigure('require-session', 'requireSession() + JSON route vs express-session + passport', results, bff.name, peer.name, 1.5)],
         sections: [
           comparisonSection(
             'requireSession() + an app route, memory store',

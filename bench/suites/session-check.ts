@@ -3,7 +3,7 @@ import { startChild, withChildren, type BenchChild } from '../harness/children.j
 import { REDIS_URL, type BenchContext } from '../harness/context.js';
 import { alternatingRounds, probe, type Contender } from '../harness/load.js';
 import { logIn } from '../harness/login.js';
-import { comparisonSection, ratioOf, type SuiteResult } from '../harness/results.js';
+import { comparisonSection, ratioFigure, type SuiteResult } from '../harness/results.js';
 import { PEER_LOGIN_ROUTE } from '../servers/express-session.js';
 
 const SESSION_PATH = '/auth/session';
@@ -49,22 +49,8 @@ export async function sessionCheckMemory(context: BenchContext): Promise<SuiteRe
         const results = await alternatingRounds([mounted, standalone, plain], context.load);
         return {
           figures: [
-            {
-              id: 'session-memory-mounted',
-              label: 'Session check, memory store, auth.router mounted, vs plain Express route',
-              value: ratioOf(results, mounted.name, plain.name).ratio,
-              unit: 'x',
-              goal: { atLeast: 1.0 },
-              chart: true,
-            },
-            {
-              id: 'session-memory-standalone',
-              label: 'Session check, memory store, standalone server, vs plain Express route',
-              value: ratioOf(results, standalone.name, plain.name).ratio,
-              unit: 'x',
-              goal: { atLeast: 1.5 },
-              chart: true,
-            },
+            ratioFigure('session-memory-mounted', 'Session check, memory store, auth.router mounted, vs plain Express route', results, mounted.name, plain.name, 1.0),
+            ratioFigure('session-memory-standalone', 'Session check, memory store, standalone server, vs plain Express route', results, standalone.name, plain.name, 1.5),
           ],
           sections: [
             comparisonSection(
@@ -100,21 +86,8 @@ export async function sessionCheckRedis(context: BenchContext): Promise<SuiteRes
       const results = await alternatingRounds([mounted, standalone, peer], context.load);
       return {
         figures: [
-          {
-            id: 'session-redis-mounted',
-            label: 'Session check, Redis, auth.router mounted, vs express-session + connect-redis',
-            value: ratioOf(results, mounted.name, peer.name).ratio,
-            unit: 'x',
-            goal: { atLeast: 2.0 },
-            chart: true,
-          },
-          {
-            id: 'session-redis-standalone',
-            label: 'Session check, Redis, standalone server, vs express-session + connect-redis',
-            value: ratioOf(results, standalone.name, peer.name).ratio,
-            unit: 'x',
-            chart: true,
-          },
+          ratioFigure('session-redis-mounted', 'Session check, Redis, auth.router mounted, vs express-session + connect-redis', results, mounted.name, peer.name, 2.0),
+          ratioFigure('session-redis-standalone', 'Session check, Redis, standalone server, vs express-session + connect-redis', results, standalone.name, peer.name),
         ],
         sections: [
           comparisonSection(
