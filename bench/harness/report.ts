@@ -83,20 +83,25 @@ const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&
 
 /** A horizontal bar per ratio, with its goal marked. */
 export function svgChart(figures: Figure[]): string {
-  const bars = figures.filter((figure) => figure.chart).map((figure) => ({ label: figure.label, value: figure.value, goal: figure.goal?.atLeast }));
+  const bars = figures
+    .filter((figure) => figure.chart)
+    .map((figure) => ({ label: figure.label, value: figure.value, goal: figure.goal?.atLeast, byCpu: figure.cpuRatio }));
   const labelWidth = 560;
   const barWidth = 300;
   const rowHeight = 26;
   const top = 40;
-  const scaleMax = Math.max(2.5, ...bars.flatMap(({ value, goal }) => [value, goal ?? 0])) * 1.05;
+  const scaleMax = Math.max(2.5, ...bars.flatMap(({ value, goal, byCpu }) => [value, goal ?? 0, byCpu ?? 0])) * 1.05;
   const x = (value: number) => labelWidth + (value / scaleMax) * barWidth;
   const height = top + bars.length * rowHeight + 30;
-  const rows = bars.map(({ label, value, goal }, index) => {
+  const rows = bars.map(({ label, value, goal, byCpu }, index) => {
     const y = top + index * rowHeight;
     const colour = goal === undefined ? '#8a8f98' : value >= goal ? '#2e8b57' : '#d2691e';
     return [
       `<text x="${labelWidth - 8}" y="${y + 17}" text-anchor="end">${escapeXml(label)}</text>`,
-      `<rect x="${labelWidth}" y="${y + 5}" width="${Math.max(1, x(value) - labelWidth).toFixed(1)}" height="16" fill="${colour}"/>`,
+      `<rect x="${labelWidth}" y="${y + 4}" width="${Math.max(1, x(value) - labelWidth).toFixed(1)}" height="14" fill="${colour}"/>`,
+      byCpu === undefined
+        ? ''
+        : `<rect x="${labelWidth}" y="${y + 19}" width="${Math.max(1, x(byCpu) - labelWidth).toFixed(1)}" height="4" fill="#333"><title>by server CPU per request: ${byCpu.toFixed(2)}x</title></rect>`,
       `<text x="${(x(value) + 4).toFixed(1)}" y="${y + 17}">${value.toFixed(2)}x</text>`,
       goal === undefined
         ? ''
@@ -107,7 +112,7 @@ export function svgChart(figures: Figure[]): string {
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${labelWidth + barWidth + 70}" height="${height}" font-family="sans-serif" font-size="12">`,
     '<rect width="100%" height="100%" fill="#ffffff"/>',
-    `<text x="10" y="22" font-size="14" font-weight="bold">bff-auth against its peers (higher is better; red mark: the goal; dashed: parity)</text>`,
+    `<text x="10" y="22" font-size="14" font-weight="bold">bff-auth against its peers (higher is better; red mark: the goal; thin bar: by server CPU per request)</text>`,
     `<line x1="${one}" x2="${one}" y1="${top}" y2="${height - 24}" stroke="#444" stroke-dasharray="4 3"/>`,
     `<text x="${one}" y="${height - 10}" text-anchor="middle">1.0</text>`,
     ...rows,
