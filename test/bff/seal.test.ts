@@ -1,3 +1,5 @@
+import { createHash, hkdfSync } from 'node:crypto';
+import { EncryptJWT, jwtDecrypt } from 'jose';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createSealer, SealError } from '../../bff/crypto/seal.js';
 
@@ -16,6 +18,20 @@ async function sealErrorOf(opening: Promise<unknown>): Promise<SealError> {
   );
   expect(error).toBeInstanceOf(SealError);
   return error as SealError;
+}
+
+/**
+ * Sealed with SECRET_A for 'tokens' by the sealer before it moved from jose to
+ * node:crypto: token sets in Redis and cookies in browsers look like this.
+ */
+const SEALED_BY_JOSE =
+  'eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIiwia2lkIjoiY1JpSkhOYVJHbDRnIn0..DvJon5yMEflAdAZr.aZ10gfrmlbRvarc6wAeDBtSXEUWVGkEP4hW9pNVuKUItHxQxGIm_ChDd_PdDDxAR7OOPqSA5-MnuLIdYZyKIxFIgYA_zX9xFdVs-U9cCDY330pCoetlLrFs.F3xKaN-bdVZW53kwsTkB2A';
+
+/** The format's key and header for a secret and purpose, as the sealer documents them (HKDF, kid, `dir` + `A256GCM`). */
+function formatKey(secret: string, purpose: string) {
+  const key = new Uint8Array(hkdfSync('sha256', secret, 'bff-auth', purpose, 32));
+  const kid = createHash('sha256').update(key).digest('base64url').slice(0, 12);
+  return { key, header: { alg: 'dir', enc: 'A256GCM', kid } };
 }
 
 /** `sealed` with one character of its ciphertext or tag changed. */
@@ -100,6 +116,34 @@ describe('createSealer', () => {
     const sealed = await createSealer([SECRET_A], 'tokens').seal({ access_token: 'x' });
     const error = await sealErrorOf(createSealer([SECRET_A], 'transactions').open(sealed));
     expect(error.code).toBe('invalid');
+  });
+
+  it('opens values sealed before, by jose, so no session or login in flight is lost by the upgrade', async () => {
+    expect(await createSealer([SECRET_A], 'tokens').open(SEALED_BY_JOSE)).toMatchObject({
+      access_token: 'at-sealed-by-jose',
+      refresh_token: 'rt-sealed-by-jose',
+    });
+    expect((await sealErrorOf(createSealer([SECRET_B], 'tokens').open(SEALED_BY_JOSE))).code).toBe('invalid');
+  });
+
+  it('writes standard compact JWE (dir, A256GCM) that jose opens, with iat and exp', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2030-01-01T00:00:00Z'));
+    const sealed = await createSealer([SECRET_A], 'transactions').seal({ state: 's' }, 600);
+    const { key, header } = formatKey(SECRET_A, 'transactions');
+    const { payload, protectedHeader } = await jwtDecrypt(sealed, key);
+    expect(protectedHeader).toEqual(header);
+    expect(payload).toEqual({ state: 's', iat: 1_893_456_000, exp: 1_893_456_600 });
+  });
+
+  it('accepts only the protected header it writes, even with the right key', async () => {
+    const { key, header } = formatKey(SECRET_A, 'tokens');
+    const sealer = createSealer([SECRET_A], 'tokens');
+    expect(await sealer.open(await new EncryptJWT({ user: 'alice' }).setProtectedHeader(header).encrypt(key))).toMatchObject({ user: 'alice' });
+    for (const extra of [{ typ: 'JWT' }, { cty: 'JWT' }, { zip: 'DEF' }, { enc: 'A128GCM' }]) {
+      const sealed = await new EncryptJWT({ user: 'alice' }).setProtectedHeader({ ...header, ...extra }).encrypt(key.subarray(0, extra.enc ? 16 : 32));
+      expect((await sealErrorOf(sealer.open(sealed))).code, JSON.stringify(extra)).toBe('invalid');
+    }
   });
 
   it('refuses to be created without a secret', () => {

@@ -1,0 +1,105 @@
+import { CSRF_HEADER, CSRF_HEADER_VALUE } from '../../shared/index.js';
+import { startChild, withChildren, type BenchChild } from '../harness/children.js';
+import { REDIS_URL, type BenchContext } from '../harness/context.js';
+import { alternatingRounds, probe, type Contender } from '../harness/load.js';
+import { logIn } from '../harness/login.js';
+import { comparisonSection, ratioFigure, type SuiteResult } from '../harness/results.js';
+import { PEER_LOGIN_ROUTE } from '../servers/express-session.js';
+
+const SESSION_PATH = '/auth/session';
+
+/** A logged-in `GET /auth/session`, as the SPA sends it. */
+async function loggedInContender(name: string, child: BenchChild, cookie: string): Promise<Contender> {
+  const contender = { name, child, request: { path: SESSION_PATH, headers: { cookie, [CSRF_HEADER]: CSRF_HEADER_VALUE } } };
+  const { status, body } = await probe(contender);
+  if (status !== 200 || !(JSON.parse(body) as { authenticated?: boolean }).authenticated) {
+    throw new Error(`${name}: not logged in (${status} ${body})`);
+  }
+  return contender;
+}
+
+/** Logs a fresh session into an express-session peer with `content`; resolves with its cookie. */
+export async function peerLogIn(peer: BenchChild, content: unknown): Promise<string> {
+  const response = await fetch(peer.url + PEER_LOGIN_ROUTE, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(content),
+  });
+  const cookie = response.headers.getSetCookie()[0]?.split(';')[0];
+  if (!response.ok || !cookie) throw new Error(`the peer login failed: ${response.status}`);
+  return cookie;
+}
+
+/** Session check on the memory store: the mounted router and the standalone server against a plain Express route. */
+export async function sessionCheckMemory(context: BenchContext): Promise<SuiteResult> {
+  const bffOptions = { store: 'memory', provider: context.provider } as const;
+  return withChildren(
+    {
+      mounted: () => startChild('bff', { server: 'mounted', ...bffOptions }),
+      standalone: () => startChild('bff', { server: 'standalone', ...bffOptions }),
+    },
+    async (bffs) => {
+      const mounted = await loggedInContender('bff-auth, auth.router mounted', bffs.mounted, await logIn(bffs.mounted.url));
+      const standalone = await loggedInContender('bff-auth, standalone server', bffs.standalone, await logIn(bffs.standalone.url));
+      const { body } = await probe(mounted);
+      const plainChild = await startChild('plain-express', { path: SESSION_PATH, body: JSON.parse(body) });
+      try {
+        const plain = { name: 'plain Express route', child: plainChild, request: mounted.request };
+        if ((await probe(plain)).body.length !== body.length) throw new Error('the plain route does not answer the same bytes');
+        const results = await alternatingRounds([mounted, standalone, plain], context.load);
+        return {
+          figures: [
+            ratioFigure('session-memory-mounted', 'Session check, memory store, auth.router mounted, vs plain Express route', results, mounted.name, plain.name, 1.0),
+            ratioFigure('session-memory-standalone', 'Session check, memory store, standalone server, vs plain Express route', results, standalone.name, plain.name, 1.5),
+          ],
+          sections: [
+            comparisonSection(
+              'Session check, memory store',
+              `\`GET /auth/session\` with the session cookie and \`x-csrf: 1\` of a user logged in through the test OIDC provider (a real login), ` +
+                `against a plain Express 5 app whose route answers the same ${body.length} JSON bytes with \`res.json\`.`,
+              results,
+              plain.name,
+            ),
+          ],
+        };
+      } finally {
+        await plainChild.stop();
+      }
+    },
+  );
+}
+
+/** Session check on Redis: the BFF against express-session + connect-redis serving the same user from the same Redis. */
+export async function sessionCheckRedis(context: BenchContext): Promise<SuiteResult> {
+  const content = await context.referenceContent();
+  const bffOptions = (name: string) => ({ store: REDIS_URL, keyPrefix: context.redisPrefix(name), provider: context.provider });
+  return withChildren(
+    {
+      mounted: () => startChild('bff', { server: 'mounted', ...bffOptions('mounted') }),
+      standalone: () => startChild('bff', { server: 'standalone', ...bffOptions('standalone') }),
+      peer: () => startChild('express-session', { store: { redisUrl: REDIS_URL, prefix: context.redisPrefix('connect-redis') }, passport: false }),
+    },
+    async (children) => {
+      const mounted = await loggedInContender('bff-auth, auth.router mounted, Redis', children.mounted, await logIn(children.mounted.url));
+      const standalone = await loggedInContender('bff-auth, standalone server, Redis', children.standalone, await logIn(children.standalone.url));
+      const peer = await loggedInContender('express-session + connect-redis', children.peer, await peerLogIn(children.peer, content));
+      const results = await alternatingRounds([mounted, standalone, peer], context.load);
+      return {
+        figures: [
+          ratioFigure('session-redis-mounted', 'Session check, Redis, auth.router mounted, vs express-session + connect-redis', results, mounted.name, peer.name, 2.0),
+          ratioFigure('session-redis-standalone', 'Session check, Redis, standalone server, vs express-session + connect-redis', results, standalone.name, peer.name),
+        ],
+        sections: [
+          comparisonSection(
+            'Session check, Redis store',
+            'The same logged-in `GET /auth/session` with sessions in the same local Redis. The peer is express-session ' +
+              '(resave and saveUninitialized off, its default rolling expiry through connect-redis `touch`) with connect-redis on the ' +
+              '`redis` client, holding the same user, profile and sealed tokens as the BFF and answering the same JSON shape.',
+            results,
+            peer.name,
+          ),
+        ],
+      };
+    },
+  );
+}
