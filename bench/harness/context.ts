@@ -32,8 +32,9 @@ export interface BenchContext {
 async function storedRecord(redis: Redis, prefix: string): Promise<SessionContent> {
   for await (const keys of redis.scanStream({ match: `${prefix}*`, count: 100 }) as AsyncIterable<string[]>) {
     for (const key of keys) {
-      if ((await redis.type(key)) !== 'string') continue;
-      const value = JSON.parse((await redis.get(key)) ?? 'null') as Partial<SessionContent> | null;
+      // The Redis store keeps a session as a hash whose `d` field is the record's JSON.
+      if ((await redis.type(key)) !== 'hash') continue;
+      const value = JSON.parse((await redis.hget(key, 'd')) ?? 'null') as Partial<SessionContent> | null;
       if (value?.user && typeof value.tokens === 'string' && value.provider && value.profile) {
         return { provider: value.provider, user: value.user, profile: value.profile, tokens: value.tokens };
       }

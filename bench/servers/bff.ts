@@ -46,7 +46,7 @@ export async function startBff(options: BffOptions): Promise<Served> {
   const auth = createAuthBff(config);
   const app = express();
   app.use(auth.router);
-  app.get(APP_ROUTE, ...auth.requireSession(), (req, res) => {
+  app.get(APP_ROUTE, auth.requireSession(), (req, res) => {
     res.json({ user: req.auth?.user });
   });
   if (options.proxyTarget) {

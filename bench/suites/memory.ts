@@ -43,7 +43,7 @@ async function redisBytesPerSession(redis: Redis, ids: readonly string[]): Promi
 }
 
 async function redisFigures(redis: Redis, contents: readonly SessionContent[]) {
-  const ours = new RedisSessionStore({ url: REDIS_URL });
+  const ours = new RedisSessionStore({ connection: REDIS_URL });
   const client = createClient({ url: REDIS_URL });
   await client.connect();
   const theirs = new RedisStore({ client });
