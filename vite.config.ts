@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
 
@@ -5,6 +6,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   root: 'demo',
   plugins: [react()],
+  // The demo imports the package by its name, as an app would; here that name is the sources.
+  resolve: { alias: [{ find: /^bff-auth\/client$/, replacement: fileURLToPath(new URL('client/index.ts', import.meta.url)) }] },
   build: { outDir: 'dist', emptyOutDir: true },
   test: {
     root: '.',

@@ -54,9 +54,12 @@ export async function startDevProvider(options: {
   const { port } = server.address() as AddressInfo;
   const issuer = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
+  // Where the "back to the app" links of its pages go: the first client's origin.
+  const firstRedirect = options.clients[0]?.redirectUris[0];
+  const appUrl = firstRedirect ? new URL('/', firstRedirect).href : undefined;
   let provider: Provider;
   try {
-    provider = new Provider(issuer, await configuration(issuer, options.clients));
+    provider = new Provider(issuer, await configuration(issuer, options.clients, appUrl));
     // oidc-provider checks static client metadata on first use; check it now, at start.
     for (const { clientId } of options.clients) {
       await provider.Client.find(clientId).catch((error: { error_description?: string; message: string }) => {
@@ -80,7 +83,7 @@ export async function startDevProvider(options: {
   handle = (req, res) => {
     const path = new URL(req.url ?? '/', issuer).pathname;
     if (path.startsWith('/interaction/')) {
-      interaction(provider, req, res, path).catch((error: unknown) => fail(res, error));
+      interaction(provider, req, res, path, appUrl).catch((error: unknown) => fail(res, error, appUrl));
     } else if (path.startsWith('/avatar/')) {
       avatar(res, path);
     } else {
@@ -99,7 +102,7 @@ export async function startDevProvider(options: {
   };
 }
 
-async function configuration(issuer: string, clients: DevClient[]): Promise<Configuration> {
+async function configuration(issuer: string, clients: DevClient[], appUrl: string | undefined): Promise<Configuration> {
   return {
     clients: clients.map(clientMetadata),
     jwks: { keys: [await signingKey()] },
@@ -143,7 +146,7 @@ async function configuration(issuer: string, clients: DevClient[]): Promise<Conf
       ctx.body = page(
         'Something went wrong',
         `<p class="error">${escapeHtml(String(out.error))}: ${escapeHtml(String(out.error_description ?? ''))}</p>
-         <p>Go back to the app and sign in again.</p>`,
+         ${backToApp(appUrl)}`,
       );
     },
   };
@@ -195,11 +198,11 @@ function accountIdFor(username: string): { accountId: string } | { error: string
   return { accountId };
 }
 
-async function interaction(provider: Provider, req: IncomingMessage, res: ServerResponse, path: string) {
+async function interaction(provider: Provider, req: IncomingMessage, res: ServerResponse, path: string, appUrl: string | undefined) {
   const [, , uid, action] = path.split('/');
   const details = await provider.interactionDetails(req, res);
   if (details.uid !== uid) {
-    sendHtml(res, 400, page('Sign-in expired', '<p>Go back to the app and sign in again.</p>'));
+    sendHtml(res, 400, page('Sign-in expired', backToApp(appUrl)));
     return;
   }
 
@@ -215,8 +218,16 @@ async function interaction(provider: Provider, req: IncomingMessage, res: Server
       return;
     }
     await provider.interactionFinished(req, res, { login: { accountId: result.accountId } }, { mergeWithLastSubmission: false });
+  } else if (req.method === 'POST' && action === 'cancel') {
+    // The user says no: the app gets the standard denial (RFC 6749 §4.1.2.1).
+    await provider.interactionFinished(
+      req,
+      res,
+      { error: 'access_denied', error_description: 'The user cancelled the sign-in.' },
+      { mergeWithLastSubmission: false },
+    );
   } else {
-    sendHtml(res, 404, page('Not found', '<p>There is nothing here.</p>'));
+    sendHtml(res, 404, page('Not found', `<p>There is nothing here.</p>${backToApp(appUrl)}`));
   }
 }
 
@@ -285,13 +296,13 @@ function avatarId(path: string): string | undefined {
   }
 }
 
-function fail(res: ServerResponse, error: unknown) {
+function fail(res: ServerResponse, error: unknown, appUrl: string | undefined) {
   const message = error instanceof Error ? error.message : String(error);
   if (res.headersSent) {
     res.end();
     return;
   }
-  sendHtml(res, 400, page('Sign-in failed', `<p class="error">${escapeHtml(message)}</p><p>Go back to the app and sign in again.</p>`));
+  sendHtml(res, 400, page('Sign-in failed', `<p class="error">${escapeHtml(message)}</p>${backToApp(appUrl)}`));
 }
 
 function sendHtml(res: ServerResponse, status: number, html: string) {
@@ -309,6 +320,7 @@ function loginPage(uid: string, form: { username?: string; error?: string } = {}
               autocapitalize="none" spellcheck="false" placeholder="alice" value="${escapeHtml(form.username ?? '')}">
        ${form.error ? `<p class="error" role="alert">${escapeHtml(form.error)}</p>` : ''}
        <button type="submit">Sign in</button>
+       <button class="secondary" type="submit" formaction="/interaction/${encodeURIComponent(uid)}/cancel" formnovalidate>Cancel</button>
      </form>`,
   );
 }
@@ -358,6 +370,8 @@ function page(heading: string, content: string): string {
   button:hover { filter: brightness(1.1); }
   button.secondary { background: transparent; color: var(--muted); border: 1px solid var(--line); }
   .error { color: #c62828; font-weight: 600; }
+  .link-button { display: block; text-align: center; font-weight: 600; padding: .75rem; border-radius: 8px;
+                 background: var(--accent); color: #fff; text-decoration: none; }
 </style>
 </head>
 <body>
@@ -368,6 +382,13 @@ function page(heading: string, content: string): string {
 </main>
 </body>
 </html>`;
+}
+
+/** A way out of the provider's own pages, back to the app that sent the user here. */
+function backToApp(appUrl: string | undefined): string {
+  return appUrl
+    ? `<p>Go back to the app and sign in again.</p><a class="link-button" href="${escapeHtml(appUrl)}">Back to the app</a>`
+    : '<p>Go back to the app and sign in again.</p>';
 }
 
 function escapeHtml(text: string): string {

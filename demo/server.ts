@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
 import express, { type Request, type Response } from 'express';
 import { createAuthBff, type AuthBffConfig, type Logger } from '../bff/index.js';
 import { listen } from '../bff/server/listen.js';
@@ -58,6 +59,12 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
   const auth = createAuthBff(options.logger ? { ...config, logger: options.logger } : config);
   const app = express();
   app.disable('x-powered-by');
+  // A sign-in option that does not exist gets the demo's own 404 page instead of the BFF's plain one.
+  const providerIds = new Set(auth.providers.map((provider) => provider.id));
+  app.get('/auth/login/:provider', (req: Request, res: Response, next) => {
+    if (providerIds.has(String(req.params.provider))) return next();
+    res.status(404).set('Cache-Control', 'no-cache').sendFile(resolve(options.staticDir, 'index.html'));
+  });
   app.use(auth.router);
   app.get('/api/me', auth.requireSession(), (req: Request, res: Response) => {
     res.set('Cache-Control', 'no-store');

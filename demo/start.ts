@@ -6,8 +6,9 @@ import { startDemo } from './server.js';
 
 /**
  * `npm start`: the demo on http://localhost:3000. With no credentials it runs
- * the embedded development provider; with `--config FILE`, or OIDC_ISSUER,
+ * the embedded development provider (on the next port); with `--config FILE`, or OIDC_ISSUER,
  * OIDC_CLIENT_ID and OIDC_CLIENT_SECRET in the environment, it uses those.
+ * `npm start -- --port N` moves the demo to N and its development provider to N+1.
  */
 const { values } = parseArgs({ options: { config: { type: 'string' }, port: { type: 'string' } } });
 const port = Number(values.port ?? process.env.PORT ?? 3000);
@@ -42,6 +43,12 @@ try {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 } catch (error) {
-  console.error(`The demo could not start: ${(error as Error).message}`);
+  const { code, port: taken, message } = error as NodeJS.ErrnoException & { port?: number };
+  console.error(
+    code === 'EADDRINUSE'
+      ? `The demo could not start: port ${taken} is in use (is another demo running?). The demo uses two ports, ` +
+          `${port} for the app and ${port + 1} for its development provider; npm start -- --port N moves both (to N and N+1).`
+      : `The demo could not start: ${message}`,
+  );
   process.exit(1);
 }

@@ -1,9 +1,10 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ReactNode } from 'react';
-import { useAuth, useProviders } from '../../client/index.js';
-import type { AuthClientError } from '../../client/index.js';
-import { ErrorBanner } from './components/ErrorBanner.js';
-import { isLoginFailure } from './errors.js';
+import { useAuth, useProviders } from 'bff-auth/client';
+import type { AuthClientError } from 'bff-auth/client';
+import { displayName } from './components/Avatar.js';
+import { Banner, type BannerProps } from './components/Banner.js';
+import { describeError, isLoginFailure } from './errors.js';
 import { Header } from './components/Header.js';
 import { Account } from './pages/Account.js';
 import { Home } from './pages/Home.js';
@@ -15,15 +16,18 @@ const PAGES: Record<string, { title: string; render(): ReactNode }> = {
   '/account': { title: 'Your account · bff-auth demo', render: () => <Account /> },
 };
 
+type BannerMessage = Omit<BannerProps, 'children'> & { text: string };
+
 export function App() {
   const path = usePath();
-  const { error } = useAuth();
+  const { status, user, error, signedOut } = useAuth();
   // Ask for the sign-in options alongside the session, not after it: the sign-in card then
   // appears with its buttons at once. (One shared query: the buttons below reuse this answer.)
   useProviders();
   const [signOutError, setSignOutError] = useState<AuthClientError | null>(null);
   // useAuth().error stays set until the next failure; dismissing hides this one.
   const [dismissed, setDismissed] = useState<AuthClientError | null>(null);
+  const [signedOutSeen, setSignedOutSeen] = useState(false);
   const page = PAGES[path];
 
   useEffect(() => {
@@ -39,11 +43,20 @@ export function App() {
     main.current?.querySelector<HTMLElement>('h1')?.focus();
   }, [path]);
 
-  const banner = signOutError
-    ? { title: 'Sign-out failed', error: signOutError, dismiss: () => setSignOutError(null) }
-    : error && error !== dismissed
-      ? { title: isLoginFailure(error) ? 'Sign-in failed' : 'Something went wrong', error, dismiss: () => setDismissed(error) }
-      : null;
+  const banner: BannerMessage | null = signOutError
+    ? { tone: 'error', title: 'Sign-out failed', text: describeError(signOutError), code: signOutError.code, onDismiss: () => setSignOutError(null) }
+    : error && error !== dismissed && status !== 'loading'
+      ? errorBanner(error, user && displayName(user), () => setDismissed(error))
+      : signedOut && !user && !signedOutSeen
+        ? {
+            tone: 'info',
+            title: 'You are signed out',
+            text:
+              'Your session in this app has ended. If you pressed “Stay signed in” at the provider, you are still signed in there, ' +
+              'but not here: the app had already ended its session.',
+            onDismiss: () => setSignedOutSeen(true),
+          }
+        : null;
 
   return (
     <>
@@ -52,8 +65,12 @@ export function App() {
       </a>
       <Header onSignOutError={setSignOutError} />
       <main id="main" ref={main} className="container main">
-        {banner && <ErrorBanner title={banner.title} error={banner.error} onDismiss={banner.dismiss} />}
-        {page ? page.render() : <NotFound />}
+        {banner && (
+          <Banner tone={banner.tone} title={banner.title} code={banner.code} onDismiss={banner.onDismiss}>
+            {banner.text}
+          </Banner>
+        )}
+        {page ? page.render() : <NotFound path={path} />}
       </main>
       <footer className="site-footer">
         <div className="container">
@@ -65,4 +82,12 @@ export function App() {
       </footer>
     </>
   );
+}
+
+/** A failed login shown over a signed-in page (a replayed callback, a second account) must not read as if the user were signed out. */
+function errorBanner(error: AuthClientError, signedInAs: string | null, onDismiss: () => void): BannerMessage {
+  const text = describeError(error);
+  if (!isLoginFailure(error)) return { tone: 'error', title: 'Something went wrong', text, code: error.code, onDismiss };
+  if (!signedInAs) return { tone: 'error', title: 'Sign-in failed', text, code: error.code, onDismiss };
+  return { tone: 'error', title: 'That second sign-in failed', text: `${text} You are still signed in as ${signedInAs}.`, code: error.code, onDismiss };
 }

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
-import { useAuth, useAuthFetch } from '../../client/index.js';
-import type { User } from '../../client/index.js';
+import { useAuth, useAuthFetch } from 'bff-auth/client';
+import type { AuthClientError, User } from 'bff-auth/client';
 
 /** The answer of the demo server's own `GET /api/me`, a route behind `requireSession()`. */
 export interface MeAnswer {
@@ -17,7 +17,8 @@ export type MeResult = { ok: true; me: MeAnswer } | { ok: false; status: number;
 export function useMe() {
   const { user } = useAuth();
   const authFetch = useAuthFetch();
-  return useQuery({
+  // authFetch rejects only with an AuthClientError (network_error when the server is not answering).
+  return useQuery<MeResult, AuthClientError>({
     queryKey: ['demo', 'api/me', user?.id],
     enabled: !!user,
     queryFn: async (): Promise<MeResult> => {

@@ -1,4 +1,4 @@
-import type { AuthClientError, ClientErrorCode } from '../../client/index.js';
+import type { AuthClientError, ClientErrorCode } from 'bff-auth/client';
 
 /** Every code the BFF can answer with, as a sentence a person can act on. */
 const SENTENCES: Record<ClientErrorCode, string> = {

@@ -1,7 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { AuthProvider } from '../../client/index.js';
+import { AuthProvider } from 'bff-auth/client';
 import { App } from './App.js';
 import './styles.css';
 

@@ -63,8 +63,8 @@ describe.skipIf(!hasChromium)('the demo in Chromium', () => {
     if (outDir) await rm(outDir, { recursive: true, force: true });
   });
 
-  async function newPage(): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, colorScheme: 'light' });
+  async function newPage(viewport = { width: 1280, height: 860 }): Promise<Page> {
+    const context = await browser.newContext({ viewport, colorScheme: 'light' });
     contexts.push(context);
     return context.newPage();
   }
@@ -223,6 +223,9 @@ describe.skipIf(!hasChromium)('the demo in Chromium', () => {
     await first.getByRole('button', { name: 'Sign out' }).click();
     await first.waitForURL((url) => url.origin === origin);
     await expect.poll(() => first.getByTestId('sign-in-card').isVisible(), { ...SOON, message: 'first tab back signed out' }).toBe(true);
+    // The state the provider sent back is checked against the logout's, then taken out of the address bar.
+    await expect.poll(() => first.getByTestId('info-banner').textContent(), SOON).toContain('You are signed out');
+    await expect.poll(() => addressBar(first), SOON).toBe(`${origin}/`);
 
     // The session is gone on the server too.
     await second.reload();
@@ -249,9 +252,101 @@ describe.skipIf(!hasChromium)('the demo in Chromium', () => {
     await page.goto(`${origin}/auth/callback/dev?code=x&state=${'A'.repeat(32)}`);
     const banner = page.getByTestId('error-banner');
     await expect.poll(() => banner.isVisible(), SOON).toBe(true);
-    expect(await page.getByTestId('error-text').textContent()).toMatch(/could not be verified/);
+    expect(await page.getByTestId('banner-text').textContent()).toMatch(/could not be verified/);
     expect(await banner.textContent()).toContain('invalid_state');
     await expect.poll(() => addressBar(page), SOON).toBe(`${origin}/`);
     expect(await page.getByTestId('user-card').count()).toBe(0);
+  });
+
+  /** Signs in as `username` and waits for the user card; resolves with the callback URL the provider sent the browser to. */
+  async function signedInPage(username: string, viewport?: { width: number; height: number }): Promise<{ page: Page; callback: string }> {
+    const page = await newPage(viewport);
+    let callback = '';
+    page.on('request', (request) => {
+      if (request.url().startsWith(`${origin}/auth/callback/`)) callback = request.url();
+    });
+    await page.goto(origin);
+    await signIn(page, username);
+    await expect.poll(() => page.getByTestId('user-card').isVisible(), SOON).toBe(true);
+    return { page, callback };
+  }
+
+  it('"Stay signed in" at the provider still signs the app out, and the page says so', async () => {
+    const { page } = await signedInPage('ada');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL((url) => url.origin === providerOrigin);
+    await page.getByRole('button', { name: 'Stay signed in' }).click();
+    await page.waitForURL((url) => url.origin === origin);
+    const banner = page.getByTestId('info-banner');
+    await expect.poll(() => banner.textContent(), SOON).toContain('You are signed out');
+    expect(await banner.textContent()).toContain('Stay signed in');
+    expect(await page.getByTestId('sign-in-card').isVisible()).toBe(true);
+  });
+
+  it('Cancel at the provider comes back as a declined sign-in', async () => {
+    const page = await newPage();
+    await page.goto(origin);
+    await page.getByRole('button', SIGN_IN).click();
+    await page.waitForURL((url) => url.origin === providerOrigin);
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.waitForURL((url) => url.origin === origin);
+    const banner = page.getByTestId('error-banner');
+    await expect.poll(() => banner.textContent(), SOON).toContain('You declined the sign-in at the provider.');
+    expect(await banner.textContent()).toContain('access_denied');
+  });
+
+  it('a replayed callback while signed in says the second sign-in failed and that you are still signed in', async () => {
+    const { page, callback } = await signedInPage('ada');
+    expect(callback).not.toBe('');
+    await page.goto(callback);
+    const banner = page.getByTestId('error-banner');
+    await expect.poll(() => banner.isVisible(), SOON).toBe(true);
+    expect(await banner.textContent()).toContain('That second sign-in failed');
+    expect(await banner.textContent()).toContain('You are still signed in as Ada.');
+    expect(await page.getByTestId('user-name').textContent()).toBe('Ada');
+    expect(await banner.textContent()).not.toMatch(/^Sign-in failed/);
+  });
+
+  it('an unknown sign-in option gets a page in the demo\'s look, not a bare 404', async () => {
+    const page = await newPage();
+    const response = await page.goto(`${origin}/auth/login/nope`);
+    expect(response?.status()).toBe(404);
+    await expect.poll(() => page.getByRole('heading', { name: 'No such sign-in option' }).isVisible(), SOON).toBe(true);
+    expect(await page.getByTestId('not-found').textContent()).toContain('nope');
+    expect(await page.getByRole('link', { name: 'Go home' }).isVisible()).toBe(true);
+  });
+
+  it("keeps the account page's JSON inside a 390 px wide screen", async () => {
+    const { page } = await signedInPage('grace', { width: 390, height: 844 });
+    await page.getByTestId('account-link').click();
+    const json = page.locator('pre.json');
+    await expect.poll(() => json.isVisible(), SOON).toBe(true);
+    const sizes = await page.evaluate(() => {
+      const pre = document.querySelector('pre.json')!;
+      return { page: document.documentElement.scrollWidth, pre: pre.scrollWidth, preBox: pre.clientWidth };
+    });
+    expect(sizes.page).toBeLessThanOrEqual(390);
+    expect(sizes.pre).toBeLessThanOrEqual(sizes.preBox);
+  });
+
+  it("says the app's server is not answering instead of showing a raw TypeError", async () => {
+    const page = await newPage();
+    await page.route(`${origin}/api/me`, (route) => route.abort('connectionrefused'));
+    await page.goto(`${origin}/account`);
+    await signIn(page, 'alan');
+    await expect.poll(() => page.getByText("The app's server is not answering").isVisible(), SOON).toBe(true);
+    expect(await page.locator('main').textContent()).not.toContain('TypeError');
+  });
+
+  it('shows the code behind what the page just did, as an app imports it', async () => {
+    const page = await newPage();
+    await page.goto(origin);
+    const panel = page.getByTestId('use-it');
+    await expect.poll(() => panel.textContent(), SOON).toContain('<LoginButton provider="dev" />');
+    expect(await panel.textContent()).toContain("from 'bff-auth/client'");
+    await signIn(page, 'ada');
+    await expect.poll(() => panel.textContent(), SOON).toContain('useAuth()');
+    await page.getByTestId('account-link').click();
+    await expect.poll(() => panel.textContent(), SOON).toContain('auth.requireSession()');
   });
 });

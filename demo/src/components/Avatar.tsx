@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { User } from '../../../client/index.js';
+import type { User } from 'bff-auth/client';
 
 export function displayName(user: User): string {
   return user.name || user.username || user.email || user.providerUserId;

@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import { useAuth } from '../../../client/index.js';
-import type { AuthClientError } from '../../../client/index.js';
+import { useAuth } from 'bff-auth/client';
+import type { AuthClientError } from 'bff-auth/client';
 import { Link } from '../router.js';
 import { Avatar, displayName } from './Avatar.js';
 import { LockIcon } from './LockIcon.js';

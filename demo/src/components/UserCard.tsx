@@ -1,5 +1,5 @@
-import { useProviders } from '../../../client/index.js';
-import type { User } from '../../../client/index.js';
+import { useProviders } from 'bff-auth/client';
+import type { User } from 'bff-auth/client';
 import { useMe } from '../api.js';
 import { Avatar, displayName } from './Avatar.js';
 

@@ -1,8 +1,10 @@
-import { RequireAuth, useAuth, useProviders } from '../../../client/index.js';
+import { RequireAuth, useProviders } from 'bff-auth/client';
 import { useMe } from '../api.js';
+import { describeError } from '../errors.js';
 import { displayName } from '../components/Avatar.js';
 import { SignInOptions } from '../components/SignInOptions.js';
 import { LockIcon } from '../components/LockIcon.js';
+import { UseItPanel } from '../components/UseItPanel.js';
 
 export function Account() {
   return (
@@ -14,23 +16,24 @@ export function Account() {
           server protects with <code>requireSession()</code>.
         </p>
       </div>
-      <RequireAuth fallback={<SignInRequired />}>
+      <RequireAuth loading={<SessionLoading />} fallback={<SignInRequired />}>
         <ServerAnswer />
       </RequireAuth>
+      <UseItPanel page="account" />
     </>
   );
 }
 
+function SessionLoading() {
+  return (
+    <section className="card" aria-busy="true" aria-label="Loading your session">
+      <div className="skeleton skeleton-text" />
+      <div className="skeleton skeleton-text skeleton-short" />
+    </section>
+  );
+}
+
 function SignInRequired() {
-  const { status } = useAuth();
-  if (status === 'loading') {
-    return (
-      <section className="card" aria-busy="true" aria-label="Loading your session">
-        <div className="skeleton skeleton-text" />
-        <div className="skeleton skeleton-text skeleton-short" />
-      </section>
-    );
-  }
   return (
     <section className="card card-narrow" aria-labelledby="required-title" data-testid="sign-in-required">
       <div className="lock-badge" aria-hidden="true">
@@ -61,7 +64,7 @@ function ServerAnswer() {
     return (
       <section className="card" role="status">
         <h2>The server could not be reached</h2>
-        <p className="muted">{String(me.error)}</p>
+        <p className="muted">{describeError(me.error)}</p>
         <button type="button" className="button button-primary" onClick={() => void me.refetch()}>
           Try again
         </button>

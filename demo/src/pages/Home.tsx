@@ -1,6 +1,7 @@
-import { useAuth } from '../../../client/index.js';
+import { useAuth } from 'bff-auth/client';
 import { SignInOptions } from '../components/SignInOptions.js';
 import { UserCard } from '../components/UserCard.js';
+import { UseItPanel } from '../components/UseItPanel.js';
 import { Link } from '../router.js';
 
 export function Home() {
@@ -53,6 +54,8 @@ export function Home() {
             </section>
           </>
         )}
+
+        <UseItPanel page="home" />
 
         <aside className="card card-muted how-card" aria-labelledby="how-title">
           <h2 id="how-title">How it works</h2>
