@@ -208,6 +208,6 @@ describe.skipIf(!hasChromium)('the example app in Chromium, in development: Vite
     await page.waitForURL((url) => url.origin === base, SOON);
     await expect.poll(() => page.getByRole('status').textContent(), SOON).toBe('You are signed out.');
     expect(new URL(await addressBar(page)).search).toBe('');
-    expect(await signIn.isVisible()).toBe(true);
+    await expect.poll(() => signIn.isVisible(), SOON).toBe(true);
   }, SLOW);
 });
