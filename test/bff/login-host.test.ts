@@ -17,11 +17,14 @@ const PROVIDER = {
 
 let bff: TestBff;
 let port: number;
+/** A BFF whose baseUrl is public https, reached on loopback through a TLS-terminating proxy that rewrites Host. */
+let proxied: TestBff;
+let proxiedPort: number;
 
 /** A GET to the BFF (listening on 127.0.0.1) with the Host header a browser on `host` would send. */
-function get(host: string, path: string): Promise<{ status: number; location?: string; cookies: string[] }> {
+function get(host: string, path: string, to = port): Promise<{ status: number; location?: string; cookies: string[] }> {
   return new Promise((resolve, reject) => {
-    request({ host: '127.0.0.1', port, path, headers: { host } }, (res) => {
+    request({ host: '127.0.0.1', port: to, path, headers: { host } }, (res) => {
       res.resume();
       resolve({ status: res.statusCode ?? 0, location: res.headers.location, cookies: res.headers['set-cookie'] ?? [] });
     })
@@ -33,12 +36,17 @@ function get(host: string, path: string): Promise<{ status: number; location?: s
 beforeAll(async () => {
   port = await freePort();
   bff = await startTestBff(port, { baseUrl: `http://localhost:${port}`, providers: [PROVIDER] });
+  proxiedPort = await freePort();
+  proxied = await startTestBff(proxiedPort, { baseUrl: 'https://app.example.test', providers: [PROVIDER] });
 });
 
-afterAll(() => bff.close());
+afterAll(async () => {
+  await bff.close();
+  await proxied.close();
+});
 
 describe('a login opened on another host than baseUrl', () => {
-  it("is sent to the same path on baseUrl's host before any cookie is set", async () => {
+  it("is sent to the same path on baseUrl's host before any cookie is set (development: a loopback baseUrl)", async () => {
     const answer = await get(`127.0.0.1:${port}`, '/auth/login/corp?returnTo=%2Forders%3Fid%3D7');
     expect(answer.status).toBe(302);
     expect(answer.location).toBe(`http://localhost:${port}/auth/login/corp?returnTo=%2Forders%3Fid%3D7&hostRedirected=1`);
@@ -67,5 +75,11 @@ describe('a login opened on another host than baseUrl', () => {
   it('keeps the redirect on baseUrl\'s origin whatever the path looks like', async () => {
     const answer = await get(`127.0.0.1:${port}`, '/auth/login/corp?returnTo=//evil.example/');
     expect(new URL(answer.location!).origin).toBe(`http://localhost:${port}`);
+  });
+
+  it('is left alone in production (an https baseUrl): a proxy in front may rewrite Host', async () => {
+    const answer = await get(`127.0.0.1:${proxiedPort}`, '/auth/login/corp', proxiedPort);
+    expect(new URL(answer.location!).origin).toBe('http://127.0.0.1:9');
+    expect(answer.cookies.some((cookie) => cookie.startsWith('__Secure-bff-auth.tx.'))).toBe(true);
   });
 });

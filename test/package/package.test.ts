@@ -127,6 +127,8 @@ describe.skipIf(!hasChromium)('the example app in Chromium, in development: Vite
   let vite: ViteDevServer;
   let browser: Browser;
   let base: string;
+  /** What server.ts printed: its start line and the BFF's JSON log lines. */
+  let output = '';
 
   beforeAll(async () => {
     const [vitePort, serverPort] = [await freePort(), await freePort()];
@@ -149,7 +151,6 @@ describe.skipIf(!hasChromium)('the example app in Chromium, in development: Vite
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let output = '';
     await new Promise<void>((resolve, reject) => {
       server.stdout!.on('data', (chunk: Buffer) => {
         output += chunk.toString();
@@ -197,6 +198,9 @@ describe.skipIf(!hasChromium)('the example app in Chromium, in development: Vite
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.waitForURL((url) => url.origin === base, SOON);
     await expect.poll(() => page.getByText('The server says you are Ada').isVisible(), SOON).toBe(true);
+    // Vite's proxy kept the browser's Host header: the login went straight through, with no detour via baseUrl.
+    expect(output).toContain('"event":"login.success"');
+    expect(output).not.toContain('login.host_mismatch');
 
     await page.getByRole('button', { name: 'Sign out Ada' }).click();
     await page.waitForURL((url) => url.origin === devProvider.issuer, SOON);
@@ -204,6 +208,6 @@ describe.skipIf(!hasChromium)('the example app in Chromium, in development: Vite
     await page.waitForURL((url) => url.origin === base, SOON);
     await expect.poll(() => page.getByRole('status').textContent(), SOON).toBe('You are signed out.');
     expect(new URL(await addressBar(page)).search).toBe('');
-    expect(await signIn.isVisible()).toBe(true);
+    await expect.poll(() => signIn.isVisible(), SOON).toBe(true);
   }, SLOW);
 });
