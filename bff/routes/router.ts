@@ -2,7 +2,6 @@ import cookieParser from 'cookie-parser';
 import express, { type Request, type Response, type Router } from 'express';
 import { ROUTES, type ProviderInfo, type SessionResponse } from '../../shared/index.js';
 import { AuthBffError } from '../errors.js';
-import { isLoopbackHost } from '../http/provider-fetch.js';
 import { backchannelLogout } from '../flow/backchannel-logout.js';
 import type { BackgroundTasks } from '../flow/background.js';
 import type { FlowContext } from '../flow/context.js';
@@ -32,9 +31,9 @@ export function createRouter(
 
   routes.get(`${ROUTES.login}:provider`, async (req: Request, res: Response) => {
     // The transaction cookie must be set on the host the provider returns to (baseUrl's), or the
-    // callback finds none: in development (a loopback baseUrl), send a login opened on another name
-    // (127.0.0.1 for localhost) there first. In production a TLS-terminating proxy may rewrite Host.
-    if (isLoopbackHost(context.baseUrl.hostname) && req.host.toLowerCase() !== context.baseUrl.host) {
+    // callback finds none: send a login opened on another name (127.0.0.1 for localhost, www. for
+    // the bare domain) there first. Behind a proxy, `trust proxy` makes req.host the public host.
+    if (req.host.toLowerCase() !== context.baseUrl.host) {
       // Once only: behind a proxy that rewrites Host, the second arrival is on baseUrl already.
       if (req.query[HOST_REDIRECTED_PARAM] === undefined) {
         // Concatenated, not resolved: the path can only ever be a path on baseUrl's origin.

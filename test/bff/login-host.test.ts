@@ -17,14 +17,19 @@ const PROVIDER = {
 
 let bff: TestBff;
 let port: number;
-/** A BFF whose baseUrl is public https, reached on loopback through a TLS-terminating proxy that rewrites Host. */
+/** A BFF whose baseUrl is public https, reached on loopback through a TLS-terminating proxy. */
 let proxied: TestBff;
 let proxiedPort: number;
 
 /** A GET to the BFF (listening on 127.0.0.1) with the Host header a browser on `host` would send. */
-function get(host: string, path: string, to = port): Promise<{ status: number; location?: string; cookies: string[] }> {
+function get(
+  host: string,
+  path: string,
+  to = port,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; location?: string; cookies: string[] }> {
   return new Promise((resolve, reject) => {
-    request({ host: '127.0.0.1', port: to, path, headers: { host } }, (res) => {
+    request({ host: '127.0.0.1', port: to, path, headers: { ...headers, host } }, (res) => {
       res.resume();
       resolve({ status: res.statusCode ?? 0, location: res.headers.location, cookies: res.headers['set-cookie'] ?? [] });
     })
@@ -37,7 +42,7 @@ beforeAll(async () => {
   port = await freePort();
   bff = await startTestBff(port, { baseUrl: `http://localhost:${port}`, providers: [PROVIDER] });
   proxiedPort = await freePort();
-  proxied = await startTestBff(proxiedPort, { baseUrl: 'https://app.example.test', providers: [PROVIDER] });
+  proxied = await startTestBff(proxiedPort, { baseUrl: 'https://app.example.test', providers: [PROVIDER], server: { trustProxy: 'loopback' } });
 });
 
 afterAll(async () => {
@@ -46,7 +51,7 @@ afterAll(async () => {
 });
 
 describe('a login opened on another host than baseUrl', () => {
-  it("is sent to the same path on baseUrl's host before any cookie is set (development: a loopback baseUrl)", async () => {
+  it("is sent to the same path on baseUrl's host before any cookie is set ", async () => {
     const answer = await get(`127.0.0.1:${port}`, '/auth/login/corp?returnTo=%2Forders%3Fid%3D7');
     expect(answer.status).toBe(302);
     expect(answer.location).toBe(`http://localhost:${port}/auth/login/corp?returnTo=%2Forders%3Fid%3D7&hostRedirected=1`);
@@ -77,9 +82,9 @@ describe('a login opened on another host than baseUrl', () => {
     expect(new URL(answer.location!).origin).toBe(`http://localhost:${port}`);
   });
 
-  it('is left alone in production (an https baseUrl): a proxy in front may rewrite Host', async () => {
-    const answer = await get(`127.0.0.1:${proxiedPort}`, '/auth/login/corp', proxiedPort);
+  it('starts at once behind a TLS-terminating proxy that names the public host (X-Forwarded-Host, trust proxy)', async () => {
+    const answer = await get(`127.0.0.1:${proxiedPort}`, '/auth/login/corp', proxiedPort, { 'x-forwarded-host': 'app.example.test' });
     expect(new URL(answer.location!).origin).toBe('http://127.0.0.1:9');
-    expect(answer.cookies.some((cookie) => cookie.startsWith('__Secure-bff-auth.tx.'))).toBe(true);
+    expect(answer.cookies.some((cookie) => cookie.startsWith('__Host-bff-auth.tx.'))).toBe(true);
   });
 });
