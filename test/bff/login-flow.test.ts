@@ -215,10 +215,13 @@ describe('forged, missing and replayed callbacks', () => {
     const transaction = browser.cookies(callback).find((cookie) => cookie.name.startsWith('bff-auth.tx.'));
     expect((await browser.get(callback)).headers.get('location')).toBe('/inbox');
 
+    const lastReason = () => stack.bff.logs.lines.findLast((line) => line.event === 'login.failure')?.reason;
     expect((await browser.get(callback)).headers.get('location')).toBe('/?auth_error=invalid_state');
+    expect(lastReason()).toBe('tx_cookie_missing');
     const attacker = new TestBrowser();
     const replay = await attacker.get(callback, { headers: { cookie: `${transaction?.name}=${transaction?.value}` } });
     expect(replay.headers.get('location')).toBe('/inbox?auth_error=invalid_state');
+    expect(lastReason()).toBe('callback_replayed');
     expect(await session(attacker)).toEqual({ authenticated: false });
   });
 
