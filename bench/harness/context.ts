@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { decodeSession } from '../../bff/session/stored-format.js';
 import { startHostileProvider, type HostileProvider } from '../../test/support/hostile-provider.js';
 import type { SessionContent } from '../fixtures/typical-session.js';
 import type { BffOptions } from '../servers/bff.js';
@@ -32,9 +33,10 @@ export interface BenchContext {
 async function storedRecord(redis: Redis, prefix: string): Promise<SessionContent> {
   for await (const keys of redis.scanStream({ match: `${prefix}*`, count: 100 }) as AsyncIterable<string[]>) {
     for (const key of keys) {
-      // The Redis store keeps a session as a hash whose `d` field is the record's JSON.
+      // The Redis store keeps a session as a hash whose `d` field is the record in its stored format.
       if ((await redis.type(key)) !== 'hash') continue;
-      const value = JSON.parse((await redis.hget(key, 'd')) ?? 'null') as Partial<SessionContent> | null;
+      const text = await redis.hget(key, 'd');
+      const value = text === null ? undefined : (decodeSession(text) as Partial<SessionContent>);
       if (value?.user && typeof value.tokens === 'string' && value.provider && value.profile) {
         return { provider: value.provider, user: value.user, profile: value.profile, tokens: value.tokens };
       }

@@ -2,12 +2,13 @@ import type { User } from '../../shared/index.js';
 
 /** What `requireSession()` puts on `req.auth` for the app's own routes. */
 export interface RequestAuth {
-  user: User;
+  /** Frozen, like `profile`: shared by the requests that read this version of the session. */
+  user: Readonly<User>;
   provider: string;
   /** Epoch seconds: the nearer of the idle and the absolute expiry. */
   expiresAt: number;
-  /** The provider's raw profile; it stays on the server. */
-  profile: Record<string, unknown>;
+  /** The provider's raw profile (frozen); it stays on the server. */
+  profile: Readonly<Record<string, unknown>>;
   /**
    * The session's access token, for the provider's APIs, refreshed first when
    * it is about to expire. Rejects with an `AuthBffError` (`unauthenticated`

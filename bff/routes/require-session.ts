@@ -1,4 +1,3 @@
-import cookieParser from 'cookie-parser';
 import type { RequestHandler } from 'express';
 import { AuthBffError } from '../errors.js';
 import type { AccessTokens } from '../flow/access-tokens.js';
@@ -13,17 +12,17 @@ import { requireCsrfHeader, sendError } from './respond.js';
  * `app.get(path, auth.requireSession(), (req, res) => ...)` types its callback.
  */
 export function requireSession(sessions: Sessions, accessTokens: AccessTokens): RequestHandler {
-  const parseCookies = cookieParser();
   const check: RequestHandler = async (req, res, next) => {
     try {
-      const record = await sessions.read(req, res, { slide: true });
-      if (!record) return sendError(res, new AuthBffError('unauthenticated', 'Sign in to use this route.'));
+      const view = await sessions.view(req, res, { slide: true });
+      if (!view) return sendError(res, new AuthBffError('unauthenticated', 'Sign in to use this route.'));
+      const { data } = view;
       req.auth = {
-        user: record.user,
-        provider: record.provider,
-        expiresAt: Sessions.expiresAt(record),
-        profile: record.profile,
-        accessToken: () => accessTokens.get(req, res, record),
+        user: data.user,
+        provider: data.provider,
+        expiresAt: Sessions.expiresAt(view),
+        profile: data.profile,
+        accessToken: () => accessTokens.get(req, res, Sessions.record(view)),
       };
     } catch (error) {
       if (error instanceof AuthBffError) return sendError(res, error);
@@ -31,6 +30,5 @@ export function requireSession(sessions: Sessions, accessTokens: AccessTokens): 
     }
     next();
   };
-  return (req, res, next) =>
-    parseCookies(req, res, (error?: unknown) => (error ? next(error) : requireCsrfHeader(req, res, () => check(req, res, next))));
+  return (req, res, next) => requireCsrfHeader(req, res, () => check(req, res, next));
 }

@@ -1,27 +1,44 @@
-import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { CSRF_HEADER, CSRF_HEADER_VALUE, type ErrorResponse } from '../../shared/index.js';
 import { AuthBffError } from '../errors.js';
 import { reasonOf } from '../flow/classify.js';
 import type { Logger } from '../log.js';
 
-export function sendError(res: Response, error: AuthBffError) {
+/** A JSON answer written straight to node's response: no ETag (the answers are `no-store`), and usable ahead of Express. */
+export function writeJson(res: ServerResponse, status: number, body: string) {
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  res.end(body);
+}
+
+export function sendError(res: ServerResponse, error: AuthBffError) {
   const body: ErrorResponse = { error: error.code, message: error.message };
-  res.status(error.status).json(body);
+  writeJson(res, error.status, JSON.stringify(body));
 }
 
 /**
  * The CSRF rule (docs/design.md): fetch routes demand `x-csrf: 1`. A custom header
  * forces a CORS preflight, so another site cannot send it.
  */
+export const hasCsrfHeader = (req: IncomingMessage) => req.headers[CSRF_HEADER] === CSRF_HEADER_VALUE;
+
+export const csrfRequired = () => new AuthBffError('csrf_required', `This route needs the header "${CSRF_HEADER}: ${CSRF_HEADER_VALUE}".`);
+
 export const requireCsrfHeader: RequestHandler = (req, res, next) => {
-  if (req.get(CSRF_HEADER) === CSRF_HEADER_VALUE) return next();
-  sendError(res, new AuthBffError('csrf_required', `This route needs the header "${CSRF_HEADER}: ${CSRF_HEADER_VALUE}".`));
+  if (hasCsrfHeader(req)) return next();
+  sendError(res, csrfRequired());
 };
 
 /** Tokens and personal data must never sit in a shared or browser cache. */
+export function setNoStore(res: ServerResponse) {
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('Pragma', 'no-cache');
+}
+
 export const noStore: RequestHandler = (_req, res, next) => {
-  res.set('Cache-Control', 'no-store');
-  res.set('Pragma', 'no-cache');
+  setNoStore(res);
   next();
 };
 
@@ -32,16 +49,19 @@ export function methodNotAllowed(allowed: string): RequestHandler {
   };
 }
 
-/** JSON errors for fetch routes; a client's mistake is a 4xx, and only our own faults are a logged 500. */
+/** A request's failure as the error it answers: a client's mistake is a 4xx, and only our own faults are a logged 500. */
+export function asAuthBffError(error: unknown, logger: Logger, request: { method?: string; route?: string }): AuthBffError {
+  if (error instanceof AuthBffError) return error;
+  const status = (error as { status?: unknown }).status;
+  if (typeof status === 'number' && status >= 400 && status < 500) return new AuthBffError('invalid_request', 'The request is malformed.');
+  logger.error('request.error', { ...request, reason: reasonOf(error) });
+  return new AuthBffError('internal_error', 'Something went wrong in the auth server.');
+}
+
+/** JSON errors for fetch routes (see `asAuthBffError`). */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
     if (res.headersSent) return next(error);
-    if (error instanceof AuthBffError) return sendError(res, error);
-    const status = (error as { status?: unknown }).status;
-    if (typeof status === 'number' && status >= 400 && status < 500) {
-      return sendError(res, new AuthBffError('invalid_request', 'The request is malformed.'));
-    }
-    logger.error('request.error', { method: req.method, route: req.route?.path, reason: reasonOf(error) });
-    sendError(res, new AuthBffError('internal_error', 'Something went wrong in the auth server.'));
+    sendError(res, asAuthBffError(error, logger, { method: req.method, route: req.route?.path }));
   };
 }

@@ -1,6 +1,6 @@
 import cookieParser from 'cookie-parser';
 import express, { type Request, type Response, type Router } from 'express';
-import { ROUTES, type ProviderInfo, type SessionResponse } from '../../shared/index.js';
+import { ROUTES, type ProviderInfo } from '../../shared/index.js';
 import { AuthBffError } from '../errors.js';
 import { backchannelLogout } from '../flow/backchannel-logout.js';
 import type { BackgroundTasks } from '../flow/background.js';
@@ -8,13 +8,18 @@ import type { FlowContext } from '../flow/context.js';
 import { beginLogin, completeLogin } from '../flow/login.js';
 import { logout } from '../flow/logout.js';
 import { loginLocation } from '../flow/return-to.js';
-import { Sessions } from '../session/sessions.js';
 import type { LoginRateLimit } from './login-rate-limit.js';
 import { errorHandler, methodNotAllowed, noStore, requireCsrfHeader } from './respond.js';
+import { sessionRoute, type SessionRoute } from './session-route.js';
 import { unknownProviderPage } from './unknown-provider-page.js';
 
 /** Marks a login sent on to baseUrl's host, so a proxy that rewrites Host cannot make it loop. */
 const HOST_REDIRECTED_PARAM = 'hostRedirected';
+
+const sessionRoutes = new WeakMap<Router, SessionRoute>();
+
+/** The session route of a router `createRouter` made, for the standalone server to answer ahead of Express. */
+export const sessionRouteOf = (router: Router): SessionRoute | undefined => sessionRoutes.get(router);
 
 /** The BFF's routes (docs/design.md, the HTTP contract), mounted under the base path. Each parses, calls the flow, answers. */
 export function createRouter(
@@ -63,13 +68,8 @@ export function createRouter(
   // The form_post response mode: the parameters in an urlencoded body, kept as text for the flow to read.
   routes.post(`${ROUTES.callback}:provider`, express.text({ type: 'application/x-www-form-urlencoded', limit: '16kb' }), callback);
 
-  routes.get(ROUTES.session, requireCsrfHeader, async (req: Request, res: Response) => {
-    const record = await context.sessions.read(req, res, { slide: req.query.slide !== 'false' });
-    const body: SessionResponse = record
-      ? { authenticated: true, user: record.user, provider: record.provider, expiresAt: Sessions.expiresAt(record) }
-      : { authenticated: false };
-    res.json(body);
-  });
+  const session = sessionRoute(context.sessions, context.basePath, context.logger);
+  routes.get(ROUTES.session, (req: Request, res: Response) => session.answer(req, res));
 
   routes.post(ROUTES.logout, requireCsrfHeader, async (req: Request, res: Response) => {
     res.json(await logout(context, background, req, res));
@@ -106,6 +106,9 @@ export function createRouter(
   routes.use(errorHandler(context.logger));
 
   const router = express.Router();
+  // The SPA's most frequent call, in the first layer: no routing, no cookie parsing (see session-route.ts).
+  router.use((req: Request, res: Response, next) => (session.matches(req) ? session.answer(req, res) : next()));
   router.use(context.basePath, routes);
+  sessionRoutes.set(router, session);
   return router;
 }

@@ -1,6 +1,5 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Express } from 'express';
 
 /** Requests in flight at shutdown get this long to finish. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -27,7 +26,7 @@ export interface RunningServer {
 
 /** Listens on `host:port` (port 0: any free one) and closes gracefully, then calls `onClosed`. */
 export async function listen(
-  app: Express,
+  app: RequestListener,
   options: { port?: number; host?: string; timeouts?: RequestTimeouts },
   onClosed: () => Promise<void>,
 ): Promise<RunningServer> {

@@ -9,6 +9,6 @@ export async function startServer(
   config: AuthBffConfig,
   options: ServerAppOptions & { port?: number; host?: string } = {},
 ): Promise<RunningServer> {
-  const { app, auth } = await createServerApp(config, options);
-  return listen(app, options, () => auth.close());
+  const { listener, auth } = await createServerApp(config, options);
+  return listen(listener, options, () => auth.close());
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { sessionData, type SessionData, type SessionRecord, type SessionStore, type StoreLock } from './store.js';
+import { decodeSession, encodeSession } from './stored-format.js';
+import type { SessionData, SessionRecord, SessionStamp, SessionStore, StoreLock } from './store.js';
 
 export interface MemoryStoreOptions {
   /** The most sessions kept; past it the least recently written or extended one goes. Default 10,000. */
@@ -71,14 +72,17 @@ class ExpiringMap<T> {
 }
 
 interface Stored {
-  data: SessionData;
+  /** The data as `encodeSession` writes it: compact, and a copy no caller can change. */
+  text: string;
   version: number;
+  sid: string | undefined;
 }
 
 /**
  * Sessions in this process's memory: for one process and for development.
  * Bounded in count and swept for expiry, so a flood of logins cannot grow it
- * without limit. Records are copied in and out, as a networked store would.
+ * without limit. Records are held as text (see stored-format.ts) and decoded
+ * afresh on each read, as a networked store would.
  */
 export class MemorySessionStore implements SessionStore {
   private readonly sessions: ExpiringMap<Stored>;
@@ -88,7 +92,7 @@ export class MemorySessionStore implements SessionStore {
 
   constructor(options: MemoryStoreOptions = {}) {
     const max = options.maxSessions ?? 10_000;
-    this.sessions = new ExpiringMap(max, (key, stored) => this.unindex(key, stored.data.sid));
+    this.sessions = new ExpiringMap(max, (key, stored) => this.unindex(key, stored.sid));
     // Replay markers are never evicted before they expire (a flood of logins must not make a callback replayable); the login rate limit bounds them.
     this.markers = new ExpiringMap(Number.POSITIVE_INFINITY);
     this.sweeper = setInterval(() => {
@@ -105,19 +109,24 @@ export class MemorySessionStore implements SessionStore {
 
   async get(key: string): Promise<SessionRecord | undefined> {
     const entry = this.sessions.entry(key);
-    if (!entry) return undefined;
-    const { data, version } = entry.value;
-    return { ...structuredClone(data), version, idleExpiresAt: Math.floor(entry.expiresAtMs / 1000) };
+    return entry && this.record(entry);
+  }
+
+  async getIfChanged(key: string, knownVersion: number): Promise<SessionRecord | SessionStamp | undefined> {
+    const entry = this.sessions.entry(key);
+    if (entry?.value.version !== knownVersion) return entry && this.record(entry);
+    return { version: knownVersion, idleExpiresAt: Math.floor(entry.expiresAtMs / 1000) };
   }
 
   async set(key: string, data: SessionData, ttlSeconds: number) {
-    this.store(key, { data: structuredClone(sessionData(data)), version: 1 }, ttlSeconds);
+    const replaced = this.sessions.get(key);
+    this.store(key, data, (replaced?.version ?? 0) + 1, ttlSeconds);
   }
 
   async update(key: string, version: number, data: SessionData) {
     const entry = this.sessions.entry(key);
     if (entry?.value.version !== version) return false;
-    this.store(key, { data: structuredClone(sessionData(data)), version: version + 1 }, (entry.expiresAtMs - Date.now()) / 1000);
+    this.store(key, data, version + 1, (entry.expiresAtMs - Date.now()) / 1000);
     return true;
   }
 
@@ -166,11 +175,15 @@ export class MemorySessionStore implements SessionStore {
     return true;
   }
 
-  /** Writes `stored` under `key`, keeping the sid index in step (a rewrite may carry another sid). */
-  private store(key: string, stored: Stored, ttlSeconds: number) {
-    this.sessions.set(key, stored, ttlSeconds);
-    const { sid } = stored.data;
+  /** Writes the record under `key`, keeping the sid index in step (a rewrite may carry another sid). */
+  private store(key: string, data: SessionData, version: number, ttlSeconds: number) {
+    const { sid } = data;
+    this.sessions.set(key, { text: encodeSession(data), version, sid }, ttlSeconds);
     if (sid) this.keysBySid.set(sid, (this.keysBySid.get(sid) ?? new Set()).add(key));
+  }
+
+  private record({ value, expiresAtMs }: Entry<Stored>): SessionRecord {
+    return { ...decodeSession(value.text), version: value.version, idleExpiresAt: Math.floor(expiresAtMs / 1000) };
   }
 
   private unindex(key: string, sid: string | undefined): void {

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from '../log.js';
 import { connectRedis, type RedisConnection } from './redis-connection.js';
-import { sessionData, type SessionData, type SessionRecord, type SessionStore, type StoreLock } from './store.js';
+import { decodeSession, encodeSession } from './stored-format.js';
+import type { SessionData, SessionRecord, SessionStamp, SessionStore, StoreLock } from './store.js';
 
 export interface RedisStoreOptions {
   /** A `redis://` or `rediss://` URL, or a cluster's nodes, or a Sentinel group (see `session.store`). */
@@ -20,21 +21,22 @@ export interface RedisStoreOptions {
  * the key names make the hash slot that of the session key alone, whatever the prefix.
  */
 const SCRIPTS = {
-  /** The version, the data and the milliseconds left, or nil. */
+  /** ARGV: a version the caller holds, or "". The version and the milliseconds left, then the data unless it is still at that version; or nil. */
   sessionGet: {
     numberOfKeys: 1,
-    lua: `local fields = redis.call('HMGET', KEYS[1], 'v', 'd')
-if not fields[1] then return false end
-return {fields[1], fields[2], redis.call('PTTL', KEYS[1])}`,
+    lua: `local version = redis.call('HGET', KEYS[1], 'v')
+if not version then return false end
+if version == ARGV[1] then return {version, redis.call('PTTL', KEYS[1])} end
+return {version, redis.call('PTTL', KEYS[1]), redis.call('HGET', KEYS[1], 'd')}`,
   },
-  /** ARGV: data, sid, ttl ms. Writes version 1; answers the sid the key held before (or nil). */
+  /** ARGV: data, sid, ttl ms. Writes version 1, or one past the version it replaces; answers the sid the key held before (or nil). */
   sessionSet: {
     numberOfKeys: 1,
-    lua: `local previous = redis.call('HGET', KEYS[1], 's')
+    lua: `local previous = redis.call('HMGET', KEYS[1], 's', 'v')
 redis.call('DEL', KEYS[1])
-redis.call('HSET', KEYS[1], 'v', 1, 'd', ARGV[1], 's', ARGV[2])
+redis.call('HSET', KEYS[1], 'v', (tonumber(previous[2]) or 0) + 1, 'd', ARGV[1], 's', ARGV[2])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
-return previous`,
+return previous[1]`,
   },
   /** ARGV: expected version, data, sid. Compare-and-set keeping the TTL; answers the sid the key held before, or nil when nothing was written. */
   sessionUpdate: {
@@ -65,7 +67,7 @@ return 0`,
 } as const;
 
 type Scripts = {
-  sessionGet(key: string): Promise<[string, string, number] | null>;
+  sessionGet(key: string, knownVersion: string): Promise<[string, number, string?] | null>;
   sessionSet(key: string, data: string, sid: string, ttlMs: number): Promise<string | null>;
   sessionUpdate(key: string, version: number, data: string, sid: string): Promise<string | null>;
   sessionTouch(key: string, ttlMs: number): Promise<number>;
@@ -93,6 +95,8 @@ export class RedisSessionStore implements SessionStore {
       commandTimeout: this.timeoutMs,
       connectTimeout: this.timeoutMs,
       maxRetriesPerRequest: 1,
+      // Commands issued in the same tick go out as one write: concurrent session reads cost one round of syscalls.
+      enableAutoPipelining: true,
     });
     for (const [name, script] of Object.entries(SCRIPTS)) redis.defineCommand(name, script);
     this.redis = redis as typeof redis & Scripts;
@@ -109,24 +113,30 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async get(key: string): Promise<SessionRecord | undefined> {
-    const found = await this.run(this.redis.sessionGet(this.sessionKey(key)));
+    return this.getIfChanged(key, 0) as Promise<SessionRecord | undefined>;
+  }
+
+  async getIfChanged(key: string, knownVersion: number): Promise<SessionRecord | SessionStamp | undefined> {
+    const found = await this.run(this.redis.sessionGet(this.sessionKey(key), knownVersion > 0 ? String(knownVersion) : ''));
     if (!found) return undefined;
-    const [version, json, ttlMs] = found;
-    const data = JSON.parse(json) as SessionData;
-    const idleExpiresAt = ttlMs < 0 ? data.absoluteExpiresAt : Math.floor((Date.now() + ttlMs) / 1000);
-    return { ...data, version: Number(version), idleExpiresAt };
+    const [version, ttlMs, text] = found;
+    // No TTL (a key written by hand): the session lasts to its absolute expiry.
+    const idleExpiresAt = ttlMs < 0 ? Number.POSITIVE_INFINITY : Math.floor((Date.now() + ttlMs) / 1000);
+    if (text === undefined) return { version: Number(version), idleExpiresAt };
+    const data = decodeSession(text);
+    return { ...data, version: Number(version), idleExpiresAt: Math.min(idleExpiresAt, data.absoluteExpiresAt) };
   }
 
   async set(key: string, data: SessionData, ttlSeconds: number) {
     // The index entry goes first: a crash between the two writes leaves a harmless stale entry, never an unindexed session.
     await this.index(key, data);
-    const previous = await this.run(this.redis.sessionSet(this.sessionKey(key), this.serialize(data), data.sid ?? '', ms(ttlSeconds)));
+    const previous = await this.run(this.redis.sessionSet(this.sessionKey(key), encodeSession(data), data.sid ?? '', ms(ttlSeconds)));
     await this.unindex(key, previous, data.sid);
   }
 
   async update(key: string, version: number, data: SessionData) {
     await this.index(key, data);
-    const previous = await this.run(this.redis.sessionUpdate(this.sessionKey(key), version, this.serialize(data), data.sid ?? ''));
+    const previous = await this.run(this.redis.sessionUpdate(this.sessionKey(key), version, encodeSession(data), data.sid ?? ''));
     if (previous === null) return false;
     await this.unindex(key, previous, data.sid);
     return true;
@@ -193,10 +203,6 @@ export class RedisSessionStore implements SessionStore {
       timer = setTimeout(() => reject(new StoreTimeoutError('Redis did not answer in time')), this.timeoutMs);
     });
     return Promise.race([command, timeout]).finally(() => clearTimeout(timer));
-  }
-
-  private serialize(data: SessionData): string {
-    return JSON.stringify(sessionData(data));
   }
 
   private sessionKey(key: string): string {

@@ -1,4 +1,5 @@
-import type { CookieOptions, Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CookieOptions, Response } from 'express';
 import { SESSION_ID_PATTERN } from '../crypto/random.js';
 
 /**
@@ -9,28 +10,53 @@ import { SESSION_ID_PATTERN } from '../crypto/random.js';
 export class SessionCookie {
   readonly name: string;
   private readonly options: CookieOptions;
+  /** The Set-Cookie value that clears it, as Express's `res.clearCookie` writes it. */
+  private readonly cleared: string;
 
   constructor(options: { secure: boolean; sameSite: 'strict' | 'lax'; maxAgeSeconds: number }) {
     this.name = options.secure ? '__Host-bff-auth' : 'bff-auth';
     this.options = { httpOnly: true, secure: options.secure, sameSite: options.sameSite, path: '/', maxAge: options.maxAgeSeconds * 1000 };
+    const sameSite = options.sameSite === 'strict' ? 'Strict' : 'Lax';
+    this.cleared = `${this.name}=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly${options.secure ? '; Secure' : ''}; SameSite=${sameSite}`;
   }
 
   /** The session id, or undefined when the cookie is absent or could never be one of ours. */
-  read(req: Request): string | undefined {
-    const value: unknown = req.cookies?.[this.name];
-    return typeof value === 'string' && SESSION_ID_PATTERN.test(value) ? value : undefined;
+  read(req: IncomingMessage): string | undefined {
+    const value = this.rawValue(req);
+    return value !== undefined && SESSION_ID_PATTERN.test(value) ? value : undefined;
   }
 
-  isPresent(req: Request): boolean {
-    return req.cookies?.[this.name] !== undefined;
+  isPresent(req: IncomingMessage): boolean {
+    return this.rawValue(req) !== undefined;
   }
 
   write(res: Response, sessionId: string) {
     res.cookie(this.name, sessionId, this.options);
   }
 
-  clear(res: Response) {
-    const { maxAge: _, ...options } = this.options;
-    res.clearCookie(this.name, options);
+  clear(res: ServerResponse) {
+    const previous = res.getHeader('set-cookie');
+    res.setHeader('set-cookie', previous === undefined ? this.cleared : [...[previous].flat().map(String), this.cleared]);
+  }
+
+  /**
+   * This cookie's value in the Cookie header (the first one, as cookie-parser
+   * takes it), read without parsing the other cookies. Only a value matching
+   * SESSION_ID_PATTERN is ever used, so no decoding is needed.
+   */
+  private rawValue(req: IncomingMessage): string | undefined {
+    const header = req.headers.cookie;
+    if (header === undefined) return undefined;
+    for (let start = 0; start < header.length; ) {
+      let end = header.indexOf(';', start);
+      if (end < 0) end = header.length;
+      const equals = header.indexOf('=', start);
+      if (equals > start && equals < end && header.slice(start, equals).trim() === this.name) {
+        const value = header.slice(equals + 1, end).trim();
+        return value.length > 1 && value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1) : value;
+      }
+      start = end + 1;
+    }
+    return undefined;
   }
 }

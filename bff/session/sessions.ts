@@ -1,9 +1,10 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Request, Response } from 'express';
 import { newSessionId, sessionKey } from '../crypto/random.js';
 import type { Sealer } from '../crypto/seal.js';
 import type { TokenSet } from '../providers/provider.js';
 import type { SessionCookie } from './session-cookie.js';
-import { guarded, type SessionData, type SessionRecord, type SessionStore, type StoreLock } from './store.js';
+import { guarded, isRecord, type SessionData, type SessionRecord, type SessionStore, type StoreLock } from './store.js';
 
 export interface NewSession {
   provider: string;
@@ -18,7 +19,26 @@ export interface SessionTimeouts {
   absoluteTimeoutSeconds: number;
 }
 
+/** A live session as read: its data (frozen: shared by every read of this version in this process) and what the store keeps about it. */
+export interface SessionView {
+  data: Readonly<SessionData>;
+  version: number;
+  /** Epoch seconds: the idle expiry, never past the absolute one. */
+  idleExpiresAt: number;
+}
+
+/** How many sessions' decoded data a process keeps, each only for the version it was decoded from. */
+const DECODED_KEPT = 2048;
+
 const now = () => Math.floor(Date.now() / 1000);
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
 
 /**
  * Sessions: the store, the cookie that points at a record, timeouts and sealed
@@ -27,6 +47,13 @@ const now = () => Math.floor(Date.now() / 1000);
 export class Sessions {
   /** A read extends the idle timeout only once this much of it has passed, so reads do not each turn into a write. */
   private readonly slideGranularitySeconds: number;
+  /**
+   * Data decoded per store key, with the version it was decoded from. Reused only
+   * when the store says the record is still at that version (`getIfChanged`,
+   * which reads the version with the record), so a logout, a refresh or a new
+   * profile in any process is seen at the next read.
+   */
+  private readonly decoded = new Map<string, { version: number; data: Readonly<SessionData> }>();
 
   constructor(
     private readonly store: SessionStore,
@@ -50,8 +77,8 @@ export class Sessions {
     };
     const id = newSessionId();
     await guarded(this.store.set(sessionKey(id), data, this.timeouts.idleTimeoutSeconds));
-    const previous = this.cookie.read(req);
-    if (previous !== undefined) await guarded(this.store.delete(sessionKey(previous)));
+    const previous = this.keyOf(req);
+    if (previous !== undefined) await this.end(previous);
     this.cookie.write(res, id);
   }
 
@@ -61,44 +88,73 @@ export class Sessions {
    * by extending the record's expiry: the record itself is never rewritten,
    * so a read can neither undo a logout nor put back tokens a refresh replaced.
    */
-  async read(req: Request, res: Response, options: { slide: boolean }): Promise<SessionRecord | undefined> {
+  async read(req: IncomingMessage, res: ServerResponse, options: { slide: boolean }): Promise<SessionRecord | undefined> {
+    const view = await this.view(req, res, options);
+    return view && Sessions.record(view);
+  }
+
+  /** `read`, answering the shared frozen data instead of a record of its own. */
+  async view(req: IncomingMessage, res: ServerResponse, options: { slide: boolean }): Promise<SessionView | undefined> {
     const key = this.keyOf(req);
     if (key === undefined) {
       if (this.cookie.isPresent(req)) this.cookie.clear(res);
       return undefined;
     }
-    const record = await this.load(key);
-    if (!record) {
+    const view = await this.current(key);
+    if (!view) {
       this.cookie.clear(res);
       return undefined;
     }
     const time = now();
-    const idleExpiresAt = Math.min(time + this.timeouts.idleTimeoutSeconds, record.absoluteExpiresAt);
-    if (options.slide && idleExpiresAt - record.idleExpiresAt >= this.slideGranularitySeconds) {
+    const idleExpiresAt = Math.min(time + this.timeouts.idleTimeoutSeconds, view.data.absoluteExpiresAt);
+    if (options.slide && idleExpiresAt - view.idleExpiresAt >= this.slideGranularitySeconds) {
       if (!(await guarded(this.store.touch(key, idleExpiresAt - time)))) {
         // Ended (a logout) between the read and the touch.
         this.cookie.clear(res);
         return undefined;
       }
-      record.idleExpiresAt = idleExpiresAt;
+      view.idleExpiresAt = idleExpiresAt;
     }
-    return record;
+    return view;
   }
 
   /** The store key of the request's session cookie, or undefined when it carries none. */
-  keyOf(req: Request): string | undefined {
+  keyOf(req: IncomingMessage): string | undefined {
     const id = this.cookie.read(req);
     return id === undefined ? undefined : sessionKey(id);
   }
 
   /** The live session under `key`, read afresh from the store. */
   async load(key: string): Promise<SessionRecord | undefined> {
-    const record = await guarded(this.store.get(key));
-    return record && Sessions.expiresAt(record) > now() ? record : undefined;
+    const view = await this.current(key);
+    return view && Sessions.record(view);
+  }
+
+  /** The live session under `key`: its version and expiry from the store, its data decoded once per version. */
+  private async current(key: string): Promise<SessionView | undefined> {
+    const kept = this.decoded.get(key);
+    const found = await guarded(kept && this.store.getIfChanged ? this.store.getIfChanged(key, kept.version) : this.store.get(key));
+    if (!found) {
+      this.decoded.delete(key);
+      return undefined;
+    }
+    const data = isRecord(found) ? this.keep(key, found) : (kept as { data: Readonly<SessionData> }).data;
+    const view = { data, version: found.version, idleExpiresAt: Math.min(found.idleExpiresAt, data.absoluteExpiresAt) };
+    return view.idleExpiresAt > now() ? view : undefined;
+  }
+
+  private keep(key: string, record: SessionRecord): Readonly<SessionData> {
+    const { version, idleExpiresAt: _idle, ...rest } = record;
+    const data = deepFreeze<SessionData>(rest);
+    if (!this.store.getIfChanged) return data;
+    this.decoded.delete(key);
+    this.decoded.set(key, { version, data });
+    if (this.decoded.size > DECODED_KEPT) this.decoded.delete(this.decoded.keys().next().value as string);
+    return data;
   }
 
   /** Ends the request's session and clears its cookie; resolves with the record that was ended. */
-  async destroy(req: Request, res: Response): Promise<SessionRecord | undefined> {
+  async destroy(req: IncomingMessage, res: ServerResponse): Promise<SessionRecord | undefined> {
     const key = this.keyOf(req);
     if (this.cookie.isPresent(req)) this.cookie.clear(res);
     if (key === undefined) return undefined;
@@ -109,11 +165,12 @@ export class Sessions {
 
   /** Ends the session under `key`. */
   async end(key: string): Promise<void> {
+    this.decoded.delete(key);
     await guarded(this.store.delete(key));
   }
 
   /** Forgets the session cookie of a response whose session has ended. */
-  clearCookie(res: Response): void {
+  clearCookie(res: ServerResponse): void {
     this.cookie.clear(res);
   }
 
@@ -140,8 +197,13 @@ export class Sessions {
     return this.tokenSealer.open<TokenSet>(record.tokens);
   }
 
+  /** A record of the session's own, for code that takes one (its nested objects stay shared and frozen). */
+  static record(view: SessionView): SessionRecord {
+    return { ...view.data, version: view.version, idleExpiresAt: view.idleExpiresAt };
+  }
+
   /** The nearer of the idle and the absolute expiry, in epoch seconds. */
-  static expiresAt(record: SessionRecord): number {
-    return Math.min(record.idleExpiresAt, record.absoluteExpiresAt);
+  static expiresAt(session: SessionRecord | SessionView): number {
+    return Math.min(session.idleExpiresAt, 'data' in session ? session.data.absoluteExpiresAt : session.absoluteExpiresAt);
   }
 }

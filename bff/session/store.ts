@@ -24,6 +24,9 @@ export interface SessionRecord extends SessionData {
   idleExpiresAt: number;
 }
 
+/** What a store answers about a record the caller already holds at this version. */
+export type SessionStamp = Pick<SessionRecord, 'version' | 'idleExpiresAt'>;
+
 /** A short lock held by this process until released or until its time runs out. */
 export interface StoreLock {
   /** Releases the lock if this holder still owns it (a lapsed lock another holder took is left alone). */
@@ -40,7 +43,18 @@ export interface StoreLock {
  */
 export interface SessionStore {
   get(key: string): Promise<SessionRecord | undefined>;
-  /** Stores a new record at version 1 for `ttlSeconds`, after which `get` no longer returns it. */
+  /**
+   * Optional: like `get`, but when the record is still at `knownVersion` only its
+   * version and idle expiry (nothing to decode). The version is read with the
+   * record in one step, so a caller that keeps what it decoded of a version
+   * never serves it after a change (a write always moves the version on; a key
+   * deleted is never written again, since keys hash fresh random session ids).
+   */
+  getIfChanged?(key: string, knownVersion: number): Promise<SessionRecord | SessionStamp | undefined>;
+  /**
+   * Stores a new record for `ttlSeconds`, after which `get` no longer returns it:
+   * at version 1, or one past the version of a live record it replaces.
+   */
   set(key: string, data: SessionData, ttlSeconds: number): Promise<void>;
   /**
    * Replaces the record's data, keeping its expiry, only if it still exists at
@@ -67,11 +81,7 @@ export interface SessionStore {
   close(): Promise<void>;
 }
 
-/** The data of a record, without what the store keeps about it. */
-export function sessionData(record: SessionData): SessionData {
-  const { version: _version, idleExpiresAt: _idle, ...data } = record as SessionData & Partial<SessionRecord>;
-  return data;
-}
+export const isRecord = (found: SessionRecord | SessionStamp): found is SessionRecord => 'tokens' in found;
 
 /** Any store failure becomes `session_store_unavailable`: a clear 503, never a hang or a crash. */
 export async function guarded<T>(operation: Promise<T>): Promise<T> {

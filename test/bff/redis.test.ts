@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RedisSessionStore } from '../../bff/index.js';
+import { sessionKey } from '../../bff/crypto/random.js';
 import { TestBrowser } from '../support/browser.js';
 import { freePort, startTestBff, type TestBff, type TestBffConfig } from '../support/bff.js';
 import { DEV_CLIENT, fetchHeaders, login, startDevStack, type DevStack } from '../support/dev-stack.js';
@@ -76,6 +78,23 @@ describe('sessions in Redis, shared by several BFF processes', () => {
       expect(value).not.toContain(cookie);
       expect(value).not.toMatch(/"(access|refresh|id)_token"/);
     }
+  });
+
+  it('a profile change written by one process is answered by both BFFs at their next read, though each answered the old one', async () => {
+    const cookie = await loginAtA('dave');
+    expect(await sessionAt(stack.origin, cookie)).toMatchObject({ user: { id: 'dev:dave' } });
+    expect(await sessionAt(secondOrigin, cookie)).toMatchObject({ user: { id: 'dev:dave' } });
+    const writer = new RedisSessionStore({ connection: REDIS_URL, keyPrefix: KEY_PREFIX });
+    try {
+      const key = sessionKey(cookie);
+      const record = await writer.get(key);
+      if (!record) throw new Error('no record');
+      expect(await writer.update(key, record.version, { ...record, user: { ...record.user, name: 'Dave Renamed' } })).toBe(true);
+    } finally {
+      await writer.close();
+    }
+    expect(await sessionAt(stack.origin, cookie)).toMatchObject({ user: { id: 'dev:dave', name: 'Dave Renamed' } });
+    expect(await sessionAt(secondOrigin, cookie)).toMatchObject({ user: { id: 'dev:dave', name: 'Dave Renamed' } });
   });
 
   it('logout on BFF B ends the session on BFF A too, and B could read the tokens A sealed', async () => {

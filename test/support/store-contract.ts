@@ -53,11 +53,41 @@ export function sessionStoreContract(name: string, open: () => SessionStore) {
       expect(await store.get(key)).toBeUndefined();
     });
 
-    it('set on an existing key replaces the record', async () => {
+    it('set on an existing key replaces the record, at a version past the one it replaced', async () => {
       const key = randomKey();
       await store.set(key, data(), 60);
+      expect(await store.get(key)).toMatchObject({ version: 1 });
       await store.set(key, data({ user: { id: 'dev:bob', provider: 'dev', providerUserId: 'bob' } }), 60);
-      expect(await store.get(key)).toMatchObject({ version: 1, user: { id: 'dev:bob' } });
+      expect(await store.get(key)).toMatchObject({ version: 2, user: { id: 'dev:bob' } });
+    });
+
+    it('getIfChanged answers only the version and expiry while the record is at the version named, else the record', async () => {
+      if (!store.getIfChanged) return;
+      const key = randomKey();
+      await store.set(key, data(), 60);
+      const stamp = await store.getIfChanged(key, 1);
+      expect(stamp).toEqual({ version: 1, idleExpiresAt: (await store.get(key))?.idleExpiresAt });
+      expect(await store.update(key, 1, data({ profile: { sub: 'alice', name: 'Alice B.' } }))).toBe(true);
+      expect(await store.getIfChanged(key, 1)).toMatchObject({ version: 2, profile: { name: 'Alice B.' } });
+      expect(await store.getIfChanged(key, 2)).toEqual({ version: 2, idleExpiresAt: expect.any(Number) });
+      await store.delete(key);
+      expect(await store.getIfChanged(key, 2)).toBeUndefined();
+    });
+
+    it('answers the user and the profile as written, whichever of their values repeat each other', async () => {
+      const key = randomKey();
+      const written = data({
+        provider: 'corp',
+        user: { id: 'corp:42', provider: 'corp', providerUserId: '42', unionId: 'u-1', name: 'Ada', username: 'Ada', email: 'a@x.test', emailVerified: false, avatarUrl: 'https://x.test/a.png', locale: 'zh-CN' },
+        profile: { sub: 42, name: 'Ada', nickname: 'Ada', email: 'b@x.test', email_verified: false, picture: 'https://x.test/a.png', missing: undefined, nested: { name: 'Ada' } },
+      });
+      await store.set(key, written, 60);
+      const read = await store.get(key);
+      expect(read?.user).toStrictEqual(written.user);
+      expect(read?.profile).toStrictEqual({ sub: 42, name: 'Ada', nickname: 'Ada', email: 'b@x.test', email_verified: false, picture: 'https://x.test/a.png', nested: { name: 'Ada' } });
+      const other = data({ provider: 'corp', user: { id: 'legacy-id', provider: 'github', providerUserId: '7' }, profile: {} });
+      await store.set(key, other, 60);
+      expect((await store.get(key))?.user).toStrictEqual(other.user);
     });
 
     it('delete of a key never set is fine', async () => {

@@ -1,0 +1,58 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ROUTES, type SessionResponse } from '../../shared/index.js';
+import type { Logger } from '../log.js';
+import { Sessions, type SessionView } from '../session/sessions.js';
+import { asAuthBffError, csrfRequired, hasCsrfHeader, sendError, setNoStore, writeJson } from './respond.js';
+
+const SIGNED_OUT: string = JSON.stringify({ authenticated: false } satisfies SessionResponse);
+
+/**
+ * `GET {basePath}/session`, the SPA's most frequent call, on node's own request
+ * and response, so the router answers it in its first layer and the standalone
+ * server ahead of Express. The same rules as every fetch route: `no-store`, the
+ * CSRF header, JSON errors. Other spellings of the path (a trailing slash, other
+ * case) and HEAD fall through to the Express route, which answers the same.
+ */
+export type SessionRoute = ReturnType<typeof sessionRoute>;
+
+export function sessionRoute(sessions: Sessions, basePath: string, logger: Logger) {
+  const path = basePath + ROUTES.session;
+  /** The body up to `expiresAt`, per decoded session data: one per version of a session, never reused across versions. */
+  const bodyStarts = new WeakMap<SessionView['data'], string>();
+  const bodyOf = (view: SessionView) => {
+    let start = bodyStarts.get(view.data);
+    if (start === undefined) {
+      const { user, provider } = view.data;
+      start = `${JSON.stringify({ authenticated: true, user, provider } satisfies Omit<SessionResponse & { authenticated: true }, 'expiresAt'>).slice(0, -1)},"expiresAt":`;
+      bodyStarts.set(view.data, start);
+    }
+    return `${start}${Sessions.expiresAt(view)}}`;
+  };
+
+  return {
+    matches(req: IncomingMessage): boolean {
+      if (req.method !== 'GET' || req.url === undefined) return false;
+      const queryAt = req.url.indexOf('?');
+      return (queryAt < 0 ? req.url : req.url.slice(0, queryAt)) === path;
+    },
+
+    async answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
+      setNoStore(res);
+      try {
+        if (!hasCsrfHeader(req)) throw csrfRequired();
+        const view = await sessions.view(req, res, { slide: slides(req.url ?? '') });
+        writeJson(res, 200, view ? bodyOf(view) : SIGNED_OUT);
+      } catch (error) {
+        sendError(res, asAuthBffError(error, logger, { method: req.method, route: ROUTES.session }));
+      }
+    },
+  };
+}
+
+/** A read extends the idle timeout unless the query says `slide=false` (as Express's simple query parser reads it). */
+function slides(url: string): boolean {
+  const queryAt = url.indexOf('?');
+  if (queryAt < 0) return true;
+  const values = new URLSearchParams(url.slice(queryAt + 1)).getAll('slide');
+  return !(values.length === 1 && values[0] === 'false');
+}
