@@ -17,6 +17,7 @@ import { clientSizeBench } from './suites/client-size.js';
 import { loginBench } from './suites/login.js';
 import { memoryBench } from './suites/memory.js';
 import { proxyBench } from './suites/proxy.js';
+import { refreshStormBench } from './suites/refresh-storm.js';
 import { requireSessionBench } from './suites/require-session.js';
 import { sessionCheckMemory, sessionCheckRedis } from './suites/session-check.js';
 
@@ -27,6 +28,7 @@ const SUITES: Record<string, (context: BenchContext) => Promise<SuiteResult>> = 
   'require-session': requireSessionBench,
   proxy: proxyBench,
   memory: memoryBench,
+  'refresh-storm': refreshStormBench,
   login: loginBench,
 };
 

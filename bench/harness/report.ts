@@ -21,6 +21,8 @@ const formatters: Record<Figure['unit'], (value: number) => string> = {
   B: (value) => `${Math.round(value).toLocaleString('en-US')} B`,
   'µs': (value) => `${Math.round(value).toLocaleString('en-US')} µs`,
   '/s': (value) => `${Math.round(value).toLocaleString('en-US')}/s`,
+  count: (value) => Math.round(value).toLocaleString('en-US'),
+  'yes/no': (value) => (value ? 'yes' : 'no'),
 };
 
 export const formatFigure = (figure: Figure, value = figure.value) => formatters[figure.unit](value);
@@ -28,7 +30,10 @@ export const formatFigure = (figure: Figure, value = figure.value) => formatters
 export function verdict(figure: Figure): { goal: string; met: string } {
   if (!figure.goal) return { goal: '(reported)', met: '' };
   const { atLeast, atMost } = figure.goal;
-  const goal = [atLeast === undefined ? '' : `≥ ${formatFigure(figure, atLeast)}`, atMost === undefined ? '' : `≤ ${formatFigure(figure, atMost)}`].join(' ').trim();
+  const goal =
+    atLeast !== undefined && atLeast === atMost
+      ? formatFigure(figure, atLeast)
+      : [atLeast === undefined ? '' : `≥ ${formatFigure(figure, atLeast)}`, atMost === undefined ? '' : `≤ ${formatFigure(figure, atMost)}`].join(' ').trim();
   const met = (atLeast === undefined || figure.value >= atLeast) && (atMost === undefined || figure.value <= atMost);
   return { goal, met: met ? 'yes' : '**no**' };
 }

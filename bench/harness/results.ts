@@ -1,6 +1,7 @@
 import type { ContenderResult } from './load.js';
 import { spread } from './stats.js';
 
+/** The bounds a figure must keep within (both the same: exactly that). */
 export interface Goal {
   atLeast?: number;
   atMost?: number;
@@ -12,7 +13,8 @@ export interface Figure {
   id: string;
   label: string;
   value: number;
-  unit: 'x' | 'B' | 'µs' | '/s';
+  /** `yes/no`: 1 or 0. */
+  unit: 'x' | 'B' | 'µs' | '/s' | 'count' | 'yes/no';
   goal?: Goal;
   /** Shown in the SVG chart of ratios. */
   chart?: boolean;

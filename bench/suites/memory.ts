@@ -4,6 +4,7 @@ import { createClient } from 'redis';
 import { newSessionId, sessionKey } from '../../bff/crypto/random.js';
 import { createSealer } from '../../bff/crypto/seal.js';
 import { RedisSessionStore } from '../../bff/index.js';
+import { encodeSession } from '../../bff/session/stored-format.js';
 import { expressSessionCookie, sessionRecordOf, typicalSessionContent, type SessionContent } from '../fixtures/typical-session.js';
 import { startChild } from '../harness/children.js';
 import { REDIS_URL, type BenchContext } from '../harness/context.js';
@@ -67,7 +68,8 @@ export async function memoryBench(context: BenchContext): Promise<SuiteResult> {
   const sealer = createSealer([BENCH_SECRET], 'tokens');
   const contents = await Promise.all(Array.from({ length: REDIS_SESSIONS }, (_, index) => typicalSessionContent(index, sealer)));
   const redis = await redisFigures(context.redis, contents);
-  const recordBytes = JSON.stringify(sessionRecordOf(contents[0] as SessionContent)).length;
+  const record = sessionRecordOf(contents[0] as SessionContent);
+  const [recordBytes, storedBytes] = [JSON.stringify(record).length, encodeSession(record).length];
   return {
     figures: [
       { id: 'memory-heap', label: `Heap per session, memory store, ${count.toLocaleString('en-US')} sessions`, value: ours.bytesPerSession, unit: 'B', goal: { atMost: 1000 } },
@@ -78,7 +80,7 @@ export async function memoryBench(context: BenchContext): Promise<SuiteResult> {
       {
         title: 'Memory per session',
         method:
-          `A typical user (OIDC profile of 6 claims: sub, name, preferred_username, email, email_verified, picture; opaque 43-character access and refresh tokens, sealed; the BFF's record is ${recordBytes} B of JSON). ` +
+          `A typical user (OIDC profile of 6 claims: sub, name, preferred_username, email, email_verified, picture; opaque 43-character access and refresh tokens, sealed; the BFF's record is ${recordBytes} B as plain JSON, ${storedBytes} B in the stores' format, bff/session/stored-format.ts). ` +
           `Heap: ${count.toLocaleString('en-US')} sessions put into each memory store in its own process, \`heapUsed\` after full GCs minus before, divided by the count; ` +
           `express-session's MemoryStore holds the same content under a 24-byte id with its cookie. Redis: ${REDIS_SESSIONS} sessions written by each store with its ` +
           'default key prefix, `MEMORY USAGE key SAMPLES 0` summed over the keys of each session (median and range).',

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { decodeSession, encodeSession } from './stored-format.js';
 import type { SessionData, SessionRecord, SessionStamp, SessionStore, StoreLock } from './store.js';
 
@@ -9,20 +9,20 @@ export interface MemoryStoreOptions {
   sweepIntervalMs?: number;
 }
 
-interface Entry<T> {
-  value: T;
+/** What the map holds per key: the value's own fields and its expiry, in one object. */
+interface Expiring {
   expiresAtMs: number;
 }
 
 /** A bounded map with per-entry expiry; Map keeps insertion order, so the first key is the oldest write. */
-class ExpiringMap<T> {
-  private readonly entries = new Map<string, Entry<T>>();
+class ExpiringMap<T extends Expiring> {
+  private readonly entries = new Map<string, T>();
   constructor(
     private readonly max: number,
-    private readonly onEvict: (key: string, value: T) => void = () => {},
+    private readonly onEvict: (key: string, entry: T) => void = () => {},
   ) {}
 
-  entry(key: string): Entry<T> | undefined {
+  get(key: string): T | undefined {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
     if (entry.expiresAtMs <= Date.now()) {
@@ -32,13 +32,9 @@ class ExpiringMap<T> {
     return entry;
   }
 
-  get(key: string): T | undefined {
-    return this.entry(key)?.value;
-  }
-
-  set(key: string, value: T, ttlSeconds: number): void {
+  set(key: string, entry: T): void {
     this.delete(key);
-    this.entries.set(key, { value, expiresAtMs: Date.now() + ttlSeconds * 1000 });
+    this.entries.set(key, entry);
     for (const oldest of this.entries.keys()) {
       if (this.entries.size <= this.max) break;
       this.delete(oldest);
@@ -47,10 +43,11 @@ class ExpiringMap<T> {
 
   /** Moves a live entry's expiry later (never earlier) and makes it the newest; false when there is none. */
   extend(key: string, ttlSeconds: number): boolean {
-    const entry = this.entry(key);
+    const entry = this.get(key);
     if (!entry) return false;
+    entry.expiresAtMs = Math.max(entry.expiresAtMs, expiryIn(ttlSeconds));
     this.entries.delete(key);
-    this.entries.set(key, { value: entry.value, expiresAtMs: Math.max(entry.expiresAtMs, Date.now() + ttlSeconds * 1000) });
+    this.entries.set(key, entry);
     return true;
   }
 
@@ -58,7 +55,7 @@ class ExpiringMap<T> {
     const entry = this.entries.get(key);
     if (!entry) return;
     this.entries.delete(key);
-    this.onEvict(key, entry.value);
+    this.onEvict(key, entry);
   }
 
   sweep(): void {
@@ -71,7 +68,20 @@ class ExpiringMap<T> {
   }
 }
 
-interface Stored {
+const expiryIn = (ttlSeconds: number) => Date.now() + ttlSeconds * 1000;
+
+/**
+ * The map key of a store key: the first 128 bits of its SHA-256, as 16 latin1
+ * characters (a third of the 43-character key's heap). Store keys are already
+ * hashes of session ids, so nothing weakens: 128 bits keep collisions out of reach.
+ */
+const mapKey = (key: string) => createHash('sha256').update(key).digest().toString('latin1', 0, 16);
+
+interface Marker extends Expiring {
+  owner: string;
+}
+
+interface Stored extends Expiring {
   /** The data as `encodeSession` writes it: compact, and a copy no caller can change. */
   text: string;
   version: number;
@@ -85,16 +95,16 @@ interface Stored {
  * afresh on each read, as a networked store would.
  */
 export class MemorySessionStore implements SessionStore {
+  /** By {@link mapKey} of the store key. */
   private readonly sessions: ExpiringMap<Stored>;
-  private readonly markers: ExpiringMap<string>;
+  private readonly markers = new ExpiringMap<Marker>(Number.POSITIVE_INFINITY);
   private readonly keysBySid = new Map<string, Set<string>>();
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(options: MemoryStoreOptions = {}) {
     const max = options.maxSessions ?? 10_000;
     this.sessions = new ExpiringMap(max, (key, stored) => this.unindex(key, stored.sid));
-    // Replay markers are never evicted before they expire (a flood of logins must not make a callback replayable); the login rate limit bounds them.
-    this.markers = new ExpiringMap(Number.POSITIVE_INFINITY);
+    // Replay markers (above) are never evicted before they expire (a flood of logins must not make a callback replayable); the login rate limit bounds them.
     this.sweeper = setInterval(() => {
       this.sessions.sweep();
       this.markers.sweep();
@@ -108,42 +118,44 @@ export class MemorySessionStore implements SessionStore {
   }
 
   async get(key: string): Promise<SessionRecord | undefined> {
-    const entry = this.sessions.entry(key);
-    return entry && this.record(entry);
+    const stored = this.sessions.get(mapKey(key));
+    return stored && record(stored);
   }
 
   async getIfChanged(key: string, knownVersion: number): Promise<SessionRecord | SessionStamp | undefined> {
-    const entry = this.sessions.entry(key);
-    if (entry?.value.version !== knownVersion) return entry && this.record(entry);
-    return { version: knownVersion, idleExpiresAt: Math.floor(entry.expiresAtMs / 1000) };
+    const stored = this.sessions.get(mapKey(key));
+    if (stored?.version !== knownVersion) return stored && record(stored);
+    return { version: knownVersion, idleExpiresAt: Math.floor(stored.expiresAtMs / 1000) };
   }
 
   async set(key: string, data: SessionData, ttlSeconds: number) {
-    const replaced = this.sessions.get(key);
-    this.store(key, data, (replaced?.version ?? 0) + 1, ttlSeconds);
+    const at = mapKey(key);
+    const replaced = this.sessions.get(at);
+    this.store(at, data, (replaced?.version ?? 0) + 1, expiryIn(ttlSeconds));
   }
 
   async update(key: string, version: number, data: SessionData) {
-    const entry = this.sessions.entry(key);
-    if (entry?.value.version !== version) return false;
-    this.store(key, data, version + 1, (entry.expiresAtMs - Date.now()) / 1000);
+    const at = mapKey(key);
+    const stored = this.sessions.get(at);
+    if (stored?.version !== version) return false;
+    this.store(at, data, version + 1, stored.expiresAtMs);
     return true;
   }
 
   async touch(key: string, ttlSeconds: number) {
-    return this.sessions.extend(key, ttlSeconds);
+    return this.sessions.extend(mapKey(key), ttlSeconds);
   }
 
   async delete(key: string) {
-    this.sessions.delete(key);
+    this.sessions.delete(mapKey(key));
   }
 
   async deleteBySid(sid: string) {
     let deleted = 0;
-    for (const key of [...(this.keysBySid.get(sid) ?? [])]) {
-      // An expired session not yet swept is not one more session ended (`entry` drops it).
-      if (this.sessions.entry(key)) deleted++;
-      this.sessions.delete(key);
+    for (const at of [...(this.keysBySid.get(sid) ?? [])]) {
+      // An expired session not yet swept is not one more session ended (`get` drops it).
+      if (this.sessions.get(at)) deleted++;
+      this.sessions.delete(at);
     }
     return deleted;
   }
@@ -158,7 +170,7 @@ export class MemorySessionStore implements SessionStore {
     if (!this.claim(key, owner, ttlMs / 1000)) return undefined;
     return {
       release: async () => {
-        if (this.markers.get(key) === owner) this.markers.delete(key);
+        if (this.markers.get(key)?.owner === owner) this.markers.delete(key);
       },
     };
   }
@@ -169,27 +181,27 @@ export class MemorySessionStore implements SessionStore {
     clearInterval(this.sweeper);
   }
 
-  private claim(key: string, value: string, ttlSeconds: number): boolean {
-    if (this.markers.get(key) !== undefined) return false;
-    this.markers.set(key, value, ttlSeconds);
+  private claim(key: string, owner: string, ttlSeconds: number): boolean {
+    if (this.markers.get(key)) return false;
+    this.markers.set(key, { owner, expiresAtMs: expiryIn(ttlSeconds) });
     return true;
   }
 
-  /** Writes the record under `key`, keeping the sid index in step (a rewrite may carry another sid). */
-  private store(key: string, data: SessionData, version: number, ttlSeconds: number) {
+  /** Writes the record under map key `at`, keeping the sid index in step (a rewrite may carry another sid). */
+  private store(at: string, data: SessionData, version: number, expiresAtMs: number) {
     const { sid } = data;
-    this.sessions.set(key, { text: encodeSession(data), version, sid }, ttlSeconds);
-    if (sid) this.keysBySid.set(sid, (this.keysBySid.get(sid) ?? new Set()).add(key));
+    this.sessions.set(at, { text: encodeSession(data), version, sid, expiresAtMs });
+    if (sid) this.keysBySid.set(sid, (this.keysBySid.get(sid) ?? new Set()).add(at));
   }
 
-  private record({ value, expiresAtMs }: Entry<Stored>): SessionRecord {
-    return { ...decodeSession(value.text), version: value.version, idleExpiresAt: Math.floor(expiresAtMs / 1000) };
-  }
-
-  private unindex(key: string, sid: string | undefined): void {
+  private unindex(at: string, sid: string | undefined): void {
     if (!sid) return;
     const keys = this.keysBySid.get(sid);
-    keys?.delete(key);
+    keys?.delete(at);
     if (keys?.size === 0) this.keysBySid.delete(sid);
   }
+}
+
+function record({ text, version, expiresAtMs }: Stored): SessionRecord {
+  return { ...decodeSession(text), version, idleExpiresAt: Math.floor(expiresAtMs / 1000) };
 }

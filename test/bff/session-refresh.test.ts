@@ -1,85 +1,40 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MemorySessionStore, type SessionRecord, type SessionStore } from '../../bff/index.js';
 import { createSealer } from '../../bff/crypto/seal.js';
 import type { TokenSet } from '../../bff/providers/provider.js';
 import { freePort, startTestBff, TEST_SECRET } from '../support/bff.js';
-import { killRunning, startBffProcess, STARTUP_MS, type BffProcess } from '../support/bff-process.js';
+import { STARTUP_MS } from '../support/bff-process.js';
 import { startHostileProvider, type HostileProvider } from '../support/hostile-provider.js';
 import { deleteKeys, REDIS_URL } from '../support/redis.js';
-import { loginForCookie, sessionWithCookie, withSessionCookie } from '../support/session-cookie.js';
+import { burst as burstAt, loginWithExpiringToken as loginAt, refreshGrants as grantsOf, startRefreshStormStage, type RefreshStormStage } from '../support/refresh-storm.js';
+import { sessionWithCookie, withSessionCookie } from '../support/session-cookie.js';
 
 const KEY_PREFIX = `bff-auth-test:refresh:${randomBytes(6).toString('hex')}:`;
 
-let dir: string;
 let redis: Redis;
 let idp: HostileProvider;
-let upstream: Server;
-let processes: BffProcess[] = [];
-let target: string;
+let stage: RefreshStormStage;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'bff-auth-refresh-'));
   redis = new Redis(REDIS_URL);
   idp = await startHostileProvider();
-  upstream = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'));
-  await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
-  target = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
-  processes = await Promise.all(
-    ['a', 'b'].map(async (name) => {
-      const port = await freePort();
-      return startBffProcess(dir, name, port, {
-        baseUrl: `http://127.0.0.1:${port}`,
-        secrets: ['${TEST_SECRET_VAR}'],
-        httpTimeoutMs: 5000,
-        session: { store: REDIS_URL, keyPrefix: KEY_PREFIX },
-        providers: [{ id: 'bad', type: 'oidc', issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret }],
-        apis: [{ path: '/api/bad', provider: 'bad', target, methods: ['GET'] }],
-      }, { TEST_SECRET_VAR: TEST_SECRET });
-    }),
-  );
+  stage = await startRefreshStormStage(idp, REDIS_URL, KEY_PREFIX);
 }, STARTUP_MS * 2);
 
 afterAll(async () => {
-  await Promise.all(processes.map((bff) => bff.stop()));
-  killRunning();
+  await stage?.close();
   await idp?.close();
-  await new Promise((resolve) => upstream?.close(resolve));
   await deleteKeys(redis, `${KEY_PREFIX}*`);
   await redis.quit();
-  await rm(dir, { recursive: true, force: true });
 });
 
 afterEach(() => idp.reset());
 
-const refreshGrants = () => idp.requests.filter((request) => request.path === '/token' && request.body.grant_type === 'refresh_token').length;
-
-/** A login at process A whose access token is already about to expire; resolves with the session cookie. */
-async function loginWithExpiringToken(origin = processes[0]!.origin): Promise<string> {
-  idp.behave({ accessTokenLifetime: 30 });
-  const cookie = await loginForCookie({ idp, origin });
-  idp.reset();
-  return cookie;
-}
-
-/** `count` API calls with this session, alternating between the two processes, all at once. */
-function burst(cookie: string, count: number) {
-  return Array.from({ length: count }, (_, index) =>
-    fetch(`${processes[index % 2]!.origin}/api/bad/x`, {
-      headers: withSessionCookie(cookie),
-      signal: AbortSignal.timeout(30_000),
-    }).then(async (response) => {
-      await response.body?.cancel();
-      return response.status;
-    }),
-  );
-}
+const refreshGrants = () => grantsOf(idp);
+const loginWithExpiringToken = (origin = stage.processes[0]!.origin) => loginAt(idp, origin);
+const burst = (cookie: string, count: number) => burstAt(stage.processes, cookie, count);
 
 describe('token refresh across two BFF processes on one Redis, with rotating refresh tokens', () => {
   it('100 concurrent API calls split across both reach the token endpoint once, and all answer 200', async () => {
@@ -90,7 +45,7 @@ describe('token refresh across two BFF processes on one Redis, with rotating ref
     expect(refreshGrants() - before).toBe(1);
 
     // The session lives on at both, with the refreshed token: no further refresh.
-    for (const bff of processes) {
+    for (const bff of stage.processes) {
       expect((await sessionWithCookie(bff.origin, cookie)).body).toMatchObject({ authenticated: true });
     }
     expect(await Promise.all(burst(cookie, 2))).toEqual([200, 200]);
@@ -104,7 +59,7 @@ describe('token refresh across two BFF processes on one Redis, with rotating ref
     const statuses = await Promise.all(cookies.flatMap((cookie) => burst(cookie, 20)));
     expect(statuses).toEqual(statuses.map(() => 200));
     expect(refreshGrants() - before).toBe(5);
-    for (const bff of processes) {
+    for (const bff of stage.processes) {
       expect(bff.stderr()).not.toContain('tokens.refresh_failed');
     }
   });
@@ -161,7 +116,7 @@ describe('a refresh the provider refuses', () => {
     const bff = await startTestBff(port, {
       session: { store },
       providers: [{ id: 'bad', type: 'oidc', issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret }],
-      apis: [{ path: '/api/bad', provider: 'bad', target, methods: ['GET'] }],
+      apis: [{ path: '/api/bad', provider: 'bad', target: stage.target, methods: ['GET'] }],
     });
     try {
       const origin = `http://127.0.0.1:${port}`;

@@ -113,6 +113,24 @@ describe('RedisSessionStore specifics', () => {
     }
   });
 
+  it('reads and updates a session written by the previous version (the object format), keeping its version and expiry', async () => {
+    const store = new RedisSessionStore({ connection: REDIS_URL, keyPrefix: `${KEY_PREFIX}old:`, logger: silentLogger });
+    try {
+      const key = randomKey();
+      const absoluteExpiresAt = nowSeconds() + 3600;
+      const text = `{"p":"dev","u":[null,null,0,null,1,null,2],"r":{"sub":"alice","name":"Alice","email":"alice@example.test"},"t":"sealed-tokens","s":"dev:s-old","c":${nowSeconds()},"a":${absoluteExpiresAt}}`;
+      const redisKey = `${KEY_PREFIX}old:session:{${key}}`;
+      await redis.multi().hset(redisKey, 'v', '3', 'd', text, 's', 'dev:s-old').pexpire(redisKey, 60_000).exec();
+      const read = await store.get(key);
+      expect(read).toMatchObject({ version: 3, sid: 'dev:s-old', tokens: 'sealed-tokens', absoluteExpiresAt, user: { id: 'dev:alice', name: 'Alice', email: 'alice@example.test' } });
+      expect(read?.idleExpiresAt).toBeLessThanOrEqual(nowSeconds() + 60);
+      expect(await store.update(key, 3, { ...read!, tokens: 'refreshed' })).toBe(true);
+      expect(await store.get(key)).toMatchObject({ version: 4, tokens: 'refreshed', user: { name: 'Alice' } });
+    } finally {
+      await store.close();
+    }
+  });
+
   it('the sid index lives as long as the latest absolute expiry of its sessions, however they slide', async () => {
     const store = new RedisSessionStore({ connection: REDIS_URL, keyPrefix: `${KEY_PREFIX}idx:`, logger: silentLogger });
     try {
