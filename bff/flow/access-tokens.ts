@@ -13,6 +13,9 @@ const WAIT_POLL_MS = 50;
 /** What a refresh holding the lock spends beside the provider call: a few store reads and writes, each bounded by the store. */
 const STORE_ALLOWANCE_MS = 5000;
 
+/** Opened token sets kept, by their sealed text: a handful per active session is plenty. */
+const OPENED_CACHE_SIZE = 1000;
+
 const isFresh = (tokens: TokenSet) => tokens.expires_at === undefined || tokens.expires_at - REFRESH_MARGIN_SECONDS > Date.now() / 1000;
 
 const sessionEnded = (cause?: unknown) =>
@@ -27,6 +30,11 @@ const sessionEnded = (cause?: unknown) =>
  */
 export class AccessTokens {
   private readonly refreshing = new Map<string, Promise<TokenSet>>();
+  /**
+   * Token sets already opened, least recently used first. Keyed by the sealed
+   * text, so a refresh (new tokens, newly sealed) is never answered from here.
+   */
+  private readonly opened = new Map<string, TokenSet>();
   /** The lock outlasts one refresh: the provider call (bounded by `httpTimeoutMs`) and the store's reads and writes. */
   private readonly lockTtlMs: number;
 
@@ -39,7 +47,7 @@ export class AccessTokens {
 
   async get(req: Request, res: Response, record: SessionRecord): Promise<string> {
     const { sessions } = this.context;
-    const tokens = await sessions.openTokens(record);
+    const tokens = await this.open(record);
     if (isFresh(tokens)) return tokens.access_token;
     const key = sessions.keyOf(req);
     if (key === undefined) throw sessionEnded();
@@ -111,6 +119,20 @@ export class AccessTokens {
   private async current(key: string): Promise<{ record: SessionRecord; tokens: TokenSet }> {
     const record = await this.context.sessions.load(key);
     if (!record) throw sessionEnded();
-    return { record, tokens: await this.context.sessions.openTokens(record) };
+    return { record, tokens: await this.open(record) };
+  }
+
+  /** The session's tokens, opened once per sealed value: unsealing on every API call costs more than the call's own work. */
+  private async open(record: SessionRecord): Promise<TokenSet> {
+    const cached = this.opened.get(record.tokens);
+    if (cached) {
+      this.opened.delete(record.tokens);
+      this.opened.set(record.tokens, cached);
+      return cached;
+    }
+    const tokens = Object.freeze(await this.context.sessions.openTokens(record));
+    this.opened.set(record.tokens, tokens);
+    if (this.opened.size > OPENED_CACHE_SIZE) this.opened.delete(this.opened.keys().next().value as string);
+    return tokens;
   }
 }

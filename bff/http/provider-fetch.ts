@@ -1,3 +1,6 @@
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { AuthBffError } from '../errors.js';
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -17,58 +20,113 @@ export function isAllowedEndpoint(url: URL): boolean {
 const tooLarge = (maxBodyBytes: number) =>
   new AuthBffError('provider_unavailable', `The provider's answer is larger than ${maxBodyBytes} bytes.`, { reason: 'provider_body_too_large' });
 
-const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
+/** RFC 9110 §15: these answers have no content. */
+const NULL_BODY_STATUSES = new Set([204, 205, 304]);
 
-/** The response with its body cut off (the read fails) past `maxBodyBytes`, so a huge answer cannot exhaust memory. */
-function bounded(response: Response, maxBodyBytes: number): Response {
-  if (!response.body || maxBodyBytes === Number.POSITIVE_INFINITY || NULL_BODY_STATUSES.has(response.status)) return response;
-  if (Number(response.headers.get('content-length') ?? 0) > maxBodyBytes) {
-    void response.body.cancel();
-    throw tooLarge(maxBodyBytes);
+/** What `fetch` would send when a call does not say. */
+const DEFAULT_HEADERS = { accept: '*/*', 'user-agent': 'node' };
+
+const DECODERS: Record<string, (body: Buffer, options: { maxOutputLength: number }) => Buffer> = {
+  gzip: gunzipSync,
+  'x-gzip': gunzipSync,
+  deflate: inflateSync,
+  br: brotliDecompressSync,
+};
+
+/** The request body as node:http writes it, and the content type `fetch` would give it. */
+function bodyOf(body: BodyInit | null | undefined): { bytes?: string | Uint8Array; type?: string } {
+  if (body === null || body === undefined) return {};
+  if (typeof body === 'string') return { bytes: body, type: 'text/plain;charset=UTF-8' };
+  if (body instanceof URLSearchParams) return { bytes: body.toString(), type: 'application/x-www-form-urlencoded;charset=UTF-8' };
+  if (body instanceof Uint8Array) return { bytes: body };
+  if (body instanceof ArrayBuffer) return { bytes: new Uint8Array(body) };
+  throw new TypeError('provider calls send a string, form or byte body');
+}
+
+/** The answer's body, decoded (gzip, deflate, br) and at most `maxBodyBytes` either way. */
+function decoded(body: Buffer, encoding: string | undefined, maxBodyBytes: number): Buffer {
+  if (encoding === undefined || encoding === 'identity') return body;
+  const decode = DECODERS[encoding.toLowerCase()];
+  if (!decode) throw new AuthBffError('provider_unavailable', `The provider's answer is in an unknown encoding.`, { reason: 'provider_body_encoding' });
+  try {
+    return decode(body, { maxOutputLength: maxBodyBytes });
+  } catch (error) {
+    if (error instanceof RangeError) throw tooLarge(maxBodyBytes);
+    throw new AuthBffError('provider_unavailable', "The provider's answer could not be decoded.", { cause: error, reason: 'provider_body_encoding' });
   }
-  let read = 0;
-  const body = response.body.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        read += chunk.byteLength;
-        if (read > maxBodyBytes) controller.error(tooLarge(maxBodyBytes));
-        else controller.enqueue(chunk);
-      },
-    }),
-  );
-  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+}
+
+function toResponse(answer: IncomingMessage, body: Buffer): Response {
+  const headers = new Headers();
+  for (let index = 0; index < answer.rawHeaders.length; index += 2) headers.append(answer.rawHeaders[index] as string, answer.rawHeaders[index + 1] as string);
+  const status = answer.statusCode as number;
+  return new Response(NULL_BODY_STATUSES.has(status) ? null : (body as Uint8Array<ArrayBuffer>), { status, statusText: answer.statusMessage ?? '', headers });
 }
 
 /**
- * `fetch` for every call to a provider: it refuses plain http off loopback
- * (also for endpoints a discovery document names), gives up after `timeoutMs`
- * (the body read included, since the signal stays on the response), reads at
- * most `maxBodyBytes`, and turns network failures and 5xx answers into
- * `provider_unavailable`, so no login page hangs and no provider outage reads
- * as the user's fault. The API proxy streams its answers, unbounded.
+ * `fetch` for every call to a provider, on node:http keep-alive connections:
+ * it refuses plain http off loopback (also for endpoints a discovery document
+ * names), never follows a redirect, gives up after `timeoutMs` (the body read
+ * included), reads at most `maxBodyBytes`, and turns network failures and 5xx
+ * answers into `provider_unavailable`, so no login page hangs and no provider
+ * outage reads as the user's fault. The answer comes back whole, as a `Response`.
  */
 export function createProviderFetch(timeoutMs: number, maxBodyBytes = MAX_PROVIDER_BODY_BYTES): typeof fetch {
+  const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+
   return async (input, init) => {
     const url = new URL(input instanceof Request ? input.url : input);
     if (!isAllowedEndpoint(url)) {
       throw new AuthBffError('provider_unavailable', 'Refused to call a provider endpoint that is not https.', { reason: 'provider_insecure_endpoint' });
     }
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
-    let response: Response;
-    try {
-      response = await fetch(input, { ...init, signal });
-    } catch (error) {
-      throw new AuthBffError(
-        'provider_unavailable',
-        timeout.aborted ? `The provider did not answer within ${timeoutMs} ms.` : 'The provider could not be reached.',
-        { cause: error, reason: timeout.aborted ? 'provider_timeout' : 'provider_unreachable' },
-      );
-    }
-    if (response.status >= 500) {
-      await response.body?.cancel();
-      throw new AuthBffError('provider_unavailable', `The provider answered HTTP ${response.status}.`, { reason: `provider_http_${response.status}` });
-    }
-    return bounded(response, maxBodyBytes);
+    const { bytes, type } = bodyOf(init?.body);
+    const headers: Record<string, string> = { ...DEFAULT_HEADERS, ...(type ? { 'content-type': type } : {}) };
+    new Headers(init?.headers).forEach((value, name) => (headers[name] = value));
+    const signal = init?.signal;
+    signal?.throwIfAborted();
+
+    return new Promise<Response>((resolve, reject) => {
+      const secure = url.protocol === 'https:';
+      const request = (secure ? httpsRequest : httpRequest)(url, { method: init?.method ?? 'GET', headers, agent: secure ? agents.https : agents.http });
+      let failure: AuthBffError | undefined;
+      const fail = (error: AuthBffError) => {
+        failure ??= error;
+        request.destroy(error);
+      };
+      const timedOut = () => fail(new AuthBffError('provider_unavailable', `The provider did not answer within ${timeoutMs} ms.`, { reason: 'provider_timeout' }));
+      const timer = setTimeout(timedOut, timeoutMs);
+      signal?.addEventListener('abort', timedOut);
+      request.once('close', () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', timedOut);
+      });
+      const broken = (error: Error) =>
+        reject(failure ?? new AuthBffError('provider_unavailable', 'The provider could not be reached.', { cause: error, reason: 'provider_unreachable' }));
+      request.on('error', broken);
+      request.once('response', (answer) => {
+        const status = answer.statusCode as number;
+        if (status >= 500) {
+          answer.resume();
+          return reject(new AuthBffError('provider_unavailable', `The provider answered HTTP ${status}.`, { reason: `provider_http_${status}` }));
+        }
+        if (Number(answer.headers['content-length'] ?? 0) > maxBodyBytes) return fail(tooLarge(maxBodyBytes));
+        const chunks: Buffer[] = [];
+        let read = 0;
+        answer.on('error', broken);
+        answer.on('data', (chunk: Buffer) => {
+          read += chunk.length;
+          if (read > maxBodyBytes) fail(tooLarge(maxBodyBytes));
+          else chunks.push(chunk);
+        });
+        answer.on('end', () => {
+          try {
+            resolve(toResponse(answer, decoded(Buffer.concat(chunks, read), answer.headers['content-encoding'], maxBodyBytes)));
+          } catch (error) {
+            reject(error);
+          }
+        });
+      });
+      request.end(bytes);
+    });
   };
 }

@@ -1,19 +1,21 @@
-import { Readable } from 'node:stream';
-import type { ReadableStream } from 'node:stream/web';
+import type { OutgoingHttpHeaders } from 'node:http';
 import cookieParser from 'cookie-parser';
-import express, { type Request, type Response, type Router } from 'express';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { ApiProxyConfig } from '../config/api-proxy-schema.js';
 import { AuthBffError } from '../errors.js';
 import type { AccessTokens } from '../flow/access-tokens.js';
 import type { FlowContext } from '../flow/context.js';
-import { createProviderFetch } from '../http/provider-fetch.js';
 import { errorHandler, methodNotAllowed, noStore, requireCsrfHeader } from '../routes/respond.js';
+import { createUpstreamCaller } from './upstream-call.js';
 import { upstreamUrl } from './upstream-url.js';
 
 /** Request headers worth passing on; the browser's cookies and the CSRF header stay here. */
 const FORWARDED_REQUEST_HEADERS = [
   'accept',
+  'accept-encoding',
   'accept-language',
+  'content-encoding',
+  'content-length',
   'content-type',
   'if-match',
   'if-none-match',
@@ -27,11 +29,13 @@ const FORWARDED_REQUEST_HEADERS = [
  * validators and the upstream's own rate-limit and auth challenges. Nothing
  * else, since the answer lands on the app's origin: no `set-cookie`,
  * `clear-site-data`, `content-security-policy`, `refresh`,
- * `strict-transport-security` or `access-control-*`. No `content-encoding` or
- * `content-length` either: fetch has already decoded the body.
+ * `strict-transport-security` or `access-control-*`. The body passes as it
+ * came, so its encoding and length do too.
  */
 const FORWARDED_RESPONSE_HEADERS = [
   'content-type',
+  'content-encoding',
+  'content-length',
   'content-language',
   'content-disposition',
   'content-range',
@@ -50,7 +54,7 @@ const FORWARDED_RESPONSE_HEADERS = [
   'x-ratelimit-reset',
 ];
 
-const MAX_BODY = '1mb';
+const MAX_BODY_BYTES = 1024 * 1024;
 
 /**
  * The API proxy: a request under `path` goes to `target` plus the rest of the
@@ -58,8 +62,7 @@ const MAX_BODY = '1mb';
  * and without the browser's cookies. The CSRF rule applies; other methods get 405.
  */
 export function createApiProxy(context: FlowContext, accessTokens: AccessTokens, api: ApiProxyConfig, httpTimeoutMs: number): Router {
-  // Upstream answers are streamed through, so they are not size-bounded like a provider's.
-  const fetchUpstream = createProviderFetch(httpTimeoutMs, Number.POSITIVE_INFINITY);
+  const callUpstream = createUpstreamCaller(httpTimeoutMs, MAX_BODY_BYTES);
   const methods = new Set<string>(api.methods);
   if (methods.has('GET')) methods.add('HEAD');
 
@@ -71,37 +74,35 @@ export function createApiProxy(context: FlowContext, accessTokens: AccessTokens,
     // req.path is parsed, so an absolute-form request target ("GET http://host/api/x") yields its path, not "http://host/...".
     const queryAt = req.url.indexOf('?');
     const url = upstreamUrl(api.target, req.path, queryAt < 0 ? '' : req.url.slice(queryAt));
-    const headers = new Headers({ authorization: `Bearer ${await accessTokens.get(req, res, record)}` });
+    const headers: OutgoingHttpHeaders = { authorization: `Bearer ${await accessTokens.get(req, res, record)}` };
     for (const name of FORWARDED_REQUEST_HEADERS) {
-      const value = req.get(name);
-      if (value !== undefined) headers.set(name, value);
+      const value = req.headers[name];
+      if (value !== undefined) headers[name] = value;
     }
-    const hasBody = Buffer.isBuffer(req.body) && req.body.length > 0;
-    // Redirects are never followed: a 3xx goes to the browser as it is, and the token goes nowhere but `url`.
-    const upstream = await fetchUpstream(url, {
-      method: req.method,
-      headers,
-      body: hasBody ? new Uint8Array(req.body as Buffer) : undefined,
-      redirect: 'manual',
-    });
+    const upstream = await callUpstream({ url, headers, from: req, to: res });
 
-    res.status(upstream.status);
+    res.status(upstream.statusCode as number);
     for (const name of FORWARDED_RESPONSE_HEADERS) {
-      const value = upstream.headers.get(name);
-      if (value !== null) res.setHeader(name, value);
+      const value = upstream.headers[name];
+      if (value !== undefined) res.setHeader(name, value);
     }
-    if (!upstream.body || req.method === 'HEAD') return res.end();
-    Readable.fromWeb(upstream.body as ReadableStream).on('error', () => res.destroy()).pipe(res);
+    upstream.on('error', () => res.destroy()).pipe(res);
   };
 
-  const routes = express.Router();
-  routes.use(noStore, cookieParser(), requireCsrfHeader, (req, res, next) =>
-    methods.has(req.method) ? next() : methodNotAllowed([...methods].join(', '))(req, res, next),
-  );
-  routes.use(express.raw({ type: () => true, limit: MAX_BODY }), forward);
-  routes.use(errorHandler(context.logger));
+  const parseCookies = cookieParser();
+  const refuseMethod = methodNotAllowed([...methods].join(', '));
+  const handleError = errorHandler(context.logger);
+  // The checks run as one handler, not as a stack of router layers: on a proxied call, each layer costs more than the check it runs.
+  const handle = (req: Request, res: Response, next: NextFunction) => {
+    const fail = (error: unknown) => handleError(error, req, res, next);
+    noStore(req, res, () =>
+      parseCookies(req, res, (error?: unknown) =>
+        error ? fail(error) : requireCsrfHeader(req, res, () => (methods.has(req.method) ? forward(req, res).catch(fail) : refuseMethod(req, res, next))),
+      ),
+    );
+  };
 
   const router = express.Router();
-  router.use(api.path, routes);
+  router.use(api.path, handle);
   return router;
 }

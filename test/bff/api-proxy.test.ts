@@ -1,5 +1,7 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { once } from 'node:events';
+import { createServer, request as httpRequest, type ClientRequest, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createAuthBff, ConfigError, silentLogger } from '../../bff/index.js';
 import { TEST_SECRET } from '../support/bff.js';
@@ -15,14 +17,35 @@ interface Seen {
   body: string;
 }
 const seen: Seen[] = [];
+/** Paths whose request reached the upstream, announced as soon as they do, before their body. */
+const arrived: string[] = [];
+/** What the upstream has read so far of the request under way on /v1/stream-in. */
+let streamedIn = '';
+/** Ends the answer under way on /v1/stream-out. */
+let finishStreamOut: (() => void) | undefined;
 let upstream: Server;
 let upstreamOrigin: string;
 let stack: HostileStack;
 
 beforeAll(async () => {
   upstream = createServer((req, res) => {
+    arrived.push(req.url ?? '');
+    if (req.url === '/v1/hang') return;
+    if (req.url === '/v1/stream-out') {
+      res.writeHead(200, { 'content-type': 'text/plain' }).write('first part;');
+      finishStreamOut = () => res.end('second part');
+      return;
+    }
+    if (req.url === '/v1/gzipped') {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' }).end(gzipSync(JSON.stringify({ zipped: true })));
+      return;
+    }
+    if (req.url === '/v1/stream-in') streamedIn = '';
     let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('data', (chunk: Buffer) => {
+      body += chunk.toString();
+      if (req.url === '/v1/stream-in') streamedIn = body;
+    });
     req.on('end', () => {
       seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
       res.setHeader('set-cookie', 'upstream=1; Path=/');
@@ -36,6 +59,7 @@ beforeAll(async () => {
   stack = await startHostileStack(() => ({
     // Sessions outlive the access tokens here, so the tests can reach their expiry.
     session: { idleTimeoutSeconds: 7200 },
+    httpTimeoutMs: 3000,
     apis: [{ path: '/api/bad', provider: 'bad', target: `${upstreamOrigin}/v1`, methods: ['GET', 'POST'] }],
   }));
 });
@@ -119,6 +143,104 @@ describe('the API proxy (apis)', () => {
     }
     const nobody = await fetch(`${stack.origin}/api/bad/x`, { headers: fetchHeaders });
     expect(nobody.status).toBe(401);
+  });
+});
+
+/** The cookie header of a signed-in browser, for requests sent with node:http (to stream, or to send raw bodies). */
+const cookieOf = (browser: Awaited<ReturnType<typeof loginThrough>>['browser']) =>
+  browser.cookies(stack.origin).map((cookie) => `${cookie.name}=${cookie.value}`).join('; ');
+
+/** A request to the proxy through node:http, its body written by the caller; resolves with the answer's head once it arrives. */
+function rawRequest(cookie: string, path: string, method: string, headers: Record<string, string | number> = {}): { request: ClientRequest; answer: Promise<IncomingMessage> } {
+  const { port } = new URL(stack.origin);
+  const request = httpRequest({ host: '127.0.0.1', port, method, path: `/api/bad${path}`, headers: { 'x-csrf': '1', cookie, ...headers } });
+  const answer = new Promise<IncomingMessage>((resolve, reject) => {
+    request.once('response', resolve);
+    request.once('error', reject);
+  });
+  return { request, answer };
+}
+
+async function textOf(response: IncomingMessage): Promise<string> {
+  let text = '';
+  for await (const chunk of response) text += String(chunk);
+  return text;
+}
+
+const until = async (condition: () => boolean) => {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
+};
+
+describe('the API proxy streams', () => {
+  it("the upstream's answer: the browser reads its first part while the upstream has not sent the rest", async () => {
+    const { browser } = await loginThrough(stack, 'bad');
+    const { request, answer } = rawRequest(cookieOf(browser), '/stream-out', 'GET');
+    request.end();
+    const response = await answer;
+    expect(response.statusCode).toBe(200);
+    const [first] = (await once(response, 'data')) as [Buffer];
+    expect(first.toString()).toBe('first part;');
+    finishStreamOut?.();
+    expect(await textOf(response)).toBe('second part');
+  });
+
+  it("the browser's body: the upstream reads its first part while the browser has not sent the rest", async () => {
+    const { browser } = await loginThrough(stack, 'bad');
+    const { request, answer } = rawRequest(cookieOf(browser), '/stream-in', 'POST', { 'content-type': 'text/plain' });
+    request.write('part one;');
+    await until(() => streamedIn === 'part one;');
+    request.end('part two');
+    const response = await answer;
+    expect(JSON.parse(await textOf(response))).toMatchObject({ body: 'part one;part two' });
+  });
+
+  it('a compressed answer as it came, with its encoding', async () => {
+    const { browser } = await loginThrough(stack, 'bad');
+    const response = await api(browser, '/gzipped');
+    expect(response.headers.get('content-encoding')).toBe('gzip');
+    expect(await response.json()).toEqual({ zipped: true });
+  });
+});
+
+describe('the API proxy bounds', () => {
+  it('refuses a body announced over 1 MB with 400, before calling the upstream', async () => {
+    const { browser } = await loginThrough(stack, 'bad');
+    const before = arrived.length;
+    const { request, answer } = rawRequest(cookieOf(browser), '/big', 'POST', { 'content-length': 2 * 1024 * 1024 });
+    request.on('error', () => {});
+    request.write('x');
+    const response = await answer;
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(await textOf(response))).toMatchObject({ error: 'invalid_request' });
+    expect(arrived.length).toBe(before);
+    request.destroy();
+  });
+
+  it('stops a streamed body at 1 MB with 400, and the upstream never gets it whole', async () => {
+    const { browser } = await loginThrough(stack, 'bad');
+    const before = seen.length;
+    const { request, answer } = rawRequest(cookieOf(browser), '/big-stream', 'POST');
+    request.on('error', () => {});
+    const chunk = Buffer.alloc(64 * 1024, 'y');
+    const writing = (async () => {
+      for (let sent = 0; sent < 2 * 1024 * 1024 && !request.destroyed; sent += chunk.length) {
+        if (!request.write(chunk)) await Promise.race([once(request, 'drain'), once(request, 'close')]);
+      }
+      request.end();
+    })();
+    const response = await answer;
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(await textOf(response))).toMatchObject({ error: 'invalid_request' });
+    request.destroy();
+    await writing;
+    expect(seen.slice(before).some((call) => call.url === '/v1/big-stream')).toBe(false);
+  });
+
+  it('gives up on an upstream that does not answer within httpTimeoutMs: 503 provider_unavailable', async () => {
+    const { browser } = await loginThrough(stack, 'bad');
+    const response = await api(browser, '/hang');
+    expect(response.status).toBe(503);
+    expect(await response.json()).toMatchObject({ error: 'provider_unavailable' });
   });
 });
 

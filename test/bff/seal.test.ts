@@ -21,8 +21,8 @@ async function sealErrorOf(opening: Promise<unknown>): Promise<SealError> {
 }
 
 /**
- * Sealed with SECRET_A for 'tokens' by the sealer before it moved from jose to
- * node:crypto: token sets in Redis and cookies in browsers look like this.
+ * Sealed with SECRET_A for 'tokens' by an earlier release of the sealer (jose,
+ * key bytes imported on each use): token sets in Redis and cookies in browsers look like this.
  */
 const SEALED_BY_JOSE =
   'eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIiwia2lkIjoiY1JpSkhOYVJHbDRnIn0..DvJon5yMEflAdAZr.aZ10gfrmlbRvarc6wAeDBtSXEUWVGkEP4hW9pNVuKUItHxQxGIm_ChDd_PdDDxAR7OOPqSA5-MnuLIdYZyKIxFIgYA_zX9xFdVs-U9cCDY330pCoetlLrFs.F3xKaN-bdVZW53kwsTkB2A';
