@@ -1,4 +1,5 @@
 import type { Figure, Section } from './results.js';
+import { KNOWN_GAPS } from '../gaps.js';
 
 export interface Baseline {
   recordedAt: string;
@@ -43,6 +44,13 @@ function table(head: string[], rows: string[][]): string {
   return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
+/** Every target this run missed, with the cause named in bench/gaps.ts. */
+function gapsSection(figures: readonly Figure[]): string[] {
+  const missed = figures.filter((figure) => verdict(figure).met === '**no**');
+  if (missed.length === 0) return [];
+  return ['', '### Targets not met, and why', '', ...missed.map((figure) => `- **${figure.label}**: ${KNOWN_GAPS[figure.id] ?? 'no cause recorded yet (add one to bench/gaps.ts).'}`)];
+}
+
 export function markdownReport(info: RunInfo, figures: Figure[], sections: Section[], baseline: Baseline | undefined, failures: string[]): string {
   const baselineOf = (figure: Figure) => baseline?.figures[figure.id];
   const targets = figures.map((figure) => {
@@ -69,6 +77,7 @@ export function markdownReport(info: RunInfo, figures: Figure[], sections: Secti
     '',
     table(['figure', 'baseline (before)', 'now', 'by CPU/req', 'goal', 'met'], targets),
     ...(failures.length > 0 ? ['', '**Failures:**', '', ...failures.map((failure) => `- ${failure.split('\n')[0]}`)] : []),
+    ...gapsSection(figures),
     '',
     '## Details',
     ...sections.flatMap((section) => ['', `### ${section.title}`, '', section.method, '', table(section.head, section.rows)]),
