@@ -20,7 +20,7 @@ export function requireSession(sessions: Sessions, accessTokens: AccessTokens): 
       req.auth = {
         user: data.user,
         provider: data.provider,
-        expiresAt: Sessions.expiresAt(view),
+        expiresAt: view.idleExpiresAt,
         profile: data.profile,
         accessToken: () => accessTokens.get(req, res, Sessions.record(view)),
       };

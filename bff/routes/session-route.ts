@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ROUTES, type SessionResponse } from '../../shared/index.js';
 import type { Logger } from '../log.js';
-import { Sessions, type SessionView } from '../session/sessions.js';
+import type { Sessions, SessionView } from '../session/sessions.js';
 import { asAuthBffError, csrfRequired, hasCsrfHeader, sendError, setNoStore, writeJson } from './respond.js';
 
 const SIGNED_OUT: string = JSON.stringify({ authenticated: false } satisfies SessionResponse);
@@ -26,7 +26,7 @@ export function sessionRoute(sessions: Sessions, basePath: string, logger: Logge
       start = `${JSON.stringify({ authenticated: true, user, provider } satisfies Omit<SessionResponse & { authenticated: true }, 'expiresAt'>).slice(0, -1)},"expiresAt":`;
       bodyStarts.set(view.data, start);
     }
-    return `${start}${Sessions.expiresAt(view)}}`;
+    return `${start}${view.idleExpiresAt}}`;
   };
 
   return {

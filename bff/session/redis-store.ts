@@ -122,9 +122,8 @@ export class RedisSessionStore implements SessionStore {
     const [version, ttlMs, text] = found;
     // No TTL (a key written by hand): the session lasts to its absolute expiry.
     const idleExpiresAt = ttlMs < 0 ? Number.POSITIVE_INFINITY : Math.floor((Date.now() + ttlMs) / 1000);
-    if (text === undefined) return { version: Number(version), idleExpiresAt };
-    const data = decodeSession(text);
-    return { ...data, version: Number(version), idleExpiresAt: Math.min(idleExpiresAt, data.absoluteExpiresAt) };
+    const stamp = { version: Number(version), idleExpiresAt };
+    return text === undefined ? stamp : { ...decodeSession(text), ...stamp };
   }
 
   async set(key: string, data: SessionData, ttlSeconds: number) {

@@ -20,14 +20,13 @@ export class SessionCookie {
     this.cleared = `${this.name}=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly${options.secure ? '; Secure' : ''}; SameSite=${sameSite}`;
   }
 
-  /** The session id, or undefined when the cookie is absent or could never be one of ours. */
-  read(req: IncomingMessage): string | undefined {
+  /**
+   * The cookie in one pass over the Cookie header: `present` whether the request
+   * carries it at all, `id` its session id unless it could never be one of ours.
+   */
+  read(req: IncomingMessage): { present: boolean; id: string | undefined } {
     const value = this.rawValue(req);
-    return value !== undefined && SESSION_ID_PATTERN.test(value) ? value : undefined;
-  }
-
-  isPresent(req: IncomingMessage): boolean {
-    return this.rawValue(req) !== undefined;
+    return { present: value !== undefined, id: value !== undefined && SESSION_ID_PATTERN.test(value) ? value : undefined };
   }
 
   write(res: Response, sessionId: string) {

@@ -23,7 +23,7 @@ export interface SessionTimeouts {
 export interface SessionView {
   data: Readonly<SessionData>;
   version: number;
-  /** Epoch seconds: the idle expiry, never past the absolute one. */
+  /** Epoch seconds: the idle expiry, never past the absolute one, so the session's expiry (`expiresAt` on the wire). */
   idleExpiresAt: number;
 }
 
@@ -95,9 +95,9 @@ export class Sessions {
 
   /** `read`, answering the shared frozen data instead of a record of its own. */
   async view(req: IncomingMessage, res: ServerResponse, options: { slide: boolean }): Promise<SessionView | undefined> {
-    const key = this.keyOf(req);
+    const { present, key } = this.cookieOf(req);
     if (key === undefined) {
-      if (this.cookie.isPresent(req)) this.cookie.clear(res);
+      if (present) this.cookie.clear(res);
       return undefined;
     }
     const view = await this.current(key);
@@ -120,8 +120,13 @@ export class Sessions {
 
   /** The store key of the request's session cookie, or undefined when it carries none. */
   keyOf(req: IncomingMessage): string | undefined {
-    const id = this.cookie.read(req);
-    return id === undefined ? undefined : sessionKey(id);
+    return this.cookieOf(req).key;
+  }
+
+  /** Whether the request carries the session cookie, and the store key of the session id in it. */
+  private cookieOf(req: IncomingMessage): { present: boolean; key: string | undefined } {
+    const { present, id } = this.cookie.read(req);
+    return { present, key: id === undefined ? undefined : sessionKey(id) };
   }
 
   /** The live session under `key`, read afresh from the store. */
@@ -155,8 +160,8 @@ export class Sessions {
 
   /** Ends the request's session and clears its cookie; resolves with the record that was ended. */
   async destroy(req: IncomingMessage, res: ServerResponse): Promise<SessionRecord | undefined> {
-    const key = this.keyOf(req);
-    if (this.cookie.isPresent(req)) this.cookie.clear(res);
+    const { present, key } = this.cookieOf(req);
+    if (present) this.cookie.clear(res);
     if (key === undefined) return undefined;
     const record = await guarded(this.store.get(key));
     await this.end(key);
@@ -200,10 +205,5 @@ export class Sessions {
   /** A record of the session's own, for code that takes one (its nested objects stay shared and frozen). */
   static record(view: SessionView): SessionRecord {
     return { ...view.data, version: view.version, idleExpiresAt: view.idleExpiresAt };
-  }
-
-  /** The nearer of the idle and the absolute expiry, in epoch seconds. */
-  static expiresAt(session: SessionRecord | SessionView): number {
-    return Math.min(session.idleExpiresAt, 'data' in session ? session.data.absoluteExpiresAt : session.absoluteExpiresAt);
   }
 }
