@@ -1,7 +1,7 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { IncomingMessage } from 'node:http';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { AuthBffError } from '../errors.js';
+import { createKeepAliveCaller } from './keep-alive-call.js';
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
@@ -72,7 +72,7 @@ function toResponse(answer: IncomingMessage, body: Buffer): Response {
  * outage reads as the user's fault. The answer comes back whole, as a `Response`.
  */
 export function createProviderFetch(timeoutMs: number, maxBodyBytes = MAX_PROVIDER_BODY_BYTES): typeof fetch {
-  const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+  const call = createKeepAliveCaller(timeoutMs, 'The provider');
 
   return async (input, init) => {
     const url = new URL(input instanceof Request ? input.url : input);
@@ -85,30 +85,13 @@ export function createProviderFetch(timeoutMs: number, maxBodyBytes = MAX_PROVID
     const signal = init?.signal;
     signal?.throwIfAborted();
 
-    return new Promise<Response>((resolve, reject) => {
-      const secure = url.protocol === 'https:';
-      const request = (secure ? httpsRequest : httpRequest)(url, { method: init?.method ?? 'GET', headers, agent: secure ? agents.https : agents.http });
-      let failure: AuthBffError | undefined;
-      const fail = (error: AuthBffError) => {
-        failure ??= error;
-        request.destroy(error);
-      };
-      const timedOut = () => fail(new AuthBffError('provider_unavailable', `The provider did not answer within ${timeoutMs} ms.`, { reason: 'provider_timeout' }));
-      const timer = setTimeout(timedOut, timeoutMs);
-      signal?.addEventListener('abort', timedOut);
-      request.once('close', () => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', timedOut);
-      });
-      const broken = (error: Error) =>
-        reject(failure ?? new AuthBffError('provider_unavailable', 'The provider could not be reached.', { cause: error, reason: 'provider_unreachable' }));
-      request.on('error', broken);
-      request.once('response', (answer) => {
-        const status = answer.statusCode as number;
-        if (status >= 500) {
-          answer.resume();
-          return reject(new AuthBffError('provider_unavailable', `The provider answered HTTP ${status}.`, { reason: `provider_http_${status}` }));
-        }
+    return call<Response>(url, { method: init?.method ?? 'GET', headers }, {
+      send({ request, timeOut }) {
+        signal?.addEventListener('abort', timeOut);
+        request.once('close', () => signal?.removeEventListener('abort', timeOut));
+        request.end(bytes);
+      },
+      answered({ fail, broken, resolve, reject }, answer) {
         if (Number(answer.headers['content-length'] ?? 0) > maxBodyBytes) return fail(tooLarge(maxBodyBytes));
         const chunks: Buffer[] = [];
         let read = 0;
@@ -125,8 +108,7 @@ export function createProviderFetch(timeoutMs: number, maxBodyBytes = MAX_PROVID
             reject(error);
           }
         });
-      });
-      request.end(bytes);
+      },
     });
   };
 }

@@ -1,6 +1,6 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { AuthBffError } from '../errors.js';
+import { createKeepAliveCaller } from '../http/keep-alive-call.js';
 import { isAllowedEndpoint } from '../http/provider-fetch.js';
 
 export interface UpstreamCall {
@@ -31,7 +31,7 @@ function hasBody(headers: IncomingMessage['headers']): boolean {
  * does not), so the token goes nowhere but `url`.
  */
 export function createUpstreamCaller(timeoutMs: number, maxBodyBytes: number) {
-  const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+  const call = createKeepAliveCaller(timeoutMs, 'The API');
 
   return async ({ url, headers, from, to }: UpstreamCall): Promise<IncomingMessage> => {
     if (!isAllowedEndpoint(url)) {
@@ -41,41 +41,22 @@ export function createUpstreamCaller(timeoutMs: number, maxBodyBytes: number) {
     if (body && Number(from.headers['content-length'] ?? 0) > maxBodyBytes) throw bodyTooLarge(maxBodyBytes);
     if (body && headers['content-length'] === undefined) headers['transfer-encoding'] = 'chunked';
 
-    return new Promise((resolve, reject) => {
-      const secure = url.protocol === 'https:';
-      const request = (secure ? httpsRequest : httpRequest)(url, { method: from.method, headers, agent: secure ? agents.https : agents.http });
-      let failure: AuthBffError | undefined;
-      const fail = (error: AuthBffError) => {
-        failure ??= error;
-        request.destroy(error);
-      };
-      const timer = setTimeout(
-        () => fail(new AuthBffError('provider_unavailable', `The API did not answer within ${timeoutMs} ms.`, { reason: 'provider_timeout' })),
-        timeoutMs,
-      );
-      request.once('close', () => clearTimeout(timer));
-      to.once('close', () => {
-        if (!to.writableFinished) request.destroy();
-      });
-      request.on('error', (error) => {
-        reject(failure ?? new AuthBffError('provider_unavailable', 'The API could not be reached.', { cause: error, reason: 'provider_unreachable' }));
-      });
-      request.once('response', (response) => {
-        const status = response.statusCode ?? 0;
-        if (status < 500) return resolve(response);
-        response.resume();
-        reject(new AuthBffError('provider_unavailable', `The API answered HTTP ${status}.`, { reason: `provider_http_${status}` }));
-      });
-
-      if (!body) return request.end();
-      let read = 0;
-      from.on('data', (chunk: Buffer) => {
-        read += chunk.length;
-        if (read <= maxBodyBytes) return;
-        from.unpipe(request);
-        fail(bodyTooLarge(maxBodyBytes));
-      });
-      from.pipe(request);
+    return call<IncomingMessage>(url, { method: from.method, headers }, {
+      send({ request, fail }) {
+        to.once('close', () => {
+          if (!to.writableFinished) request.destroy();
+        });
+        if (!body) return request.end();
+        let read = 0;
+        from.on('data', (chunk: Buffer) => {
+          read += chunk.length;
+          if (read <= maxBodyBytes) return;
+          from.unpipe(request);
+          fail(bodyTooLarge(maxBodyBytes));
+        });
+        from.pipe(request);
+      },
+      answered: ({ resolve }, response) => resolve(response),
     });
   };
 }

@@ -1,0 +1,56 @@
+import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { AuthBffError } from '../errors.js';
+
+/** One call in flight, for the code that sends its body and reads its answer. */
+export interface Call<T> {
+  request: ClientRequest;
+  /** Ends the call with `error`: the first failure given is the one the call rejects with. */
+  fail(error: AuthBffError): void;
+  /** Ends the call as one that did not answer in time. */
+  timeOut(): void;
+  /** The `error` listener for the request and its response: rejects with the failure given, else as unreachable. */
+  broken(error: Error): void;
+  resolve(value: T): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Calls over keep-alive connections (node:http, one agent per scheme) in which
+ * every way of failing is `provider_unavailable` naming `party` ("The provider",
+ * "The API"): no answer within `timeoutMs` (the body read included), a network
+ * failure, a 5xx answer. `send` writes the request; `answered` gets an answer
+ * under 500 and settles the call. Redirects are never followed (node:http does not).
+ */
+export function createKeepAliveCaller(timeoutMs: number, party: string) {
+  const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+
+  return <T>(
+    url: URL,
+    options: { method?: string; headers: OutgoingHttpHeaders },
+    handlers: { send(call: Call<T>): void; answered(call: Call<T>, response: IncomingMessage): void },
+  ): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const secure = url.protocol === 'https:';
+      const request = (secure ? httpsRequest : httpRequest)(url, { ...options, agent: secure ? agents.https : agents.http });
+      let failure: AuthBffError | undefined;
+      const fail = (error: AuthBffError) => {
+        failure ??= error;
+        request.destroy(error);
+      };
+      const timeOut = () => fail(new AuthBffError('provider_unavailable', `${party} did not answer within ${timeoutMs} ms.`, { reason: 'provider_timeout' }));
+      const timer = setTimeout(timeOut, timeoutMs);
+      request.once('close', () => clearTimeout(timer));
+      const broken = (error: Error) =>
+        reject(failure ?? new AuthBffError('provider_unavailable', `${party} could not be reached.`, { cause: error, reason: 'provider_unreachable' }));
+      request.on('error', broken);
+      const call: Call<T> = { request, fail, timeOut, broken, resolve, reject };
+      request.once('response', (response) => {
+        const status = response.statusCode as number;
+        if (status < 500) return handlers.answered(call, response);
+        response.resume();
+        reject(new AuthBffError('provider_unavailable', `${party} answered HTTP ${status}.`, { reason: `provider_http_${status}` }));
+      });
+      handlers.send(call);
+    });
+}
