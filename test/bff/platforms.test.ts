@@ -98,7 +98,7 @@ describe.each(PLATFORM_CASES.map((platform) => [platform.id, platform] as const)
   });
 
   it('a profile endpoint that answers 500 ends the login with provider_unavailable', async () => {
-    emulator.behave({ [platform.refusals.profileKey ?? 'userinfo']: 'status-500' });
+    emulator.behave(Object.fromEntries(Object.keys(platform.refusals.profile).map((profileSwitch) => [profileSwitch, 'status-500'])));
     await failsWith('provider_unavailable');
   });
 

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { AuthErrorCode } from '../../../shared/index.js';
+import type { EndpointOverrides } from '../config-fields.js';
 import type { CallbackParameters, TokenSet } from '../provider.js';
 import type { AnswerFormat, RefusalRule } from './answers.js';
 
@@ -8,8 +9,8 @@ import type { AnswerFormat, RefusalRule } from './answers.js';
  * How to add a platform: docs/adding-a-platform.md.
  */
 
-/** The endpoint keys a config entry may override (docs/design.md: the same names everywhere). */
-export type EndpointKey = 'authorization' | 'token' | 'refresh' | 'identity' | 'userinfo' | 'revocation';
+/** The endpoint keys a config entry may override (docs/design.md: the same names everywhere); `endSession` is OIDC's alone. */
+export type EndpointKey = Exclude<keyof EndpointOverrides, 'endSession'>;
 
 /** What every platform entry holds once validated; `Shape` adds the platform's own fields (`clientSecret`, `lang`, keys). */
 export interface PlatformEntry {

@@ -11,7 +11,7 @@
  */
 import { generateKeyPairSync, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
 import type { Outage } from './emulator-server.js';
-import { authorizeRoute, startPlatformEmulator, type Answer, type EmulatorRequest, type PlatformEmulator } from './platform-emulator.js';
+import { authorizeRoute, startPlatformEmulator, type Answer, type EmulatorRequest, type PlatformEmulator, type TokenPair } from './platform-emulator.js';
 
 export interface AlipayBehavior extends Record<string, string> {
   authorize: 'approve' | 'deny';
@@ -103,7 +103,7 @@ export async function startAlipayEmulator(): Promise<AlipayEmulator> {
         if (!signatureHolds(request, app.publicKey)) return refusal('error_response', '40002', 'Invalid Arguments', 'isv.invalid-signature', '验签出错');
         return handle(request, now);
       };
-      const tokenAnswer = ({ accessToken, refreshToken }: { accessToken: string; refreshToken: string }, options?: Parameters<typeof signed>[2]) =>
+      const tokenAnswer = ({ accessToken, refreshToken }: TokenPair, options?: Parameters<typeof signed>[2]) =>
         signed(responseOf(TOKEN_METHOD), { ...ids(), access_token: accessToken, expires_in: String(tools.expiresIn), refresh_token: refreshToken, re_expires_in: '2592000', auth_start: '2026-01-01 12:00:00' }, options);
       return {
         [`GET ${ALIPAY_PATHS.authorization}`]: authorizeRoute(tools, {

@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { isJsonObject } from '../../../bff/providers/json-body.js';
 import type { Outage } from './emulator-server.js';
-import { authorizeRoute, startPlatformEmulator, type Answer, type EmulatorRequest, type PlatformEmulator } from './platform-emulator.js';
+import { authorizeRoute, refreshByGrantType, startPlatformEmulator, type Answer, type EmulatorRequest, type PlatformEmulator, type TokenPair } from './platform-emulator.js';
 
 export interface DingTalkBehavior extends Record<string, string> {
   authorize: 'approve' | 'deny';
@@ -61,10 +61,9 @@ export function startDingTalkEmulator(): Promise<DingTalkEmulator> {
     expiresIn: 7200,
     contentType: 'application/json;charset=utf-8',
     notFound: { status: 404, body: { code: 'InvalidAction.NotFound', message: 'Specified api is not found, please check your url and method.' } },
-    // One address for the code and the refresh token, told apart by `grantType`.
-    routeOf: ({ method, path, params }) => `${method} ${path}${params.grantType === 'refresh_token' ? ' refresh' : ''}`,
+    routeOf: refreshByGrantType('grantType'),
     routes: (dingtalk) => {
-      const tokenAnswer = ({ accessToken, refreshToken }: { accessToken: string; refreshToken: string }): Answer => ({
+      const tokenAnswer = ({ accessToken, refreshToken }: TokenPair): Answer => ({
         body: { accessToken, refreshToken, expireIn: dingtalk.expiresIn },
       });
       return {

@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Outage } from './emulator-server.js';
-import { authorizeRoute, startPlatformEmulator, type Answer, type EmulatorRequest, type PlatformEmulator } from './platform-emulator.js';
+import { authorizeRoute, startPlatformEmulator, type Answer, type EmulatorRequest, type PlatformEmulator, type TokenPair } from './platform-emulator.js';
 
 export interface DouyinBehavior extends Record<string, string> {
   authorize: 'approve' | 'deny';
@@ -57,7 +57,7 @@ export function startDouyinEmulator(): Promise<DouyinEmulator> {
     contentType: 'application/json',
     notFound: { status: 404, body: { data: { error_code: 404, description: 'not found' }, message: 'error' } },
     routes: (douyin) => {
-      const tokenData = ({ accessToken, refreshToken }: { accessToken: string; refreshToken: string }, expiresIn: number | string) => ({
+      const tokenData = ({ accessToken, refreshToken }: TokenPair, expiresIn: number | string) => ({
         access_token: accessToken,
         expires_in: expiresIn,
         refresh_token: refreshToken,

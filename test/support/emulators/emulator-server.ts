@@ -4,6 +4,7 @@
  */
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { parseJson } from '../../../bff/providers/json-body.js';
 
 export interface RecordedRequest {
   method: string;
@@ -64,14 +65,6 @@ export async function startEmulatorServer(handle: (request: RecordedRequest, res
         server.closeAllConnections();
       }),
   };
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
 }
 
 export function send(res: ServerResponse, status: number, contentType: string, body: string, headers: Record<string, string> = {}) {

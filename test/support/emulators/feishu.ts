@@ -12,7 +12,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Outage } from './emulator-server.js';
-import { authorizeRoute, startPlatformEmulator, type Answer, type CodeRefusal, type PlatformEmulator } from './platform-emulator.js';
+import { authorizeRoute, refreshByGrantType, startPlatformEmulator, type Answer, type CodeRefusal, type PlatformEmulator, type TokenPair } from './platform-emulator.js';
 
 export interface FeishuBehavior extends Record<string, string> {
   authorize: 'approve' | 'deny';
@@ -68,8 +68,7 @@ export function startFeishuEmulator(): Promise<FeishuEmulator> {
     expiresIn: 7200,
     contentType: 'application/json; charset=utf-8',
     notFound: { status: 404, body: '404 page not found' },
-    // One address for the code and the refresh token, told apart by `grant_type`.
-    routeOf: ({ method, path, params }) => `${method} ${path}${params.grant_type === 'refresh_token' ? ' refresh' : ''}`,
+    routeOf: refreshByGrantType('grant_type'),
     routes: (feishu) => {
       /** TOKEN_V2: the content type is a fixed value; the client secret goes in the body. */
       const refusedClient = ({ headers, params }: { headers: Record<string, string>; params: Record<string, string> }, grantType: string) => {
@@ -79,7 +78,7 @@ export function startFeishuEmulator(): Promise<FeishuEmulator> {
         return undefined;
       };
       /** The refresh token comes only with `offline_access`. */
-      const tokenAnswer = (scope: string, { accessToken, refreshToken }: { accessToken: string; refreshToken: string }): Answer => {
+      const tokenAnswer = (scope: string, { accessToken, refreshToken }: TokenPair): Answer => {
         const offline = scope.split(' ').includes('offline_access');
         const refresh = offline ? { refresh_token: refreshToken, refresh_token_expires_in: 604800 } : {};
         return { body: { code: 0, access_token: accessToken, expires_in: feishu.expiresIn, ...refresh, token_type: 'Bearer', scope } };

@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Outage } from './emulator-server.js';
-import { authorizeRoute, startPlatformEmulator, type Answer, type PlatformEmulator } from './platform-emulator.js';
+import { authorizeRoute, startPlatformEmulator, type Answer, type PlatformEmulator, type TokenPair } from './platform-emulator.js';
 
 export interface GiteeBehavior extends Record<string, string> {
   authorize: 'approve' | 'deny';
@@ -41,7 +41,7 @@ export function startGiteeEmulator(): Promise<GiteeEmulator> {
     contentType: 'application/json; charset=utf-8',
     notFound: { status: 404, body: { message: '404 Not Found' } },
     routes: (gitee) => {
-      const tokenAnswer = ({ accessToken, refreshToken }: { accessToken: string; refreshToken: string }, scope: string): Answer => ({
+      const tokenAnswer = ({ accessToken, refreshToken }: TokenPair, scope: string): Answer => ({
         body: { access_token: accessToken, token_type: 'bearer', expires_in: gitee.expiresIn, refresh_token: refreshToken, scope, created_at: Math.floor(Date.now() / 1000) },
       });
       return {

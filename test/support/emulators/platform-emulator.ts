@@ -87,6 +87,12 @@ interface PendingCode {
   used: boolean;
 }
 
+/** An access token and the refresh token that comes with it. */
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+}
+
 /** Codes and tokens as a platform keeps them. */
 export class Grants {
   readonly issued: string[] = [];
@@ -121,7 +127,7 @@ export class Grants {
     return { scope: pending.scope };
   }
 
-  tokens(scope: string): { accessToken: string; refreshToken: string } {
+  tokens(scope: string): TokenPair {
     return { accessToken: this.accessToken(scope), refreshToken: this.refreshToken(scope) };
   }
 
@@ -131,7 +137,7 @@ export class Grants {
   }
 
   /** A new access token for a refresh token; with `rotates`, a new refresh token too and the old one dead. */
-  refresh(refreshToken: string | undefined, rotates: boolean): { accessToken: string; refreshToken: string } | undefined {
+  refresh(refreshToken: string | undefined, rotates: boolean): TokenPair | undefined {
     const known = this.refreshTokens.get(refreshToken ?? '');
     if (refreshToken === undefined || !known || known.used) return undefined;
     const accessToken = this.accessToken(known.scope);
@@ -196,6 +202,12 @@ export async function startPlatformEmulator<Behavior extends Record<string, stri
   // The tools themselves, so that handlers see what a test changes.
   return Object.assign(tools, server, { issued: tools.grants.issued, behave: behavior.behave, reset: behavior.reset });
 }
+
+/** A `routeOf` for platforms with one token address for the code and the refresh token: a refresh, told apart by its grant type parameter `param`, takes the route 'METHOD /path refresh'. */
+export const refreshByGrantType =
+  (param: string) =>
+  ({ method, path, params }: EmulatorRequest): string =>
+    `${method} ${path}${params[param] === 'refresh_token' ? ' refresh' : ''}`;
 
 /** The authorization step as most platforms do it: a bad link shows an error page; otherwise it approves at once, or denies. */
 export function authorizeRoute<Behavior extends { authorize: string }>(

@@ -9,7 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Outage } from './emulator-server.js';
-import { authorizeRoute, startPlatformEmulator, type Answer, type PlatformEmulator } from './platform-emulator.js';
+import { authorizeRoute, startPlatformEmulator, type Answer, type PlatformEmulator, type TokenPair } from './platform-emulator.js';
 
 export interface QqBehavior extends Record<string, string> {
   authorize: 'approve' | 'deny';
@@ -55,7 +55,7 @@ export function startQqEmulator(): Promise<QqEmulator> {
     notFound: { status: 404, body: '<html><body>404</body></html>' },
     routes: (qq) => {
       const asJson = (query: Record<string, string>, { format }: QqBehavior) => query.fmt === 'json' && format === 'fmt';
-      const tokenAnswer = (tokens: { accessToken: string; refreshToken: string }, json: boolean): Answer => {
+      const tokenAnswer = (tokens: TokenPair, json: boolean): Answer => {
         const fields = { access_token: tokens.accessToken, expires_in: String(qq.expiresIn), refresh_token: tokens.refreshToken };
         return json ? { body: fields } : { body: new URLSearchParams(fields).toString() };
       };

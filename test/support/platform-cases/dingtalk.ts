@@ -1,21 +1,13 @@
 import { expect } from 'vitest';
 import { DINGTALK_PATHS, startDingTalkEmulator, type DingTalkEmulator } from '../emulators/dingtalk.js';
 import { loginThrough } from '../provider-stack.js';
-import { platformCase } from './platform-case.js';
+import { entryAt, platformCase } from './platform-case.js';
 
 export const dingtalkCase = platformCase<DingTalkEmulator>({
   id: 'dingtalk',
   name: 'DingTalk',
   start: startDingTalkEmulator,
-  entries: (dingtalk) => [
-    {
-      id: 'dingtalk',
-      type: 'dingtalk',
-      clientId: dingtalk.clientId,
-      clientSecret: dingtalk.clientSecret,
-      endpoints: Object.fromEntries(Object.entries(DINGTALK_PATHS).map(([key, path]) => [key, dingtalk.origin + path])),
-    },
-  ],
+  entries: (dingtalk) => [entryAt(dingtalk, 'dingtalk', DINGTALK_PATHS)],
   // The email is not documented as verified, so emailVerified stays out.
   user: ({ user }) => ({ providerUserId: user.openId, unionId: user.unionId, name: user.nick, email: user.email, avatarUrl: user.avatarUrl }),
   refusals: { token: { token: 'refuse' }, profile: { userinfo: 'refuse' } },

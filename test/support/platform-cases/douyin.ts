@@ -1,21 +1,13 @@
 import { expect } from 'vitest';
 import { DOUYIN_PATHS, startDouyinEmulator, type DouyinEmulator } from '../emulators/douyin.js';
 import { loginThrough } from '../provider-stack.js';
-import { platformCase } from './platform-case.js';
+import { entryAt, platformCase } from './platform-case.js';
 
 export const douyinCase = platformCase<DouyinEmulator>({
   id: 'douyin',
   name: 'Douyin',
   start: startDouyinEmulator,
-  entries: (douyin) => [
-    {
-      id: 'douyin',
-      type: 'douyin',
-      clientId: douyin.clientId,
-      clientSecret: douyin.clientSecret,
-      endpoints: Object.fromEntries(Object.entries(DOUYIN_PATHS).map(([key, path]) => [key, douyin.origin + path])),
-    },
-  ],
+  entries: (douyin) => [entryAt(douyin, 'douyin', DOUYIN_PATHS)],
   user: ({ user }) => ({ providerUserId: user.open_id, unionId: user.union_id, name: user.nickname, avatarUrl: user.avatar }),
   // Both refusals arrive with HTTP 200: data.error_code 10008 from the token call, err_no from userinfo.
   refusals: { token: { token: 'invalid-code' }, profile: { userinfo: 'invalid-token' } },

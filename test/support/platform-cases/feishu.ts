@@ -5,9 +5,7 @@ import { TestBrowser } from '../browser.js';
 import { fetchHeaders } from '../dev-stack.js';
 import { FEISHU_PATHS, startFeishuEmulator, type FeishuEmulator } from '../emulators/feishu.js';
 import { loginThrough, sessionIn } from '../provider-stack.js';
-import { platformCase, type QuirkContext } from './platform-case.js';
-
-const endpoints = (feishu: FeishuEmulator) => Object.fromEntries(Object.entries(FEISHU_PATHS).map(([key, path]) => [key, feishu.origin + path]));
+import { entryAt, platformCase, type QuirkContext } from './platform-case.js';
 
 /** One implementation, two types: each runs the whole suite against its own emulator. */
 const feishuLikeCase = (type: 'feishu' | 'lark', name: string, extras: { entries?: ProviderConfig[]; quirks?: Record<string, (context: QuirkContext<FeishuEmulator>) => Promise<void>> } = {}) =>
@@ -15,7 +13,7 @@ const feishuLikeCase = (type: 'feishu' | 'lark', name: string, extras: { entries
     id: type,
     name,
     start: startFeishuEmulator,
-    entries: (feishu) => [{ id: type, type, clientId: feishu.clientId, clientSecret: feishu.clientSecret, endpoints: endpoints(feishu) }, ...(extras.entries ?? [])],
+    entries: (feishu) => [entryAt(feishu, type, FEISHU_PATHS), ...(extras.entries ?? [])],
     // The addresses are not verified (user_info's document), so emailVerified stays out.
     user: ({ user }) => ({ providerUserId: user.open_id, unionId: user.union_id, name: user.name, email: user.email, avatarUrl: user.avatar_url }),
     refusals: { token: { token: 'refuse' }, profile: { userinfo: 'refuse' } },

@@ -1,24 +1,16 @@
 import { expect } from 'vitest';
 import { GITEE_PATHS, startGiteeEmulator, type GiteeEmulator } from '../emulators/gitee.js';
 import { loginThrough, sessionIn } from '../provider-stack.js';
-import { platformCase } from './platform-case.js';
+import { entryAt, platformCase } from './platform-case.js';
 
 export const giteeCase = platformCase<GiteeEmulator>({
   id: 'gitee',
   name: 'Gitee',
   start: startGiteeEmulator,
-  entries: (gitee) => [
-    {
-      id: 'gitee',
-      type: 'gitee',
-      clientId: gitee.clientId,
-      clientSecret: gitee.clientSecret,
-      endpoints: Object.fromEntries(Object.entries(GITEE_PATHS).map(([key, path]) => [key, gitee.origin + path])),
-    },
-  ],
+  entries: (gitee) => [entryAt(gitee, 'gitee', GITEE_PATHS)],
   // The numeric id as its decimal string; a null email leaves no email.
   user: ({ user }) => ({ providerUserId: String(user.id), name: user.name, username: user.login, avatarUrl: user.avatar_url }),
-  refusals: { token: { token: 'invalid-grant' }, profile: { user: 'unauthorized' }, profileKey: 'user' },
+  refusals: { token: { token: 'invalid-grant' }, profile: { user: 'unauthorized' } },
   refresh: { rotates: true, refusal: 'invalid-grant' },
   quirks: {
     'takes a public email, with no claim that it is verified': async ({ stack, emulator }) => {

@@ -1,19 +1,11 @@
 import { GITHUB_PATHS, startGitHubEmulator, type GitHubEmulator } from '../emulators/github.js';
-import { platformCase } from './platform-case.js';
+import { entryAt, platformCase } from './platform-case.js';
 
 export const githubCase = platformCase<GitHubEmulator>({
   id: 'github',
   name: 'GitHub',
   start: startGitHubEmulator,
-  entries: (github) => [
-    {
-      id: 'github',
-      type: 'github',
-      clientId: github.clientId,
-      clientSecret: github.clientSecret,
-      endpoints: { authorization: github.origin + GITHUB_PATHS.authorization, token: github.origin + GITHUB_PATHS.token, userinfo: github.origin + GITHUB_PATHS.userinfo },
-    },
-  ],
+  entries: (github) => [entryAt(github, 'github', GITHUB_PATHS)],
   user: ({ user }) => ({
     providerUserId: String(user.id),
     name: user.name ?? undefined,
@@ -22,5 +14,5 @@ export const githubCase = platformCase<GitHubEmulator>({
     emailVerified: true,
     avatarUrl: user.avatar_url,
   }),
-  refusals: { token: { token: 'bad_verification_code' }, profile: { user: 'bad-credentials' }, profileKey: 'user' },
+  refusals: { token: { token: 'bad_verification_code' }, profile: { user: 'bad-credentials' } },
 });

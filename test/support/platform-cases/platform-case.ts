@@ -25,11 +25,17 @@ export interface PlatformCase<Emulator extends AnyEmulator = AnyEmulator> {
   entries(emulator: Emulator): ProviderConfig[];
   /** The User a login gives, without `id` and `provider`. */
   user(emulator: Emulator): Omit<User, 'id' | 'provider'>;
-  /** The behavior that refuses the token step, and the one that refuses the id or profile step (`profileKey` names that switch). */
-  refusals: { token: Partial<Emulator extends PlatformEmulator<infer B, object> ? B : never>; profile: Record<string, string>; profileKey?: string };
+  /** The behavior that refuses the token step, and the one that refuses the id or profile step (its switch is also the one the suite fails outright). */
+  refusals: { token: Partial<Emulator extends PlatformEmulator<infer B, object> ? B : never>; profile: Record<string, string> };
   /** Refresh: whether refresh tokens rotate and the behavior that refuses one; false: no refresh; absent: tokens do not expire. */
   refresh?: { rotates: boolean; refusal: string } | false;
   quirks?: Record<string, (context: QuirkContext<Emulator>) => Promise<void>>;
+}
+
+/** A config entry of `type` (its id too) with the emulator's credentials and each of `paths` on its origin. */
+export function entryAt<Type extends string>(emulator: { origin: string; clientId: string; clientSecret: string }, type: Type, paths: Record<string, string>) {
+  const endpoints = Object.fromEntries(Object.entries(paths).map(([key, path]) => [key, emulator.origin + path]));
+  return { id: type as string, type, clientId: emulator.clientId, clientSecret: emulator.clientSecret, endpoints };
 }
 
 /** Types a case against its emulator, then lets the suite hold it with the others. */

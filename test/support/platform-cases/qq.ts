@@ -1,16 +1,9 @@
 import { expect } from 'vitest';
 import { QQ_PATHS, startQqEmulator, type QqEmulator } from '../emulators/qq.js';
 import { loginThrough, sessionIn } from '../provider-stack.js';
-import { platformCase } from './platform-case.js';
+import { entryAt, platformCase } from './platform-case.js';
 
-const entry = (qq: QqEmulator, id: string, unionId: boolean) => ({
-  id,
-  type: 'qq' as const,
-  clientId: qq.clientId,
-  clientSecret: qq.clientSecret,
-  unionId,
-  endpoints: Object.fromEntries(Object.entries(QQ_PATHS).map(([key, path]) => [key, qq.origin + path])),
-});
+const entry = (qq: QqEmulator, id: string, unionId: boolean) => ({ ...entryAt(qq, 'qq', QQ_PATHS), id, unionId });
 
 export const qqCase = platformCase<QqEmulator>({
   id: 'qq',

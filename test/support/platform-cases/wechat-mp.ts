@@ -1,35 +1,22 @@
 import { expect } from 'vitest';
-import { startWeChatEmulator, WECHAT_PATHS, type WeChatEmulator } from '../emulators/wechat.js';
+import { WECHAT_PATHS, type WeChatEmulator } from '../emulators/wechat.js';
 import { loginThrough, sessionIn } from '../provider-stack.js';
-import { platformCase } from './platform-case.js';
+import { entryAt, platformCase } from './platform-case.js';
+import { wechatLogin } from './wechat.js';
+
+const { officialAccountAuthorization, authorization: _websiteAuthorization, ...paths } = WECHAT_PATHS;
 
 const entry = (wechat: WeChatEmulator, id: string, scope?: 'snsapi_base') => ({
+  ...entryAt(wechat, 'wechat-mp', { authorization: officialAccountAuthorization, ...paths }),
   id,
-  type: 'wechat-mp' as const,
-  clientId: wechat.appId,
-  clientSecret: wechat.appSecret,
   ...(scope ? { scope } : {}),
-  endpoints: {
-    authorization: wechat.origin + WECHAT_PATHS.officialAccountAuthorization,
-    token: wechat.origin + WECHAT_PATHS.token,
-    refresh: wechat.origin + WECHAT_PATHS.refresh,
-    userinfo: wechat.origin + WECHAT_PATHS.userinfo,
-  },
 });
 
 export const wechatMpCase = platformCase<WeChatEmulator>({
   id: 'wechat-mp',
   name: 'WeChat',
-  start: startWeChatEmulator,
+  ...wechatLogin,
   entries: (wechat) => [entry(wechat, 'wechat-mp'), entry(wechat, 'wechat-mp-base', 'snsapi_base')],
-  user: ({ user }) => ({
-    providerUserId: user.openid,
-    unionId: user.unionid,
-    name: user.nickname,
-    avatarUrl: user.headimgurl.replace(/^http:/, 'https:'),
-  }),
-  refusals: { token: { token: 'errcode' }, profile: { userinfo: 'errcode' } },
-  refresh: { rotates: false, refusal: 'errcode' },
   quirks: {
     "sends the browser to connect/oauth2/authorize with WeChat's parameters in WeChat's order and #wechat_redirect": async ({ stack, emulator }) => {
       const { authorizationUrl } = await loginThrough(stack, 'wechat-mp');

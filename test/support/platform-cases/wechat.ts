@@ -1,25 +1,10 @@
 import { startWeChatEmulator, WECHAT_PATHS, type WeChatEmulator } from '../emulators/wechat.js';
-import { platformCase } from './platform-case.js';
+import { entryAt, platformCase, type PlatformCase } from './platform-case.js';
 
-export const wechatCase = platformCase<WeChatEmulator>({
-  id: 'wechat',
-  name: 'WeChat',
+/** What website login and the official accounts' login (wechat-mp.ts) share: one emulator, the same user, the same refusals. */
+export const wechatLogin = {
   start: startWeChatEmulator,
-  entries: (wechat) => [
-    {
-      id: 'wechat',
-      type: 'wechat',
-      clientId: wechat.appId,
-      clientSecret: wechat.appSecret,
-      endpoints: {
-        authorization: wechat.origin + WECHAT_PATHS.authorization,
-        token: wechat.origin + WECHAT_PATHS.token,
-        refresh: wechat.origin + WECHAT_PATHS.refresh,
-        userinfo: wechat.origin + WECHAT_PATHS.userinfo,
-      },
-    },
-  ],
-  user: ({ user }) => ({
+  user: ({ user }: WeChatEmulator) => ({
     providerUserId: user.openid,
     unionId: user.unionid,
     name: user.nickname,
@@ -27,4 +12,13 @@ export const wechatCase = platformCase<WeChatEmulator>({
   }),
   refusals: { token: { token: 'errcode' }, profile: { userinfo: 'errcode' } },
   refresh: { rotates: false, refusal: 'errcode' },
+} satisfies Partial<PlatformCase<WeChatEmulator>>;
+
+const { officialAccountAuthorization: _officialAccountAuthorization, ...paths } = WECHAT_PATHS;
+
+export const wechatCase = platformCase<WeChatEmulator>({
+  id: 'wechat',
+  name: 'WeChat',
+  ...wechatLogin,
+  entries: (wechat) => [entryAt(wechat, 'wechat', paths)],
 });

@@ -2,21 +2,13 @@ import { expect, vi } from 'vitest';
 import { fetchHeaders } from '../dev-stack.js';
 import { startWeiboEmulator, WEIBO_PATHS, type WeiboEmulator } from '../emulators/weibo.js';
 import { loginThrough, sessionIn } from '../provider-stack.js';
-import { platformCase } from './platform-case.js';
+import { entryAt, platformCase } from './platform-case.js';
 
 export const weiboCase = platformCase<WeiboEmulator>({
   id: 'weibo',
   name: 'Weibo',
   start: startWeiboEmulator,
-  entries: (weibo) => [
-    {
-      id: 'weibo',
-      type: 'weibo',
-      clientId: weibo.clientId,
-      clientSecret: weibo.clientSecret,
-      endpoints: Object.fromEntries(Object.entries(WEIBO_PATHS).map(([key, path]) => [key, weibo.origin + path])),
-    },
-  ],
+  entries: (weibo) => [entryAt(weibo, 'weibo', WEIBO_PATHS)],
   user: ({ user }) => ({ providerUserId: user.idstr, name: user.screen_name, avatarUrl: user.avatar_hd }),
   refusals: { token: { token: 'invalid-grant' }, profile: { userinfo: 'invalid-token' } },
   refresh: false,
