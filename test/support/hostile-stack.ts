@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createAuthBff, silentLogger } from '../../bff/index.js';
 import { startHostileProvider, type HostileProvider } from './hostile-provider.js';
-import { behindTlsProxy, freePort, TEST_SECRET, UNTHROTTLED, type TestBff, type TestBffConfig } from './bff.js';
+import { behindTlsProxy, freePort, startTestBff, TEST_SECRET, UNTHROTTLED, type TestBff, type TestBffConfig } from './bff.js';
 import { startProviderStack, type ProviderStack } from './provider-stack.js';
 
 export type HostileStack = ProviderStack<HostileProvider>;
@@ -18,7 +18,17 @@ export function startHostileStack(overrides: (idp: HostileProvider) => Partial<T
 }
 
 /**
- * The same, with the BFF believing it is `publicOrigin` (https) as it runs behind a
+ * A fresh BFF in front of an already running hostile provider, as `bad`, so that nothing it
+ * cached from an earlier case hides the provider's answer. `close` closes the BFF only.
+ */
+export async function startBffInFrontOf(idp: HostileProvider, overrides: Partial<TestBffConfig> = {}): Promise<HostileStack> {
+  const port = await freePort();
+  const bff = await startTestBff(port, { ...asProviderBad(idp), ...overrides });
+  return { idp, bff, origin: bff.url, close: () => bff.close() };
+}
+
+/**
+ * The hostile test provider behind a BFF that believes it is `publicOrigin` (https) as it runs behind a
  * TLS-terminating proxy ({@link behindTlsProxy}); `origin` is where requests reach it on loopback.
  */
 export async function startHostileStackBehindTls(publicOrigin: string, overrides: Partial<TestBffConfig> = {}): Promise<TlsHostileStack> {
