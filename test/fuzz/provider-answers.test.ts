@@ -9,7 +9,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchHeaders } from '../support/dev-stack.js';
-import { runs } from '../support/fuzz.js';
+import { runs, truncated } from '../support/fuzz.js';
 import { HOSTILE_SUBJECT, startHostileProvider, type Endpoint, type HostileProvider, type RawAnswer } from '../support/hostile-provider.js';
 import { startBffInFrontOf } from '../support/hostile-stack.js';
 import { loginThrough, sessionIn } from '../support/provider-stack.js';
@@ -41,7 +41,7 @@ const mutated = (base: Record<string, unknown>) =>
 const body = (endpoint: Endpoint) =>
   fc.oneof(
     { weight: 4, arbitrary: mutated(genuine[endpoint]!) },
-    { weight: 1, arbitrary: mutated(genuine[endpoint]!).chain((json) => fc.nat(json.length).map((cut) => json.slice(0, cut))) },
+    { weight: 1, arbitrary: truncated(mutated(genuine[endpoint]!)) },
     { weight: 1, arbitrary: fc.json({ maxDepth: 2 }) },
     { weight: 1, arbitrary: fc.string({ maxLength: 80 }) },
     { weight: 1, arbitrary: fc.constantFrom('', 'null', '[]', '<html><body>Service Unavailable</body></html>', '{"error":"invalid_grant"}') },
