@@ -2,7 +2,7 @@ import { focusManager, notifyManager } from '@tanstack/react-query';
 import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BROADCAST_READ_INTERVAL_MS } from '../../client/session.js';
-import { SIGNED_OUT, json, nowSeconds, renderWithAuth, signedIn, stubBff } from './harness.js';
+import { SIGNED_OUT, heldReply, json, nowSeconds, renderWithAuth, signedIn, stubBff } from './harness.js';
 
 const POLL = '/auth/session?slide=false';
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -98,10 +98,10 @@ describe('other tabs', () => {
   });
 
   it('a background read still in flight when the user logs out does not bring the session back', async () => {
-    let answerPoll: (response: Response) => void = () => {};
+    const { reply: heldPoll, answer: answerPoll } = heldReply();
     const bff = stubBff({
       '/auth/session': json(signedIn('Ada')),
-      [POLL]: () => new Promise<Response>((resolve) => (answerPoll = resolve)),
+      [POLL]: heldPoll,
       '/auth/logout': json({ redirectTo: null }),
     });
     renderWithAuth();
