@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { decodeSession } from '../../bff/session/stored-format.js';
 import { startHostileProvider, type HostileProvider } from '../../test/support/hostile-provider.js';
+import { deleteKeys } from '../../test/support/redis.js';
 import type { SessionContent } from '../fixtures/typical-session.js';
 import type { BffOptions } from '../servers/bff.js';
 import { baselineTree } from './baseline-tree.js';
@@ -76,9 +77,7 @@ export async function createBenchContext(options: { quick: boolean; baselineComm
         }
       })()),
     async close() {
-      const keys: string[] = [];
-      for await (const batch of redis.scanStream({ match: `${runPrefix}*`, count: 500 }) as AsyncIterable<string[]>) keys.push(...batch);
-      if (keys.length > 0) await redis.del(...keys);
+      await deleteKeys(redis, `${runPrefix}*`);
       redis.disconnect();
       await idp.close();
     },

@@ -1,4 +1,4 @@
-import type { Figure, Section } from './results.js';
+import { bytes, int, type Figure, type Section } from './results.js';
 import { KNOWN_GAPS } from '../gaps.js';
 
 export interface Baseline {
@@ -19,10 +19,10 @@ export interface RunInfo {
 
 const formatters: Record<Figure['unit'], (value: number) => string> = {
   x: (value) => `${value.toFixed(2)}x`,
-  B: (value) => `${Math.round(value).toLocaleString('en-US')} B`,
-  'µs': (value) => `${Math.round(value).toLocaleString('en-US')} µs`,
-  '/s': (value) => `${Math.round(value).toLocaleString('en-US')}/s`,
-  count: (value) => Math.round(value).toLocaleString('en-US'),
+  B: bytes,
+  'µs': (value) => `${int(value)} µs`,
+  '/s': (value) => `${int(value)}/s`,
+  count: int,
   'yes/no': (value) => (value ? 'yes' : 'no'),
 };
 

@@ -37,7 +37,9 @@ export interface SuiteResult {
   failure?: string;
 }
 
-const int = (value: number) => Math.round(value).toLocaleString('en-US');
+/** A whole number as the report prints it: rounded, with thousands separators. */
+export const int = (value: number) => Math.round(value).toLocaleString('en-US');
+export const bytes = (value: number) => `${int(value)} B`;
 const fixed = (value: number, digits = 2) => value.toFixed(digits);
 
 /**

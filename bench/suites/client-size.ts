@@ -1,5 +1,5 @@
 import { CLIENT_BUDGET_BYTES, measureClientSize } from '../client-size.js';
-import type { SuiteResult } from '../harness/results.js';
+import { bytes, type SuiteResult } from '../harness/results.js';
 
 /**
  * Reference figures for comparable React auth clients, measured the same way (bundled, minified,
@@ -10,8 +10,6 @@ const REFERENCE_CLIENTS = [
   { name: 'react-oidc-context + oidc-client-ts', bytesGzip: 19_100 },
   { name: '@auth0/auth0-react', bytesGzip: 67_500 },
 ];
-
-const bytes = (value: number) => `${value.toLocaleString('en-US')} B`;
 
 export async function clientSizeBench(): Promise<SuiteResult> {
   const { ownBytesGzip, withReactQueryBytesGzip } = await measureClientSize();

@@ -2,7 +2,7 @@ import { startChild, withChildren, type BenchChild } from '../harness/children.j
 import type { BenchContext } from '../harness/context.js';
 import { logIn } from '../harness/login.js';
 import type { ProfileSummary } from '../harness/profile.js';
-import type { Figure, SuiteResult } from '../harness/results.js';
+import { int, type Figure, type SuiteResult } from '../harness/results.js';
 import { spread } from '../harness/stats.js';
 
 /** Browsers logging in at once. */
@@ -37,7 +37,6 @@ async function loginRound(bff: BenchChild, seconds: number): Promise<LoginRound>
 }
 
 const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
-const int = (value: number) => Math.round(value).toLocaleString('en-US');
 
 /**
  * Full logins through the test OIDC provider: the BFF's own CPU time per login

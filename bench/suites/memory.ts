@@ -8,13 +8,12 @@ import { encodeSession } from '../../bff/session/stored-format.js';
 import { expressSessionCookie, sessionRecordOf, typicalSessionContent, type SessionContent } from '../fixtures/typical-session.js';
 import { startChild } from '../harness/children.js';
 import { REDIS_URL, type BenchContext } from '../harness/context.js';
-import type { SuiteResult } from '../harness/results.js';
+import { bytes, type SuiteResult } from '../harness/results.js';
 import { spread } from '../harness/stats.js';
 import { BENCH_SECRET, IDLE_TIMEOUT_SECONDS } from '../servers/common.js';
 import type { MemoryFill, MemoryFillOptions } from '../servers/memory-fill.js';
 
 const REDIS_SESSIONS = 200;
-const bytes = (value: number) => `${Math.round(value).toLocaleString('en-US')} B`;
 
 async function heapPerSession(store: MemoryFillOptions['store'], count: number): Promise<MemoryFill> {
   const child = await startChild('memory-fill', { store });

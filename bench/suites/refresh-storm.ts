@@ -2,7 +2,7 @@ import { startHostileProvider } from '../../test/support/hostile-provider.js';
 import { burst, loginWithExpiringToken, refreshGrants, startRefreshStormStage } from '../../test/support/refresh-storm.js';
 import { sessionWithCookie } from '../../test/support/session-cookie.js';
 import { REDIS_URL, type BenchContext } from '../harness/context.js';
-import type { SuiteResult } from '../harness/results.js';
+import { int, type SuiteResult } from '../harness/results.js';
 
 const CALLS = 100;
 
@@ -69,7 +69,7 @@ export async function refreshStormBench(context: BenchContext): Promise<SuiteRes
           `${storm.ok} of ${CALLS}`,
           storm.others.length === 0 ? 'none' : storm.others.join(', '),
           storm.kept ? 'yes' : 'no',
-          `${Math.round(storm.ms).toLocaleString('en-US')} ms`,
+          `${int(storm.ms)} ms`,
         ]),
       },
     ],

@@ -44,9 +44,9 @@ export function App() {
   }, [path]);
 
   const banner: BannerMessage | null = signOutError
-    ? { tone: 'error', title: 'Sign-out failed', text: describeError(signOutError), code: signOutError.code, onDismiss: () => setSignOutError(null) }
+    ? errorBanner('Sign-out failed', signOutError, () => setSignOutError(null))
     : error && error !== dismissed && status !== 'loading'
-      ? errorBanner(error, user && displayName(user), () => setDismissed(error))
+      ? sessionErrorBanner(error, user && displayName(user), () => setDismissed(error))
       : signedOut && !user && !signedOutSeen
         ? {
             tone: 'info',
@@ -85,9 +85,13 @@ export function App() {
 }
 
 /** A failed login shown over a signed-in page (a replayed callback, a second account) must not read as if the user were signed out. */
-function errorBanner(error: AuthClientError, signedInAs: string | null, onDismiss: () => void): BannerMessage {
-  const text = describeError(error);
-  if (!isLoginFailure(error)) return { tone: 'error', title: 'Something went wrong', text, code: error.code, onDismiss };
-  if (!signedInAs) return { tone: 'error', title: 'Sign-in failed', text, code: error.code, onDismiss };
-  return { tone: 'error', title: 'That second sign-in failed', text: `${text} You are still signed in as ${signedInAs}.`, code: error.code, onDismiss };
+function sessionErrorBanner(error: AuthClientError, signedInAs: string | null, onDismiss: () => void): BannerMessage {
+  if (!isLoginFailure(error)) return errorBanner('Something went wrong', error, onDismiss);
+  if (!signedInAs) return errorBanner('Sign-in failed', error, onDismiss);
+  return errorBanner('That second sign-in failed', error, onDismiss, ` You are still signed in as ${signedInAs}.`);
+}
+
+/** An error's banner: the sentence for its code, then `more`, and the code itself. */
+function errorBanner(title: string, error: AuthClientError, onDismiss: () => void, more = ''): BannerMessage {
+  return { tone: 'error', title, text: describeError(error) + more, code: error.code, onDismiss };
 }

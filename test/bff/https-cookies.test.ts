@@ -1,40 +1,20 @@
-import type { Server } from 'node:http';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createAuthBff, silentLogger, type AuthBff } from '../../bff/index.js';
 import { TestBrowser } from '../support/browser.js';
-import { behindTlsProxy, freePort, TEST_SECRET } from '../support/bff.js';
-import { startHostileProvider, type HostileProvider } from '../support/hostile-provider.js';
+import { startHostileStackBehindTls, type TlsHostileStack } from '../support/hostile-stack.js';
 
 // The BFF believes it is https://app.example.test (behind a TLS-terminating proxy); requests reach it on loopback.
 const PUBLIC_ORIGIN = 'https://app.example.test';
-let idp: HostileProvider;
-let auth: AuthBff;
-let server: Server;
-let local: string;
+let stack: TlsHostileStack;
 
 beforeAll(async () => {
-  idp = await startHostileProvider();
-  auth = createAuthBff({
-    baseUrl: PUBLIC_ORIGIN,
-    secrets: [TEST_SECRET],
-    logger: silentLogger,
-    session: { sameSite: 'lax' },
-    providers: [{ id: 'bad', type: 'oidc', issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret }],
-  });
-  const port = await freePort();
-  local = `http://127.0.0.1:${port}`;
-  server = behindTlsProxy(auth.router, PUBLIC_ORIGIN).listen(port, '127.0.0.1');
+  stack = await startHostileStackBehindTls(PUBLIC_ORIGIN, { session: { sameSite: 'lax' } });
 });
 
-afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-  await auth.close();
-  await idp.close();
-});
+afterAll(() => stack.close());
 
 it('on https the cookies are Secure, with the __Host- prefix, and sameSite is configurable', async () => {
   const browser = new TestBrowser();
-  const start = await browser.get(`${local}/auth/login/bad`);
+  const start = await browser.get(`${stack.origin}/auth/login/bad`);
   const transaction = browser.setCookieLog.find((header) => header.startsWith('__Host-bff-auth.tx.')) ?? '';
   expect(transaction).toMatch(/; Path=\/(;|$)/);
   expect(transaction).toMatch(/; Secure/);
@@ -43,7 +23,7 @@ it('on https the cookies are Secure, with the __Host- prefix, and sameSite is co
   const authorize = await browser.get(start.headers.get('location') ?? '');
   const callback = new URL(authorize.headers.get('location') ?? '');
   expect(callback.origin).toBe(PUBLIC_ORIGIN);
-  const response = await browser.get(`${local}${callback.pathname}${callback.search}`, {
+  const response = await browser.get(`${stack.origin}${callback.pathname}${callback.search}`, {
     headers: { cookie: transaction.slice(0, transaction.indexOf(';')) },
   });
   expect(response.headers.get('location')).toBe('/');

@@ -10,12 +10,11 @@
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DISCOVERY_RETRY_AFTER_MS } from '../../bff/providers/discovery.js';
-import { freePort, startTestBff } from '../support/bff.js';
 import { TestBrowser } from '../support/browser.js';
 import { fetchHeaders } from '../support/dev-stack.js';
 import { runs } from '../support/fuzz.js';
 import { HOSTILE_SUBJECT, type Behavior } from '../support/hostile-provider.js';
-import { startHostileStack, type HostileStack } from '../support/hostile-stack.js';
+import { startBffInFrontOf, startHostileStack, type HostileStack } from '../support/hostile-stack.js';
 import { loginThrough, sessionIn } from '../support/provider-stack.js';
 
 let stack: HostileStack;
@@ -44,8 +43,7 @@ describe('discovery endpoints (item 2)', () => {
       fc.asyncProperty(fc.constantFrom(...ENDPOINT_FIELDS), fc.constantFrom(...BAD_VALUES), async (field, value) => {
         stack.idp.reset();
         stack.idp.behave({ discoveryOverrides: { [field]: value } });
-        const port = await freePort();
-        const bff = await startTestBff(port, { providers: [{ id: 'bad', type: 'oidc', issuer: stack.idp.issuer, clientId: stack.idp.clientId, clientSecret: stack.idp.clientSecret }] });
+        const { bff } = await startBffInFrontOf(stack.idp);
         try {
           const start = await fetch(`${bff.url}/auth/login/bad?returnTo=/x`, { redirect: 'manual' });
           expect(start.status).toBe(302);

@@ -14,6 +14,7 @@ import { TestBrowser } from '../support/browser.js';
 import { fetchHeaders } from '../support/dev-stack.js';
 import { startHostileStack, type HostileStack } from '../support/hostile-stack.js';
 import { loginThrough } from '../support/provider-stack.js';
+import { deleteKeys, REDIS_URL } from '../support/redis.js';
 
 const stacks: HostileStack[] = [];
 async function stackWith(overrides: Parameters<typeof startHostileStack>[0]) {
@@ -79,7 +80,7 @@ describe('the login rate limit', () => {
 
   it('with Redis sessions, every BFF process shares one count', async () => {
     const keyPrefix = `bff-auth-test:rate-limit:${randomBytes(6).toString('hex')}:`;
-    const config = () => ({ rateLimit: { loginsPerMinute: 3 }, session: { store: 'redis://127.0.0.1:6379', keyPrefix } });
+    const config = () => ({ rateLimit: { loginsPerMinute: 3 }, session: { store: REDIS_URL, keyPrefix } });
     const [a, b] = [await stackWith(config), await stackWith(config)];
     try {
       expect((await loginRoute(a)).status).toBe(302);
@@ -87,9 +88,8 @@ describe('the login rate limit', () => {
       expect((await loginRoute(a)).status).toBe(302);
       await expectThrottled(await loginRoute(b));
     } finally {
-      const redis = new Redis('redis://127.0.0.1:6379');
-      const keys = await redis.keys(`${keyPrefix}*`);
-      if (keys.length > 0) await redis.del(...keys);
+      const redis = new Redis(REDIS_URL);
+      await deleteKeys(redis, `${keyPrefix}*`);
       await redis.quit();
     }
   });

@@ -7,10 +7,8 @@ import { connect } from 'node:net';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_REQUEST_TIMEOUTS, listen } from '../../bff/server/listen.js';
-import { startServer, type RunningServer } from '../../bff/server/start.js';
-import { freePort, startTestBff, TEST_SECRET, type TestBff } from '../support/bff.js';
+import { freePort, startTestBff, type TestBff, type TestBffConfig } from '../support/bff.js';
 import { fetchHeaders } from '../support/dev-stack.js';
-import { silentLogger } from '../../bff/index.js';
 
 const PROVIDERS = [{ id: 'gh', type: 'github' as const, clientId: 'a', clientSecret: 'b' }];
 
@@ -42,14 +40,10 @@ describe('security headers', () => {
 });
 
 describe('configured headers', () => {
-  const servers: RunningServer[] = [];
+  const servers: TestBff[] = [];
   afterAll(() => Promise.all(servers.map((server) => server.close())));
-  const start = async (config: { baseUrl?: string; server?: Record<string, unknown> }) => {
-    const port = await freePort();
-    const server = await startServer(
-      { secrets: [TEST_SECRET], logger: silentLogger, providers: PROVIDERS, baseUrl: `http://127.0.0.1:${port}`, ...config },
-      { port },
-    );
+  const start = async (config: Partial<TestBffConfig>) => {
+    const server = await startTestBff(await freePort(), { providers: PROVIDERS, ...config });
     servers.push(server);
     return fetch(`${server.url}/auth/providers`, { headers: fetchHeaders });
   };

@@ -4,17 +4,13 @@
  * so neither abandoned logins nor another site's clicks pile them up past the
  * server's header limit, and a sibling subdomain cannot plant one (login CSRF).
  */
-import type { Server } from 'node:http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAuthBff, silentLogger, type AuthBff } from '../../bff/index.js';
 import { MAX_TRANSACTIONS_IN_FLIGHT } from '../../bff/flow/transactions.js';
-import { behindTlsProxy, freePort, TEST_SECRET, UNTHROTTLED } from '../support/bff.js';
 import { TestBrowser } from '../support/browser.js';
 import { fetchHeaders } from '../support/dev-stack.js';
 import { runs } from '../support/fuzz.js';
-import { startHostileProvider, type HostileProvider } from '../support/hostile-provider.js';
-import { startHostileStack, type HostileStack } from '../support/hostile-stack.js';
+import { startHostileStack, startHostileStackBehindTls, type HostileStack, type TlsHostileStack } from '../support/hostile-stack.js';
 
 const LONG_RETURN_TO = `/reports?${'q=x&'.repeat(120)}end=1`;
 
@@ -89,38 +85,21 @@ describe('transaction cookies in one browser (http, loopback)', () => {
 describe('login CSRF from a sibling subdomain (https)', () => {
   // The BFF believes it is https://app.example.test (behind a TLS-terminating proxy); requests reach it on loopback.
   const PUBLIC_ORIGIN = 'https://app.example.test';
-  let idp: HostileProvider;
-  let auth: AuthBff;
-  let server: Server;
-  let local: string;
+  let stack: TlsHostileStack;
 
   beforeAll(async () => {
-    idp = await startHostileProvider();
-    auth = createAuthBff({
-      baseUrl: PUBLIC_ORIGIN,
-      secrets: [TEST_SECRET],
-      logger: silentLogger,
-      rateLimit: UNTHROTTLED,
-      providers: [{ id: 'bad', type: 'oidc', issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret }],
-    });
-    const port = await freePort();
-    local = `http://127.0.0.1:${port}`;
-    server = behindTlsProxy(auth.router, PUBLIC_ORIGIN).listen(port, '127.0.0.1');
+    stack = await startHostileStackBehindTls(PUBLIC_ORIGIN);
   });
-  afterAll(async () => {
-    await new Promise((resolve) => server.close(resolve));
-    await auth.close();
-    await idp.close();
-  });
+  afterAll(() => stack.close());
 
   /** The attacker's own login, stopped before its callback: the callback URL and the transaction cookie's Set-Cookie. */
   async function attackersLogin() {
     const attacker = new TestBrowser();
-    const start = await attacker.get(`${local}/auth/login/bad?returnTo=/`);
+    const start = await attacker.get(`${stack.origin}/auth/login/bad?returnTo=/`);
     const setCookie = attacker.setCookieLog.find((header) => /^[\w-]*bff-auth\.tx\./.test(header)) ?? '';
     const callback = new URL((await attacker.get(start.headers.get('location') ?? '')).headers.get('location') ?? '');
-    const [name = '', value = ''] = setCookie.slice(0, setCookie.indexOf(';')).split('=');
-    return { callback: `${local}${callback.pathname}${callback.search}`, setCookie, state: callback.searchParams.get('state'), value };
+    const [, value = ''] = setCookie.slice(0, setCookie.indexOf(';')).split('=');
+    return { callback: `${stack.origin}${callback.pathname}${callback.search}`, setCookie, state: callback.searchParams.get('state'), value };
   }
 
   it('the transaction cookie is __Host- with Path=/, Secure, no Domain, and lives 10 minutes', async () => {

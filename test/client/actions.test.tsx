@@ -28,6 +28,17 @@ describe('login()', () => {
 });
 
 describe('logout()', () => {
+  /** A button that shows the status and logs out; returns what the last logout() rejected with. */
+  function renderLogoutButton(): () => unknown {
+    let outcome: unknown;
+    function Logout() {
+      const { logout, status } = useAuth();
+      return <button onClick={() => logout().catch((error: unknown) => (outcome = error))}>{status}</button>;
+    }
+    renderWithAuth(<Logout />);
+    return () => outcome;
+  }
+
   it('posts with the CSRF header, shows signed out and follows the end-session URL', async () => {
     const bff = stubBff({
       '/auth/session': json(signedIn('Ada')),
@@ -60,29 +71,19 @@ describe('logout()', () => {
       '/auth/session': json(signedIn('Ada')),
       '/auth/logout': json({ error: 'csrf_required', message: 'no header' }, 403),
     });
-    let outcome: unknown;
-    function Logout() {
-      const { logout, status } = useAuth();
-      return <button onClick={() => logout().catch((error: unknown) => (outcome = error))}>{status}</button>;
-    }
-    renderWithAuth(<Logout />);
+    const outcome = renderLogoutButton();
     fireEvent.click(await screen.findByRole('button', { name: 'authenticated' }));
-    await waitFor(() => expect(outcome).toBeInstanceOf(AuthClientError));
-    expect(outcome).toMatchObject({ code: 'csrf_required', message: 'no header' });
+    await waitFor(() => expect(outcome()).toBeInstanceOf(AuthClientError));
+    expect(outcome()).toMatchObject({ code: 'csrf_required', message: 'no header' });
     expect(screen.getByRole('button').textContent).toBe('authenticated');
   });
 
   it('rejects with network_error, not provider_unavailable, when the BFF cannot be reached', async () => {
     stubBff({ '/auth/session': json(signedIn('Ada')), '/auth/logout': networkDown });
-    let outcome: unknown;
-    function Logout() {
-      const { logout, status } = useAuth();
-      return <button onClick={() => logout().catch((error: unknown) => (outcome = error))}>{status}</button>;
-    }
-    renderWithAuth(<Logout />);
+    const outcome = renderLogoutButton();
     fireEvent.click(await screen.findByRole('button', { name: 'authenticated' }));
-    await waitFor(() => expect(outcome).toBeInstanceOf(AuthClientError));
-    expect((outcome as AuthClientError).code).toBe('network_error');
+    await waitFor(() => expect(outcome()).toBeInstanceOf(AuthClientError));
+    expect((outcome() as AuthClientError).code).toBe('network_error');
     expect(screen.getByRole('button').textContent).toBe('authenticated');
   });
 
@@ -111,16 +112,11 @@ describe('logout()', () => {
   ])('does not follow %s: signs out here and rejects with internal_error', async (_, redirectTo) => {
     stubBff({ '/auth/session': json(signedIn('Ada')), '/auth/logout': json(redirectTo === undefined ? {} : { redirectTo }) });
     const assign = stubNavigation();
-    let outcome: unknown;
-    function Logout() {
-      const { logout, status } = useAuth();
-      return <button onClick={() => logout().catch((error: unknown) => (outcome = error))}>{status}</button>;
-    }
-    renderWithAuth(<Logout />);
+    const outcome = renderLogoutButton();
     fireEvent.click(await screen.findByRole('button', { name: 'authenticated' }));
     await screen.findByRole('button', { name: 'unauthenticated' });
-    await waitFor(() => expect(outcome).toBeInstanceOf(AuthClientError));
-    expect((outcome as AuthClientError).code).toBe('internal_error');
+    await waitFor(() => expect(outcome()).toBeInstanceOf(AuthClientError));
+    expect((outcome() as AuthClientError).code).toBe('internal_error');
     expect(assign).not.toHaveBeenCalled();
     expect(sessionStorage.getItem('bff-auth:logout-state')).toBeNull();
   });

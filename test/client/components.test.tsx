@@ -2,7 +2,7 @@ import { QueryClient } from '@tanstack/react-query';
 import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 import { LoginButton, RequireAuth } from '../../client/index.js';
-import { SIGNED_OUT, SessionView, json, renderWithAuth, signedIn, stubBff, stubNavigation } from './harness.js';
+import { SIGNED_OUT, SessionView, heldReply, json, renderWithAuth, signedIn, stubBff, stubNavigation } from './harness.js';
 
 const PROVIDERS = [
   { id: 'github', name: 'GitHub', type: 'github' },
@@ -24,8 +24,8 @@ describe('LoginButton', () => {
   });
 
   it('never shows the raw id before the list answers: "Sign in", then the name, or the id if the list lacks it', async () => {
-    let answer!: (response: Response) => void;
-    const bff = stubBff({ '/auth/session': json(SIGNED_OUT), '/auth/providers': () => new Promise<Response>((resolve) => (answer = resolve)) });
+    const { reply, answer } = heldReply();
+    const bff = stubBff({ '/auth/session': json(SIGNED_OUT), '/auth/providers': reply });
     const labels = new Set<string>();
     const observer = new MutationObserver(() => document.querySelectorAll('button').forEach((b) => labels.add(b.textContent ?? '')));
     observer.observe(document.body, { subtree: true, childList: true, characterData: true });
@@ -108,8 +108,8 @@ describe('LoginButton', () => {
 
 describe('RequireAuth', () => {
   it('shows the loading slot while loading, never the fallback, then the fallback when signed out', async () => {
-    let answer!: (response: Response) => void;
-    stubBff({ '/auth/session': () => new Promise<Response>((resolve) => (answer = resolve)) });
+    const { reply, answer } = heldReply();
+    stubBff({ '/auth/session': reply });
     renderWithAuth(
       <>
         <SessionView />
@@ -128,8 +128,8 @@ describe('RequireAuth', () => {
   });
 
   it('renders nothing while loading by default, so a signed-in load goes straight to the children', async () => {
-    let answer!: (response: Response) => void;
-    stubBff({ '/auth/session': () => new Promise<Response>((resolve) => (answer = resolve)) });
+    const { reply, answer } = heldReply();
+    stubBff({ '/auth/session': reply });
     const seen: string[] = [];
     const observer = new MutationObserver(() => seen.push(document.body.textContent ?? ''));
     observer.observe(document.body, { subtree: true, childList: true, characterData: true });

@@ -1,8 +1,8 @@
 import { focusManager, notifyManager } from '@tanstack/react-query';
 import { fireEvent, screen, waitFor } from '@testing-library/react';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BROADCAST_READ_INTERVAL_MS } from '../../client/session.js';
-import { SIGNED_OUT, json, nowSeconds, renderWithAuth, signedIn, stubBff } from './harness.js';
+import { SIGNED_OUT, heldReply, json, nowSeconds, renderWithAuth, signedIn, stubBff } from './harness.js';
 
 const POLL = '/auth/session?slide=false';
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -50,15 +50,14 @@ describe('window focus', () => {
 describe('other tabs', () => {
   let otherTab: BroadcastChannel;
   const messagesFromThisTab: unknown[] = [];
-  function openOtherTab() {
+  beforeEach(() => {
     messagesFromThisTab.length = 0;
     otherTab = new BroadcastChannel('bff-auth');
     otherTab.onmessage = (event) => messagesFromThisTab.push(event.data);
-  }
+  });
   afterEach(() => otherTab.close());
 
   it('a message from another tab makes this one re-read the session at once, without sliding it', async () => {
-    openOtherTab();
     const bff = stubBff({ '/auth/session': json(signedIn('Ada')), [POLL]: json(SIGNED_OUT) });
     renderWithAuth();
     await screen.findByText('authenticated: Ada');
@@ -69,7 +68,6 @@ describe('other tabs', () => {
   });
 
   it('logging out tells the other tabs', async () => {
-    openOtherTab();
     stubBff({ '/auth/session': json(SIGNED_OUT), [POLL]: json(signedIn('Ada')), '/auth/logout': json({ redirectTo: null }) });
     renderWithAuth();
     await screen.findByText('unauthenticated');
@@ -83,7 +81,6 @@ describe('other tabs', () => {
   });
 
   it('a login landing in this tab tells the other tabs', async () => {
-    openOtherTab();
     stubBff({ '/auth/session': json(signedIn('Ada')) });
     renderWithAuth();
     await screen.findByText('authenticated: Ada');
@@ -91,7 +88,6 @@ describe('other tabs', () => {
   });
 
   it('a read that changes nothing tells nobody, so tabs do not ping-pong', async () => {
-    openOtherTab();
     const bff = stubBff({ '/auth/session': json(SIGNED_OUT), [POLL]: json(SIGNED_OUT) });
     renderWithAuth();
     await screen.findByText('unauthenticated');
@@ -102,11 +98,10 @@ describe('other tabs', () => {
   });
 
   it('a background read still in flight when the user logs out does not bring the session back', async () => {
-    openOtherTab();
-    let answerPoll: (response: Response) => void = () => {};
+    const { reply: heldPoll, answer: answerPoll } = heldReply();
     const bff = stubBff({
       '/auth/session': json(signedIn('Ada')),
-      [POLL]: () => new Promise<Response>((resolve) => (answerPoll = resolve)),
+      [POLL]: heldPoll,
       '/auth/logout': json({ redirectTo: null }),
     });
     renderWithAuth();
@@ -127,19 +122,23 @@ describe('other tabs', () => {
     const settle = async () => {
       for (let i = 0; i < 10; i++) await new Promise((resolve) => setImmediate(resolve));
     };
+    /** Signed in as Ada; then a controlled clock for the throttle only. */
+    async function signedInWithAClock() {
+        const bff = stubBff({ '/auth/session': json(signedIn('Ada')), [POLL]: json(signedIn('Ada')) });
+      renderWithAuth();
+      await screen.findByText('authenticated: Ada');
+      // react-query's notifications go through microtasks meanwhile.
+      notifyManager.setScheduler(queueMicrotask);
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+      return bff;
+    }
     afterEach(() => {
       vi.useRealTimers();
       notifyManager.setScheduler((callback) => realSetTimeout(callback, 0));
     });
 
     it('makes one read at once and one trailing read per interval, not one per message', async () => {
-      openOtherTab();
-      const bff = stubBff({ '/auth/session': json(signedIn('Ada')), [POLL]: json(signedIn('Ada')) });
-      renderWithAuth();
-      await screen.findByText('authenticated: Ada');
-      // A controlled clock for the throttle only; react-query's notifications go through microtasks meanwhile.
-      notifyManager.setScheduler(queueMicrotask);
-      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+      const bff = await signedInWithAClock();
 
       // A third tab hears the same posts: once it has all of them, so has this one.
       const witness = new BroadcastChannel('bff-auth');
@@ -165,12 +164,7 @@ describe('other tabs', () => {
     });
 
     it("still shows the other tab's latest word: a logout arriving mid-flood", async () => {
-      openOtherTab();
-      const bff = stubBff({ '/auth/session': json(signedIn('Ada')), [POLL]: json(signedIn('Ada')) });
-      renderWithAuth();
-      await screen.findByText('authenticated: Ada');
-      notifyManager.setScheduler(queueMicrotask);
-      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+      const bff = await signedInWithAClock();
 
       otherTab.postMessage(0);
       while (bff.requests(POLL).length < 1) await settle();
@@ -186,7 +180,6 @@ describe('other tabs', () => {
   });
 
   it('an unmounted provider no longer listens', async () => {
-    openOtherTab();
     const bff = stubBff({ '/auth/session': json(SIGNED_OUT), [POLL]: json(SIGNED_OUT) });
     const view = renderWithAuth();
     await screen.findByText('unauthenticated');

@@ -15,6 +15,12 @@ export const json =
   () =>
     Response.json(body, { status });
 
+/** A reply held back until the test calls `answer`: for what a user sees while a request is in flight. */
+export function heldReply(): { reply: Reply; answer(response: Response): void } {
+  let answer: (response: Response) => void = () => {};
+  return { reply: () => new Promise<Response>((resolve) => (answer = resolve)), answer: (response) => answer(response) };
+}
+
 export const networkDown: Reply = () => Promise.reject(new TypeError('fetch failed'));
 
 export const nowSeconds = () => Math.floor(Date.now() / 1000);

@@ -2,12 +2,12 @@ import { QueryClient, QueryClientProvider, useQueryClient } from '@tanstack/reac
 import { fireEvent, render, screen } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 import { AuthClientError, AuthProvider, useAuth } from '../../client/index.js';
-import { SIGNED_OUT, SessionView, json, networkDown, renderWithAuth, signedIn, stubBff } from './harness.js';
+import { SIGNED_OUT, SessionView, heldReply, json, networkDown, renderWithAuth, signedIn, stubBff } from './harness.js';
 
 describe('useAuth status', () => {
   it('is loading until the session answers, then authenticated with the user', async () => {
-    let answer!: (response: Response) => void;
-    stubBff({ '/auth/session': () => new Promise<Response>((resolve) => (answer = resolve)) });
+    const { reply, answer } = heldReply();
+    stubBff({ '/auth/session': reply });
     renderWithAuth();
     expect(screen.getByRole('status').textContent).toBe('loading');
     answer(Response.json(signedIn('Ada Lovelace')));

@@ -83,6 +83,14 @@ describe.skipIf(!hasChromium)('the demo in Chromium', () => {
     await page.waitForURL((url) => url.origin === origin);
   }
 
+  /** Clicks `leave` in the demo, then `answer` on the provider's page, and waits to be back in the demo. */
+  async function answerAtProvider(page: Page, leave: { name: string }, answer: string): Promise<void> {
+    await page.getByRole('button', leave).click();
+    await page.waitForURL((url) => url.origin === providerOrigin);
+    await page.getByRole('button', { name: answer }).click();
+    await page.waitForURL((url) => url.origin === origin);
+  }
+
   it("signs in at the provider's login page and shows who you are", async () => {
     const page = await newPage();
     await page.goto(origin);
@@ -273,10 +281,7 @@ describe.skipIf(!hasChromium)('the demo in Chromium', () => {
 
   it('"Stay signed in" at the provider still signs the app out, and the page says so', async () => {
     const { page } = await signedInPage('ada');
-    await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.waitForURL((url) => url.origin === providerOrigin);
-    await page.getByRole('button', { name: 'Stay signed in' }).click();
-    await page.waitForURL((url) => url.origin === origin);
+    await answerAtProvider(page, { name: 'Sign out' }, 'Stay signed in');
     const banner = page.getByTestId('info-banner');
     await expect.poll(() => banner.textContent(), SOON).toContain('You are signed out');
     expect(await banner.textContent()).toContain('Stay signed in');
@@ -286,10 +291,7 @@ describe.skipIf(!hasChromium)('the demo in Chromium', () => {
   it('Cancel at the provider comes back as a declined sign-in', async () => {
     const page = await newPage();
     await page.goto(origin);
-    await page.getByRole('button', SIGN_IN).click();
-    await page.waitForURL((url) => url.origin === providerOrigin);
-    await page.getByRole('button', { name: 'Cancel' }).click();
-    await page.waitForURL((url) => url.origin === origin);
+    await answerAtProvider(page, SIGN_IN, 'Cancel');
     const banner = page.getByTestId('error-banner');
     await expect.poll(() => banner.textContent(), SOON).toContain('You declined the sign-in at the provider.');
     expect(await banner.textContent()).toContain('access_denied');

@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfigFile, resolveConfig } from '../../bff/index.js';
 import { TEST_SECRET } from '../support/bff.js';
-import { runs } from '../support/fuzz.js';
+import { runs, truncated } from '../support/fuzz.js';
 
 const VALID = {
   baseUrl: 'https://app.example.test',
@@ -80,7 +80,7 @@ describe('fuzzing the configuration', () => {
   it('property: any config file text is read, or refused with a ConfigError', async () => {
     const texts = fc.oneof(
       mutatedConfig.map((config) => JSON.stringify(config)),
-      mutatedConfig.map((config) => JSON.stringify(config)).chain((json) => fc.nat(json.length).map((cut) => json.slice(0, cut))),
+      truncated(mutatedConfig.map((config) => JSON.stringify(config))),
       fc.string({ maxLength: 200 }),
       fc.json().map((json) => json.replace(/"[^"]*"/, '"${UNSET_VARIABLE_FOR_FUZZ}"')),
     );

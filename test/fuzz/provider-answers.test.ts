@@ -8,11 +8,11 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, startTestBff } from '../support/bff.js';
 import { fetchHeaders } from '../support/dev-stack.js';
-import { runs } from '../support/fuzz.js';
+import { runs, truncated } from '../support/fuzz.js';
 import { HOSTILE_SUBJECT, startHostileProvider, type Endpoint, type HostileProvider, type RawAnswer } from '../support/hostile-provider.js';
-import { loginThrough, sessionIn, type ProviderStack } from '../support/provider-stack.js';
+import { startBffInFrontOf } from '../support/hostile-stack.js';
+import { loginThrough, sessionIn } from '../support/provider-stack.js';
 
 let idp: HostileProvider;
 const genuine: Partial<Record<Endpoint, Record<string, unknown>>> = {};
@@ -41,7 +41,7 @@ const mutated = (base: Record<string, unknown>) =>
 const body = (endpoint: Endpoint) =>
   fc.oneof(
     { weight: 4, arbitrary: mutated(genuine[endpoint]!) },
-    { weight: 1, arbitrary: mutated(genuine[endpoint]!).chain((json) => fc.nat(json.length).map((cut) => json.slice(0, cut))) },
+    { weight: 1, arbitrary: truncated(mutated(genuine[endpoint]!)) },
     { weight: 1, arbitrary: fc.json({ maxDepth: 2 }) },
     { weight: 1, arbitrary: fc.string({ maxLength: 80 }) },
     { weight: 1, arbitrary: fc.constantFrom('', 'null', '[]', '<html><body>Service Unavailable</body></html>', '{"error":"invalid_grant"}') },
@@ -64,12 +64,8 @@ describe("fuzzing the provider's answers", () => {
         async ({ endpoint, raw }) => {
           idp.reset();
           idp.behave({ raw: { [endpoint]: raw } });
-          const port = await freePort();
-          const bff = await startTestBff(port, {
-            httpTimeoutMs: 2000,
-            providers: [{ id: 'bad', type: 'oidc', issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret }],
-          });
-          const stack: ProviderStack<HostileProvider> = { idp, bff, origin: `http://127.0.0.1:${port}`, close: () => bff.close() };
+          const stack = await startBffInFrontOf(idp, { httpTimeoutMs: 2000 });
+          const { bff } = stack;
           try {
             const result = await loginThrough(stack, 'bad');
             expect(result.status).toBe(302);
@@ -90,15 +86,13 @@ describe("fuzzing the provider's answers", () => {
 
   it('the provider, put right, signs the user in again', async () => {
     idp.reset();
-    const port = await freePort();
-    const bff = await startTestBff(port, { providers: [{ id: 'bad', type: 'oidc', issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret }] });
+    const stack = await startBffInFrontOf(idp);
     try {
-      const stack = { idp, bff, origin: `http://127.0.0.1:${port}`, close: () => bff.close() };
       const result = await loginThrough(stack, 'bad');
       expect(result.location).toBe('/home');
       expect((await fetch(`${stack.origin}/auth/providers`, { headers: fetchHeaders })).status).toBe(200);
     } finally {
-      await bff.close();
+      await stack.close();
     }
   });
 });

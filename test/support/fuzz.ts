@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+
 /**
  * How many cases a property runs: `base` in `npm test`, that many times
  * `FUZZ_SCALE` under `npm run fuzz` (FUZZ_SCALE=20).
@@ -13,3 +15,7 @@ export const URL_PIECES = [
   '%25', '%ZZ', '@', ':', ';', '?', '#', '&', '=', 'evil.example', 'evil.example:443', 'x', 'home', '\t', '\n', ' ', '\u0000',
   'javascript:', 'http:', 'https:', 'data:', '\u3002', '\uff0e', '\uff0f', '\u2215', '[', ']', '::1', '127.0.0.1', '💥',
 ] as const;
+
+/** A text from `texts`, cut off anywhere: a truncated JSON document, say. */
+export const truncated = (texts: fc.Arbitrary<string>): fc.Arbitrary<string> =>
+  texts.chain((text) => fc.nat(text.length).map((cut) => text.slice(0, cut)));

@@ -1,13 +1,56 @@
+import { once } from 'node:events';
+import { createAuthBff, silentLogger } from '../../bff/index.js';
 import { startHostileProvider, type HostileProvider } from './hostile-provider.js';
-import type { TestBffConfig } from './bff.js';
+import { behindTlsProxy, freePort, startTestBff, TEST_SECRET, UNTHROTTLED, type TestBff, type TestBffConfig } from './bff.js';
 import { startProviderStack, type ProviderStack } from './provider-stack.js';
 
 export type HostileStack = ProviderStack<HostileProvider>;
+/** A hostile stack whose BFF is not a {@link TestBff} of its own but a router behind {@link behindTlsProxy}. */
+export type TlsHostileStack = Omit<HostileStack, 'bff'>;
+
+const asProviderBad = (idp: HostileProvider): TestBffConfig => ({
+  providers: [{ id: 'bad', type: 'oidc', issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret }],
+});
 
 /** The hostile test provider behind a BFF as the `oidc` provider `bad`. */
 export function startHostileStack(overrides: (idp: HostileProvider) => Partial<TestBffConfig> = () => ({})): Promise<HostileStack> {
-  return startProviderStack(startHostileProvider, (idp) => ({
-    providers: [{ id: 'bad', type: 'oidc', issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret }],
-    ...overrides(idp),
-  }));
+  return startProviderStack(startHostileProvider, (idp) => ({ ...asProviderBad(idp), ...overrides(idp) }));
+}
+
+/**
+ * A fresh BFF in front of an already running hostile provider, as `bad`, so that nothing it
+ * cached from an earlier case hides the provider's answer. `close` closes the BFF only.
+ */
+export async function startBffInFrontOf(idp: HostileProvider, overrides: Partial<TestBffConfig> = {}): Promise<HostileStack> {
+  const port = await freePort();
+  const bff = await startTestBff(port, { ...asProviderBad(idp), ...overrides });
+  return { idp, bff, origin: bff.url, close: () => bff.close() };
+}
+
+/**
+ * The hostile test provider behind a BFF that believes it is `publicOrigin` (https) as it runs behind a
+ * TLS-terminating proxy ({@link behindTlsProxy}); `origin` is where requests reach it on loopback.
+ */
+export async function startHostileStackBehindTls(publicOrigin: string, overrides: Partial<TestBffConfig> = {}): Promise<TlsHostileStack> {
+  const idp = await startHostileProvider();
+  const auth = createAuthBff({
+    baseUrl: publicOrigin,
+    secrets: [TEST_SECRET],
+    logger: silentLogger,
+    rateLimit: UNTHROTTLED,
+    ...asProviderBad(idp),
+    ...overrides,
+  });
+  const port = await freePort();
+  const server = behindTlsProxy(auth.router, publicOrigin).listen(port, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    idp,
+    origin: `http://127.0.0.1:${port}`,
+    close: async () => {
+      await new Promise((resolve) => server.close(resolve));
+      await auth.close();
+      await idp.close();
+    },
+  };
 }

@@ -1,19 +1,23 @@
-import { LoginButton, useProviders } from '../../../client/index.js';
+import type { CSSProperties } from 'react';
+import { LoginButton, useProviders } from 'bff-auth/client';
 import { describeError } from '../errors.js';
 
-/** The mark each built-in platform type shows, beside its brand colour (styles.css); others show their name's first letter. */
-const PLATFORM_MARKS: Record<string, string> = {
-  github: 'GH',
-  wechat: '微',
-  'wechat-mp': '微',
-  qq: 'QQ',
-  weibo: '博',
-  dingtalk: '钉',
-  feishu: '飞',
-  lark: 'L',
-  alipay: '支',
-  gitee: 'G',
-  douyin: '抖',
+/**
+ * The mark and brand colour (on the mark, and on the button's border when hovered) of each
+ * built-in platform type; others show their name's first letter on the accent colour.
+ */
+const PLATFORMS: Record<string, { mark: string; brand: string }> = {
+  github: { mark: 'GH', brand: '#24292f' },
+  wechat: { mark: '微', brand: '#07c160' },
+  'wechat-mp': { mark: '微', brand: '#07c160' },
+  qq: { mark: 'QQ', brand: '#12b7f5' },
+  weibo: { mark: '博', brand: '#e6162d' },
+  dingtalk: { mark: '钉', brand: '#0089ff' },
+  feishu: { mark: '飞', brand: '#3370ff' },
+  lark: { mark: 'L', brand: '#3370ff' },
+  alipay: { mark: '支', brand: '#1677ff' },
+  gitee: { mark: 'G', brand: '#c71d23' },
+  douyin: { mark: '抖', brand: '#161823' },
 };
 
 /** One LoginButton per provider the BFF offers, with a skeleton while the list loads. */
@@ -44,22 +48,26 @@ export function SignInOptions({ returnTo }: { returnTo?: string }) {
   }
   return (
     <ul className="sign-in-options" aria-label="Sign-in options">
-      {providers.data.map((provider) => (
-        <li key={provider.id}>
-          <LoginButton
-            provider={provider.id}
-            returnTo={returnTo}
-            className="button button-provider"
-            data-provider={provider.id}
-            data-type={provider.type}
-          >
-            <span className="provider-mark" aria-hidden="true">
-              {PLATFORM_MARKS[provider.type] ?? [...provider.name][0]?.toUpperCase() ?? '?'}
-            </span>
-            <span>Sign in with {provider.name}</span>
-          </LoginButton>
-        </li>
-      ))}
+      {providers.data.map((provider) => {
+        const platform = PLATFORMS[provider.type];
+        return (
+          <li key={provider.id}>
+            <LoginButton
+              provider={provider.id}
+              returnTo={returnTo}
+              className="button button-provider"
+              data-provider={provider.id}
+              data-type={provider.type}
+              style={platform && ({ '--brand': platform.brand } as CSSProperties)}
+            >
+              <span className="provider-mark" aria-hidden="true">
+                {platform?.mark ?? [...provider.name][0]?.toUpperCase() ?? '?'}
+              </span>
+              <span>Sign in with {provider.name}</span>
+            </LoginButton>
+          </li>
+        );
+      })}
     </ul>
   );
 }
