@@ -1,6 +1,6 @@
-import { definePlatform } from '../spec/define-platform.js';
-import type { PlatformEntry } from '../spec/platform-spec.js';
-import { GATEWAY_SUCCESS, readSignedAnswer, rsaKeys, signRequest } from './alipay-rsa2.js';
+import { definePlatform } from '../engine/define-platform.js';
+import type { PlatformEntry } from '../engine/platform-spec.js';
+import { GATEWAY_SUCCESS, readSignedAnswer, rsaKeys, signRequest } from '../families/alipay-rsa2.js';
 
 /*
  * Alipay (支付宝) website login: user authorization, then two calls through the gateway,

@@ -1,5 +1,5 @@
 import { clientSecret } from '../config-fields.js';
-import { definePlatform } from '../spec/define-platform.js';
+import { definePlatform } from '../engine/define-platform.js';
 
 /*
  * DingTalk (钉钉) third-party website login, the current API (not the legacy sns one). Documents:

@@ -1,5 +1,5 @@
 import { clientSecret } from '../config-fields.js';
-import { definePlatform } from '../spec/define-platform.js';
+import { definePlatform } from '../engine/define-platform.js';
 
 /*
  * Douyin Open Platform (抖音开放平台), website apps. Documents:

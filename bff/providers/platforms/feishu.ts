@@ -1,6 +1,6 @@
 import { clientSecret } from '../config-fields.js';
-import { definePlatform } from '../spec/define-platform.js';
-import { authorizationParams, bearer, ERROR_MEMBER, refreshCall, tokenCall } from '../spec/rfc6749.js';
+import { definePlatform } from '../engine/define-platform.js';
+import { authorizationParams, bearer, ERROR_MEMBER, refreshCall, tokenCall } from '../engine/rfc6749.js';
 
 /*
  * Feishu (飞书) and Lark, its international edition: one API on two sets of hosts. Documents

@@ -1,6 +1,6 @@
 import { clientSecret } from '../config-fields.js';
-import { definePlatform } from '../spec/define-platform.js';
-import { bearer, ERROR_MEMBER } from '../spec/rfc6749.js';
+import { definePlatform } from '../engine/define-platform.js';
+import { bearer, ERROR_MEMBER } from '../engine/rfc6749.js';
 
 /*
  * Gitee (码云). Documents:

@@ -1,9 +1,9 @@
 import { AuthBffError } from '../../errors.js';
 import { clientSecret } from '../config-fields.js';
 import { isJsonObject } from '../json-body.js';
-import { definePlatform } from '../spec/define-platform.js';
-import type { PlatformEntry, ProfileTools } from '../spec/platform-spec.js';
-import { authorizationParams, bearer, ERROR_MEMBER, refreshCall, tokenCall } from '../spec/rfc6749.js';
+import { definePlatform } from '../engine/define-platform.js';
+import type { PlatformEntry, ProfileTools } from '../engine/platform-spec.js';
+import { authorizationParams, bearer, ERROR_MEMBER, refreshCall, tokenCall } from '../engine/rfc6749.js';
 
 /*
  * GitHub OAuth apps, and GitHub Enterprise Server with the endpoints overridden

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { clientSecret } from '../config-fields.js';
-import { definePlatform } from '../spec/define-platform.js';
+import { definePlatform } from '../engine/define-platform.js';
 
 /*
  * QQ Connect (QQ互联, graph.qq.com). Documents:

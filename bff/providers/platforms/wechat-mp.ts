@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { definePlatform } from '../spec/define-platform.js';
-import { WECHAT_SNS_ENDPOINTS, wechatSns } from './wechat-sns.js';
+import { definePlatform } from '../engine/define-platform.js';
+import { WECHAT_SNS_ENDPOINTS, wechatSns } from '../families/wechat-sns.js';
 
 /*
  * WeChat Official Account web authorization (公众号网页授权), inside WeChat's browser:

@@ -1,5 +1,5 @@
-import { definePlatform } from '../spec/define-platform.js';
-import { WECHAT_SNS_ENDPOINTS, wechatSns } from './wechat-sns.js';
+import { definePlatform } from '../engine/define-platform.js';
+import { WECHAT_SNS_ENDPOINTS, wechatSns } from '../families/wechat-sns.js';
 
 /*
  * WeChat Open Platform website login (网站应用微信登录), the QR code page:

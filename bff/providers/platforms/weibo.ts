@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { clientSecret } from '../config-fields.js';
-import { definePlatform } from '../spec/define-platform.js';
-import { ERROR_MEMBER } from '../spec/rfc6749.js';
+import { definePlatform } from '../engine/define-platform.js';
+import { ERROR_MEMBER } from '../engine/rfc6749.js';
 
 /*
  * Sina Weibo (open.weibo.com). Documents:

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { clientSecret } from '../config-fields.js';
-import type { PlatformSpec } from '../spec/platform-spec.js';
+import type { PlatformSpec } from '../engine/platform-spec.js';
 
 /*
  * What WeChat's website login (wechat.ts) and official-account web authorization

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AuthErrorCode } from '../../../shared/index.js';
 import { AuthBffError } from '../../errors.js';
 import { isJsonObject, parseJson } from '../json-body.js';
-import type { PlatformRequest } from '../spec/platform-spec.js';
+import type { PlatformRequest } from '../engine/platform-spec.js';
 
 /*
  * Alipay's gateway signatures (RSA2 = SHA256withRSA), for alipay.ts. Documents:
