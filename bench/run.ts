@@ -101,7 +101,7 @@ const report = markdownReport(
       node: process.version,
       'undici (in Node)': process.versions.undici ?? '?',
       'redis server': redisVersion,
-      ...Object.fromEntries(await Promise.all(PEERS.map(async (name) => [name, await versionOf(name)]))),
+      ...Object.fromEntries(await Promise.all(PEERS.map(async (name) => [name, await versionOf(name)] as const))),
     },
     method: [
       'Each server, the BFF and every peer, runs in its own child process (TypeScript through tsx, `NODE_ENV=production`), started by `bench/run.ts`; the load generator, the test OIDC provider and the scripted browsers run in the parent process.',

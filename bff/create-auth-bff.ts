@@ -20,16 +20,16 @@ export interface AuthBff {
   /** Mount it as is: `app.use(auth.router)`; it serves the routes under the configured `basePath`. */
   router: Router;
   /** Guards an app route (one handler): the CSRF rule and 401 JSON without a session; sets `req.auth`. */
-  requireSession(): RequestHandler;
+  requireSession: () => RequestHandler;
   /**
    * An API proxy (the same as an `apis` entry): requests under `path` go to
    * `target` with the session's access token for `provider`. Mount it: `app.use(auth.proxy({...}))`.
    */
-  proxy(options: ApiProxyOptions): Router;
+  proxy: (options: ApiProxyOptions) => Router;
   /** The configured providers, as `GET /auth/providers` lists them. */
   providers: readonly ProviderInfo[];
   /** Waits for background work (token revocation) and closes the session store the BFF opened. */
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 /**

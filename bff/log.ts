@@ -4,9 +4,9 @@
  * values or provider URLs (WeChat puts the app secret in its token URL).
  */
 export interface Logger {
-  info(event: string, fields?: Record<string, unknown>): void;
-  warn(event: string, fields?: Record<string, unknown>): void;
-  error(event: string, fields?: Record<string, unknown>): void;
+  info: (event: string, fields?: Record<string, unknown>) => void;
+  warn: (event: string, fields?: Record<string, unknown>) => void;
+  error: (event: string, fields?: Record<string, unknown>) => void;
 }
 
 function line(level: string, event: string, fields?: Record<string, unknown>): string {

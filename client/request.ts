@@ -1,4 +1,4 @@
-import { CSRF_HEADER, CSRF_HEADER_VALUE, isAuthErrorCode } from '../shared/index.js';
+import { CSRF_HEADER, CSRF_HEADER_VALUE, isAuthErrorCode, type ErrorResponse } from '../shared/index.js';
 import { AuthClientError } from './errors.js';
 
 /**
@@ -23,7 +23,7 @@ export async function csrfFetch(url: string | URL, init?: RequestInit): Promise<
 /** Calls a BFF JSON route; failures reject with an AuthClientError. */
 export async function requestJson<T>(url: string, init?: RequestInit): Promise<T> {
   const response = await csrfFetch(url, { cache: 'no-store', ...init });
-  const body = await response.json().catch(() => undefined);
+  const body = (await response.json().catch(() => undefined)) as Partial<ErrorResponse> | undefined;
   if (response.ok && body) return body as T;
   throw new AuthClientError(isAuthErrorCode(body?.error) ? body.error : 'internal_error', body?.message ?? `HTTP ${response.status}`);
 }

@@ -13,24 +13,24 @@ export interface LoginOptions {
 
 export interface AuthActions {
   /** Navigates to the BFF's login route for this provider. */
-  login(providerId: string, options?: LoginOptions): void;
+  login: (providerId: string, options?: LoginOptions) => void;
   /**
    * Ends the session, here and in other tabs, then follows the provider's end-session URL if there is one.
    * Rejects with an AuthClientError, leaving the session shown as it was, if the BFF refuses or is unreachable;
    * rejects with `internal_error` after ending the session here if the end-session URL is not http(s).
    */
-  logout(): Promise<void>;
+  logout: () => Promise<void>;
   /** Re-reads the session from the BFF. */
-  refetch(): Promise<void>;
+  refetch: () => Promise<void>;
 }
 
 export interface SessionControls {
   session: UseQueryOptions<SessionResponse, AuthClientError>;
   actions: AuthActions;
   /** A background read: never extends the idle timeout, and its failures are ignored. */
-  poll(): Promise<unknown>;
+  poll: () => Promise<unknown>;
   /** Subscribes to focus events, authFetch's 401s and other tabs; returns the unsubscribe. */
-  connect(): () => void;
+  connect: () => () => void;
 }
 
 /** Other tabs' messages start at most one session read per this long, however many arrive. */

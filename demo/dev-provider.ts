@@ -20,7 +20,7 @@ export interface DevClient {
 export interface DevProvider {
   /** e.g. `http://127.0.0.1:PORT`, no trailing slash. */
   issuer: string;
-  close(): Promise<void>;
+  close: () => Promise<void>;
   /** Every authorization code, access token and refresh token value issued, for tests that check nothing secret reaches a log. */
   issued: readonly string[];
 }

@@ -25,7 +25,7 @@ export interface Demo {
   url: string;
   /** The development provider, when the demo runs one. */
   devProvider?: DevProvider;
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 /**

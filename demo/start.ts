@@ -36,10 +36,7 @@ try {
   });
   console.log(`\n  bff-auth demo: open ${demo.url}\n`);
   console.log(demo.devProvider ? `  Signing in through the development provider at ${demo.devProvider.issuer}: any username works.\n` : '  Signing in through your configured providers.\n');
-  const stop = async () => {
-    await demo.close();
-    process.exit(0);
-  };
+  const stop = () => void demo.close().finally(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 } catch (error) {

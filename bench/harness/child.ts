@@ -3,11 +3,11 @@
  * with the JSON options in BENCH_OPTIONS, reports `{ ready: url }`, then answers
  * the parent's commands: its own CPU time, a CPU profile, and the role's commands.
  */
-import { ROLE_LOADERS, type RoleName } from '../servers/roles.js';
+import { ROLE_LOADERS, type RoleName, type Served } from '../servers/roles.js';
 import { CpuProfiler } from './profile.js';
 
 const role = process.env.BENCH_ROLE as RoleName;
-const start = (await ROLE_LOADERS[role]()) as (options: unknown) => Promise<import('../servers/roles.js').Served>;
+const start = (await ROLE_LOADERS[role]()) as (options: unknown) => Promise<Served>;
 const served = await start(JSON.parse(process.env.BENCH_OPTIONS ?? '{}'));
 const profiler = new CpuProfiler();
 
@@ -21,7 +21,7 @@ const commands: Record<string, (argument: never) => unknown> = {
   ...served.commands,
 };
 
-process.on('message', async ({ id, command, argument }: { id: number; command: string; argument: never }) => {
+async function answer({ id, command, argument }: { id: number; command: string; argument: never }) {
   try {
     const run = commands[command];
     if (!run) throw new Error(`unknown command ${command}`);
@@ -29,12 +29,10 @@ process.on('message', async ({ id, command, argument }: { id: number; command: s
   } catch (error) {
     process.send?.({ id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
   }
-});
+}
+process.on('message', (message: Parameters<typeof answer>[0]) => void answer(message));
 
-const shutdown = async () => {
-  await served.close?.();
-  process.exit(0);
-};
+const shutdown = () => void Promise.resolve(served.close?.()).finally(() => process.exit(0));
 process.once('SIGTERM', shutdown);
 // The parent is gone: do not linger.
 process.once('disconnect', shutdown);

@@ -11,8 +11,8 @@ export interface BenchChild {
   readonly role: RoleName;
   /** The server's origin, e.g. http://127.0.0.1:PORT (empty for roles that serve nothing). */
   readonly url: string;
-  call<T>(command: string, argument?: unknown): Promise<T>;
-  stop(): Promise<void>;
+  call: <T>(command: string, argument?: unknown) => Promise<T>;
+  stop: () => Promise<void>;
 }
 
 interface Reply {
@@ -38,7 +38,7 @@ export async function startChild<R extends RoleName>(role: R, options: RoleOptio
   });
   const failed = (why: string) => new Error(`bench child "${role}" ${why}\n${stderr}`);
 
-  const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+  const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   let nextId = 1;
   const url = await new Promise<string>((resolve, reject) => {
     child.once('exit', (code) => reject(failed(`exited with ${code} before it was ready`)));

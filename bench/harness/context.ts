@@ -21,13 +21,13 @@ export interface BenchContext {
   /** The BFF code the baseline was recorded on, when it differs from the working tree's. */
   baselineTree?: { commit: string; directory: string };
   /** A Redis key prefix of this run, unique per `name`. */
-  redisPrefix(name: string): string;
+  redisPrefix: (name: string) => string;
   /**
    * What the BFF stores for a user logged in through the test provider, for
    * the peers to serve the same user: read from Redis after a real login.
    */
-  referenceContent(): Promise<SessionContent>;
-  close(): Promise<void>;
+  referenceContent: () => Promise<SessionContent>;
+  close: () => Promise<void>;
 }
 
 /** The first JSON value under `prefix` that is a session record (whatever the store's key layout). */

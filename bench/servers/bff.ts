@@ -1,6 +1,8 @@
 import { pathToFileURL } from 'node:url';
 import express from 'express';
+import type * as Bff from '../../bff/index.js';
 import type { AuthBffConfig } from '../../bff/index.js';
+import type * as BffServer from '../../bff/server/start.js';
 import { freePort } from '../../test/support/bff.js';
 import { APP_ROUTE, BENCH_SECRET, IDLE_TIMEOUT_SECONDS, listenOn, PROVIDER_ID, PROXY_PATH } from './common.js';
 import type { Served } from './roles.js';
@@ -22,8 +24,8 @@ export interface BffOptions {
 async function bffModules(root: string | undefined) {
   const from = (path: string) => (root === undefined ? new URL(`../../${path}`, import.meta.url) : pathToFileURL(`${root}/${path}`)).href;
   const [bff, server] = await Promise.all([
-    import(from('bff/index.ts')) as Promise<typeof import('../../bff/index.js')>,
-    import(from('bff/server/start.ts')) as Promise<typeof import('../../bff/server/start.js')>,
+    import(from('bff/index.ts')) as Promise<typeof Bff>,
+    import(from('bff/server/start.ts')) as Promise<typeof BffServer>,
   ]);
   return { createAuthBff: bff.createAuthBff, startServer: server.startServer };
 }

@@ -15,7 +15,7 @@ export const IDLE_TIMEOUT_SECONDS = 1800;
 const KEEP_ALIVE_TIMEOUT_MS = 120_000;
 
 /** Listens on 127.0.0.1 (`port` 0: any free one); `close` drops keep-alive connections at once. */
-export async function listenOn(handler: RequestListener, port = 0): Promise<{ url: string; close(): Promise<void> }> {
+export async function listenOn(handler: RequestListener, port = 0): Promise<{ url: string; close: () => Promise<void> }> {
   // Longer than any pause between rounds, so no peer reuses a keep-alive socket the server is just closing.
   const server = createServer({ keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS }, handler);
   await new Promise<void>((resolve, reject) => {

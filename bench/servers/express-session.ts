@@ -1,5 +1,5 @@
 import { RedisStore } from 'connect-redis';
-import express, { type Request } from 'express';
+import express, { type Request, type RequestHandler } from 'express';
 import session from 'express-session';
 import passport from 'passport';
 import { createClient } from 'redis';
@@ -45,7 +45,7 @@ export async function startExpressSession(options: ExpressSessionOptions): Promi
   if (options.passport) {
     passport.serializeUser((user, done) => done(null, user));
     passport.deserializeUser((user: Express.User, done) => done(null, user));
-    app.use(passport.initialize(), passport.session());
+    app.use(passport.initialize(), passport.session() as RequestHandler);
   }
   const contentOf = (req: Request) => (options.passport ? (req.user as SessionContent | undefined) : req.session.auth);
 

@@ -8,7 +8,7 @@ import type { PlainExpressOptions } from './plain-express.js';
 export interface Served {
   url: string;
   commands?: Record<string, (argument: never) => unknown>;
-  close?(): Promise<void>;
+  close?: () => Promise<void>;
 }
 
 export interface RoleOptionsMap {

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
+import { type z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { consoleLogger, type Logger } from '../log.js';
 import type { Provider, ProviderType } from '../providers/provider.js';
@@ -42,7 +42,7 @@ function checkProviderEntry(entry: unknown, index: number): CheckedEntry {
 }
 
 /** Validates a config object and builds its providers; throws a {@link ConfigError} naming every bad field at once. */
-export function resolveConfig(input: AuthBffConfig | unknown): ResolvedConfig {
+export function resolveConfig(input: unknown): ResolvedConfig {
   const top = configSchema.safeParse(input, requiredMessage);
   // The provider entries are checked even when the top level fails, so one run names every bad field.
   const rawProviders = (input as { providers?: unknown } | null)?.providers;

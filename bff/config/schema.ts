@@ -77,7 +77,7 @@ export const configSchema = z
     secrets: z.array(secret).min(1, 'needs at least one secret'),
     basePath: z
       .string()
-      .regex(/^\/[A-Za-z0-9._~\/-]*[A-Za-z0-9._~-]$/, 'must start with "/" and not end with "/", e.g. "/auth"')
+      .regex(/^\/[A-Za-z0-9._~/-]*[A-Za-z0-9._~-]$/, 'must start with "/" and not end with "/", e.g. "/auth"')
       .default(DEFAULT_BASE_PATH),
     session: session.prefault({}),
     httpTimeoutMs: timeoutMs.default(10_000),

@@ -14,9 +14,9 @@ export type SealedClaims = JWTPayload;
 
 export interface Sealer {
   /** Encrypts and authenticates `payload` (a JWT in compact JWE, `dir` + `A256GCM`), with an expiry when `ttlSeconds` is given. */
-  seal(payload: SealedClaims, ttlSeconds?: number): Promise<string>;
+  seal: (payload: SealedClaims, ttlSeconds?: number) => Promise<string>;
   /** Opens a value sealed with any of the configured secrets; throws {@link SealError}. */
-  open<T extends SealedClaims>(sealed: string): Promise<T>;
+  open: <T extends SealedClaims>(sealed: string) => Promise<T>;
 }
 
 interface Key {

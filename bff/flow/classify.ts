@@ -6,7 +6,7 @@ import { AuthBffError } from '../errors.js';
 
 function causes(error: unknown): unknown[] {
   const chain: unknown[] = [];
-  for (let current = error; current !== undefined && chain.length < 8; current = (current as Error).cause) {
+  for (let current = error; current !== undefined && chain.length < 8; current = (current).cause) {
     chain.push(current);
     if (!(current instanceof Error)) break;
   }

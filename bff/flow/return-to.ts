@@ -3,6 +3,7 @@ import { AUTH_ERROR_PARAM, type AuthErrorCode } from '../../shared/index.js';
 /** Longer values land on "/": `returnTo` is sealed into the transaction cookie, which must stay small. */
 export const MAX_RETURN_TO_LENGTH = 512;
 // A control character or a backslash: browsers treat "\" like "/", so "/\evil.example" would leave the site.
+// eslint-disable-next-line no-control-regex -- matching the C0 controls and DEL is this pattern's job
 const UNSAFE_CHARACTERS = /[\u0000-\u001f\u007f\\]/;
 
 /** A path-absolute reference that stays on `baseUrl`'s origin: "/x", never "//host" (RFC 3986 §4.2) nor "/\host". */

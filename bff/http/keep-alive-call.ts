@@ -6,13 +6,13 @@ import { AuthBffError } from '../errors.js';
 export interface Call<T> {
   request: ClientRequest;
   /** Ends the call with `error`: the first failure given is the one the call rejects with. */
-  fail(error: AuthBffError): void;
+  fail: (error: AuthBffError) => void;
   /** Ends the call as one that did not answer in time. */
-  timeOut(): void;
+  timeOut: () => void;
   /** The `error` listener for the request and its response: rejects with the failure given, else as unreachable. */
-  broken(error: Error): void;
-  resolve(value: T): void;
-  reject(error: unknown): void;
+  broken: (error: Error) => void;
+  resolve: (value: T) => void;
+  reject: (error: unknown) => void;
 }
 
 /**
@@ -28,7 +28,7 @@ export function createKeepAliveCaller(timeoutMs: number, party: string) {
   return <T>(
     url: URL,
     options: { method?: string; headers: OutgoingHttpHeaders },
-    handlers: { send(call: Call<T>): void; answered(call: Call<T>, response: IncomingMessage): void },
+    handlers: { send: (call: Call<T>) => void; answered: (call: Call<T>, response: IncomingMessage) => void },
   ): Promise<T> =>
     new Promise<T>((resolve, reject) => {
       const secure = url.protocol === 'https:';

@@ -86,23 +86,23 @@ export interface Provider {
   /** How its callback is read; {@link STANDARD_CALLBACK} when not said. */
   readonly callback?: CallbackParameters;
   /** The authorization URL (RFC 6749 §4.1.1 with PKCE S256, RFC 7636) and the issuer it belongs to. */
-  authorizationUrl(request: AuthorizationRequest): Promise<{ url: URL; issuer?: string | undefined }>;
+  authorizationUrl: (request: AuthorizationRequest) => Promise<{ url: URL; issuer?: string | undefined }>;
   /** code -> token: checks the callback parameters and redeems the code with the client secret. */
-  exchangeCode(callback: URLSearchParams, transaction: LoginTransaction, redirectUri: string): Promise<TokenResult>;
+  exchangeCode: (callback: URLSearchParams, transaction: LoginTransaction, redirectUri: string) => Promise<TokenResult>;
   /** token -> id */
-  resolveIdentity(result: TokenResult): Promise<Identity>;
+  resolveIdentity: (result: TokenResult) => Promise<Identity>;
   /** id -> info: the raw profile, kept on the server. */
-  fetchProfile(result: TokenResult, identity: Identity): Promise<Record<string, unknown>>;
+  fetchProfile: (result: TokenResult, identity: Identity) => Promise<Record<string, unknown>>;
   /** info -> User */
-  toUser(profile: Record<string, unknown>, identity: Identity): ProviderUser;
+  toUser: (profile: Record<string, unknown>, identity: Identity) => ProviderUser;
   /** Trades the refresh token for fresh tokens (RFC 6749 §6), where the provider supports it. */
-  refresh?(tokens: TokenSet): Promise<TokenSet>;
+  refresh?: (tokens: TokenSet) => Promise<TokenSet>;
   /** Revokes the tokens at the provider, where it supports revocation. */
-  revoke?(tokens: TokenSet): Promise<void>;
+  revoke?: (tokens: TokenSet) => Promise<void>;
   /** The provider's end-session URL (OIDC RP-initiated logout), where it has one. */
-  endSessionUrl?(tokens: TokenSet, options: { postLogoutRedirectUri: string; state: string }): Promise<string | undefined>;
+  endSessionUrl?: (tokens: TokenSet, options: { postLogoutRedirectUri: string; state: string }) => Promise<string | undefined>;
   /** Verifies an OIDC back-channel logout token, where the provider supports back-channel logout. */
-  verifyLogoutToken?(logoutToken: string): Promise<LogoutTokenClaims>;
+  verifyLogoutToken?: (logoutToken: string) => Promise<LogoutTokenClaims>;
 }
 
 /** What a verified OIDC back-channel logout token says. */
@@ -122,7 +122,7 @@ export interface ProviderContext {
 export interface ProviderType<Schema extends z.ZodType = z.ZodType> {
   type: string;
   configSchema: Schema;
-  create(config: z.infer<Schema>, context: ProviderContext): Provider;
+  create: (config: z.infer<Schema>, context: ProviderContext) => Provider;
 }
 
 /** What `GET /auth/providers` tells about a provider. */

@@ -3,7 +3,8 @@ import { AuthBffError } from '../errors.js';
 /** Decoding rounds a segment is checked through: "%252e" is "%2e" after one and "." after two. */
 const DECODE_ROUNDS = 3;
 // A slash or backslash climbs out of a segment; ";" opens path parameters some servers strip ("..;/"); NUL and controls end strings.
-const UNSAFE_IN_SEGMENT = /[\/\\;\u0000-\u001f\u007f]/;
+// eslint-disable-next-line no-control-regex -- matching the C0 controls and DEL is this pattern's job
+const UNSAFE_IN_SEGMENT = /[/\\;\u0000-\u001f\u007f]/;
 
 /** Whether a path segment, in any of its decodings, is a dot segment or smuggles a separator, a path parameter or a NUL. */
 function isUnsafeSegment(segment: string): boolean {

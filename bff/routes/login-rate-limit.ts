@@ -12,8 +12,8 @@ export interface RateLimitOptions {
 
 export interface LoginRateLimit {
   /** Throttles a navigation route per client IP (`req.ip`: Express's `trust proxy` decides it); `bucket` names the route. */
-  middleware(bucket: string): RequestHandler;
-  close(): Promise<void>;
+  middleware: (bucket: string) => RequestHandler;
+  close: () => Promise<void>;
 }
 
 const DURATION_SECONDS = 60;

@@ -14,7 +14,7 @@ export interface RequestAuth {
    * it is about to expire. Rejects with an `AuthBffError` (`unauthenticated`
    * when the provider no longer honours the session). Never send it to the browser.
    */
-  accessToken(): Promise<string>;
+  accessToken: () => Promise<string>;
 }
 
 declare global {

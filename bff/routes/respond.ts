@@ -62,6 +62,6 @@ export function asAuthBffError(error: unknown, logger: Logger, request: { method
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
     if (res.headersSent) return next(error);
-    sendError(res, asAuthBffError(error, logger, { method: req.method, route: req.route?.path }));
+    sendError(res, asAuthBffError(error, logger, { method: req.method, route: (req.route as { path?: string } | undefined)?.path }));
   };
 }

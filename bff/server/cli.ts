@@ -38,10 +38,7 @@ async function serve(args: string[]) {
   // Browsers must use baseUrl: a login started on another name for this host could not finish there.
   console.log(`bff-auth: open ${new URL(String(config.baseUrl)).origin}/ (the config's baseUrl)`);
   console.log(`bff-auth listening on ${server.url}`);
-  const shutdown = async () => {
-    await server.close();
-    process.exit(0);
-  };
+  const shutdown = () => void server.close().finally(() => process.exit(0));
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
 }

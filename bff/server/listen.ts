@@ -21,7 +21,7 @@ export interface RunningServer {
   url: string;
   server: Server;
   /** Stops taking connections, lets requests in flight finish, then runs the app's own clean-up. */
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 /** Listens on `host:port` (port 0: any free one) and closes gracefully, then calls `onClosed`. */

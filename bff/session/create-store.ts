@@ -4,9 +4,12 @@ import type { RedisConnection } from './redis-connection.js';
 import { RedisSessionStore } from './redis-store.js';
 import type { SessionStore } from './store.js';
 
-/** The store a config names; `owned` says whether the BFF made it, and so must close it. */
+/**
+ * The store a config names (`'memory'`, a Redis connection, or a store of the app's own);
+ * `owned` says whether the BFF made it, and so must close it.
+ */
 export function createSessionStore(
-  options: { store: 'memory' | RedisConnection | SessionStore; keyPrefix: string; maxSessions: number },
+  options: { store: RedisConnection | SessionStore; keyPrefix: string; maxSessions: number },
   logger: Logger,
 ): { store: SessionStore; owned: boolean } {
   const { store } = options;

@@ -67,12 +67,12 @@ return 0`,
 } as const;
 
 type Scripts = {
-  sessionGet(key: string, knownVersion: string): Promise<[string, number, string?] | null>;
-  sessionSet(key: string, data: string, sid: string, ttlMs: number): Promise<string | null>;
-  sessionUpdate(key: string, version: number, data: string, sid: string): Promise<string | null>;
-  sessionTouch(key: string, ttlMs: number): Promise<number>;
-  sessionDeleteIfSid(key: string, sid: string): Promise<number>;
-  lockRelease(key: string, owner: string): Promise<number>;
+  sessionGet: (key: string, knownVersion: string) => Promise<[string, number, string?] | null>;
+  sessionSet: (key: string, data: string, sid: string, ttlMs: number) => Promise<string | null>;
+  sessionUpdate: (key: string, version: number, data: string, sid: string) => Promise<string | null>;
+  sessionTouch: (key: string, ttlMs: number) => Promise<number>;
+  sessionDeleteIfSid: (key: string, sid: string) => Promise<number>;
+  lockRelease: (key: string, owner: string) => Promise<number>;
 };
 
 class StoreTimeoutError extends Error {

@@ -30,7 +30,7 @@ export type SessionStamp = Pick<SessionRecord, 'version' | 'idleExpiresAt'>;
 /** A short lock held by this process until released or until its time runs out. */
 export interface StoreLock {
   /** Releases the lock if this holder still owns it (a lapsed lock another holder took is left alone). */
-  release(): Promise<void>;
+  release: () => Promise<void>;
 }
 
 /**
@@ -42,7 +42,7 @@ export interface StoreLock {
  * update based on an old read never puts spent tokens over fresh ones.
  */
 export interface SessionStore {
-  get(key: string): Promise<SessionRecord | undefined>;
+  get: (key: string) => Promise<SessionRecord | undefined>;
   /**
    * Optional: like `get`, but when the record is still at `knownVersion` only its
    * version and idle expiry (nothing to decode). The version is read with the
@@ -50,35 +50,35 @@ export interface SessionStore {
    * never serves it after a change (a write always moves the version on; a key
    * deleted is never written again, since keys hash fresh random session ids).
    */
-  getIfChanged?(key: string, knownVersion: number): Promise<SessionRecord | SessionStamp | undefined>;
+  getIfChanged?: (key: string, knownVersion: number) => Promise<SessionRecord | SessionStamp | undefined>;
   /**
    * Stores a new record for `ttlSeconds`, after which `get` no longer returns it:
    * at version 1, or one past the version of a live record it replaces.
    */
-  set(key: string, data: SessionData, ttlSeconds: number): Promise<void>;
+  set: (key: string, data: SessionData, ttlSeconds: number) => Promise<void>;
   /**
    * Replaces the record's data, keeping its expiry, only if it still exists at
    * `version`; resolves false (and writes nothing) when it is gone or was changed.
    */
-  update(key: string, version: number, data: SessionData): Promise<boolean>;
+  update: (key: string, version: number, data: SessionData) => Promise<boolean>;
   /**
    * Extends the record's expiry to `ttlSeconds` from now, never shortening it and
    * never rewriting the record; resolves false when there is no record.
    */
-  touch(key: string, ttlSeconds: number): Promise<boolean>;
-  delete(key: string): Promise<void>;
+  touch: (key: string, ttlSeconds: number) => Promise<boolean>;
+  delete: (key: string) => Promise<void>;
   /** Deletes every session carrying this `sid`; resolves with how many. */
-  deleteBySid(sid: string): Promise<number>;
+  deleteBySid: (sid: string) => Promise<number>;
   /**
    * Records a single-use marker for `ttlSeconds`; resolves false when it was
    * already recorded. It is how a replayed login callback is caught.
    */
-  claimOnce(marker: string, ttlSeconds: number): Promise<boolean>;
+  claimOnce: (marker: string, ttlSeconds: number) => Promise<boolean>;
   /** Takes the lock `name` for at most `ttlMs`; resolves undefined when another holder has it. */
-  lock(name: string, ttlMs: number): Promise<StoreLock | undefined>;
+  lock: (name: string, ttlMs: number) => Promise<StoreLock | undefined>;
   /** Resolves when the store answers (the readiness check, `GET /auth/health`). */
-  ping(): Promise<void>;
-  close(): Promise<void>;
+  ping: () => Promise<void>;
+  close: () => Promise<void>;
 }
 
 export const isRecord = (found: SessionRecord | SessionStamp): found is SessionRecord => 'tokens' in found;

@@ -11,7 +11,7 @@ import { Home } from './pages/Home.js';
 import { NotFound } from './pages/NotFound.js';
 import { usePath } from './router.js';
 
-const PAGES: Record<string, { title: string; render(): ReactNode }> = {
+const PAGES: Record<string, { title: string; render: () => ReactNode }> = {
   '/': { title: 'bff-auth demo', render: () => <Home /> },
   '/account': { title: 'Your account · bff-auth demo', render: () => <Account /> },
 };

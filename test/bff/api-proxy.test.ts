@@ -8,6 +8,7 @@ import { TEST_SECRET } from '../support/bff.js';
 import { fetchHeaders } from '../support/dev-stack.js';
 import { startHostileStack, type HostileStack } from '../support/hostile-stack.js';
 import { loginThrough } from '../support/provider-stack.js';
+import type { SessionResponse } from '../../shared/index.js';
 
 /** An upstream API that records what reached it and answers without echoing the token. */
 interface Seen {
@@ -128,7 +129,7 @@ describe('the API proxy (apis)', () => {
     expect(response.status).toBe(status);
     expect(await response.json()).toMatchObject({ error });
     const session = await browser.get(`${stack.origin}/auth/session`, { headers: fetchHeaders });
-    expect((await session.json()).authenticated).toBe(sessionStays);
+    expect(((await session.json()) as SessionResponse).authenticated).toBe(sessionStays);
   });
 
   it('keeps the CSRF rule, 401 without a session, 405 for other methods, and refuses climbing paths', async () => {

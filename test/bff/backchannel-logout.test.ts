@@ -2,6 +2,7 @@ import { generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { logoutAtDevProvider, TestBrowser } from '../support/browser.js';
 import { DEV_CLIENT, fetchHeaders, login, startDevStack, type DevStack } from '../support/dev-stack.js';
+import type { SessionResponse } from '../../shared/index.js';
 
 let stack: DevStack;
 beforeAll(async () => {
@@ -10,7 +11,7 @@ beforeAll(async () => {
 afterAll(() => stack.close());
 
 const session = async (browser: TestBrowser) =>
-  (await browser.get(`${stack.origin}/auth/session?slide=false`, { headers: fetchHeaders })).json();
+  (await browser.get(`${stack.origin}/auth/session?slide=false`, { headers: fetchHeaders })).json() as Promise<SessionResponse>;
 
 const backchannel = (body: string) =>
   fetch(`${stack.origin}/auth/backchannel-logout/dev`, {

@@ -4,6 +4,7 @@ import { fetchHeaders } from '../support/dev-stack.js';
 import { HOSTILE_SUBJECT } from '../support/hostile-provider.js';
 import { startHostileStack, type HostileStack } from '../support/hostile-stack.js';
 import { loginThrough } from '../support/provider-stack.js';
+import type { SessionResponse } from '../../shared/index.js';
 
 let stack: HostileStack;
 beforeAll(async () => {
@@ -16,7 +17,7 @@ afterEach(() => {
 });
 
 async function sessionOf(browser: Awaited<ReturnType<typeof loginThrough>>['browser']) {
-  return (await browser.get(`${stack.origin}/auth/session`, { headers: fetchHeaders })).json();
+  return (await browser.get(`${stack.origin}/auth/session`, { headers: fetchHeaders })).json() as Promise<SessionResponse>;
 }
 
 describe('a correct provider, checked closely', () => {

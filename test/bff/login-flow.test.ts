@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { loginAtDevProvider, TestBrowser } from '../support/browser.js';
 import { TEST_SECRET } from '../support/bff.js';
 import { DEV_CLIENT, fetchHeaders, login, startDevStack, type DevStack } from '../support/dev-stack.js';
+import type { LogoutResponse, SessionResponse } from '../../shared/index.js';
 
 let stack: DevStack;
 beforeAll(async () => {
@@ -17,7 +18,7 @@ const sessionCookieOf = (browser: TestBrowser) => browser.cookies(stack.origin).
 async function session(browser: TestBrowser, query = '') {
   const response = await browser.get(`${stack.origin}/auth/session${query}`, { headers: fetchHeaders });
   expect(response.status).toBe(200);
-  return response.json();
+  return (await response.json()) as Extract<SessionResponse, { authenticated: true }>;
 }
 
 /** Starts a login and logs in at the provider; resolves with the callback URL, not yet requested. */
@@ -118,8 +119,8 @@ describe('logout', () => {
 
     const response = await browser.post(`${stack.origin}/auth/logout`, { headers: fetchHeaders });
     expect(response.status).toBe(200);
-    const { redirectTo } = await response.json();
-    const endSession = new URL(redirectTo);
+    const { redirectTo } = (await response.json()) as LogoutResponse;
+    const endSession = new URL(redirectTo ?? '');
     expect(endSession.origin).toBe(stack.dev.issuer);
     expect(endSession.searchParams.get('client_id')).toBe(DEV_CLIENT.clientId);
     expect(endSession.searchParams.get('post_logout_redirect_uri')).toBe(`${stack.origin}/`);

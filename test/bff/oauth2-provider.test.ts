@@ -28,7 +28,8 @@ it('type oauth2: explicit endpoints, PKCE without nonce, the id from userinfo, m
   const result = await loginThrough(stack, 'bad');
   expect(result.location).toBe('/home');
   const session = await (await result.browser.get(`${stack.origin}/auth/session`, { headers: fetchHeaders })).json();
-  expect(session.user).toEqual(
+  expect(session).toHaveProperty(
+    'user',
     expect.objectContaining({ id: `bad:${HOSTILE_SUBJECT}`, providerUserId: HOSTILE_SUBJECT, name: 'hostile@example.test', email: 'hostile@example.test' }),
   );
 

@@ -8,6 +8,7 @@ import { TestBrowser } from '../support/browser.js';
 import { freePort, startTestBff, type TestBff, type TestBffConfig } from '../support/bff.js';
 import { DEV_CLIENT, fetchHeaders, login, startDevStack, type DevStack } from '../support/dev-stack.js';
 import { deleteKeys, REDIS_URL } from '../support/redis.js';
+import type { ErrorResponse, LogoutResponse, SessionResponse } from '../../shared/index.js';
 
 const KEY_PREFIX = `bff-auth-test:redis:${randomBytes(6).toString('hex')}:`;
 /** Generous: "answered, not hung", on a noisy shared machine. */
@@ -21,7 +22,7 @@ function withCookie(url: string, cookie: string, init: RequestInit = {}) {
 async function sessionAt(origin: string, cookie: string) {
   const response = await withCookie(`${origin}/auth/session?slide=false`, cookie);
   expect(response.status).toBe(200);
-  return response.json();
+  return response.json() as Promise<SessionResponse>;
 }
 
 describe('sessions in Redis, shared by several BFF processes', () => {
@@ -103,9 +104,9 @@ describe('sessions in Redis, shared by several BFF processes', () => {
 
     const logout = await withCookie(`${secondOrigin}/auth/logout`, cookie, { method: 'POST' });
     expect(logout.status).toBe(200);
-    const { redirectTo } = await logout.json();
+    const { redirectTo } = (await logout.json()) as LogoutResponse;
     // The end-session URL needs the token set A sealed: B opened it with the shared secrets.
-    expect(new URL(redirectTo).origin).toBe(stack.dev.issuer);
+    expect(new URL(redirectTo ?? '').origin).toBe(stack.dev.issuer);
     expect(second.logs.lines.some((line) => line.event === 'logout.tokens_unreadable')).toBe(false);
 
     expect(await sessionAt(stack.origin, cookie)).toEqual({ authenticated: false });
@@ -151,7 +152,7 @@ describe('a Redis session store that is down', () => {
       const response = await withCookie(`${origin}/auth/session`, sessionLooking, { signal: AbortSignal.timeout(ANSWER_MS) });
       expect(response.status).toBe(503);
       expect(response.headers.get('cache-control')).toBe('no-store');
-      const body = await response.json();
+      const body = (await response.json()) as ErrorResponse;
       expect(body).toEqual({ error: 'session_store_unavailable', message: expect.any(String) });
       expect(body.message).not.toContain('127.0.0.1');
     }

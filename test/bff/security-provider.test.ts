@@ -16,6 +16,7 @@ import { runs } from '../support/fuzz.js';
 import { HOSTILE_SUBJECT, type Behavior } from '../support/hostile-provider.js';
 import { startBffInFrontOf, startHostileStack, type HostileStack } from '../support/hostile-stack.js';
 import { loginThrough, sessionIn } from '../support/provider-stack.js';
+import type { LogoutResponse } from '../../shared/index.js';
 
 let stack: HostileStack;
 beforeAll(async () => {
@@ -59,8 +60,8 @@ describe('discovery endpoints (item 2)', () => {
 
   it('logout never answers a redirectTo that is not https or loopback http', async () => {
     const { browser } = await loginThrough(stack, 'bad');
-    const { redirectTo } = await (await browser.post(`${stack.origin}/auth/logout`, { headers: fetchHeaders })).json();
-    expect(new URL(redirectTo).origin).toBe(stack.idp.origin);
+    const { redirectTo } = (await (await browser.post(`${stack.origin}/auth/logout`, { headers: fetchHeaders })).json()) as LogoutResponse;
+    expect(new URL(redirectTo ?? '').origin).toBe(stack.idp.origin);
   });
 });
 

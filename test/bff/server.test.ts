@@ -19,7 +19,7 @@ const ANSWER_MS = 15_000;
 const fetchJson = { 'x-csrf': '1' };
 
 /** A TCP server that accepts connections and never answers: a provider that hangs. */
-async function startHangingServer(): Promise<{ port: number; connections(): number; close(): Promise<void> }> {
+async function startHangingServer(): Promise<{ port: number; connections: () => number; close: () => Promise<void> }> {
   const sockets = new Set<Socket>();
   let connections = 0;
   const server: Server = createServer((socket) => {

@@ -3,6 +3,7 @@ import { MemorySessionStore } from '../../bff/index.js';
 import { sessionKey } from '../../bff/crypto/random.js';
 import { TestBrowser } from '../support/browser.js';
 import { fetchHeaders, login, startDevStack, type DevStack } from '../support/dev-stack.js';
+import type { SessionResponse, User } from '../../shared/index.js';
 
 /**
  * The session check reuses what it decoded of a session's version (and the body
@@ -26,7 +27,7 @@ describe('a session answer kept per version is never served after the session ch
     const cookie = browser.cookies(stack.origin).find((entry) => entry.name === 'bff-auth')?.value ?? '';
     const session = async () => {
       const response = await fetch(`${stack.origin}/auth/session`, { headers: { ...fetchHeaders, cookie: `bff-auth=${cookie}` } });
-      return { status: response.status, setCookie: response.headers.get('set-cookie'), body: await response.json() };
+      return { status: response.status, setCookie: response.headers.get('set-cookie'), body: (await response.json()) as SessionResponse & { user: User } };
     };
     return { key: sessionKey(cookie), session, browser };
   }

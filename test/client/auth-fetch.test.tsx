@@ -40,7 +40,7 @@ describe('authFetch', () => {
   });
 
   it("leaves the caller's own abort an AbortError", async () => {
-    stubBff({ '/api/orders': (init) => Promise.reject(init?.signal?.reason) });
+    stubBff({ '/api/orders': (init) => Promise.reject(init?.signal?.reason as DOMException) });
     const controller = new AbortController();
     controller.abort();
     const error = await authFetch('/api/orders', { signal: controller.signal }).catch((caught: unknown) => caught);

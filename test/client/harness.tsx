@@ -16,7 +16,7 @@ export const json =
     Response.json(body, { status });
 
 /** A reply held back until the test calls `answer`: for what a user sees while a request is in flight. */
-export function heldReply(): { reply: Reply; answer(response: Response): void } {
+export function heldReply(): { reply: Reply; answer: (response: Response) => void } {
   let answer: (response: Response) => void = () => {};
   return { reply: () => new Promise<Response>((resolve) => (answer = resolve)), answer: (response) => answer(response) };
 }
@@ -40,10 +40,12 @@ export const SIGNED_OUT: SessionResponse = { authenticated: false };
  * Stubs global fetch with a BFF answering `routes`, keyed by the exact URL fetched. Change a
  * route between steps to change what the "server" says next. Any other URL fails the test.
  */
+const urlOf = (input: string | URL | Request) => (input instanceof Request ? input.url : input.toString());
+
 export function stubBff(routes: Record<string, Reply>) {
   const unexpected: string[] = [];
   const fetchMock = vi.fn(async (input: string | URL | Request, init?: RequestInit) => {
-    const url = String(input);
+    const url = urlOf(input);
     const reply = routes[url];
     if (reply) return reply(init);
     unexpected.push(url);
@@ -55,7 +57,7 @@ export function stubBff(routes: Record<string, Reply>) {
     routes,
     fetch: fetchMock,
     /** The RequestInit of every fetch of exactly this URL, in order. */
-    requests: (url: string) => fetchMock.mock.calls.filter(([input]) => String(input) === url).map(([, init]) => init),
+    requests: (url: string) => fetchMock.mock.calls.filter(([input]) => urlOf(input) === url).map(([, init]) => init),
   };
 }
 
@@ -68,7 +70,7 @@ export function stubNavigation() {
     get(_, key) {
       if (key === 'assign') return assign;
       const value: unknown = Reflect.get(real, key);
-      return typeof value === 'function' ? value.bind(real) : value;
+      return typeof value === 'function' ? (value.bind(real) as unknown) : value;
     },
   });
   Object.defineProperty(window, 'location', { configurable: true, get: () => fake });

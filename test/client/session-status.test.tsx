@@ -107,7 +107,7 @@ describe('useAuth status', () => {
     const appClient = new QueryClient();
     renderWithAuth(<SessionView />, { queryClient: appClient });
     await screen.findByText('authenticated: Ada');
-    expect(appClient.getQueryCache().getAll().map((query) => query.state.data)).toContainEqual(signedIn('Ada', undefined, expect.any(Number)));
+    expect(appClient.getQueryCache().getAll().map((query) => query.state.data)).toContainEqual(signedIn('Ada', undefined, expect.any(Number) as number));
   });
 
   it('shows the initialSession at once, with no loading state and no request at mount', async () => {

@@ -50,7 +50,7 @@ const mutatedConfig = fc
     const config = structuredClone(VALID) as Record<string, unknown>;
     for (const [path, value] of changes) {
       const keys = path.split('.');
-      let target = config as Record<string, unknown>;
+      let target = config;
       for (const key of keys.slice(0, -1)) {
         const next = target[key];
         if (typeof next !== 'object' || next === null) break;

@@ -14,8 +14,8 @@ export const EXIT_MS = 15_000;
 /** A child process with its output collected. */
 export interface Child {
   process: ChildProcess;
-  stdout(): string;
-  stderr(): string;
+  stdout: () => string;
+  stderr: () => string;
   /** Resolves with the exit code (or the signal's name) once the process has exited. */
   exited: Promise<number | string>;
 }
@@ -75,7 +75,7 @@ export async function ready(child: Child, origin: string): Promise<Response> {
 export interface BffProcess extends Child {
   origin: string;
   /** SIGTERM, then SIGKILL if it has not exited in time. */
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 export async function startBffProcess(dir: string, name: string, port: number, config: Record<string, unknown>, env: Record<string, string> = {}): Promise<BffProcess> {

@@ -5,7 +5,7 @@ import { startServer, type RunningServer } from '../../bff/server/start.js';
 export const TEST_SECRET = 'test-secret-0123456789-abcdefghijklmnop';
 
 /** Every log line a BFF wrote, as the JSON objects the console logger would print. */
-export function recordingLogger(): Logger & { lines: Array<Record<string, unknown>>; text(): string } {
+export function recordingLogger(): Logger & { lines: Array<Record<string, unknown>>; text: () => string } {
   const lines: Array<Record<string, unknown>> = [];
   const write = (level: string) => (event: string, fields?: Record<string, unknown>) => {
     lines.push({ level, event, ...fields });

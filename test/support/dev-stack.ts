@@ -1,5 +1,5 @@
 import { startDevProvider, type DevProvider } from '../../demo/dev-provider.js';
-import { loginAtDevProvider, TestBrowser } from './browser.js';
+import { loginAtDevProvider, type TestBrowser } from './browser.js';
 import { freePort, startTestBff, type TestBff, type TestBffConfig } from './bff.js';
 
 export const DEV_CLIENT = { clientId: 'bff-auth-test', clientSecret: 'dev-client-secret-for-tests-0123456789' };
@@ -9,7 +9,7 @@ export interface DevStack {
   bff: TestBff;
   /** The BFF's origin, e.g. http://127.0.0.1:PORT */
   origin: string;
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 /** The development OpenID Provider and a BFF with one `oidc` provider, `dev`, pointing at it. */

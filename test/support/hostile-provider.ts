@@ -71,11 +71,11 @@ export interface HostileProvider extends Switchable<Behavior> {
   clientId: string;
   clientSecret: string;
   /** A new signing key with a new kid; the JWKS then publishes only the new key. */
-  rotateKey(): Promise<void>;
+  rotateKey: () => Promise<void>;
   requests: RecordedRequest[];
   /** Every code, access token, refresh token and ID token issued. */
   issued: string[];
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 export const HOSTILE_SUBJECT = 'hostile-user-1';

@@ -1,11 +1,11 @@
 import { once } from 'node:events';
 import { createAuthBff, silentLogger } from '../../bff/index.js';
 import { startHostileProvider, type HostileProvider } from './hostile-provider.js';
-import { behindTlsProxy, freePort, startTestBff, TEST_SECRET, UNTHROTTLED, type TestBff, type TestBffConfig } from './bff.js';
+import { behindTlsProxy, freePort, startTestBff, TEST_SECRET, UNTHROTTLED, type TestBffConfig } from './bff.js';
 import { startProviderStack, type ProviderStack } from './provider-stack.js';
 
 export type HostileStack = ProviderStack<HostileProvider>;
-/** A hostile stack whose BFF is not a {@link TestBff} of its own but a router behind {@link behindTlsProxy}. */
+/** A hostile stack whose BFF is not a `TestBff` of its own but a router behind {@link behindTlsProxy}. */
 export type TlsHostileStack = Omit<HostileStack, 'bff'>;
 
 const asProviderBad = (idp: HostileProvider): TestBffConfig => ({

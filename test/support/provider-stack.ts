@@ -6,7 +6,7 @@ import { fetchHeaders } from './dev-stack.js';
 /** A test identity provider that approves at once: the hostile provider or a platform emulator. */
 export interface TestIdentityProvider {
   origin: string;
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 export interface ProviderStack<Idp extends TestIdentityProvider> {
@@ -14,7 +14,7 @@ export interface ProviderStack<Idp extends TestIdentityProvider> {
   bff: TestBff;
   /** The BFF's origin. */
   origin: string;
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 /** A test identity provider behind a real BFF configured by `config`, with a short `httpTimeoutMs`. */

@@ -15,8 +15,8 @@ export interface RedisClusterUnderTest {
   /** `redis://` URLs of every node. */
   urls: string[];
   /** The node that is master for `key`'s hash slot now. */
-  masterOf(key: string): Promise<RedisServer>;
-  stop(): Promise<void>;
+  masterOf: (key: string) => Promise<RedisServer>;
+  stop: () => Promise<void>;
 }
 
 export async function startRedisCluster(root: string): Promise<RedisClusterUnderTest> {

@@ -17,11 +17,11 @@ export interface RedisServer {
   port: number;
   url: string;
   /** Kills the process (SIGKILL: no goodbye) and waits for it to be gone. */
-  kill(): Promise<void>;
+  kill: () => Promise<void>;
   /** Starts it again on the same port with the same data. */
-  restart(): Promise<void>;
+  restart: () => Promise<void>;
   /** A client of this server alone (close it with `quit`). */
-  client(): Redis;
+  client: () => Redis;
 }
 
 export async function startRedisServer(port: number, root: string, extraArgs: string[] = []): Promise<RedisServer> {

@@ -17,7 +17,7 @@ export interface RefreshStormStage {
   processes: BffProcess[];
   /** The upstream's URL, for more BFFs proxying to it. */
   target: string;
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 export async function startRefreshStormStage(idp: HostileProvider, redisUrl: string, keyPrefix: string): Promise<RefreshStormStage> {

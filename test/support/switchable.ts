@@ -1,7 +1,7 @@
 /** How a test makes a test provider misbehave: `behave` merges into its behavior, `reset` restores the defaults. */
 export interface Switchable<Behavior> {
-  behave(partial: Partial<Behavior>): void;
-  reset(): void;
+  behave: (partial: Partial<Behavior>) => void;
+  reset: () => void;
 }
 
 /** A test provider's behavior: `now` is the current one. */

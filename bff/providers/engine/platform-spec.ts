@@ -85,9 +85,9 @@ export interface ProfileTools<Config> {
   config: Config;
   tokens: TokenSet;
   /** The endpoint in effect for `key` (configured, else the platform's). */
-  endpoint(key: EndpointKey): string;
+  endpoint: (key: EndpointKey) => string;
   /** One call through the same fetch, parsing and refusal rules; resolves with the parsed answer (an object or a list). */
-  request(call: CallSpec<TokenContext<Config>>, url: string): Promise<unknown>;
+  request: (call: CallSpec<TokenContext<Config>>, url: string) => Promise<unknown>;
 }
 
 /** Profile keys or dotted paths per `User` field; the first that holds a value wins. */
@@ -152,14 +152,14 @@ export interface PlatformSpec<Shape extends z.ZodRawShape, Type extends string =
   /** Code hooks, only where data cannot say it. */
   hooks?: {
     /** Signs each request before it is sent (Alipay's RSA2). */
-    sign?(request: PlatformRequest, config: PlatformConfig<Shape>): PlatformRequest;
+    sign?: (request: PlatformRequest, config: PlatformConfig<Shape>) => PlatformRequest;
     /**
      * Turns the answer text into the answer, where that is more than parsing (Alipay verifies the
      * signature of the raw text); an answer it cannot believe fails the step with `failure`.
      */
-    readAnswer?(text: string, request: PlatformRequest, config: PlatformConfig<Shape>, failure: AuthErrorCode): unknown;
+    readAnswer?: (text: string, request: PlatformRequest, config: PlatformConfig<Shape>, failure: AuthErrorCode) => unknown;
     /** Completes the profile with further calls (GitHub's /user/emails). */
-    completeProfile?(profile: Record<string, unknown>, tools: ProfileTools<PlatformConfig<Shape>>): Promise<Record<string, unknown>>;
+    completeProfile?: (profile: Record<string, unknown>, tools: ProfileTools<PlatformConfig<Shape>>) => Promise<Record<string, unknown>>;
   };
 }
 

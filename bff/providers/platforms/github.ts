@@ -36,7 +36,7 @@ async function withPrimaryEmail(profile: Record<string, unknown>, { config, toke
   emailsUrl.pathname = emailsUrl.pathname.replace(/\/*$/, '/emails');
   const emails = await request({ method: 'GET', headers: bearer }, emailsUrl.href);
   if (!Array.isArray(emails)) throw new AuthBffError('profile_failed', "GitHub's emails endpoint did not answer a list.");
-  const primary = emails.find((entry) => isJsonObject(entry) && entry.primary === true && entry.verified === true);
+  const primary = (emails as unknown[]).find((entry) => isJsonObject(entry) && entry.primary === true && entry.verified === true);
   return isJsonObject(primary) && typeof primary.email === 'string' ? { ...profile, email: primary.email, email_verified: true } : profile;
 }
 

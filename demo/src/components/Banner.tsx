@@ -12,7 +12,7 @@ export interface BannerProps {
   children: ReactNode;
   /** The error code, shown small for whoever reports the problem. */
   code?: string;
-  onDismiss(): void;
+  onDismiss: () => void;
 }
 
 /** A dismissable message above the page: an alert for failures, a status for news. */

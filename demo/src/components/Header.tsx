@@ -5,7 +5,7 @@ import { Link } from '../router.js';
 import { Avatar, displayName } from './Avatar.js';
 import { LockIcon } from './LockIcon.js';
 
-export function Header({ onSignOutError }: { onSignOutError(error: AuthClientError): void }) {
+export function Header({ onSignOutError }: { onSignOutError: (error: AuthClientError) => void }) {
   const { status, user, logout } = useAuth();
   const [signingOut, setSigningOut] = useState(false);
 

@@ -2,7 +2,7 @@
  * What the platform emulators share: a node:http server on 127.0.0.1 (port 0)
  * that records every request before its handler answers.
  */
-import { createServer, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseJson } from '../../../bff/providers/json-body.js';
 
@@ -27,16 +27,18 @@ export type Outage = 'status-500' | 'hang' | 'stall-body';
 export interface EmulatorServer {
   origin: string;
   requests: RecordedRequest[];
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 export async function startEmulatorServer(handle: (request: RecordedRequest, res: ServerResponse) => void): Promise<EmulatorServer> {
   const requests: RecordedRequest[] = [];
-  const server = createServer(async (req, res) => {
+  const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://emulator');
     const chunks: Buffer[] = [];
-    for await (const chunk of req as AsyncIterable<Buffer>) chunks.push(chunk);
-    const text = Buffer.concat(chunks).toString('utf8');
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.once('end', () => record(req, res, url, Buffer.concat(chunks).toString('utf8')));
+  });
+  const record = (req: IncomingMessage, res: ServerResponse, url: URL, text: string) => {
     const recorded: RecordedRequest = {
       method: req.method ?? 'GET',
       path: url.pathname,
@@ -51,7 +53,7 @@ export async function startEmulatorServer(handle: (request: RecordedRequest, res
     };
     requests.push(recorded);
     handle(recorded, res);
-  });
+  };
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());

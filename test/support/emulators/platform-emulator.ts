@@ -45,9 +45,9 @@ export interface PlatformDefinition<Behavior extends Record<string, string>, Use
   /** The content type of every answer that does not name its own. */
   contentType: string;
   /** 'METHOD /path' -> route. */
-  routes(emulator: EmulatorTools<User>): Record<string, Route<Behavior>>;
+  routes: (emulator: EmulatorTools<User>) => Record<string, Route<Behavior>>;
   /** The route a request takes, where its method and path do not tell it (one gateway for every call): default 'METHOD /path'. */
-  routeOf?(request: EmulatorRequest): string;
+  routeOf?: (request: EmulatorRequest) => string;
   /** Any other request. */
   notFound: Answer;
 }
@@ -214,16 +214,16 @@ export function authorizeRoute<Behavior extends { authorize: string }>(
   { grants }: EmulatorTools<unknown>,
   options: {
     /** Whether the link is one the platform accepts (client id, parameter names and order, scope). */
-    valid(query: Record<string, string>, search: string): boolean;
+    valid: (query: Record<string, string>, search: string) => boolean;
     invalid: Answer;
     /** The code's name on the redirect back. */
     codeParam?: string;
     /** Whether the platform checks PKCE at the token step. */
     pkce?: boolean;
     /** What a denial adds to the redirect back (an error parameter, or nothing at all). */
-    deny(back: URL): void;
+    deny: (back: URL) => void;
     /** What an approval adds to the redirect back beside the code and `state`. */
-    approve?(back: URL, query: Record<string, string>): void;
+    approve?: (back: URL, query: Record<string, string>) => void;
   },
 ): Route<Behavior> {
   return {

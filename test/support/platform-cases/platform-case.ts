@@ -10,7 +10,7 @@ export interface QuirkContext<Emulator> {
   stack: ProviderStack<AnyEmulator>;
   emulator: Emulator;
   /** Logs in at `provider` (default: the case's id) and expects `?auth_error=code` and no session. */
-  failsWith(code: string, provider?: string): Promise<void>;
+  failsWith: (code: string, provider?: string) => Promise<void>;
 }
 
 /** One platform in the data-driven suite (test/bff/platforms.test.ts). */
@@ -20,11 +20,11 @@ export interface PlatformCase<Emulator extends AnyEmulator = AnyEmulator> {
   type?: string;
   /** The button label it lists itself with. */
   name: string;
-  start(): Promise<Emulator>;
+  start: () => Promise<Emulator>;
   /** Its config entries, pointed at the emulator: `id` first, then any variants its quirks use. */
-  entries(emulator: Emulator): ProviderConfig[];
+  entries: (emulator: Emulator) => ProviderConfig[];
   /** The User a login gives, without `id` and `provider`. */
-  user(emulator: Emulator): Omit<User, 'id' | 'provider'>;
+  user: (emulator: Emulator) => Omit<User, 'id' | 'provider'>;
   /** The behavior that refuses the token step, and the one that refuses the id or profile step (its switch is also the one the suite fails outright). */
   refusals: { token: Partial<Emulator extends PlatformEmulator<infer B, object> ? B : never>; profile: Record<string, string> };
   /** Refresh: whether refresh tokens rotate and the behavior that refuses one; false: no refresh; absent: tokens do not expire. */
