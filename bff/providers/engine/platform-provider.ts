@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { AuthBffError } from '../../errors.js';
 import { createProviderFetch } from '../../http/provider-fetch.js';
+import { checkCallbackIssuer } from '../callback-issuer.js';
 import { isJsonObject, readBodyText, valueAt } from '../json-body.js';
 import {
   STANDARD_CALLBACK,
@@ -15,7 +16,7 @@ import {
   type TokenSet,
 } from '../provider.js';
 import { idString, mapUser } from '../user-fields.js';
-import { findRefusal, parseAnswer } from './answers.js';
+import { findRefusal, parseAnswer, refusalReason } from './answers.js';
 import {
   STEP_FAILURE,
   type CallSpec,
@@ -77,7 +78,7 @@ export class PlatformProvider<Shape extends z.ZodRawShape> implements Provider {
     this.callback = { ...STANDARD_CALLBACK, ...spec.callback };
     this.fetch = createProviderFetch(config.httpTimeoutMs ?? context.httpTimeoutMs);
     if (spec.refresh) this.refresh = (tokens) => this.refreshTokens(tokens);
-    if (spec.revocation) this.revoke = async (tokens) => void (await this.call('revocation', { config, tokens }));
+    if (spec.revocation) this.revoke = async (tokens) => void (await this.step('revocation', { config, tokens }));
   }
 
   async authorizationUrl({ redirectUri, state, codeChallenge }: AuthorizationRequest) {
@@ -85,10 +86,11 @@ export class PlatformProvider<Shape extends z.ZodRawShape> implements Provider {
     const params = this.spec.authorization.params({ config: this.config, redirectUri, state, codeChallenge });
     for (const [name, value] of present(params)) url.searchParams.append(name, value);
     if (this.spec.authorization.fragment !== undefined) url.hash = this.spec.authorization.fragment;
-    return { url };
+    return { url, issuer: this.spec.issuer };
   }
 
   async exchangeCode(callback: URLSearchParams, transaction: LoginTransaction, redirectUri: string): Promise<TokenResult> {
+    checkCallbackIssuer(callback, transaction, { issuer: this.spec.issuer });
     const context = { config: this.config, code: callback.get(this.callback.code) ?? '', codeVerifier: transaction.codeVerifier, redirectUri };
     return { tokens: this.tokenSet(await this.call('token', context)) };
   }
@@ -187,10 +189,15 @@ export class PlatformProvider<Shape extends z.ZodRawShape> implements Provider {
     };
   }
 
-  /** One step's call; its answer, unwrapped, must be an object. */
-  private async call<Context>(step: Step, context: Context): Promise<Record<string, unknown>> {
+  /** One step's call; resolves with its answer, unwrapped. */
+  private step<Context>(step: Step, context: Context): Promise<unknown> {
     const call = this.spec[step] as CallSpec<Context>;
-    const answer = await this.send(call, this.endpoint(call.endpoint ?? STEP_ENDPOINTS[step]), context, step);
+    return this.send(call, this.endpoint(call.endpoint ?? STEP_ENDPOINTS[step]), context, step);
+  }
+
+  /** One step's call whose answer, unwrapped, must be an object. */
+  private async call<Context>(step: Step, context: Context): Promise<Record<string, unknown>> {
+    const answer = await this.step(step, context);
     if (!isJsonObject(answer)) throw new AuthBffError(STEP_FAILURE[step], `${this.spec.name}'s ${step} answer is not an object.`);
     return answer;
   }
@@ -206,11 +213,12 @@ export class PlatformProvider<Shape extends z.ZodRawShape> implements Provider {
     const refusal = findRefusal(answer, [...(this.spec.refusals ?? []), ...(call.refusals ?? [])]);
     if (refusal) {
       const code = refusal.busy ? 'provider_unavailable' : (refusal.rule.means ?? failure);
-      throw new AuthBffError(code, `${this.spec.name}'s ${step} endpoint answered ${refusal.rule.path} ${refusal.value}.`);
+      throw new AuthBffError(code, `${this.spec.name}'s ${step} endpoint answered ${refusal.rule.path} ${refusal.value}.`, { reason: refusalReason(refusal) });
     }
     if (!response.ok) throw new AuthBffError(failure, `${this.spec.name}'s ${step} endpoint answered HTTP ${response.status}.`);
     const content = call.envelope === undefined ? answer : valueAt(answer, call.envelope);
-    if (content === undefined) throw new AuthBffError(failure, `${this.spec.name}'s ${step} answer could not be read.`);
+    // RFC 7009 §2.2: a revocation's success is its status; the body, often empty, is not read.
+    if (content === undefined && step !== 'revocation') throw new AuthBffError(failure, `${this.spec.name}'s ${step} answer could not be read.`);
     return content;
   }
 
