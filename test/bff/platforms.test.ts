@@ -89,7 +89,7 @@ describe.each(PLATFORM_CASES.map((platform) => [platform.id, platform] as const)
   it('a refusal at the id or profile step ends the login with profile_failed', async () => {
     emulator.behave(platform.refusals.profile);
     await failsWith('profile_failed');
-    expect(lastReason()).toMatch(/^provider_error:[a-z][a-z0-9_]*$|^profile_failed$/);
+    expect(lastReason()).toMatch(/^provider_error:[a-z][a-z0-9_]*$|^response_unexpected_status$/);
   });
 
   it('a user who says no comes back with access_denied', async () => {
