@@ -6,7 +6,8 @@ import { createProviderFetch } from '../http/provider-fetch.js';
 import { checkCallbackIssuer } from './callback-issuer.js';
 import { endpointOverrides, endpointUrl, providerBase } from './config-fields.js';
 import { cachedDiscovery } from './discovery.js';
-import { authorizationParams } from './engine/rfc6749.js';
+import { createPlatformCall, type PlatformCall } from './engine/platform-call.js';
+import { authorizationParams, ERROR_MEMBER, refreshCall, revocationCall, tokenCall } from './engine/rfc6749.js';
 import { isJsonObject } from './json-body.js';
 import { createProviderJwtVerifier } from './provider-jwt.js';
 import type {
@@ -41,12 +42,24 @@ const PROTOCOL_CLAIMS = ['iss', 'aud', 'exp', 'iat', 'nbf', 'nonce', 'at_hash', 
 
 const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
 
+function endpoint(url: string | undefined, name: string): string {
+  if (url === undefined) throw new AuthBffError('provider_unavailable', `The provider has no ${name} endpoint.`);
+  return url;
+}
+
+/**
+ * An answer the engine has read, handed to `oauth4webapi` as the JSON response it
+ * validates (the ID token's claims, OIDC Core §3.1.3.7); refusals and statuses were
+ * the engine's to judge.
+ */
+const asJsonResponse = (answer: unknown) => new Response(JSON.stringify(answer), { headers: { 'content-type': 'application/json' } });
+
 /**
  * OpenID Connect: discovery, ID token validation with signature, userinfo whose
- * `sub` must match, RP-initiated and back-channel logout. The token endpoint's
- * answers carry ID tokens, so they go through `oauth4webapi`, which validates
- * them; the authorization request's parameters and the `iss` check are the ones
- * every OAuth 2.0 platform uses (engine/rfc6749.ts, callback-issuer.ts).
+ * `sub` must match, RP-initiated and back-channel logout. The OAuth 2.0 part is the
+ * engine's, as for every platform: the authorization parameters, the `iss` check and
+ * the token endpoint's calls (engine/rfc6749.ts, callback-issuer.ts, engine/platform-call.ts);
+ * what the token endpoint answers is then validated by `oauth4webapi` and `jose`.
  */
 class OidcProvider implements Provider {
   readonly usesNonce = true;
@@ -54,8 +67,8 @@ class OidcProvider implements Provider {
   readonly name: string;
   readonly type = 'oidc';
   private readonly client: oauth.Client;
-  private readonly clientAuth: oauth.ClientAuth;
   private readonly fetch: typeof fetch;
+  private readonly send: PlatformCall;
   private readonly discover: () => Promise<oauth.AuthorizationServer>;
   private readonly verifyJwt: ReturnType<typeof createProviderJwtVerifier>;
 
@@ -67,9 +80,8 @@ class OidcProvider implements Provider {
     this.id = config.id;
     this.name = config.name ?? config.id;
     this.client = { client_id: config.clientId };
-    this.clientAuth =
-      config.tokenEndpointAuthMethod === 'client_secret_post' ? oauth.ClientSecretPost(config.clientSecret) : oauth.ClientSecretBasic(config.clientSecret);
     this.fetch = createProviderFetch(httpTimeoutMs);
+    this.send = createPlatformCall({ name: this.name, refusals: [ERROR_MEMBER] }, config, this.fetch);
     this.discover = cachedDiscovery(config.issuer, this.fetch);
     this.verifyJwt = createProviderJwtVerifier(this.fetch, httpTimeoutMs);
   }
@@ -95,8 +107,7 @@ class OidcProvider implements Provider {
 
   async authorizationUrl({ redirectUri, state, codeChallenge, nonce }: AuthorizationRequest) {
     const as = await this.server();
-    if (as.authorization_endpoint === undefined) throw new AuthBffError('provider_unavailable', 'The provider has no authorization endpoint.');
-    const url = new URL(as.authorization_endpoint);
+    const url = new URL(endpoint(as.authorization_endpoint, 'authorization'));
     const params = { ...authorizationParams({ config: this.config, redirectUri, state, codeChallenge }), nonce };
     for (const [name, value] of Object.entries(params)) if (value !== undefined) url.searchParams.set(name, value);
     return { url, issuer: as.issuer };
@@ -104,18 +115,10 @@ class OidcProvider implements Provider {
 
   async exchangeCode(callback: URLSearchParams, transaction: LoginTransaction, redirectUri: string): Promise<TokenResult> {
     const as = await this.server();
-    const params = checkCallbackIssuer(callback, transaction, { issuer: as.issuer, promisesIss: as.authorization_response_iss_parameter_supported });
-    const validated = oauth.validateAuthResponse(as, this.client, params, transaction.state);
-    const response = await oauth.authorizationCodeGrantRequest(
-      as,
-      this.client,
-      this.clientAuth,
-      validated,
-      redirectUri,
-      transaction.codeVerifier,
-      this.requestOptions,
-    );
-    const body = await oauth.processAuthorizationCodeResponse(as, this.client, response, { expectedNonce: transaction.nonce, requireIdToken: true });
+    checkCallbackIssuer(callback, transaction, { issuer: as.issuer, promisesIss: as.authorization_response_iss_parameter_supported });
+    const context = { config: this.config, code: callback.get('code') ?? '', codeVerifier: transaction.codeVerifier, redirectUri };
+    const answer = await this.send(tokenCall(this.config.tokenEndpointAuthMethod), endpoint(as.token_endpoint, 'token'), context, 'token');
+    const body = await oauth.processAuthorizationCodeResponse(as, this.client, asJsonResponse(answer), { expectedNonce: transaction.nonce, requireIdToken: true });
     return this.acceptTokenResponse(as, body);
   }
 
@@ -140,10 +143,10 @@ class OidcProvider implements Provider {
    */
   async refresh(tokens: TokenSet): Promise<TokenSet> {
     if (tokens.refresh_token === undefined) throw new AuthBffError('unauthenticated', 'The session has no refresh token.');
-    const server = await this.server();
-    const as = { ...server, token_endpoint: this.config.endpoints?.refresh ?? server.token_endpoint };
-    const response = await oauth.refreshTokenGrantRequest(as, this.client, this.clientAuth, tokens.refresh_token, this.requestOptions);
-    const fresh = (await this.acceptTokenResponse(server, await oauth.processRefreshTokenResponse(as, this.client, response))).tokens;
+    const as = await this.server();
+    const url = endpoint(this.config.endpoints?.refresh ?? as.token_endpoint, 'token');
+    const answer = await this.send(refreshCall(this.config.tokenEndpointAuthMethod), url, { config: this.config, tokens }, 'refresh');
+    const fresh = (await this.acceptTokenResponse(as, await oauth.processRefreshTokenResponse(as, this.client, asJsonResponse(answer)))).tokens;
     const refreshed = { ...fresh, refresh_token: fresh.refresh_token ?? tokens.refresh_token, id_token: fresh.id_token ?? tokens.id_token };
     if (tokens.id_token === undefined || refreshed.id_token === undefined || refreshed.id_token === tokens.id_token) return refreshed;
     // Both were verified when they arrived; only their claims are compared here.
@@ -158,8 +161,7 @@ class OidcProvider implements Provider {
   async revoke(tokens: TokenSet) {
     const as = await this.server();
     if (as.revocation_endpoint === undefined) return;
-    const token = tokens.refresh_token ?? tokens.access_token;
-    await oauth.processRevocationResponse(await oauth.revocationRequest(as, this.client, this.clientAuth, token, this.requestOptions));
+    await this.send(revocationCall(this.config.tokenEndpointAuthMethod), as.revocation_endpoint, { config: this.config, tokens }, 'revocation');
   }
 
   async resolveIdentity({ idTokenClaims = {} }: TokenResult): Promise<Identity> {
