@@ -6,7 +6,7 @@ import { createProviderFetch } from '../http/provider-fetch.js';
 import { checkCallbackIssuer } from './callback-issuer.js';
 import { endpointOverrides, endpointUrl, providerBase } from './config-fields.js';
 import { cachedDiscovery } from './discovery.js';
-import { createPlatformCall, type PlatformCall } from './engine/platform-call.js';
+import { createPlatformCall, present, type PlatformCall } from './engine/platform-call.js';
 import { authorizationParams, ERROR_MEMBER, refreshCall, revocationCall, tokenCall } from './engine/rfc6749.js';
 import { isJsonObject } from './json-body.js';
 import { createProviderJwtVerifier } from './provider-jwt.js';
@@ -109,7 +109,7 @@ class OidcProvider implements Provider {
     const as = await this.server();
     const url = new URL(endpoint(as.authorization_endpoint, 'authorization'));
     const params = { ...authorizationParams({ config: this.config, redirectUri, state, codeChallenge }), nonce };
-    for (const [name, value] of Object.entries(params)) if (value !== undefined) url.searchParams.set(name, value);
+    for (const [name, value] of present(params)) url.searchParams.set(name, value);
     return { url, issuer: as.issuer };
   }
 

@@ -22,7 +22,8 @@ export interface CallRules<Config> {
 /** One call to the platform; resolves with the answer's content (a revocation's may be undefined). */
 export type PlatformCall = <Context>(call: CallSpec<Context>, endpoint: string, context: Context, step: Step) => Promise<unknown>;
 
-function present(params: Record<string, string | undefined>): Array<[string, string]> {
+/** The named values that are set, in order. */
+export function present(params: Record<string, string | undefined>): Array<[string, string]> {
   return Object.entries(params).filter((entry): entry is [string, string] => entry[1] !== undefined);
 }
 

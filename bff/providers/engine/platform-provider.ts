@@ -16,7 +16,7 @@ import {
   type TokenSet,
 } from '../provider.js';
 import { idString, mapUser } from '../user-fields.js';
-import { createPlatformCall, type PlatformCall, type Step } from './platform-call.js';
+import { createPlatformCall, present, type PlatformCall, type Step } from './platform-call.js';
 import {
   STEP_FAILURE,
   type CallSpec,
@@ -25,7 +25,6 @@ import {
   type PlatformSpec,
   type TokenContext,
 } from './platform-spec.js';
-
 
 const STEP_ENDPOINTS: Record<Step, readonly EndpointKey[]> = {
   token: ['token'],
@@ -39,10 +38,6 @@ const STEP_ENDPOINTS: Record<Step, readonly EndpointKey[]> = {
 export function endpointKeysOf<Shape extends z.ZodRawShape>(spec: PlatformSpec<Shape>): EndpointKey[] {
   const steps = (Object.keys(STEP_ENDPOINTS) as Step[]).filter((step) => spec[step] !== undefined);
   return [...new Set<EndpointKey>(['authorization', ...steps.flatMap((step) => spec[step]?.endpoint ?? STEP_ENDPOINTS[step])])];
-}
-
-function present(params: Record<string, string | undefined>): Array<[string, string]> {
-  return Object.entries(params).filter((entry): entry is [string, string] => entry[1] !== undefined);
 }
 
 const NO_FIELDS = { name: [], username: [], email: [], emailVerified: [], avatarUrl: [], locale: [] };
