@@ -1,8 +1,6 @@
 import { useAuthContext } from './context.js';
 import { csrfFetch } from './request.js';
-
-/** Mounted AuthProviders register here, so a 401 from plain authFetch still refreshes their session. */
-export const sessionInvalidators = new Set<() => unknown>();
+import { sessionInvalidators } from './sessionInvalidators.js';
 
 /**
  * fetch for same-origin API calls through the BFF: sends the session cookie and `x-csrf: 1`, and a 401

@@ -1,10 +1,10 @@
 import { RETURN_TO_PARAM, ROUTES, SLIDE_PARAM } from '../shared/index.js';
 import type { LogoutResponse, SessionResponse } from '../shared/index.js';
-import { sessionInvalidators } from './authFetch.js';
 import { AuthClientError } from './errors.js';
 import type { QueryClient, UseQueryOptions } from './react.js';
 import { requestJson } from './request.js';
 import { rememberLogoutState } from './returnFromUrl.js';
+import { sessionInvalidators } from './sessionInvalidators.js';
 
 export interface LoginOptions {
   /** Where to land after the login; defaults to the current path, query and hash. */

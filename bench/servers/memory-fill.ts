@@ -32,7 +32,7 @@ function expressSessionStore(): { put: Put; keep: unknown } {
     put: (content) =>
       new Promise<void>((resolve, reject) =>
         // express-session's ids are 24 random bytes, base64url (uid-safe).
-        store.set(randomBytes(24).toString('base64url'), { cookie, auth: content }, (error: unknown) => (error ? reject(error) : resolve())),
+        store.set(randomBytes(24).toString('base64url'), { cookie, auth: content }, (error?: Error) => (error ? reject(error) : resolve())),
       ),
   };
 }

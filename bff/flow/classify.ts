@@ -76,24 +76,27 @@ function describe(code: AuthErrorCode): string {
 /** A claim name or a provider's error code as part of a reason: only short snake_case text, never free text. */
 const token = (value: unknown) => (typeof value === 'string' && /^[a-z][a-z0-9_]{0,39}$/.test(value) ? value : 'other');
 
-const JOSE_REASONS: Readonly<Record<string, string>> = {
-  ERR_JWS_SIGNATURE_VERIFICATION_FAILED: 'bad_signature',
-  ERR_JWKS_NO_MATCHING_KEY: 'unknown_kid',
-  ERR_JWKS_MULTIPLE_MATCHING_KEYS: 'ambiguous_kid',
-  ERR_JOSE_ALG_NOT_ALLOWED: 'alg_not_allowed',
-  ERR_JOSE_NOT_SUPPORTED: 'not_supported',
-  ERR_JWS_INVALID: 'malformed',
-  ERR_JWT_INVALID: 'malformed',
-  ERR_JWT_EXPIRED: 'expired',
-  ERR_JWKS_INVALID: 'jwks_invalid',
-  ERR_JWKS_TIMEOUT: 'jwks_timeout',
-};
+/** The reason of each jose error code we name; the keys are checked against jose's own list. */
+const JOSE_REASONS: ReadonlyMap<string, string> = new Map(
+  Object.entries({
+    ERR_JWS_SIGNATURE_VERIFICATION_FAILED: 'bad_signature',
+    ERR_JWKS_NO_MATCHING_KEY: 'unknown_kid',
+    ERR_JWKS_MULTIPLE_MATCHING_KEYS: 'ambiguous_kid',
+    ERR_JOSE_ALG_NOT_ALLOWED: 'alg_not_allowed',
+    ERR_JOSE_NOT_SUPPORTED: 'not_supported',
+    ERR_JWS_INVALID: 'malformed',
+    ERR_JWT_INVALID: 'malformed',
+    ERR_JWT_EXPIRED: 'expired',
+    ERR_JWKS_INVALID: 'jwks_invalid',
+    ERR_JWKS_TIMEOUT: 'jwks_timeout',
+  } satisfies Partial<Record<joseErrors.JOSEErrorCode, string>>),
+);
 
 /** The reason a library error stands for, or undefined when it is not one we know. */
 function libraryReason(error: unknown, jwt: string): string | undefined {
   if (error instanceof joseErrors.JWTClaimValidationFailed) return `${jwt}_${token(error.claim)}_invalid`;
   if (error instanceof joseErrors.JOSEError) {
-    const reason = JOSE_REASONS[error.code];
+    const reason = JOSE_REASONS.get(error.code);
     return reason === undefined ? `${jwt}_invalid` : reason.startsWith('jwks_') ? reason : `${jwt}_${reason}`;
   }
   if (error instanceof oauth.ResponseBodyError) return `provider_error:${token(error.error)}`;

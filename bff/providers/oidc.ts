@@ -2,12 +2,25 @@ import { decodeJwt } from 'jose';
 import * as oauth from 'oauth4webapi';
 import { z } from 'zod';
 import { AuthBffError } from '../errors.js';
+import { createProviderFetch } from '../http/provider-fetch.js';
+import { checkCallbackIssuer } from './callback-issuer.js';
 import { endpointOverrides, endpointUrl, providerBase } from './config-fields.js';
 import { cachedDiscovery } from './discovery.js';
+import { createPlatformCall, present, type PlatformCall } from './engine/platform-call.js';
+import { authorizationParams, ERROR_MEMBER, refreshCall, revocationCall, tokenCall } from './engine/rfc6749.js';
 import { isJsonObject } from './json-body.js';
 import { createProviderJwtVerifier } from './provider-jwt.js';
-import type { Identity, LogoutTokenClaims, ProviderContext, ProviderType, TokenResult, TokenSet } from './provider.js';
-import { StandardProvider } from './standard.js';
+import type {
+  AuthorizationRequest,
+  Identity,
+  LoginTransaction,
+  LogoutTokenClaims,
+  Provider,
+  ProviderContext,
+  ProviderType,
+  TokenResult,
+  TokenSet,
+} from './provider.js';
 import { mapUser, STANDARD_USER_FIELDS } from './user-fields.js';
 
 const configSchema = providerBase
@@ -23,15 +36,39 @@ const configSchema = providerBase
   .strict();
 
 type OidcConfig = z.infer<typeof configSchema>;
-export type OidcProviderConfig = z.input<typeof configSchema>;
 
 /** ID token claims about the token itself rather than the user (OIDC Core §2); kept out of the profile. */
 const PROTOCOL_CLAIMS = ['iss', 'aud', 'exp', 'iat', 'nbf', 'nonce', 'at_hash', 'c_hash', 'auth_time', 'azp', 'sid', 'acr', 'amr', 'jti'];
 
-/** OpenID Connect: discovery, ID token validation with signature, userinfo whose `sub` must match. */
-class OidcProvider extends StandardProvider {
+const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
+
+function endpoint(url: string | undefined, name: string): string {
+  if (url === undefined) throw new AuthBffError('provider_unavailable', `The provider has no ${name} endpoint.`);
+  return url;
+}
+
+/**
+ * An answer the engine has read, handed to `oauth4webapi` as the JSON response it
+ * validates (the ID token's claims, OIDC Core §3.1.3.7); refusals and statuses were
+ * the engine's to judge.
+ */
+const asJsonResponse = (answer: unknown) => new Response(JSON.stringify(answer), { headers: { 'content-type': 'application/json' } });
+
+/**
+ * OpenID Connect: discovery, ID token validation with signature, userinfo whose
+ * `sub` must match, RP-initiated and back-channel logout. The OAuth 2.0 part is the
+ * engine's, as for every platform: the authorization parameters, the `iss` check and
+ * the token endpoint's calls (engine/rfc6749.ts, callback-issuer.ts, engine/platform-call.ts);
+ * what the token endpoint answers is then validated by `oauth4webapi` and `jose`.
+ */
+class OidcProvider implements Provider {
   readonly usesNonce = true;
-  protected readonly issuerKnown = true;
+  readonly id: string;
+  readonly name: string;
+  readonly type = 'oidc';
+  private readonly client: oauth.Client;
+  private readonly fetch: typeof fetch;
+  private readonly send: PlatformCall;
   private readonly discover: () => Promise<oauth.AuthorizationServer>;
   private readonly verifyJwt: ReturnType<typeof createProviderJwtVerifier>;
 
@@ -40,12 +77,22 @@ class OidcProvider extends StandardProvider {
     context: ProviderContext,
   ) {
     const httpTimeoutMs = config.httpTimeoutMs ?? context.httpTimeoutMs;
-    super({ ...config, name: config.name ?? config.id, httpTimeoutMs, refreshEndpoint: config.endpoints?.refresh });
+    this.id = config.id;
+    this.name = config.name ?? config.id;
+    this.client = { client_id: config.clientId };
+    this.fetch = createProviderFetch(httpTimeoutMs);
+    this.send = createPlatformCall({ name: this.name, refusals: [ERROR_MEMBER] }, config, this.fetch);
     this.discover = cachedDiscovery(config.issuer, this.fetch);
     this.verifyJwt = createProviderJwtVerifier(this.fetch, httpTimeoutMs);
   }
 
-  protected async server(): Promise<oauth.AuthorizationServer> {
+  /** The insecure-request flag is safe: the provider fetch itself refuses plain http off loopback. */
+  private get requestOptions() {
+    return { [oauth.customFetch]: this.fetch, [oauth.allowInsecureRequests]: true };
+  }
+
+  /** The discovered metadata, with the configured endpoints in place of the discovered ones. */
+  private async server(): Promise<oauth.AuthorizationServer> {
     const discovered = await this.discover();
     const endpoints = this.config.endpoints;
     return {
@@ -58,17 +105,49 @@ class OidcProvider extends StandardProvider {
     };
   }
 
-  protected override async acceptTokenResponse(as: oauth.AuthorizationServer, body: oauth.TokenEndpointResponse) {
-    const result = await super.acceptTokenResponse(as, body);
-    // Logins demand an ID token (requireIdToken); a refresh answer may carry none (OIDC Core §12.2).
-    if (body.id_token === undefined) return result;
-    await this.verifyJwt(body.id_token ?? '', as, this.config.clientId);
-    return { ...result, idTokenClaims: { ...oauth.getValidatedIdTokenClaims(body) } };
+  async authorizationUrl({ redirectUri, state, codeChallenge, nonce }: AuthorizationRequest) {
+    const as = await this.server();
+    const url = new URL(endpoint(as.authorization_endpoint, 'authorization'));
+    const params = { ...authorizationParams({ config: this.config, redirectUri, state, codeChallenge }), nonce };
+    for (const [name, value] of present(params)) url.searchParams.set(name, value);
+    return { url, issuer: as.issuer };
   }
 
-  /** OIDC Core §12.2: an ID token a refresh returns must name the same issuer and user, else the refresh is refused (and the session ends). */
-  override async refresh(tokens: TokenSet): Promise<TokenSet> {
-    const refreshed = await super.refresh(tokens);
+  async exchangeCode(callback: URLSearchParams, transaction: LoginTransaction, redirectUri: string): Promise<TokenResult> {
+    const as = await this.server();
+    checkCallbackIssuer(callback, transaction, { issuer: as.issuer, promisesIss: as.authorization_response_iss_parameter_supported });
+    const context = { config: this.config, code: callback.get('code') ?? '', codeVerifier: transaction.codeVerifier, redirectUri };
+    const answer = await this.send(tokenCall(this.config.tokenEndpointAuthMethod), endpoint(as.token_endpoint, 'token'), context, 'token');
+    const body = await oauth.processAuthorizationCodeResponse(as, this.client, asJsonResponse(answer), { expectedNonce: transaction.nonce, requireIdToken: true });
+    return this.acceptTokenResponse(as, body);
+  }
+
+  /** The ID token's signature, which `oauth4webapi` leaves to the caller. Logins demand an ID token (requireIdToken); a refresh answer may carry none (OIDC Core §12.2). */
+  private async acceptTokenResponse(as: oauth.AuthorizationServer, body: oauth.TokenEndpointResponse): Promise<TokenResult> {
+    const tokens: TokenSet = {
+      access_token: body.access_token,
+      token_type: body.token_type,
+      expires_at: body.expires_in === undefined ? undefined : Math.floor(Date.now() / 1000) + body.expires_in,
+      refresh_token: body.refresh_token,
+      id_token: body.id_token,
+      scope: body.scope,
+    };
+    if (body.id_token === undefined) return { tokens };
+    await this.verifyJwt(body.id_token, as, this.config.clientId);
+    return { tokens, idTokenClaims: { ...oauth.getValidatedIdTokenClaims(body) } };
+  }
+
+  /**
+   * RFC 6749 §6: the provider may keep the refresh token (and the ID token) it issued before.
+   * OIDC Core §12.2: an ID token a refresh returns must name the same issuer and user, else the refresh is refused (and the session ends).
+   */
+  async refresh(tokens: TokenSet): Promise<TokenSet> {
+    if (tokens.refresh_token === undefined) throw new AuthBffError('unauthenticated', 'The session has no refresh token.');
+    const as = await this.server();
+    const url = endpoint(this.config.endpoints?.refresh ?? as.token_endpoint, 'token');
+    const answer = await this.send(refreshCall(this.config.tokenEndpointAuthMethod), url, { config: this.config, tokens }, 'refresh');
+    const fresh = (await this.acceptTokenResponse(as, await oauth.processRefreshTokenResponse(as, this.client, asJsonResponse(answer)))).tokens;
+    const refreshed = { ...fresh, refresh_token: fresh.refresh_token ?? tokens.refresh_token, id_token: fresh.id_token ?? tokens.id_token };
     if (tokens.id_token === undefined || refreshed.id_token === undefined || refreshed.id_token === tokens.id_token) return refreshed;
     // Both were verified when they arrived; only their claims are compared here.
     const [before, after] = [decodeJwt(tokens.id_token), decodeJwt(refreshed.id_token)];
@@ -76,6 +155,13 @@ class OidcProvider extends StandardProvider {
       throw new AuthBffError('invalid_id_token', 'The ID token of a refresh names another issuer or user.', { reason: 'refresh_id_token_other_user' });
     }
     return refreshed;
+  }
+
+  /** RFC 7009, where discovery or the config names a revocation endpoint. */
+  async revoke(tokens: TokenSet) {
+    const as = await this.server();
+    if (as.revocation_endpoint === undefined) return;
+    await this.send(revocationCall(this.config.tokenEndpointAuthMethod), as.revocation_endpoint, { config: this.config, tokens }, 'revocation');
   }
 
   async resolveIdentity({ idTokenClaims = {} }: TokenResult): Promise<Identity> {
@@ -120,14 +206,15 @@ class OidcProvider extends StandardProvider {
       maxTokenAge: '5m',
     });
     const { events, sid, sub, jti } = claims;
-    if (!isJsonObject(events) || !isJsonObject(events[BACKCHANNEL_LOGOUT_EVENT])) throw new Error('the logout token has no back-channel logout event');
-    if ('nonce' in claims) throw new Error('a logout token must not carry a nonce');
-    if (typeof sid !== 'string' && typeof sub !== 'string') throw new Error('the logout token names neither sid nor sub');
+    const refuse = (message: string, reason: string) => new AuthBffError('invalid_request', message, { reason });
+    if (!isJsonObject(events) || !isJsonObject(events[BACKCHANNEL_LOGOUT_EVENT])) {
+      throw refuse('The logout token has no back-channel logout event.', 'logout_token_event_missing');
+    }
+    if ('nonce' in claims) throw refuse('A logout token must not carry a nonce.', 'logout_token_nonce_present');
+    if (typeof sid !== 'string' && typeof sub !== 'string') throw refuse('The logout token names neither sid nor sub.', 'logout_token_subject_missing');
     return { jti: String(jti), sid: typeof sid === 'string' ? sid : undefined };
   }
 }
-
-const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
 
 export const oidcProviderType: ProviderType<typeof configSchema> = {
   type: 'oidc',

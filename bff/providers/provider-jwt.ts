@@ -10,6 +10,7 @@ import {
   type JWTVerifyOptions,
 } from 'jose';
 import type { AuthorizationServer } from 'oauth4webapi';
+import { AuthBffError } from '../errors.js';
 
 /** An unknown `kid` re-fetches the JWKS at once, but at most once per this many ms per provider (docs/design.md). */
 const JWKS_REFETCH_COOLDOWN_MS = 5_000;
@@ -66,7 +67,7 @@ export function createProviderJwtVerifier(fetch: typeof globalThis.fetch, timeou
   let jwks: ProviderKeys | undefined;
 
   return async (jwt: string, as: AuthorizationServer, clientId: string, options: JWTVerifyOptions = {}): Promise<JWTPayload> => {
-    if (as.jwks_uri === undefined) throw new Error('the provider publishes no jwks_uri');
+    if (as.jwks_uri === undefined) throw new AuthBffError('invalid_id_token', 'The provider publishes no keys (jwks_uri).', { reason: 'jwks_uri_missing' });
     if (jwks?.uri !== as.jwks_uri) {
       const cache: JWKSCacheInput = {};
       jwks = {

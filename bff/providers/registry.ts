@@ -1,5 +1,4 @@
 import type { z } from 'zod';
-import { oauth2ProviderType } from './oauth2.js';
 import { oidcProviderType } from './oidc.js';
 import { alipay } from './platforms/alipay.js';
 import { dingtalk } from './platforms/dingtalk.js';
@@ -7,6 +6,7 @@ import { douyin } from './platforms/douyin.js';
 import { feishu, lark } from './platforms/feishu.js';
 import { gitee } from './platforms/gitee.js';
 import { github } from './platforms/github.js';
+import { oauth2 } from './platforms/oauth2.js';
 import { qq } from './platforms/qq.js';
 import { wechat } from './platforms/wechat.js';
 import { weibo } from './platforms/weibo.js';
@@ -16,7 +16,7 @@ import type { ProviderType } from './provider.js';
 /** Every built-in provider type. A new platform is its file in platforms/ and one line here. */
 const BUILT_IN = [
   oidcProviderType,
-  oauth2ProviderType,
+  oauth2,
   github,
   wechat,
   wechatMp,

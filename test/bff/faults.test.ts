@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { freePort, TEST_SECRET } from '../support/bff.js';
-import { killRunning, startBffProcess, STARTUP_MS, type BffProcess } from '../support/bff-process.js';
+import { freePort } from '../support/bff.js';
+import { killRunning, STARTUP_MS, type BffProcess } from '../support/bff-process.js';
 import { TestBrowser } from '../support/browser.js';
 import { fetchHeaders } from '../support/dev-stack.js';
 import { startHostileProvider, type HostileProvider } from '../support/hostile-provider.js';
-import { startHostileStack, type HostileStack } from '../support/hostile-stack.js';
+import { startBffProcessInFrontOf, startHostileStack, type HostileStack } from '../support/hostile-stack.js';
 import { deleteKeys, REDIS_URL } from '../support/redis.js';
 import { loginForCookie, sessionWithCookie, withSessionCookie } from '../support/session-cookie.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
@@ -40,21 +40,7 @@ const sessionAt = sessionWithCookie;
 const login = (origin: string, browser?: TestBrowser) => loginForCookie({ idp, origin }, browser);
 
 /** The standalone server in its own process, with the test provider, on `port`. */
-function bffProcess(name: string, port: number, store: string) {
-  return startBffProcess(
-    dir,
-    name,
-    port,
-    {
-      baseUrl: `http://127.0.0.1:${port}`,
-      secrets: ['${TEST_SECRET_VAR}'],
-      httpTimeoutMs: 5000,
-      session: { store, keyPrefix: KEY_PREFIX },
-      providers: [{ id: 'bad', type: 'oidc', issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret }],
-    },
-    { TEST_SECRET_VAR: TEST_SECRET },
-  );
-}
+const bffProcess = (name: string, port: number, store: string) => startBffProcessInFrontOf(idp, dir, name, port, { session: { store, keyPrefix: KEY_PREFIX } });
 
 describe('GET /auth/health', () => {
   let stack: HostileStack;

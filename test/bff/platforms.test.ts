@@ -77,14 +77,19 @@ describe.each(PLATFORM_CASES.map((platform) => [platform.id, platform] as const)
     expect(providers).toContainEqual({ id, name: platform.name, type: platform.type ?? id });
   });
 
+  /** The platform's refusal, logged as the provider's error code (never its free text). */
+  const lastReason = () => bff.logs.lines.findLast((line) => line.event === 'login.failure' && line.provider === id)?.reason;
+
   it('a refusal at the token step ends the login with token_exchange_failed', async () => {
     emulator.behave(platform.refusals.token);
     await failsWith('token_exchange_failed');
+    expect(lastReason()).toMatch(/^provider_error:[a-z][a-z0-9_]*$/);
   });
 
   it('a refusal at the id or profile step ends the login with profile_failed', async () => {
     emulator.behave(platform.refusals.profile);
     await failsWith('profile_failed');
+    expect(lastReason()).toMatch(/^provider_error:[a-z][a-z0-9_]*$|^response_unexpected_status$/);
   });
 
   it('a user who says no comes back with access_denied', async () => {

@@ -58,6 +58,17 @@ describe('discovery endpoints (item 2)', () => {
     );
   });
 
+  it('a discovery document without jwks_uri refuses the login as invalid_id_token, logged as jwks_uri_missing', async () => {
+    stack.idp.behave({ discoveryOverrides: { jwks_uri: undefined } });
+    const fresh = await startBffInFrontOf(stack.idp);
+    try {
+      expect((await loginThrough(fresh, 'bad')).location).toBe('/home?auth_error=invalid_id_token');
+      expect(fresh.bff.logs.lines.findLast((line) => line.event === 'login.failure')).toMatchObject({ reason: 'jwks_uri_missing' });
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('logout never answers a redirectTo that is not https or loopback http', async () => {
     const { browser } = await loginThrough(stack, 'bad');
     const { redirectTo } = (await (await browser.post(`${stack.origin}/auth/logout`, { headers: fetchHeaders })).json()) as LogoutResponse;
@@ -147,6 +158,28 @@ describe('key rotation inside the JWKS re-fetch cool-down (item 12)', () => {
     vi.setSystemTime(Date.now() + 4_900);
     expect((await loginThrough(stack, 'bad')).location).toBe('/home?auth_error=invalid_id_token');
     expect(requestsTo('/jwks')).toBe(before + 2);
+  });
+});
+
+describe('back-channel logout tokens signed by the provider that the specification refuses', () => {
+  const backchannel = async (logoutToken: string) =>
+    fetch(`${stack.origin}/auth/backchannel-logout/bad`, { method: 'POST', body: new URLSearchParams({ logout_token: logoutToken }) });
+
+  it('a token with every required claim is accepted', async () => {
+    expect((await backchannel(await stack.idp.signLogoutToken())).status).toBe(200);
+  });
+
+  it.each([
+    [{ events: undefined }, 'logout_token_events_invalid'],
+    [{ events: 'logout' }, 'logout_token_event_missing'],
+    [{ events: { 'http://schemas.openid.net/event/other': {} } }, 'logout_token_event_missing'],
+    [{ nonce: 'n-1' }, 'logout_token_nonce_present'],
+    [{ sid: undefined }, 'logout_token_subject_missing'],
+  ])('%o is 400 invalid_request, logged as %s', async (claims, reason) => {
+    const response = await backchannel(await stack.idp.signLogoutToken(claims));
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: 'invalid_request' });
+    expect(stack.bff.logs.lines.findLast((line) => line.event === 'logout.backchannel_refused')).toMatchObject({ provider: 'bad', reason });
   });
 });
 

@@ -4,9 +4,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MemorySessionStore, type SessionRecord, type SessionStore } from '../../bff/index.js';
 import { createSealer } from '../../bff/crypto/seal.js';
 import type { TokenSet } from '../../bff/providers/provider.js';
-import { freePort, startTestBff, TEST_SECRET } from '../support/bff.js';
+import { TEST_SECRET } from '../support/bff.js';
 import { STARTUP_MS } from '../support/bff-process.js';
 import { startHostileProvider, type HostileProvider } from '../support/hostile-provider.js';
+import { startBffInFrontOf } from '../support/hostile-stack.js';
 import { deleteKeys, REDIS_URL } from '../support/redis.js';
 import { burst as burstAt, loginWithExpiringToken as loginAt, refreshGrants as grantsOf, startRefreshStormStage, type RefreshStormStage } from '../support/refresh-storm.js';
 import { sessionWithCookie, withSessionCookie } from '../support/session-cookie.js';
@@ -112,14 +113,11 @@ describe('a refresh the provider refuses', () => {
       const tokens = await sealer.seal({ ...refreshed, expires_at: Math.floor(Date.now() / 1000) + refreshed.expires_in });
       expect(await inner.update(key, record.version, { ...record, tokens })).toBe(true);
     });
-    const port = await freePort();
-    const bff = await startTestBff(port, {
+    const { bff, origin } = await startBffInFrontOf(idp, {
       session: { store },
-      providers: [{ id: 'bad', type: 'oidc', issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret }],
       apis: [{ path: '/api/bad', provider: 'bad', target: stage.target, methods: ['GET'] }],
     });
     try {
-      const origin = `http://127.0.0.1:${port}`;
       const cookie = await loginWithExpiringToken(origin);
       const before = refreshGrants();
       const call = () => fetch(`${origin}/api/bad/x`, { headers: withSessionCookie(cookie) });

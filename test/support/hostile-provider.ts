@@ -72,6 +72,8 @@ export interface HostileProvider extends Switchable<Behavior> {
   clientSecret: string;
   /** A new signing key with a new kid; the JWKS then publishes only the new key. */
   rotateKey: () => Promise<void>;
+  /** A back-channel logout token (OIDC Back-Channel Logout 1.0 §2.4) signed with its key; an undefined claim is left out. */
+  signLogoutToken: (claims?: JWTPayload) => Promise<string>;
   requests: RecordedRequest[];
   /** Every code, access token, refresh token and ID token issued. */
   issued: string[];
@@ -80,6 +82,7 @@ export interface HostileProvider extends Switchable<Behavior> {
 
 export const HOSTILE_SUBJECT = 'hostile-user-1';
 export const ATTACKER_ISSUER = 'https://attacker.example.test';
+const BACKCHANNEL_LOGOUT = 'http://schemas.openid.net/event/backchannel-logout';
 
 const DEFAULT_BEHAVIOR: Behavior = {
   discovery: 'ok',
@@ -375,6 +378,11 @@ export async function startHostileProvider(
     reset: behavior.reset,
     rotateKey: async () => {
       key = await newSigningKey();
+    },
+    signLogoutToken: (claims = {}) => {
+      const usual = { iss: issuer, aud: clientId, iat: Math.floor(Date.now() / 1000), jti: mint('jti'), sid: 'hostile-sid', events: { [BACKCHANNEL_LOGOUT]: {} } };
+      const payload = Object.fromEntries(Object.entries({ ...usual, ...claims }).filter(([, value]) => value !== undefined));
+      return new SignJWT(payload).setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'logout+jwt' }).sign(key.privateKey);
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

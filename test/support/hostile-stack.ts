@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { createAuthBff, silentLogger } from '../../bff/index.js';
 import { startHostileProvider, type HostileProvider } from './hostile-provider.js';
 import { behindTlsProxy, freePort, startTestBff, TEST_SECRET, UNTHROTTLED, type TestBffConfig } from './bff.js';
+import { startBffProcess, type BffProcess } from './bff-process.js';
 import { startProviderStack, type ProviderStack } from './provider-stack.js';
 
 export type HostileStack = ProviderStack<HostileProvider>;
@@ -25,6 +26,16 @@ export async function startBffInFrontOf(idp: HostileProvider, overrides: Partial
   const port = await freePort();
   const bff = await startTestBff(port, { ...asProviderBad(idp), ...overrides });
   return { idp, bff, origin: bff.url, close: () => bff.close() };
+}
+
+/**
+ * {@link startBffInFrontOf} as a standalone server in its own process (bff-process.ts), for tests
+ * that kill or restart it: its config file is written to `dir` as `name.json`, the secret passed
+ * through the environment. `stop` stops the process only.
+ */
+export function startBffProcessInFrontOf(idp: HostileProvider, dir: string, name: string, port: number, overrides: Record<string, unknown> = {}): Promise<BffProcess> {
+  const config = { baseUrl: `http://127.0.0.1:${port}`, secrets: ['${TEST_SECRET_VAR}'], httpTimeoutMs: 5000, ...asProviderBad(idp), ...overrides };
+  return startBffProcess(dir, name, port, config, { TEST_SECRET_VAR: TEST_SECRET });
 }
 
 /**

@@ -3,9 +3,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, TEST_SECRET } from './bff.js';
-import { killRunning, startBffProcess, type BffProcess } from './bff-process.js';
+import { freePort } from './bff.js';
+import { killRunning, type BffProcess } from './bff-process.js';
 import type { HostileProvider } from './hostile-provider.js';
+import { startBffProcessInFrontOf } from './hostile-stack.js';
 import { loginForCookie, withSessionCookie } from './session-cookie.js';
 
 /**
@@ -28,14 +29,10 @@ export async function startRefreshStormStage(idp: HostileProvider, redisUrl: str
   const processes = await Promise.all(
     ['a', 'b'].map(async (name) => {
       const port = await freePort();
-      return startBffProcess(dir, name, port, {
-        baseUrl: `http://127.0.0.1:${port}`,
-        secrets: ['${TEST_SECRET_VAR}'],
-        httpTimeoutMs: 5000,
+      return startBffProcessInFrontOf(idp, dir, name, port, {
         session: { store: redisUrl, keyPrefix },
-        providers: [{ id: 'bad', type: 'oidc', issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret }],
         apis: [{ path: '/api/bad', provider: 'bad', target, methods: ['GET'] }],
-      }, { TEST_SECRET_VAR: TEST_SECRET });
+      });
     }),
   );
   return {

@@ -63,3 +63,14 @@ export function findRefusal(answer: unknown, rules: readonly RefusalRule[]): Ref
   }
   return undefined;
 }
+
+const snake = (text: string) => text.toLowerCase().replace(/[^a-z0-9_]+/g, '_');
+
+/**
+ * A refusal as a log reason, like the `provider_error:invalid_grant` of RFC 6749 §5.2 answers:
+ * the value, prefixed by its field when it is a number (`provider_error:errcode_40029`).
+ */
+export function refusalReason({ rule, value }: Refusal): string {
+  const code = snake(value);
+  return `provider_error:${/^[a-z]/.test(code) ? code : `${snake(rule.path)}_${code}`}`.slice(0, 60);
+}

@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import { AuthBffError } from '../../errors.js';
 import { createProviderFetch } from '../../http/provider-fetch.js';
-import { isJsonObject, readBodyText, valueAt } from '../json-body.js';
+import { checkCallbackIssuer } from '../callback-issuer.js';
+import { isJsonObject, valueAt } from '../json-body.js';
 import {
   STANDARD_CALLBACK,
   type AuthorizationRequest,
@@ -15,19 +16,15 @@ import {
   type TokenSet,
 } from '../provider.js';
 import { idString, mapUser } from '../user-fields.js';
-import { findRefusal, parseAnswer } from './answers.js';
+import { createPlatformCall, present, type PlatformCall, type Step } from './platform-call.js';
 import {
   STEP_FAILURE,
   type CallSpec,
   type EndpointKey,
   type PlatformConfig,
-  type PlatformRequest,
   type PlatformSpec,
-  type Params,
   type TokenContext,
 } from './platform-spec.js';
-
-type Step = keyof typeof STEP_FAILURE;
 
 const STEP_ENDPOINTS: Record<Step, readonly EndpointKey[]> = {
   token: ['token'],
@@ -43,17 +40,12 @@ export function endpointKeysOf<Shape extends z.ZodRawShape>(spec: PlatformSpec<S
   return [...new Set<EndpointKey>(['authorization', ...steps.flatMap((step) => spec[step]?.endpoint ?? STEP_ENDPOINTS[step])])];
 }
 
-function present(params: Record<string, string | undefined>): Array<[string, string]> {
-  return Object.entries(params).filter((entry): entry is [string, string] => entry[1] !== undefined);
-}
-
 const NO_FIELDS = { name: [], username: [], email: [], emailVerified: [], avatarUrl: [], locale: [] };
 
 /**
  * The one provider every described platform runs on: code -> token -> id -> info,
- * each call built from the spec, every answer read the same way (parse whatever
- * the content-type, refusals inside HTTP 200, the envelope), the user's ids taken
- * from the first answer that names them and checked against later ones.
+ * each call built from the spec and its answer read the same way (platform-call.ts),
+ * the user's ids taken from the first answer that names them and checked against later ones.
  * No URL, secret or token ever goes into an error message.
  */
 export class PlatformProvider<Shape extends z.ZodRawShape> implements Provider {
@@ -64,7 +56,7 @@ export class PlatformProvider<Shape extends z.ZodRawShape> implements Provider {
   readonly callback: CallbackParameters;
   readonly refresh?: (tokens: TokenSet) => Promise<TokenSet>;
   readonly revoke?: (tokens: TokenSet) => Promise<void>;
-  private readonly fetch: typeof fetch;
+  private readonly send: PlatformCall;
 
   constructor(
     private readonly spec: PlatformSpec<Shape>,
@@ -75,9 +67,9 @@ export class PlatformProvider<Shape extends z.ZodRawShape> implements Provider {
     this.name = config.name ?? spec.name;
     this.type = spec.type;
     this.callback = { ...STANDARD_CALLBACK, ...spec.callback };
-    this.fetch = createProviderFetch(config.httpTimeoutMs ?? context.httpTimeoutMs);
+    this.send = createPlatformCall(spec, config, createProviderFetch(config.httpTimeoutMs ?? context.httpTimeoutMs));
     if (spec.refresh) this.refresh = (tokens) => this.refreshTokens(tokens);
-    if (spec.revocation) this.revoke = async (tokens) => void (await this.call('revocation', { config, tokens }));
+    if (spec.revocation) this.revoke = async (tokens) => void (await this.step('revocation', { config, tokens }));
   }
 
   async authorizationUrl({ redirectUri, state, codeChallenge }: AuthorizationRequest) {
@@ -85,10 +77,11 @@ export class PlatformProvider<Shape extends z.ZodRawShape> implements Provider {
     const params = this.spec.authorization.params({ config: this.config, redirectUri, state, codeChallenge });
     for (const [name, value] of present(params)) url.searchParams.append(name, value);
     if (this.spec.authorization.fragment !== undefined) url.hash = this.spec.authorization.fragment;
-    return { url };
+    return { url, issuer: this.spec.issuer };
   }
 
   async exchangeCode(callback: URLSearchParams, transaction: LoginTransaction, redirectUri: string): Promise<TokenResult> {
+    checkCallbackIssuer(callback, transaction, { issuer: this.spec.issuer });
     const context = { config: this.config, code: callback.get(this.callback.code) ?? '', codeVerifier: transaction.codeVerifier, redirectUri };
     return { tokens: this.tokenSet(await this.call('token', context)) };
   }
@@ -187,44 +180,17 @@ export class PlatformProvider<Shape extends z.ZodRawShape> implements Provider {
     };
   }
 
-  /** One step's call; its answer, unwrapped, must be an object. */
-  private async call<Context>(step: Step, context: Context): Promise<Record<string, unknown>> {
+  /** One step's call; resolves with its answer, unwrapped. */
+  private step<Context>(step: Step, context: Context): Promise<unknown> {
     const call = this.spec[step] as CallSpec<Context>;
-    const answer = await this.send(call, this.endpoint(call.endpoint ?? STEP_ENDPOINTS[step]), context, step);
+    return this.send(call, this.endpoint(call.endpoint ?? STEP_ENDPOINTS[step]), context, step);
+  }
+
+  /** One step's call whose answer, unwrapped, must be an object. */
+  private async call<Context>(step: Step, context: Context): Promise<Record<string, unknown>> {
+    const answer = await this.step(step, context);
     if (!isJsonObject(answer)) throw new AuthBffError(STEP_FAILURE[step], `${this.spec.name}'s ${step} answer is not an object.`);
     return answer;
-  }
-
-  private async send<Context>(call: CallSpec<Context>, endpoint: string, context: Context, step: Step): Promise<unknown> {
-    const { hooks } = this.spec;
-    const unsigned = this.request(call, endpoint, context);
-    const request = hooks?.sign ? hooks.sign(unsigned, this.config) : unsigned;
-    const response = await this.fetch(request.url, { method: request.method, headers: request.headers, body: request.body?.toString() });
-    const text = await readBodyText(response);
-    const failure = STEP_FAILURE[step];
-    const answer = hooks?.readAnswer ? hooks.readAnswer(text, request, this.config, failure) : parseAnswer(text, this.spec.answers ?? ['json']);
-    const refusal = findRefusal(answer, [...(this.spec.refusals ?? []), ...(call.refusals ?? [])]);
-    if (refusal) {
-      const code = refusal.busy ? 'provider_unavailable' : (refusal.rule.means ?? failure);
-      throw new AuthBffError(code, `${this.spec.name}'s ${step} endpoint answered ${refusal.rule.path} ${refusal.value}.`);
-    }
-    if (!response.ok) throw new AuthBffError(failure, `${this.spec.name}'s ${step} endpoint answered HTTP ${response.status}.`);
-    const content = call.envelope === undefined ? answer : valueAt(answer, call.envelope);
-    if (content === undefined) throw new AuthBffError(failure, `${this.spec.name}'s ${step} answer could not be read.`);
-    return content;
-  }
-
-  private request<Context>(call: CallSpec<Context>, endpoint: string, context: Context): PlatformRequest {
-    const values = (params: Params<Context> | undefined) => present(params?.(context) ?? {});
-    const url = new URL(endpoint);
-    for (const [name, value] of values(call.query)) url.searchParams.append(name, value);
-    const headers: Record<string, string> = { accept: 'application/json', ...this.spec.headers, ...Object.fromEntries(values(call.headers)) };
-    if (call.json) {
-      headers['content-type'] ??= 'application/json';
-      return { url, method: call.method, headers, body: JSON.stringify(Object.fromEntries(values(call.json))) };
-    }
-    if (call.form) headers['content-type'] ??= 'application/x-www-form-urlencoded';
-    return { url, method: call.method, headers, body: call.form && new URLSearchParams(values(call.form)) };
   }
 
   private httpsAvatar(avatarUrl: string): string {

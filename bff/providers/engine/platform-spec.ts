@@ -118,6 +118,8 @@ export interface PlatformSpec<Shape extends z.ZodRawShape, Type extends string =
   name: string;
   /** The platform's real addresses; the config's `endpoints` override them key by key. */
   endpoints: { authorization: string } & Partial<Record<Exclude<EndpointKey, 'authorization'>, string>>;
+  /** The authorization server's issuer identifier (RFC 9207), where it has one: the callback's `iss` is checked against it. */
+  issuer?: string | undefined;
   /** The default scope. */
   scope: string;
   /** The entry's own fields: `clientSecret` where the platform has one, and options. */

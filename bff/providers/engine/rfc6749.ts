@@ -5,40 +5,53 @@ import type { RefusalRule } from './answers.js';
 
 type WithSecret = PlatformEntry & { clientSecret: string };
 
-/** §4.1.1 with PKCE S256 (RFC 7636 §4.3). */
+/** How the client authenticates at the token endpoint (§2.3.1; the names are RFC 7591's). */
+export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post';
+
+/** §4.1.1 with PKCE S256 (RFC 7636 §4.3); an empty scope is left out (§3.3: the server's default). */
 export const authorizationParams: Params<AuthorizationContext<PlatformEntry>> = ({ config, redirectUri, state, codeChallenge }) => ({
   client_id: config.clientId,
   response_type: 'code',
   redirect_uri: redirectUri,
-  scope: config.scope,
+  scope: config.scope || undefined,
   state,
   code_challenge: codeChallenge,
   code_challenge_method: 'S256',
 });
 
-/** §4.1.3 with the client secret in the form body (§2.3.1) and the PKCE verifier (RFC 7636 §4.5). */
-export const tokenCall: CallSpec<CodeContext<WithSecret>> = {
-  method: 'POST',
-  form: ({ config, code, redirectUri, codeVerifier }) => ({
-    grant_type: 'authorization_code',
-    code,
-    redirect_uri: redirectUri,
-    client_id: config.clientId,
-    client_secret: config.clientSecret,
-    code_verifier: codeVerifier,
-  }),
-};
+/** Appendix B: application/x-www-form-urlencoded, every character but letters and digits escaped, as the Basic credentials need (§2.3.1). */
+function formEncode(value: string): string {
+  return encodeURIComponent(value)
+    .replace(/[-_.!~*'()]/g, (character) => `%${character.charCodeAt(0).toString(16).toUpperCase()}`)
+    .replace(/%20/g, '+');
+}
+
+/** A POST to the token (or revocation) endpoint carrying `form`, the client authenticated by `method` (§2.3.1). */
+function clientCall<Context extends { config: WithSecret }>(form: Params<Context>, method: ClientAuthMethod): CallSpec<Context> {
+  if (method === 'client_secret_post') {
+    return { method: 'POST', form: (context) => ({ ...form(context), client_id: context.config.clientId, client_secret: context.config.clientSecret }) };
+  }
+  return {
+    method: 'POST',
+    form,
+    headers: ({ config }) => ({ authorization: `Basic ${btoa(`${formEncode(config.clientId)}:${formEncode(config.clientSecret)}`)}` }),
+  };
+}
+
+/** §4.1.3 with the PKCE verifier (RFC 7636 §4.5). */
+export const tokenCall = (method: ClientAuthMethod = 'client_secret_post') =>
+  clientCall<CodeContext<WithSecret>>(
+    ({ code, redirectUri, codeVerifier }) => ({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: codeVerifier }),
+    method,
+  );
 
 /** §6, the client authenticated the same way. */
-export const refreshCall: CallSpec<TokenContext<WithSecret>> = {
-  method: 'POST',
-  form: ({ config, tokens }) => ({
-    grant_type: 'refresh_token',
-    refresh_token: tokens.refresh_token,
-    client_id: config.clientId,
-    client_secret: config.clientSecret,
-  }),
-};
+export const refreshCall = (method: ClientAuthMethod = 'client_secret_post') =>
+  clientCall<TokenContext<WithSecret>>(({ tokens }) => ({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token }), method);
+
+/** RFC 7009 §2.1: the refresh token where there is one, since revoking it ends the access tokens issued with it (§2.1). */
+export const revocationCall = (method: ClientAuthMethod = 'client_secret_post') =>
+  clientCall<TokenContext<WithSecret>>(({ tokens }) => ({ token: tokens.refresh_token ?? tokens.access_token }), method);
 
 /** RFC 6750 §2.1. */
 export const bearer: Params<TokenContext<PlatformEntry>> = ({ tokens }) => ({ authorization: `Bearer ${tokens.access_token}` });

@@ -32,9 +32,9 @@ function feishuPlatform<const Type extends string>(type: Type, name: string, hos
     // AUTHORIZE: a refusal comes back as `error`, its value UNCONFIRMED: any value RFC 6749 does not name is read as the user's.
     callback: { unknownErrorMeans: 'access_denied' },
     authorization: { params: authorizationParams },
-    token: { method: 'POST', headers: jsonUtf8, json: tokenCall.form },
+    token: { method: 'POST', headers: jsonUtf8, json: tokenCall().form },
     // REFRESH_V2: the refresh token is single use; the answer's new one is stored.
-    refresh: { method: 'POST', headers: jsonUtf8, json: refreshCall.form },
+    refresh: { method: 'POST', headers: jsonUtf8, json: refreshCall().form },
     // USER_INFO: `{code, msg, data}`, `code` 0 when it went well.
     userinfo: { method: 'GET', headers: bearer, envelope: 'data' },
     refusals: [{ path: 'code', ok: [0], busy: [20050] }, ERROR_MEMBER],

@@ -51,9 +51,9 @@ export const github = definePlatform({
   scope: 'read:user user:email',
   config: { clientSecret },
   authorization: { params: authorizationParams },
-  token: tokenCall,
+  token: tokenCall(),
   // REFRESH: only for apps that opted in to expiring user tokens; others get no expires_in and never refresh.
-  refresh: refreshCall,
+  refresh: refreshCall(),
   userinfo: { method: 'GET', headers: bearer },
   // Every REST API request must carry a User-Agent, else GitHub answers 403
   // (https://docs.github.com/en/rest/using-the-rest-api/getting-started-with-the-rest-api#user-agent).

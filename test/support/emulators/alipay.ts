@@ -1,6 +1,6 @@
 /**
  * Alipay's website login (openauth.alipay.com + the openapi gateway, on one origin here) on
- * the platform emulator, answering as ../shared/platforms.md §8 documents it:
+ * the platform emulator, answering as Alipay's documents say:
  * - https://opendocs.alipay.com/open/289/105656
  * - https://opendocs.alipay.com/apis/api_9/alipay.system.oauth.token
  * - https://opendocs.alipay.com/apis/api_2/alipay.user.info.share
@@ -125,7 +125,7 @@ export async function startAlipayEmulator(): Promise<AlipayEmulator> {
             return tokenAnswer(tools.grants.tokens(redeemed.scope), { forge, unsigned: now === 'unsigned' });
           }),
         },
-        // Whether the refresh token rotates is not documented: this one does, the stricter case. (The refusal's sub_code is not in platforms.md.)
+        // Whether the refresh token rotates is not documented: this one does, the stricter case. (The refusal's sub_code is not in the documents above.)
         [`POST ${TOKEN_METHOD} refresh_token`]: {
           behavior: 'refresh',
           handle: gatewayCall(({ params }, now) => {

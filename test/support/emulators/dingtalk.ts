@@ -1,6 +1,6 @@
 /**
  * DingTalk's current login API (login.dingtalk.com + api.dingtalk.com, on one origin here) on the
- * platform emulator, answering as ../shared/platforms.md §6 documents it:
+ * platform emulator, answering as DingTalk's documents say:
  * - https://open.dingtalk.com/document/orgapp/obtain-identity-credentials
  * - https://open.dingtalk.com/document/orgapp/obtain-user-token
  * - https://open.dingtalk.com/document/orgapp/dingtalk-retrieve-user-information

@@ -1,6 +1,9 @@
 /**
- * Douyin Open Platform on the platform emulator, answering as ../shared/platforms.md §10 says:
- * - .../account-permission/get-access-token, .../refresh-access-token, .../get-account-open-info
+ * Douyin Open Platform on the platform emulator, answering as Douyin's documents say:
+ * - https://developer.open-douyin.com/docs/resource/zh-CN/dop/develop/openapi/account-permission/douyin-get-permission-code/
+ * - https://developer.open-douyin.com/docs/resource/zh-CN/dop/develop/openapi/account-permission/get-access-token
+ * - https://developer.open-douyin.com/docs/resource/zh-CN/dop/develop/openapi/account-permission/refresh-access-token
+ * - https://developer.open-douyin.com/docs/resource/zh-CN/dop/develop/openapi/account-permission/get-account-open-info
  * Every answer is HTTP 200 in a `{data: {...}, message}` envelope, refusals as `data.error_code`
  * (a number in the token answers, a string in userinfo's) and userinfo's `err_no`. Token calls
  * must be form-encoded ("并非json，而是form"). Douyin documents no denial redirect; this one

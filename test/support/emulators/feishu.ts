@@ -1,6 +1,6 @@
 /**
  * Feishu's (and Lark's: the same API on other hosts) browser-app login on the platform
- * emulator, answering as ../shared/platforms.md §7 documents it:
+ * emulator, answering as Feishu's documents say:
  * - https://open.feishu.cn/document/common-capabilities/sso/api/obtain-oauth-code
  * - https://open.feishu.cn/document/authentication-management/access-token/get-user-access-token
  * - https://open.feishu.cn/document/authentication-management/access-token/refresh-user-access-token
@@ -88,7 +88,7 @@ export function startFeishuEmulator(): Promise<FeishuEmulator> {
           valid: (query) => query.client_id === feishu.clientId,
           invalid: { status: 400, type: 'text/html; charset=utf-8', body: '<html><body><p>参数错误 (20029)</p></body></html>' },
           pkce: true,
-          // The value is UNCONFIRMED (platforms.md §7, Callback); this is the RFC's.
+          // The value is UNCONFIRMED (the authorization document names `error` but not its values); this is the RFC's.
           deny: (back) => back.searchParams.set('error', 'access_denied'),
         }),
         [`POST ${FEISHU_PATHS.token}`]: {
@@ -101,7 +101,7 @@ export function startFeishuEmulator(): Promise<FeishuEmulator> {
             return typeof redeemed === 'string' ? CODE_REFUSALS[redeemed] : tokenAnswer(redeemed.scope, feishu.grants.tokens(redeemed.scope));
           },
         },
-        // REFRESH_V2: the old refresh token dies when it is used. (The code of its refusal is not in platforms.md.)
+        // REFRESH_V2: the old refresh token dies when it is used. (The code of its refusal is not in the documents above.)
         [`POST ${FEISHU_PATHS.token} refresh`]: {
           behavior: 'refresh',
           handle: (request, now) => {
@@ -113,7 +113,7 @@ export function startFeishuEmulator(): Promise<FeishuEmulator> {
             return tokenAnswer(feishu.grants.scopeOf(refreshed.accessToken) ?? '', refreshed);
           },
         },
-        // The refusal's code is from Feishu's common error list (not in platforms.md); any code but 0 is a refusal.
+        // The refusal's code is from Feishu's common error list (not in the documents above); any code but 0 is a refusal.
         [`GET ${FEISHU_PATHS.userinfo}`]: {
           behavior: 'userinfo',
           handle: ({ headers }, now) => {

@@ -1,5 +1,5 @@
 /**
- * Gitee on the platform emulator, answering as ../shared/platforms.md §9 says:
+ * Gitee on the platform emulator, answering as Gitee's documents say:
  * - https://gitee.com/api/v5/oauth_doc and https://gitee.com/api/v5/swagger#/getV5User
  * RFC 6749 error bodies with HTTP 4xx (Doorkeeper), a numeric user id, an email that may be
  * null, 403 without a User-Agent. This emulator rotates refresh tokens (UNCONFIRMED at Gitee)

@@ -5,7 +5,7 @@
  * platform has PKCE), access tokens, refresh tokens that rotate or not, and switchable
  * behavior where every route can suffer an outage. A platform is then a table of
  * routes written in its own dialect: parameter names, content types, envelopes and
- * error bodies, as ../shared/platforms.md documents them.
+ * error bodies, as each platform's documents (cited in its emulator file) describe them.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';

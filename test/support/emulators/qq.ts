@@ -1,5 +1,5 @@
 /**
- * QQ Connect (graph.qq.com) on the platform emulator, answering as ../shared/platforms.md §4 says:
+ * QQ Connect (graph.qq.com) on the platform emulator, answering as QQ's documents say:
  * - https://wiki.connect.qq.com/使用authorization_code获取access_token
  * - https://wiki.connect.qq.com/获取用户openid_oauth2-0 and https://wiki.connect.qq.com/unionid介绍
  * - https://wiki.connect.qq.com/get_user_info

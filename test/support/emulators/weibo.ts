@@ -1,5 +1,5 @@
 /**
- * Sina Weibo on the platform emulator, answering as ../shared/platforms.md §5 says:
+ * Sina Weibo on the platform emulator, answering as Weibo's documents say:
  * - https://open.weibo.com/wiki/Oauth2/authorize and https://open.weibo.com/wiki/Oauth2/access_token
  * - https://open.weibo.com/wiki/2/users/show, https://open.weibo.com/wiki/Oauth2/revokeoauth2
  * - https://open.weibo.com/wiki/Error_code
