@@ -9,7 +9,7 @@ import { beginLogin, completeLogin } from '../flow/login.js';
 import { logout } from '../flow/logout.js';
 import { loginLocation } from '../flow/return-to.js';
 import type { LoginRateLimit } from './login-rate-limit.js';
-import { errorHandler, methodNotAllowed, noStore, requireCsrfHeader } from './respond.js';
+import { errorHandler, methodNotAllowed, noStore, requireCsrfHeader, requireTopLevelNavigation } from './respond.js';
 import { sessionRoute, type SessionRoute } from './session-route.js';
 import { unknownProviderPage } from './unknown-provider-page.js';
 
@@ -30,6 +30,7 @@ export function createRouter(
 ): Router {
   const routes = express.Router();
   routes.use(noStore, cookieParser());
+  routes.use([`${ROUTES.login}:provider`, `${ROUTES.callback}:provider`], requireTopLevelNavigation);
   routes.use(`${ROUTES.login}:provider`, rateLimit.middleware('login'));
   routes.use(`${ROUTES.callback}:provider`, rateLimit.middleware('callback'));
   const providerOf = (req: Request) => context.providers.get(String(req.params.provider));

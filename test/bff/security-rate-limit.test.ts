@@ -4,6 +4,7 @@
  * (429 page with Retry-After and `rate_limited`), counted in Redis when the
  * sessions live there, and replay markers that are never evicted early.
  */
+import fc from 'fast-check';
 import { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -12,6 +13,7 @@ import { clientKey } from '../../bff/routes/login-rate-limit.js';
 import { TEST_SECRET } from '../support/bff.js';
 import { TestBrowser } from '../support/browser.js';
 import { fetchHeaders } from '../support/dev-stack.js';
+import { runs } from '../support/fuzz.js';
 import { startHostileStack, type HostileStack } from '../support/hostile-stack.js';
 import { loginThrough } from '../support/provider-stack.js';
 import { deleteKeys, REDIS_URL } from '../support/redis.js';
@@ -92,6 +94,49 @@ describe('the login rate limit', () => {
       await deleteKeys(redis, `${keyPrefix}*`);
       await redis.quit();
     }
+  });
+});
+
+/** Fetch's request destinations (https://fetch.spec.whatwg.org/#concept-request-destination) besides `document`, and anything else. */
+const NOT_A_TOP_LEVEL_NAVIGATION = fc.oneof(
+  fc.constantFrom('', 'empty', 'image', 'script', 'style', 'font', 'iframe', 'frame', 'embed', 'object', 'audio', 'video', 'track', 'worker', 'sharedworker', 'serviceworker', 'manifest', 'report', 'xslt', 'audioworklet', 'paintworklet', 'webidentity', 'Document', 'documents'),
+  fc.stringMatching(/^[\x21-\x7e]{1,20}$/).filter((value) => value !== 'document'),
+);
+
+describe('issue #14, item 4: another page cannot spend the login quota', () => {
+  it('property: login and callback refuse what the browser marks as no top-level navigation with 403 csrf_required, before the rate limit counts it', async () => {
+    const stack = await stackWith(() => ({ rateLimit: { loginsPerMinute: 3 } }));
+    const routes = [
+      { method: 'GET', path: '/auth/login/bad?returnTo=/' },
+      { method: 'GET', path: '/auth/login/x' },
+      { method: 'GET', path: `/auth/callback/bad?code=x&state=${'A'.repeat(32)}` },
+      { method: 'POST', path: '/auth/callback/bad' },
+    ];
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...routes), NOT_A_TOP_LEVEL_NAVIGATION, async ({ method, path }, destination) => {
+        const response = await fetch(`${stack.origin}${path}`, {
+          method,
+          redirect: 'manual',
+          headers: { 'sec-fetch-dest': destination, 'sec-fetch-site': 'cross-site', 'content-type': 'application/x-www-form-urlencoded' },
+          body: method === 'POST' ? `code=x&state=${'A'.repeat(32)}` : undefined,
+        });
+        expect(response.status, destination).toBe(403);
+        expect(await response.json()).toMatchObject({ error: 'csrf_required' });
+        expect(response.headers.get('location')).toBeNull();
+        expect(response.headers.getSetCookie()).toEqual([]);
+      }),
+      { numRuns: runs(60) },
+    );
+    // None of those counted: a top-level navigation (marked or not) still gets its 3 a minute, then the 429.
+    expect((await loginRoute(stack, { 'sec-fetch-dest': 'document', 'sec-fetch-site': 'cross-site' })).status).toBe(302);
+    expect((await loginRoute(stack)).status).toBe(302);
+    expect((await loginRoute(stack, { 'sec-fetch-dest': 'document' })).status).toBe(302);
+    await expectThrottled(await loginRoute(stack, { 'sec-fetch-dest': 'document' }));
+    const callback = (headers: Record<string, string>) =>
+      fetch(`${stack.origin}/auth/callback/bad`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: 'code=x' });
+    // `bad` calls back with a redirect, so a POST is a 405: counted all the same.
+    for (let i = 0; i < 3; i++) expect((await callback({ 'sec-fetch-dest': 'document' })).status).toBe(405);
+    await expectThrottled(await callback({}));
   });
 });
 
