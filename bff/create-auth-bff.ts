@@ -13,6 +13,7 @@ import { createApiProxy } from './proxy/api-proxy.js';
 import { createLoginRateLimit } from './routes/login-rate-limit.js';
 import { createRouter } from './routes/router.js';
 import { createSessionStore } from './session/create-store.js';
+import { redisClientOf } from './session/redis-store.js';
 import { SessionCookie } from './session/session-cookie.js';
 import { Sessions } from './session/sessions.js';
 
@@ -64,11 +65,8 @@ export function createAuthBff(config: AuthBffConfig): AuthBff {
     createApiProxy(context, accessTokens, resolveApiProxy(options, providerIds, resolved.basePath), resolved.httpTimeoutMs);
 
   const providers = resolved.providers.map(describeProvider);
-  const rateLimit = createLoginRateLimit(
-    resolved.rateLimit,
-    { url: typeof session.store === 'string' && session.store !== 'memory' ? session.store : undefined, keyPrefix: session.keyPrefix },
-    logger,
-  );
+  // Counted in the session store's own connection, whatever its shape (one server, a cluster, a Sentinel group).
+  const rateLimit = createLoginRateLimit(resolved.rateLimit, { redis: redisClientOf(store), keyPrefix: session.keyPrefix }, logger);
   const router = createRouter(context, background, providers, rateLimit);
   for (const api of resolved.apis) router.use(createApiProxy(context, accessTokens, api, resolved.httpTimeoutMs));
 
@@ -79,7 +77,6 @@ export function createAuthBff(config: AuthBffConfig): AuthBff {
     providers,
     async close() {
       await background.drain();
-      await rateLimit.close();
       if (owned) await store.close();
     },
   };

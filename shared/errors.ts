@@ -22,7 +22,7 @@ export const AUTH_ERROR_CODES = [
   'provider_unavailable',
   /** No provider with that id is configured. */
   'unknown_provider',
-  /** A fetch route was called without the `x-csrf: 1` header. */
+  /** A fetch route was called without the `x-csrf: 1` header, or a navigation route by what the browser marks as no top-level navigation. */
   'csrf_required',
   /** A fetch route that needs a session was called without one. */
   'unauthenticated',

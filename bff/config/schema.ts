@@ -5,6 +5,7 @@ import type { Logger } from '../log.js';
 import { redisConnectionSchema } from '../session/redis-connection.js';
 import type { SessionStore } from '../session/store.js';
 import { apiProxySchema } from './api-proxy-schema.js';
+import { trustProxySchema } from './trust-proxy.js';
 import { timeoutMs } from '../providers/config-fields.js';
 
 const hasMethods = (value: unknown, methods: readonly string[]) =>
@@ -63,8 +64,7 @@ const rateLimit = z
 /** Options only the standalone server (`bff-auth serve`) reads; an app that mounts the router sets its own. */
 export const serverOptionsSchema = z
   .object({
-    /** Express's `trust proxy`: which proxies' X-Forwarded-For to believe for the client IP (the rate limit counts by it). */
-    trustProxy: z.union([z.boolean(), z.number().int().min(0), z.string(), z.array(z.string())]).optional(),
+    trustProxy: trustProxySchema.optional(),
     /** Content-Security-Policy directives merged over the defaults (`frame-ancestors 'none'`...), or `false` for none. */
     contentSecurityPolicy: z.union([z.literal(false), z.record(z.string(), z.array(z.string()))]).optional(),
   })

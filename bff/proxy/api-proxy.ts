@@ -8,6 +8,7 @@ import type { FlowContext } from '../flow/context.js';
 import { errorHandler, methodNotAllowed, noStore, requireCsrfHeader } from '../routes/respond.js';
 import { createUpstreamCaller } from './upstream-call.js';
 import { upstreamUrl } from './upstream-url.js';
+import { queryOf } from '../routes/request-target.js';
 
 /** Request headers worth passing on; the browser's cookies and the CSRF header stay here. */
 const FORWARDED_REQUEST_HEADERS = [
@@ -72,8 +73,7 @@ export function createApiProxy(context: FlowContext, accessTokens: AccessTokens,
       throw new AuthBffError('unauthenticated', `Sign in with ${api.provider} to use this API.`);
     }
     // req.path is parsed, so an absolute-form request target ("GET http://host/api/x") yields its path, not "http://host/...".
-    const queryAt = req.url.indexOf('?');
-    const url = upstreamUrl(api.target, req.path, queryAt < 0 ? '' : req.url.slice(queryAt));
+    const url = upstreamUrl(api.target, req.path, queryOf(req));
     const headers: OutgoingHttpHeaders = { authorization: `Bearer ${await accessTokens.get(req, res, record)}` };
     for (const name of FORWARDED_REQUEST_HEADERS) {
       const value = req.headers[name];

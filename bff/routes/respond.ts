@@ -31,6 +31,20 @@ export const requireCsrfHeader: RequestHandler = (req, res, next) => {
   sendError(res, csrfRequired());
 };
 
+/**
+ * The navigation routes' half of the CSRF rule: login and callback are top-level navigations
+ * (a form_post callback included), and a browser says so with `Sec-Fetch-Dest: document` (Fetch
+ * Metadata, https://w3c.github.io/webappsec-fetch-metadata/). A request it marks as anything else
+ * (another page's `<img>`, `<script>`, frame or fetch) is refused before the rate limit counts
+ * it, so no page can spend its visitors' login quota. No header (curl, server-side fetch, older
+ * browsers) passes. A plain 403 with no redirect: there is no page to carry `?auth_error`.
+ */
+export const requireTopLevelNavigation: RequestHandler = (req, res, next) => {
+  const destination = req.headers['sec-fetch-dest'];
+  if (destination === undefined || destination === 'document') return next();
+  sendError(res, new AuthBffError('csrf_required', 'This route takes only a top-level navigation (Sec-Fetch-Dest: document).'));
+};
+
 /** Tokens and personal data must never sit in a shared or browser cache. */
 export function setNoStore(res: ServerResponse) {
   res.setHeader('Cache-Control', 'no-store');

@@ -9,7 +9,8 @@ import { beginLogin, completeLogin } from '../flow/login.js';
 import { logout } from '../flow/logout.js';
 import { loginLocation } from '../flow/return-to.js';
 import type { LoginRateLimit } from './login-rate-limit.js';
-import { errorHandler, methodNotAllowed, noStore, requireCsrfHeader } from './respond.js';
+import { queryOf } from './request-target.js';
+import { errorHandler, methodNotAllowed, noStore, requireCsrfHeader, requireTopLevelNavigation } from './respond.js';
 import { sessionRoute, type SessionRoute } from './session-route.js';
 import { unknownProviderPage } from './unknown-provider-page.js';
 
@@ -30,6 +31,7 @@ export function createRouter(
 ): Router {
   const routes = express.Router();
   routes.use(noStore, cookieParser());
+  routes.use([`${ROUTES.login}:provider`, `${ROUTES.callback}:provider`], requireTopLevelNavigation);
   routes.use(`${ROUTES.login}:provider`, rateLimit.middleware('login'));
   routes.use(`${ROUTES.callback}:provider`, rateLimit.middleware('callback'));
   const providerOf = (req: Request) => context.providers.get(String(req.params.provider));
@@ -38,11 +40,16 @@ export function createRouter(
     // The transaction cookie must be set on the host the provider returns to (baseUrl's), or the
     // callback finds none: send a login opened on another name (127.0.0.1 for localhost, www. for
     // the bare domain) there first. Behind a proxy, `trust proxy` makes req.host the public host.
-    if (req.host.toLowerCase() !== context.baseUrl.host) {
+    // No Host at all (HTTP/1.0 allows it) counts as another host.
+    const host: string | undefined = req.host;
+    if (host?.toLowerCase() !== context.baseUrl.host) {
       // Once only: behind a proxy that rewrites Host, the second arrival is on baseUrl already.
       if (req.query[HOST_REDIRECTED_PARAM] === undefined) {
-        // Concatenated, not resolved: the path can only ever be a path on baseUrl's origin.
-        const onBaseUrl = new URL(context.baseUrl.origin + req.originalUrl);
+        // The parsed path and query set on baseUrl's origin: never the target's own authority
+        // (absolute form), and a path that looks like one ("//evil") stays a path.
+        const onBaseUrl = new URL(context.baseUrl.origin);
+        onBaseUrl.pathname = `${req.baseUrl}${req.path}`;
+        onBaseUrl.search = queryOf(req);
         onBaseUrl.searchParams.set(HOST_REDIRECTED_PARAM, '1');
         return res.redirect(302, onBaseUrl.href);
       }

@@ -75,6 +75,11 @@ type Scripts = {
   lockRelease: (key: string, owner: string) => Promise<number>;
 };
 
+const clients = new WeakMap<SessionStore, Redis | Cluster>();
+
+/** The connection of a {@link RedisSessionStore}, for the login rate limit to count where the sessions live. */
+export const redisClientOf = (store: SessionStore): Redis | Cluster | undefined => clients.get(store);
+
 class StoreTimeoutError extends Error {
   override readonly name = 'StoreTimeoutError';
 }
@@ -100,6 +105,7 @@ export class RedisSessionStore implements SessionStore {
     });
     for (const [name, script] of Object.entries(SCRIPTS)) redis.defineCommand(name, script);
     this.redis = redis as typeof redis & Scripts;
+    clients.set(this, redis);
     let down = false;
     this.redis.on('error', (error: NodeJS.ErrnoException) => {
       if (down) return;

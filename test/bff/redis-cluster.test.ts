@@ -8,6 +8,7 @@ import { expectSessionsToSurviveFailover } from '../support/failover.js';
 import { startHostileStack, type HostileStack } from '../support/hostile-stack.js';
 import { loginForCookie, sessionWithCookie } from '../support/session-cookie.js';
 import { startRedisCluster, type RedisClusterUnderTest } from '../support/redis-cluster.js';
+import { expectOneRateLimitCount } from '../support/shared-rate-limit.js';
 import { sessionStoreContract } from '../support/store-contract.js';
 
 const KEY_PREFIX = 'bff-auth-test:cluster:';
@@ -40,6 +41,10 @@ describe('a BFF on a Redis Cluster ({ "cluster": [...] })', () => {
 
   const sessionOf = (cookie: string) => sessionWithCookie(stack.origin, cookie);
   const login = () => loginForCookie(stack);
+
+  it('counts the login rate limit in the cluster: every BFF process shares one count (issue #14, item 12)', async () => {
+    await expectOneRateLimitCount(stack.idp, { store: { cluster: [cluster.urls[1]!] }, keyPrefix: `${KEY_PREFIX}rate-limit-test:` });
+  });
 
   it('keeps sessions on several masters, and they survive the failover of one', async () => {
     // Sessions until they sit on at least two of the three masters.

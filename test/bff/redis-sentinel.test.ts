@@ -6,6 +6,7 @@ import { freePort } from '../support/bff.js';
 import { expectSessionsToSurviveFailover } from '../support/failover.js';
 import { startHostileStack, type HostileStack } from '../support/hostile-stack.js';
 import { loginForCookie, sessionWithCookie } from '../support/session-cookie.js';
+import { expectOneRateLimitCount } from '../support/shared-rate-limit.js';
 import { startRedisSentinel, startRedisServer, type RedisServer } from '../support/redis-server.js';
 
 const KEY_PREFIX = 'bff-auth-test:sentinel:';
@@ -35,6 +36,10 @@ describe('a BFF on a Redis group watched by Sentinel ({ "sentinels": [...], "nam
 
   const sessionOf = (cookie: string) => sessionWithCookie(stack.origin, cookie);
   const login = () => loginForCookie(stack);
+
+  it('counts the login rate limit on the group: every BFF process shares one count (issue #14, item 12)', async () => {
+    await expectOneRateLimitCount(stack.idp, { store: { sentinels: [sentinel.url], name: GROUP }, keyPrefix: `${KEY_PREFIX}rate-limit-test:` });
+  });
 
   it('keeps sessions on the master Sentinel names, and they survive its failover to the replica', async () => {
     const cookies = [await login(), await login()];
