@@ -11,7 +11,7 @@ const hasMethods = (value: unknown, methods: readonly string[]) =>
   typeof value === 'object' && value !== null && methods.every((method) => typeof (value as Record<string, unknown>)[method] === 'function');
 
 const isSessionStore = (value: unknown): value is SessionStore =>
-  hasMethods(value, ['get', 'set', 'update', 'touch', 'delete', 'deleteBySid', 'claimOnce', 'lock', 'ping', 'close']);
+  hasMethods(value, ['get', 'set', 'update', 'touch', 'delete', 'deleteBySid', 'refOf', 'listByUser', 'deleteByUser', 'deleteRef', 'claimOnce', 'lock', 'ping', 'close']);
 
 const isLogger = (value: unknown): value is Logger => hasMethods(value, ['info', 'warn', 'error']);
 

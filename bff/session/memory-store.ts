@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { decodeSession, encodeSession } from './stored-format.js';
-import type { SessionData, SessionRecord, SessionStamp, SessionStore, StoreLock } from './store.js';
+import type { SessionData, SessionRecord, SessionStamp, SessionStore, StoreLock, UserSession } from './store.js';
 
 export interface MemoryStoreOptions {
   /** The most sessions kept; past it the least recently written or extended one goes. Default 10,000. */
@@ -77,6 +77,34 @@ const expiryIn = (ttlSeconds: number) => Date.now() + ttlSeconds * 1000;
  */
 const mapKey = (key: string) => createHash('sha256').update(key).digest().toString('latin1', 0, 16);
 
+/**
+ * Map keys by a name (a sid, a user id). A name with one key holds the key
+ * itself, not a set: most users have one session, and a set per user would
+ * cost more heap than the rest of the index.
+ */
+class KeyIndex {
+  private readonly byName = new Map<string, string | Set<string>>();
+
+  add(name: string, at: string): void {
+    const held = this.byName.get(name);
+    if (held === undefined || held === at) this.byName.set(name, at);
+    else if (typeof held === 'string') this.byName.set(name, new Set([held, at]));
+    else held.add(at);
+  }
+
+  remove(name: string, at: string): void {
+    const held = this.byName.get(name);
+    if (held === at) this.byName.delete(name);
+    else if (typeof held === 'object' && held.delete(at) && held.size === 0) this.byName.delete(name);
+  }
+
+  /** A copy, so the caller may delete while it walks them. */
+  keys(name: string): string[] {
+    const held = this.byName.get(name);
+    return held === undefined ? [] : typeof held === 'string' ? [held] : [...held];
+  }
+}
+
 interface Marker extends Expiring {
   owner: string;
 }
@@ -86,6 +114,7 @@ interface Stored extends Expiring {
   text: string;
   version: number;
   sid: string | undefined;
+  userId: string;
 }
 
 /**
@@ -98,12 +127,16 @@ export class MemorySessionStore implements SessionStore {
   /** By {@link mapKey} of the store key. */
   private readonly sessions: ExpiringMap<Stored>;
   private readonly markers = new ExpiringMap<Marker>(Number.POSITIVE_INFINITY);
-  private readonly keysBySid = new Map<string, Set<string>>();
+  private readonly keysBySid = new KeyIndex();
+  private readonly keysByUser = new KeyIndex();
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(options: MemoryStoreOptions = {}) {
     const max = options.maxSessions ?? 10_000;
-    this.sessions = new ExpiringMap(max, (key, stored) => this.unindex(key, stored.sid));
+    this.sessions = new ExpiringMap(max, (at, { sid, userId }) => {
+      if (sid) this.keysBySid.remove(sid, at);
+      this.keysByUser.remove(userId, at);
+    });
     // Replay markers (above) are never evicted before they expire (a flood of logins must not make a callback replayable); the login rate limit bounds them.
     this.sweeper = setInterval(() => {
       this.sessions.sweep();
@@ -151,13 +184,26 @@ export class MemorySessionStore implements SessionStore {
   }
 
   async deleteBySid(sid: string) {
-    let deleted = 0;
-    for (const at of [...(this.keysBySid.get(sid) ?? [])]) {
-      // An expired session not yet swept is not one more session ended (`get` drops it).
-      if (this.sessions.get(at)) deleted++;
-      this.sessions.delete(at);
-    }
-    return deleted;
+    return this.deleteAll(this.keysBySid.keys(sid));
+  }
+
+  refOf(key: string): string {
+    return mapKey(key);
+  }
+
+  async listByUser(userId: string): Promise<UserSession[]> {
+    return this.keysByUser.keys(userId).flatMap((at) => {
+      const stored = this.sessions.get(at);
+      return stored ? [{ ref: at, record: record(stored) }] : [];
+    });
+  }
+
+  async deleteByUser(userId: string) {
+    return this.deleteAll(this.keysByUser.keys(userId));
+  }
+
+  async deleteRef(ref: string) {
+    return this.deleteAll([ref]) === 1;
   }
 
   async claimOnce(marker: string, ttlSeconds: number) {
@@ -181,24 +227,29 @@ export class MemorySessionStore implements SessionStore {
     clearInterval(this.sweeper);
   }
 
+  /** Deletes the sessions at these map keys; answers how many were live (an expired one not yet swept is not one more session ended). */
+  private deleteAll(keys: readonly string[]): number {
+    let deleted = 0;
+    for (const at of keys) {
+      if (this.sessions.get(at)) deleted++;
+      this.sessions.delete(at);
+    }
+    return deleted;
+  }
+
   private claim(key: string, owner: string, ttlSeconds: number): boolean {
     if (this.markers.get(key)) return false;
     this.markers.set(key, { owner, expiresAtMs: expiryIn(ttlSeconds) });
     return true;
   }
 
-  /** Writes the record under map key `at`, keeping the sid index in step (a rewrite may carry another sid). */
+  /** Writes the record under map key `at`; the map unindexes the record it replaces, and the new one is indexed by its own sid and user. */
   private store(at: string, data: SessionData, version: number, expiresAtMs: number) {
     const { sid } = data;
-    this.sessions.set(at, { text: encodeSession(data), version, sid, expiresAtMs });
-    if (sid) this.keysBySid.set(sid, (this.keysBySid.get(sid) ?? new Set()).add(at));
-  }
-
-  private unindex(at: string, sid: string | undefined): void {
-    if (!sid) return;
-    const keys = this.keysBySid.get(sid);
-    keys?.delete(at);
-    if (keys?.size === 0) this.keysBySid.delete(sid);
+    const userId = data.user.id;
+    this.sessions.set(at, { text: encodeSession(data), version, sid, userId, expiresAtMs });
+    if (sid) this.keysBySid.add(sid, at);
+    this.keysByUser.add(userId, at);
   }
 }
 

@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from '../log.js';
 import { connectRedis, type RedisConnection } from './redis-connection.js';
 import { decodeSession, encodeSession } from './stored-format.js';
-import type { SessionData, SessionRecord, SessionStamp, SessionStore, StoreLock } from './store.js';
+import type { SessionData, SessionRecord, SessionStamp, SessionStore, StoreLock, UserSession } from './store.js';
 
 export interface RedisStoreOptions {
   /** A `redis://` or `rediss://` URL, or a cluster's nodes, or a Sentinel group (see `session.store`). */
@@ -16,9 +16,12 @@ export interface RedisStoreOptions {
 }
 
 /**
- * A session is a hash: `v` its version, `d` its data (JSON), `s` its sid (or "").
- * Each script touches one key, so every key works in a cluster; the braces in
- * the key names make the hash slot that of the session key alone, whatever the prefix.
+ * A session is a hash: `v` its version, `d` its data (JSON), `s` its sid (or ""),
+ * `u` its user's tag (see {@link userTag}). Each script touches one key, so
+ * every key works in a cluster; the braces in the key names make the hash slot
+ * that of the session key alone, whatever the prefix. The indexes (`sid:`,
+ * `user:`) live in slots of their own: they are read, then each session they
+ * name is changed by its own command.
  */
 const SCRIPTS = {
   /** ARGV: a version the caller holds, or "". The version and the milliseconds left, then the data unless it is still at that version; or nil. */
@@ -29,21 +32,21 @@ if not version then return false end
 if version == ARGV[1] then return {version, redis.call('PTTL', KEYS[1])} end
 return {version, redis.call('PTTL', KEYS[1]), redis.call('HGET', KEYS[1], 'd')}`,
   },
-  /** ARGV: data, sid, ttl ms. Writes version 1, or one past the version it replaces; answers the sid the key held before (or nil). */
+  /** ARGV: data, sid, user tag, ttl ms. Writes version 1, or one past the version it replaces; answers the sid and user tag the key held before (each nil when none). */
   sessionSet: {
     numberOfKeys: 1,
-    lua: `local previous = redis.call('HMGET', KEYS[1], 's', 'v')
+    lua: `local previous = redis.call('HMGET', KEYS[1], 's', 'u', 'v')
 redis.call('DEL', KEYS[1])
-redis.call('HSET', KEYS[1], 'v', (tonumber(previous[2]) or 0) + 1, 'd', ARGV[1], 's', ARGV[2])
-redis.call('PEXPIRE', KEYS[1], ARGV[3])
-return previous[1]`,
+redis.call('HSET', KEYS[1], 'v', (tonumber(previous[3]) or 0) + 1, 'd', ARGV[1], 's', ARGV[2], 'u', ARGV[3])
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+return {previous[1], previous[2]}`,
   },
-  /** ARGV: expected version, data, sid. Compare-and-set keeping the TTL; answers the sid the key held before, or nil when nothing was written. */
+  /** ARGV: expected version, data, sid, user tag. Compare-and-set keeping the TTL; answers the sid and user tag the key held before, or nil when nothing was written. */
   sessionUpdate: {
     numberOfKeys: 1,
     lua: `if redis.call('HGET', KEYS[1], 'v') ~= ARGV[1] then return false end
-local previous = redis.call('HGET', KEYS[1], 's')
-redis.call('HSET', KEYS[1], 'v', tonumber(ARGV[1]) + 1, 'd', ARGV[2], 's', ARGV[3])
+local previous = redis.call('HMGET', KEYS[1], 's', 'u')
+redis.call('HSET', KEYS[1], 'v', tonumber(ARGV[1]) + 1, 'd', ARGV[2], 's', ARGV[3], 'u', ARGV[4])
 return previous`,
   },
   /** ARGV: ttl ms. Extends the TTL only (GT never shortens it); 1 when the key exists. */
@@ -52,11 +55,25 @@ return previous`,
     lua: `if redis.call('PEXPIRE', KEYS[1], ARGV[1], 'GT') == 1 then return 1 end
 return redis.call('EXISTS', KEYS[1])`,
   },
-  /** ARGV: sid. Deletes the session only while it still carries this sid, so a stale index entry ends nothing. */
-  sessionDeleteIfSid: {
+  /** ARGV: field, value. Deletes the session only while that field (`s` or `u`) still holds the value, so a stale index entry ends nothing. */
+  sessionDeleteIf: {
     numberOfKeys: 1,
-    lua: `if redis.call('HGET', KEYS[1], 's') == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+    lua: `if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('DEL', KEYS[1]) end
 return 0`,
+  },
+  /**
+   * ARGV: session key, absolute expiry (epoch ms), now (epoch ms). Adds the
+   * session to its user's index (a sorted set scored by absolute expiry), drops
+   * the entries whose sessions are past theirs, and lets the index live as long
+   * as its longest-lived session.
+   */
+  userIndexAdd: {
+    numberOfKeys: 1,
+    lua: `redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[3])
+local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+if last[2] then redis.call('PEXPIREAT', KEYS[1], last[2]) end
+return 1`,
   },
   /** ARGV: owner. Releases a lock only for its owner. */
   lockRelease: {
@@ -68,12 +85,23 @@ return 0`,
 
 type Scripts = {
   sessionGet(key: string, knownVersion: string): Promise<[string, number, string?] | null>;
-  sessionSet(key: string, data: string, sid: string, ttlMs: number): Promise<string | null>;
-  sessionUpdate(key: string, version: number, data: string, sid: string): Promise<string | null>;
+  sessionSet(key: string, data: string, sid: string, user: string, ttlMs: number): Promise<Previous>;
+  sessionUpdate(key: string, version: number, data: string, sid: string, user: string): Promise<Previous | null>;
   sessionTouch(key: string, ttlMs: number): Promise<number>;
-  sessionDeleteIfSid(key: string, sid: string): Promise<number>;
+  sessionDeleteIf(key: string, field: 's' | 'u', value: string): Promise<number>;
+  userIndexAdd(key: string, member: string, expiresAtMs: number, nowMs: number): Promise<number>;
   lockRelease(key: string, owner: string): Promise<number>;
 };
+
+/** The sid and user tag a session key held before a write; each null when it held none (no record, or one written before tags). */
+type Previous = [sid: string | null, user: string | null];
+
+/**
+ * A user id as the store writes it: 128 bits of its SHA-256, base64url. Short
+ * (the `u` field is in every session), free of braces (it names the index's
+ * hash slot), and no user id in the clear in key names.
+ */
+const userTag = (userId: string) => createHash('sha256').update(userId).digest().toString('base64url', 0, 16);
 
 class StoreTimeoutError extends Error {
   override readonly name = 'StoreTimeoutError';
@@ -127,17 +155,17 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async set(key: string, data: SessionData, ttlSeconds: number) {
-    // The index entry goes first: a crash between the two writes leaves a harmless stale entry, never an unindexed session.
+    // The index entries go first: a crash between the writes leaves a harmless stale entry, never an unindexed session.
     await this.index(key, data);
-    const previous = await this.run(this.redis.sessionSet(this.sessionKey(key), encodeSession(data), data.sid ?? '', ms(ttlSeconds)));
-    await this.unindex(key, previous, data.sid);
+    const previous = await this.run(this.redis.sessionSet(this.sessionKey(key), encodeSession(data), data.sid ?? '', userTag(data.user.id), ms(ttlSeconds)));
+    await this.unindex(key, previous, data);
   }
 
   async update(key: string, version: number, data: SessionData) {
     await this.index(key, data);
-    const previous = await this.run(this.redis.sessionUpdate(this.sessionKey(key), version, encodeSession(data), data.sid ?? ''));
+    const previous = await this.run(this.redis.sessionUpdate(this.sessionKey(key), version, encodeSession(data), data.sid ?? '', userTag(data.user.id)));
     if (previous === null) return false;
-    await this.unindex(key, previous, data.sid);
+    await this.unindex(key, previous, data);
     return true;
   }
 
@@ -152,11 +180,38 @@ export class RedisSessionStore implements SessionStore {
   async deleteBySid(sid: string) {
     const sidKey = this.sidKey(sid);
     const keys = await this.run(this.redis.smembers(sidKey));
-    if (keys.length === 0) return 0;
+    const deleted = await this.deleteIf(keys, 's', sid);
+    if (keys.length > 0) await this.run(this.redis.srem(sidKey, ...keys));
+    return deleted.filter(Boolean).length;
+  }
+
+  refOf(key: string): string {
+    return key;
+  }
+
+  async listByUser(userId: string): Promise<UserSession[]> {
+    const keys = await this.run(this.redis.zrangebyscore(this.userKey(userId), `(${Date.now()}`, '+inf'));
     // One command per session: in a cluster the sessions live in different slots.
-    const deleted = await this.run(Promise.all(keys.map((key) => this.redis.sessionDeleteIfSid(this.sessionKey(key), sid))));
-    await this.run(this.redis.srem(sidKey, ...keys));
-    return deleted.reduce((sum, count) => sum + count, 0);
+    const found = await this.run(Promise.all(keys.map((key) => this.get(key))));
+    return keys.flatMap((key, index) => {
+      const record = found[index];
+      // The tag names the index; the id itself is what a session must carry.
+      return record?.user.id === userId ? [{ ref: key, record }] : [];
+    });
+  }
+
+  async deleteByUser(userId: string) {
+    const userKey = this.userKey(userId);
+    const keys = await this.run(this.redis.zrange(userKey, '0', '-1'));
+    const deleted = await this.deleteIf(keys, 'u', userTag(userId));
+    // Only the entries of sessions ended here go: a key not found may be a login of this user still writing its session.
+    const ended = keys.filter((_, index) => deleted[index]);
+    if (ended.length > 0) await this.run(this.redis.zrem(userKey, ...ended));
+    return ended.length;
+  }
+
+  async deleteRef(ref: string) {
+    return (await this.run(this.redis.del(this.sessionKey(ref)))) === 1;
   }
 
   async claimOnce(marker: string, ttlSeconds: number) {
@@ -182,17 +237,34 @@ export class RedisSessionStore implements SessionStore {
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 
-  /** Adds the session to its sid's index, which lives as long as the longest absolute expiry among its sessions. */
+  /**
+   * Adds the session to its sid's index (which lives as long as the longest
+   * absolute expiry among its sessions) and to its user's. The two indexes are
+   * in different hash slots, so they are two commands.
+   */
   private async index(key: string, data: SessionData) {
-    if (!data.sid) return;
-    const sidKey = this.sidKey(data.sid);
-    const ttl = ms(data.absoluteExpiresAt - Date.now() / 1000);
-    await this.run(this.redis.multi().sadd(sidKey, key).pexpire(sidKey, ttl, 'NX').pexpire(sidKey, ttl, 'GT').exec());
+    const expiresAtMs = data.absoluteExpiresAt * 1000;
+    const writes: Promise<unknown>[] = [this.redis.userIndexAdd(this.userKey(data.user.id), key, expiresAtMs, Date.now())];
+    if (data.sid) {
+      const sidKey = this.sidKey(data.sid);
+      const ttl = ms(data.absoluteExpiresAt - Date.now() / 1000);
+      writes.push(this.redis.multi().sadd(sidKey, key).pexpire(sidKey, ttl, 'NX').pexpire(sidKey, ttl, 'GT').exec());
+    }
+    await this.run(Promise.all(writes));
   }
 
-  /** Drops the key from the index of the sid it carried before a rewrite that changed it. */
-  private async unindex(key: string, previousSid: string | null, sid: string | undefined) {
-    if (previousSid && previousSid !== (sid ?? '')) await this.run(this.redis.srem(this.sidKey(previousSid), key));
+  /** Drops the key from the indexes of the sid and the user it carried before a rewrite that changed them. */
+  private async unindex(key: string, [previousSid, previousUser]: Previous, data: SessionData) {
+    const drops: Promise<unknown>[] = [];
+    if (previousSid && previousSid !== (data.sid ?? '')) drops.push(this.redis.srem(this.sidKey(previousSid), key));
+    if (previousUser && previousUser !== userTag(data.user.id)) drops.push(this.redis.zrem(this.tagged('user', previousUser), key));
+    await this.run(Promise.all(drops));
+  }
+
+  /** Deletes each session whose `field` still holds `value`, one command per session (in a cluster they live in different slots); answers which were deleted. */
+  private async deleteIf(keys: readonly string[], field: 's' | 'u', value: string): Promise<boolean[]> {
+    const deleted = await this.run(Promise.all(keys.map((key) => this.redis.sessionDeleteIf(this.sessionKey(key), field, value))));
+    return deleted.map((count) => count === 1);
   }
 
   /** A command that does not answer in time rejects, so a request never waits on a Redis that is gone. */
@@ -210,6 +282,10 @@ export class RedisSessionStore implements SessionStore {
 
   private sidKey(sid: string): string {
     return this.tagged('sid', sid);
+  }
+
+  private userKey(userId: string): string {
+    return this.tagged('user', userTag(userId));
   }
 
   private tagged(kind: string, name: string): string {

@@ -9,6 +9,7 @@ import { startHostileStack, type HostileStack } from '../support/hostile-stack.j
 import { loginForCookie, sessionWithCookie } from '../support/session-cookie.js';
 import { startRedisCluster, type RedisClusterUnderTest } from '../support/redis-cluster.js';
 import { sessionStoreContract } from '../support/store-contract.js';
+import { expectSessionsEndedInTwoBffs } from '../support/user-sessions.js';
 
 const KEY_PREFIX = 'bff-auth-test:cluster:';
 /** Generous: a failover with a 1 s node timeout, on a noisy shared machine. */
@@ -40,6 +41,11 @@ describe('a BFF on a Redis Cluster ({ "cluster": [...] })', () => {
 
   const sessionOf = (cookie: string) => sessionWithCookie(stack.origin, cookie);
   const login = () => loginForCookie(stack);
+
+  // Before the failover below, which takes a master away for a while.
+  it("ends a user's sessions held by two BFFs (each session in its own slot, the user's index in another)", async () => {
+    await expectSessionsEndedInTwoBffs(stack, { store: { cluster: [cluster.urls[1]!] }, keyPrefix: KEY_PREFIX });
+  });
 
   it('keeps sessions on several masters, and they survive the failover of one', async () => {
     // Sessions until they sit on at least two of the three masters.

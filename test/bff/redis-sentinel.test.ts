@@ -7,6 +7,7 @@ import { expectSessionsToSurviveFailover } from '../support/failover.js';
 import { startHostileStack, type HostileStack } from '../support/hostile-stack.js';
 import { loginForCookie, sessionWithCookie } from '../support/session-cookie.js';
 import { startRedisSentinel, startRedisServer, type RedisServer } from '../support/redis-server.js';
+import { expectSessionsEndedInTwoBffs } from '../support/user-sessions.js';
 
 const KEY_PREFIX = 'bff-auth-test:sentinel:';
 const GROUP = 'bffauth';
@@ -35,6 +36,11 @@ describe('a BFF on a Redis group watched by Sentinel ({ "sentinels": [...], "nam
 
   const sessionOf = (cookie: string) => sessionWithCookie(stack.origin, cookie);
   const login = () => loginForCookie(stack);
+
+  // Before the failover below.
+  it("ends a user's sessions held by two BFFs", async () => {
+    await expectSessionsEndedInTwoBffs(stack, { store: { sentinels: [sentinel.url], name: GROUP }, keyPrefix: KEY_PREFIX });
+  });
 
   it('keeps sessions on the master Sentinel names, and they survive its failover to the replica', async () => {
     const cookies = [await login(), await login()];
