@@ -78,32 +78,40 @@ const expiryIn = (ttlSeconds: number) => Date.now() + ttlSeconds * 1000;
 const mapKey = (key: string) => createHash('sha256').update(key).digest().toString('latin1', 0, 16);
 
 /**
- * Map keys by a name (a sid, a user id). A name with one key holds the key
+ * Map keys by a name (a sid, a user's bucket). A name with one key holds the key
  * itself, not a set: most users have one session, and a set per user would
  * cost more heap than the rest of the index.
  */
-class KeyIndex {
-  private readonly byName = new Map<string, string | Set<string>>();
+class KeyIndex<Name extends string | number> {
+  private readonly byName = new Map<Name, string | Set<string>>();
 
-  add(name: string, at: string): void {
+  add(name: Name, at: string): void {
     const held = this.byName.get(name);
     if (held === undefined || held === at) this.byName.set(name, at);
     else if (typeof held === 'string') this.byName.set(name, new Set([held, at]));
     else held.add(at);
   }
 
-  remove(name: string, at: string): void {
+  remove(name: Name, at: string): void {
     const held = this.byName.get(name);
     if (held === at) this.byName.delete(name);
     else if (typeof held === 'object' && held.delete(at) && held.size === 0) this.byName.delete(name);
   }
 
   /** A copy, so the caller may delete while it walks them. */
-  keys(name: string): string[] {
+  keys(name: Name): string[] {
     const held = this.byName.get(name);
     return held === undefined ? [] : typeof held === 'string' ? [held] : [...held];
   }
 }
+
+/**
+ * A user id as the memory store indexes it: 30 bits of its SHA-256, a small
+ * integer that V8 keeps without an object of its own (keeping the id would
+ * cost a tenth more heap per session). Two users may share a bucket, so readers
+ * check the record's own `user.id`.
+ */
+const userBucket = (userId: string) => createHash('sha256').update(userId).digest().readUInt32BE(0) >>> 2;
 
 interface Marker extends Expiring {
   owner: string;
@@ -114,7 +122,8 @@ interface Stored extends Expiring {
   text: string;
   version: number;
   sid: string | undefined;
-  userId: string;
+  /** The {@link userBucket} of its user. */
+  userBucket: number;
 }
 
 /**
@@ -127,15 +136,15 @@ export class MemorySessionStore implements SessionStore {
   /** By {@link mapKey} of the store key. */
   private readonly sessions: ExpiringMap<Stored>;
   private readonly markers = new ExpiringMap<Marker>(Number.POSITIVE_INFINITY);
-  private readonly keysBySid = new KeyIndex();
-  private readonly keysByUser = new KeyIndex();
+  private readonly keysBySid = new KeyIndex<string>();
+  private readonly keysByUser = new KeyIndex<number>();
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(options: MemoryStoreOptions = {}) {
     const max = options.maxSessions ?? 10_000;
-    this.sessions = new ExpiringMap(max, (at, { sid, userId }) => {
-      if (sid) this.keysBySid.remove(sid, at);
-      this.keysByUser.remove(userId, at);
+    this.sessions = new ExpiringMap(max, (at, stored) => {
+      if (stored.sid) this.keysBySid.remove(stored.sid, at);
+      this.keysByUser.remove(stored.userBucket, at);
     });
     // Replay markers (above) are never evicted before they expire (a flood of logins must not make a callback replayable); the login rate limit bounds them.
     this.sweeper = setInterval(() => {
@@ -192,14 +201,15 @@ export class MemorySessionStore implements SessionStore {
   }
 
   async listByUser(userId: string): Promise<UserSession[]> {
-    return this.keysByUser.keys(userId).flatMap((at) => {
+    return this.keysByUser.keys(userBucket(userId)).flatMap((at) => {
       const stored = this.sessions.get(at);
-      return stored ? [{ ref: at, record: record(stored) }] : [];
+      const found = stored && record(stored);
+      return found?.user.id === userId ? [{ ref: at, record: found }] : [];
     });
   }
 
   async deleteByUser(userId: string) {
-    return this.deleteAll(this.keysByUser.keys(userId));
+    return this.deleteAll((await this.listByUser(userId)).map(({ ref }) => ref));
   }
 
   async deleteRef(ref: string) {
@@ -246,10 +256,10 @@ export class MemorySessionStore implements SessionStore {
   /** Writes the record under map key `at`; the map unindexes the record it replaces, and the new one is indexed by its own sid and user. */
   private store(at: string, data: SessionData, version: number, expiresAtMs: number) {
     const { sid } = data;
-    const userId = data.user.id;
-    this.sessions.set(at, { text: encodeSession(data), version, sid, userId, expiresAtMs });
+    const bucket = userBucket(data.user.id);
+    this.sessions.set(at, { text: encodeSession(data), version, sid, userBucket: bucket, expiresAtMs });
     if (sid) this.keysBySid.add(sid, at);
-    this.keysByUser.add(userId, at);
+    this.keysByUser.add(bucket, at);
   }
 }
 

@@ -68,6 +68,31 @@ describe('MemorySessionStore specifics', () => {
     }
   });
 
+  it('two users whose ids fall in one index bucket are still listed and ended apart', async () => {
+    // The store's bucket of a user id (memory-store.ts): 30 bits of its SHA-256; a pair that shares one turns up within some 10^5 ids.
+    const bucketOf = (userId: string) => createHash('sha256').update(userId).digest().readUInt32BE(0) >>> 2;
+    const seen = new Map<number, string>();
+    let pair: [string, string] | undefined;
+    for (let index = 0; !pair; index++) {
+      const userId = `user-${index}`;
+      const other = seen.get(bucketOf(userId));
+      if (other !== undefined) pair = [other, userId];
+      seen.set(bucketOf(userId), userId);
+    }
+    const store = new MemorySessionStore();
+    try {
+      const [first, second] = pair;
+      await store.set('a', data({ user: { id: first, provider: 'dev', providerUserId: 'a' } }), 60);
+      await store.set('b', data({ user: { id: second, provider: 'dev', providerUserId: 'b' } }), 60);
+      expect((await store.listByUser(first)).map(({ ref }) => ref)).toEqual([store.refOf('a')]);
+      expect(await store.deleteByUser(second)).toBe(1);
+      expect(await store.get('a')).toBeDefined();
+      expect(await store.get('b')).toBeUndefined();
+    } finally {
+      await store.close();
+    }
+  });
+
   it('an evicted session no longer counts for deleteBySid', async () => {
     const store = new MemorySessionStore({ maxSessions: 2 });
     try {
