@@ -1,5 +1,6 @@
 export { createAuthBff, type AuthBff } from './create-auth-bff.js';
-export { resolveConfig, loadConfigFile, type AuthBffConfig, type ProviderConfig } from './config/resolve.js';
+export { resolveConfig, type AuthBffConfig, type ProviderConfig } from './config/resolve.js';
+export { loadConfigFile } from './config/config-file.js';
 export { AuthBffError, ConfigError } from './errors.js';
 export { consoleLogger, silentLogger, type Logger } from './log.js';
 export type { SessionData, SessionRecord, SessionStore, StoreLock, UserSession } from './session/store.js';

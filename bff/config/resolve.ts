@@ -1,10 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { consoleLogger, type Logger } from '../log.js';
 import type { Provider, ProviderType } from '../providers/provider.js';
 import { PROVIDER_TYPES, type ProviderConfig } from '../providers/registry.js';
-import { expandEnv } from './expand-env.js';
 import { apiProxySchema, type ApiProxyConfig } from './api-proxy-schema.js';
 import { configSchema, type AuthBffConfigInput } from './schema.js';
 
@@ -88,24 +86,4 @@ export function resolveApiProxy(input: unknown, providers: ReadonlySet<string>, 
   const issues = apiIssues(parsed.data, providers, basePath, 'proxy');
   if (issues.length > 0) throw new ConfigError(issues);
   return parsed.data;
-}
-
-/** Reads a JSON config file, replacing `${NAME}` with environment variables. */
-export async function loadConfigFile(path: string, env: Record<string, string | undefined> = process.env): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new ConfigError([`${path}: cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`]);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new ConfigError([`${path}: is not valid JSON (${(error as Error).message})`]);
-  }
-  const issues: string[] = [];
-  const expanded = expandEnv(json, env, issues);
-  if (issues.length > 0) throw new ConfigError(issues);
-  return expanded;
 }

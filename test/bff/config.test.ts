@@ -317,3 +317,67 @@ describe('createAuthBff', () => {
     }
   });
 });
+
+describe('loadConfigFile of a JavaScript module (bff-auth.config.js, .mjs, .cjs)', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'bff-auth-config-module-'));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  async function file(name: string, content: string): Promise<string> {
+    const path = join(dir, name);
+    await writeFile(path, content);
+    return path;
+  }
+    it('is the default export as is: functions pass through, and "${NAME}" is left alone (the module reads process.env)', async () => {
+      const name = `BFF_AUTH_MODULE_TEST_${process.pid}`;
+      process.env[name] = SECRET;
+      try {
+        const path = await file(
+          'bff-auth.config.mjs',
+          `const lines = [];
+export default {
+  baseUrl: 'https://app.example.com',
+  secrets: [process.env.${name}],
+  providers: [{ id: 'corp', type: 'oidc', issuer: 'https://login.example.com', clientId: '\${CORP_ID}', clientSecret: 'b' }],
+  logger: { lines, info: (event) => lines.push(event), warn: (event) => lines.push(event), error: (event) => lines.push(event) },
+};`,
+        );
+        const loaded = (await loadConfigFile(path, { CORP_ID: 'expanded' })) as Record<string, any>;
+        expect(loaded.secrets).toEqual([SECRET]);
+        expect(loaded.providers[0].clientId).toBe('${CORP_ID}');
+        loaded.logger.info('from-the-module');
+        expect(loaded.logger.lines).toEqual(['from-the-module']);
+        expect(resolveConfig(loaded).logger).toBe(loaded.logger);
+      } finally {
+        delete process.env[name];
+      }
+    });
+
+    it('reads CommonJS (module.exports) from .cjs', async () => {
+      const path = await file('bff-auth.config.cjs', `module.exports = { baseUrl: 'https://app.example.com', check: () => 'called' };`);
+      const loaded = (await loadConfigFile(path)) as { baseUrl: string; check(): string };
+      expect(loaded.baseUrl).toBe('https://app.example.com');
+      expect(loaded.check()).toBe('called');
+    });
+
+    it('names the file when it has no default export', async () => {
+      const path = await file('named-only.mjs', `export const config = { baseUrl: 'https://app.example.com' };`);
+      const error = await loadConfigFile(path).catch((error: unknown) => error);
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).issues).toEqual([`${path}: has no default export (export default { baseUrl, secrets, providers })`]);
+    });
+
+    it('names the file when it throws or does not parse, and quotes none of its source', async () => {
+      const throwing = await file('throws.mjs', `throw new Error('Set SESSION_SECRET');`);
+      expect(((await loadConfigFile(throwing).catch((error: unknown) => error)) as ConfigError).issues).toEqual([`${throwing}: cannot be loaded (Error: Set SESSION_SECRET)`]);
+      const broken = await file('broken.mjs', `export default { secrets: ['the-secret-value-0123456789-abcdefghij' }`);
+      const error = await loadConfigFile(broken).catch((error: unknown) => error);
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).message).toContain(`${broken}: cannot be loaded (`);
+      expect((error as ConfigError).message).not.toContain('the-secret-value');
+      const missing = join(dir, 'does-not-exist.mjs');
+      expect(((await loadConfigFile(missing).catch((error: unknown) => error)) as ConfigError).message).toContain(`${missing}: cannot be loaded`);
+    });
+});
