@@ -9,7 +9,7 @@ import { BackgroundTasks } from './flow/background.js';
 import type { FlowContext } from './flow/context.js';
 import { Transactions } from './flow/transactions.js';
 import { requireSession } from './routes/require-session.js';
-import { describeProvider } from './providers/provider.js';
+import { describeProvider, type ProviderType } from './providers/provider.js';
 import { createApiProxy } from './proxy/api-proxy.js';
 import { createLoginRateLimit } from './routes/login-rate-limit.js';
 import { createRouter } from './routes/router.js';
@@ -39,7 +39,7 @@ export interface AuthBff {
  * The backend-for-frontend: validates the config (throwing a `ConfigError`
  * that names each bad field), and returns the routes and helpers.
  */
-export function createAuthBff(config: AuthBffConfig): AuthBff {
+export function createAuthBff<const Platforms extends readonly ProviderType[] = readonly []>(config: AuthBffConfig<Platforms>): AuthBff {
   const resolved = resolveConfig(config);
   const { session, logger } = resolved;
   const secure = resolved.baseUrl.protocol === 'https:';

@@ -10,3 +10,22 @@ export { RedisSessionStore, type RedisStoreOptions } from './session/redis-store
 export type { RedisConnection } from './session/redis-connection.js';
 export type { RequestAuth } from './routes/request-auth.js';
 export type { ApiProxyOptions } from './config/api-proxy-schema.js';
+export { definePlatform } from './providers/engine/define-platform.js';
+export type {
+  AuthorizationContext,
+  CallSpec,
+  CodeContext,
+  EndpointKey,
+  Params,
+  PlatformConfig,
+  PlatformEntry,
+  PlatformRequest,
+  PlatformSpec,
+  ProfileTools,
+  TokenContext,
+  UserPaths,
+} from './providers/engine/platform-spec.js';
+export type { AnswerFormat, RefusalRule } from './providers/engine/answers.js';
+export { authorizationParams, bearer, ERROR_MEMBER, refreshCall, tokenCall } from './providers/engine/rfc6749.js';
+export { clientSecret as clientSecretField } from './providers/config-fields.js';
+export type { CallbackParameters, ProviderType, TokenSet } from './providers/provider.js';

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, createAuthBff, loadConfigFile, resolveConfig, silentLogger } from '../../bff/index.js';
+import { acmePlatform } from '../support/custom-platform.js';
 
 const SECRET = 'config-test-secret-0123456789-abcdefghij';
 
@@ -183,6 +184,49 @@ describe('resolveConfig rejects a bad config with a message naming the field', (
     issueAbout(error, 'secrets.0');
     issueAbout(error, 'providers.0.issuer');
     issueAbout(error, 'providers.1.type');
+  });
+});
+
+describe("platforms: the app's own provider types", () => {
+  const acme = (overrides: Record<string, unknown> = {}) => ({ id: 'acme', type: 'acme-id', clientId: 'a', clientSecret: 'b', ...overrides });
+
+  it('builds an entry of a custom type beside the built-in ones, and types it (createAuthBff checks the entry against the platform)', () => {
+    const resolved = resolveConfig(valid({ platforms: [acmePlatform], providers: [oidc(), acme({ scope: 'profile email' })] }));
+    expect(resolved.providers.map(({ id, type }) => [id, type])).toEqual([['corp', 'oidc'], ['acme', 'acme-id']]);
+    const auth = createAuthBff({
+      baseUrl: 'https://app.example.com',
+      secrets: [SECRET],
+      logger: silentLogger,
+      platforms: [acmePlatform],
+      providers: [{ id: 'acme', type: 'acme-id', clientId: 'a', clientSecret: 'b', endpoints: { userinfo: 'https://id.acme.example/v2/me' } }],
+    });
+    expect(auth.providers).toEqual([{ id: 'acme', name: 'Acme ID', type: 'acme-id' }]);
+    void auth.close();
+    // @ts-expect-error: the platform's entry needs its clientSecret, as a built-in's does.
+    const typed: Parameters<typeof createAuthBff<[typeof acmePlatform]>>[0]['providers'][number] = { id: 'acme', type: 'acme-id', clientId: 'a' };
+    expect(typed.type).toBe('acme-id');
+  });
+
+  it("checks an entry of a custom type by the platform's schema, with the same messages as a built-in's", () => {
+    const error = configErrorOf(() => resolveConfig(valid({ platforms: [acmePlatform], providers: [acme({ clientSecret: undefined, lang: 'en', endpoints: { identity: 'https://x.example' } })] })));
+    expect(issueAbout(error, 'providers.0.clientSecret')).toBe('providers.0.clientSecret: is required');
+    expect(error.issues.join('\n')).toMatch(/providers\.0: Unrecognized key: "lang"/);
+    expect(error.issues.join('\n')).toMatch(/providers\.0\.endpoints: Unrecognized key: "identity"/);
+  });
+
+  it('an entry of a custom type without the platform is an unknown type; the list of known types names the platforms given', () => {
+    expect(issueAbout(configErrorOf(() => resolveConfig(valid({ providers: [acme()] }))), 'providers.0.type')).toContain('"acme-id"');
+    const issue = issueAbout(configErrorOf(() => resolveConfig(valid({ platforms: [acmePlatform], providers: [oidc({ type: 'myspace' })] }))), 'providers.0.type');
+    expect(issue).toContain('acme-id');
+  });
+
+  it('a platform that is not one, or that takes a type already named, by its index', () => {
+    expect(issueAbout(configErrorOf(() => resolveConfig(valid({ platforms: [{ type: 'x' }] }))), 'platforms.0')).toBe('platforms.0: must be a platform made with definePlatform');
+    const builtIn = { ...acmePlatform, type: 'github' };
+    expect(issueAbout(configErrorOf(() => resolveConfig(valid({ platforms: [builtIn] }))), 'platforms.0.type')).toBe('platforms.0.type: "github" is a built-in provider type');
+    expect(issueAbout(configErrorOf(() => resolveConfig(valid({ platforms: [acmePlatform, acmePlatform] }))), 'platforms.1.type')).toBe(
+      'platforms.1.type: "acme-id" is the type of another platform',
+    );
   });
 });
 
