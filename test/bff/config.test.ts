@@ -341,39 +341,8 @@ describe('loadConfigFile', () => {
     expect((error as ConfigError).message).toContain(path);
     expect((error as ConfigError).message).toMatch(/cannot be read \(ENOENT\)/);
   });
-});
 
-describe('createAuthBff', () => {
-  it('throws the same ConfigError for a bad config, before opening anything', () => {
-    const error = configErrorOf(() => createAuthBff(valid({ secrets: ['short'] }) as never));
-    expect(issueAbout(error, 'secrets.0')).toMatch(/at least 32 characters/);
-  });
-
-  it('builds a BFF from a valid config', async () => {
-    const auth = createAuthBff(valid({ providers: [oidc({ name: 'Corp' }), oauth2()] }) as never);
-    try {
-      expect(auth.providers).toEqual([
-        { id: 'corp', name: 'Corp', type: 'oidc' },
-        { id: 'other', name: 'other', type: 'oauth2' },
-      ]);
-    } finally {
-      await auth.close();
-    }
-  });
-});
-
-describe('loadConfigFile of a JavaScript module (bff-auth.config.js, .mjs, .cjs)', () => {
-  let dir: string;
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'bff-auth-config-module-'));
-  });
-  afterAll(() => rm(dir, { recursive: true, force: true }));
-
-  async function file(name: string, content: string): Promise<string> {
-    const path = join(dir, name);
-    await writeFile(path, content);
-    return path;
-  }
+  describe('a JavaScript module (bff-auth.config.js, .mjs, .cjs)', () => {
     it('is the default export as is: functions pass through, and "${NAME}" is left alone (the module reads process.env)', async () => {
       const name = `BFF_AUTH_MODULE_TEST_${process.pid}`;
       process.env[name] = SECRET;
@@ -424,4 +393,24 @@ export default {
       const missing = join(dir, 'does-not-exist.mjs');
       expect(((await loadConfigFile(missing).catch((error: unknown) => error)) as ConfigError).message).toContain(`${missing}: cannot be loaded`);
     });
+  });
+});
+
+describe('createAuthBff', () => {
+  it('throws the same ConfigError for a bad config, before opening anything', () => {
+    const error = configErrorOf(() => createAuthBff(valid({ secrets: ['short'] }) as never));
+    expect(issueAbout(error, 'secrets.0')).toMatch(/at least 32 characters/);
+  });
+
+  it('builds a BFF from a valid config', async () => {
+    const auth = createAuthBff(valid({ providers: [oidc({ name: 'Corp' }), oauth2()] }) as never);
+    try {
+      expect(auth.providers).toEqual([
+        { id: 'corp', name: 'Corp', type: 'oidc' },
+        { id: 'other', name: 'other', type: 'oauth2' },
+      ]);
+    } finally {
+      await auth.close();
+    }
+  });
 });

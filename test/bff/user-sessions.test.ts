@@ -1,52 +1,35 @@
-import type { Server } from 'node:http';
-import express, { type Request, type Response } from 'express';
+import type { Request, Response } from 'express';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDevProvider, type DevProvider } from '../../demo/dev-provider.js';
-import { createAuthBff, silentLogger, type AuthBff } from '../../bff/index.js';
+import type { AuthBff } from '../../bff/index.js';
 import { createHandleCodec } from '../../bff/crypto/handle.js';
 import { sessionKey } from '../../bff/crypto/random.js';
 import { loginAtDevProvider, TestBrowser } from '../support/browser.js';
-import { freePort, TEST_SECRET } from '../support/bff.js';
-import { DEV_CLIENT, fetchHeaders } from '../support/dev-stack.js';
+import { startDevApp, type DevApp } from '../support/dev-app.js';
+import { fetchHeaders } from '../support/dev-stack.js';
 import { sessionWithCookie } from '../support/session-cookie.js';
 
-let dev: DevProvider;
 let auth: AuthBff;
-let server: Server;
 let origin: string;
+let app: DevApp;
 
 beforeAll(async () => {
-  const port = await freePort();
-  origin = `http://127.0.0.1:${port}`;
-  dev = await startDevProvider({ clients: [{ ...DEV_CLIENT, redirectUris: [`${origin}/auth/callback/dev`] }] });
-  auth = createAuthBff({
-    baseUrl: origin,
-    secrets: [TEST_SECRET],
-    logger: silentLogger,
-    rateLimit: false,
-    providers: [{ id: 'dev', type: 'oidc', issuer: dev.issuer, ...DEV_CLIENT }],
+  app = await startDevApp((routes, bff) => {
+    routes.get('/api/me', bff.requireSession(), (req: Request, res: Response) => {
+      res.json({ userId: req.auth!.user.id, handle: req.auth!.handle });
+    });
+    // The README's "sign out my other devices".
+    routes.post('/api/sign-out-others', bff.requireSession(), async (req: Request, res: Response) => {
+      const others = (await bff.sessions.list(req.auth!.user.id)).filter(({ handle }) => handle !== req.auth!.handle);
+      let ended = 0;
+      for (const { handle } of others) ended += await bff.sessions.end({ handle });
+      res.json({ ended });
+    });
   });
-  const app = express();
-  app.use(auth.router);
-  app.get('/api/me', auth.requireSession(), (req: Request, res: Response) => {
-    res.json({ userId: req.auth!.user.id, handle: req.auth!.handle });
-  });
-  // The README's "sign out my other devices".
-  app.post('/api/sign-out-others', auth.requireSession(), async (req: Request, res: Response) => {
-    const others = (await auth.sessions.list(req.auth!.user.id)).filter(({ handle }) => handle !== req.auth!.handle);
-    let ended = 0;
-    for (const { handle } of others) ended += await auth.sessions.end({ handle });
-    res.json({ ended });
-  });
-  server = app.listen(port, '127.0.0.1');
+  ({ auth, origin } = app);
 });
 
-afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-  await auth.close();
-  await dev.close();
-});
+afterAll(() => app.close());
 
 interface Device {
   browser: TestBrowser;
