@@ -216,13 +216,15 @@ export class Sessions {
   /** `auth.sessions.list`. */
   async listOf(userId: string): Promise<SessionSummary[]> {
     const found = await guarded(this.store.listByUser(userId));
-    return found.map(({ ref, record }) => ({
+    const time = now();
+    // Past its absolute expiry a session is over, whatever the store still holds (a key written without an expiry).
+    return found.filter(({ record }) => record.absoluteExpiresAt > time).map(({ ref, record }) => ({
       handle: this.handles.seal(ref),
       provider: record.provider,
       linked: [record.provider],
       createdAt: record.createdAt,
       // A read that slides the idle timeout moves the expiry to a full idle timeout from then (capped at the absolute expiry: then this is earlier).
-      lastSeenAt: Math.max(record.createdAt, Math.min(now(), record.idleExpiresAt - this.timeouts.idleTimeoutSeconds)),
+      lastSeenAt: Math.max(record.createdAt, Math.min(time, record.idleExpiresAt - this.timeouts.idleTimeoutSeconds)),
     }));
   }
 
