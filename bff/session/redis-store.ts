@@ -16,12 +16,11 @@ export interface RedisStoreOptions {
 }
 
 /**
- * A session is a hash: `v` its version, `d` its data (JSON), `s` its sid (or ""),
- * `u` its user's tag (see {@link userTag}). Each script touches one key, so
- * every key works in a cluster; the braces in the key names make the hash slot
- * that of the session key alone, whatever the prefix. The indexes (`sid:`,
- * `user:`) live in slots of their own: they are read, then each session they
- * name is changed by its own command.
+ * A session is a hash: `v` its version, `d` its data (JSON), `s` its sid (or "").
+ * Each script touches one key, so every key works in a cluster; the braces in
+ * the key names make the hash slot that of the session key alone, whatever the
+ * prefix. The indexes (`sid:`, `user:`) live in slots of their own: they are
+ * read, then each session they name is changed by its own command.
  */
 const SCRIPTS = {
   /** ARGV: a version the caller holds, or "". The version and the milliseconds left, then the data unless it is still at that version; or nil. */
@@ -32,21 +31,21 @@ if not version then return false end
 if version == ARGV[1] then return {version, redis.call('PTTL', KEYS[1])} end
 return {version, redis.call('PTTL', KEYS[1]), redis.call('HGET', KEYS[1], 'd')}`,
   },
-  /** ARGV: data, sid, user tag, ttl ms. Writes version 1, or one past the version it replaces; answers the sid and user tag the key held before (each nil when none). */
+  /** ARGV: data, sid, ttl ms. Writes version 1, or one past the version it replaces; answers the sid the key held before (or nil). */
   sessionSet: {
     numberOfKeys: 1,
-    lua: `local previous = redis.call('HMGET', KEYS[1], 's', 'u', 'v')
+    lua: `local previous = redis.call('HMGET', KEYS[1], 's', 'v')
 redis.call('DEL', KEYS[1])
-redis.call('HSET', KEYS[1], 'v', (tonumber(previous[3]) or 0) + 1, 'd', ARGV[1], 's', ARGV[2], 'u', ARGV[3])
-redis.call('PEXPIRE', KEYS[1], ARGV[4])
-return {previous[1], previous[2]}`,
+redis.call('HSET', KEYS[1], 'v', (tonumber(previous[2]) or 0) + 1, 'd', ARGV[1], 's', ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return previous[1]`,
   },
-  /** ARGV: expected version, data, sid, user tag. Compare-and-set keeping the TTL; answers the sid and user tag the key held before, or nil when nothing was written. */
+  /** ARGV: expected version, data, sid. Compare-and-set keeping the TTL; answers the sid the key held before, or nil when nothing was written. */
   sessionUpdate: {
     numberOfKeys: 1,
     lua: `if redis.call('HGET', KEYS[1], 'v') ~= ARGV[1] then return false end
-local previous = redis.call('HMGET', KEYS[1], 's', 'u')
-redis.call('HSET', KEYS[1], 'v', tonumber(ARGV[1]) + 1, 'd', ARGV[2], 's', ARGV[3], 'u', ARGV[4])
+local previous = redis.call('HGET', KEYS[1], 's')
+redis.call('HSET', KEYS[1], 'v', tonumber(ARGV[1]) + 1, 'd', ARGV[2], 's', ARGV[3])
 return previous`,
   },
   /** ARGV: ttl ms. Extends the TTL only (GT never shortens it); 1 when the key exists. */
@@ -55,10 +54,16 @@ return previous`,
     lua: `if redis.call('PEXPIRE', KEYS[1], ARGV[1], 'GT') == 1 then return 1 end
 return redis.call('EXISTS', KEYS[1])`,
   },
-  /** ARGV: field, value. Deletes the session only while that field (`s` or `u`) still holds the value, so a stale index entry ends nothing. */
-  sessionDeleteIf: {
+  /** ARGV: sid. Deletes the session only while it still carries this sid, so a stale index entry ends nothing. */
+  sessionDeleteIfSid: {
     numberOfKeys: 1,
-    lua: `if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('DEL', KEYS[1]) end
+    lua: `if redis.call('HGET', KEYS[1], 's') == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`,
+  },
+  /** ARGV: version. Deletes the session only while it is still at the version the caller read (a compare-and-set delete). */
+  sessionDeleteAt: {
+    numberOfKeys: 1,
+    lua: `if redis.call('HGET', KEYS[1], 'v') == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`,
   },
   /**
@@ -85,23 +90,23 @@ return 0`,
 
 type Scripts = {
   sessionGet(key: string, knownVersion: string): Promise<[string, number, string?] | null>;
-  sessionSet(key: string, data: string, sid: string, user: string, ttlMs: number): Promise<Previous>;
-  sessionUpdate(key: string, version: number, data: string, sid: string, user: string): Promise<Previous | null>;
+  sessionSet(key: string, data: string, sid: string, ttlMs: number): Promise<string | null>;
+  sessionUpdate(key: string, version: number, data: string, sid: string): Promise<string | null>;
   sessionTouch(key: string, ttlMs: number): Promise<number>;
-  sessionDeleteIf(key: string, field: 's' | 'u', value: string): Promise<number>;
+  sessionDeleteIfSid(key: string, sid: string): Promise<number>;
+  sessionDeleteAt(key: string, version: string): Promise<number>;
   userIndexAdd(key: string, member: string, expiresAtMs: number, nowMs: number): Promise<number>;
   lockRelease(key: string, owner: string): Promise<number>;
 };
 
-/** The sid and user tag a session key held before a write; each null when it held none (no record, or one written before tags). */
-type Previous = [sid: string | null, user: string | null];
-
 /**
- * A user id as the store writes it: 128 bits of its SHA-256, base64url. Short
- * (the `u` field is in every session), free of braces (it names the index's
- * hash slot), and no user id in the clear in key names.
+ * A user id as the index's key names it: 128 bits of its SHA-256, base64url: no
+ * user id in the clear in key names, and no brace to change the hash slot.
  */
 const userTag = (userId: string) => createHash('sha256').update(userId).digest().toString('base64url', 0, 16);
+
+/** How often `deleteByUser` reads a session again when a write moved it on between its read and its delete. */
+const DELETE_ATTEMPTS = 5;
 
 class StoreTimeoutError extends Error {
   override readonly name = 'StoreTimeoutError';
@@ -155,17 +160,17 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async set(key: string, data: SessionData, ttlSeconds: number) {
-    // The index entries go first: a crash between the writes leaves a harmless stale entry, never an unindexed session.
+    // The index entries go first: a crash between the two writes leaves a harmless stale entry, never an unindexed session.
     await this.index(key, data);
-    const previous = await this.run(this.redis.sessionSet(this.sessionKey(key), encodeSession(data), data.sid ?? '', userTag(data.user.id), ms(ttlSeconds)));
-    await this.unindex(key, previous, data);
+    const previous = await this.run(this.redis.sessionSet(this.sessionKey(key), encodeSession(data), data.sid ?? '', ms(ttlSeconds)));
+    await this.unindex(key, previous, data.sid);
   }
 
   async update(key: string, version: number, data: SessionData) {
     await this.index(key, data);
-    const previous = await this.run(this.redis.sessionUpdate(this.sessionKey(key), version, encodeSession(data), data.sid ?? '', userTag(data.user.id)));
+    const previous = await this.run(this.redis.sessionUpdate(this.sessionKey(key), version, encodeSession(data), data.sid ?? ''));
     if (previous === null) return false;
-    await this.unindex(key, previous, data);
+    await this.unindex(key, previous, data.sid);
     return true;
   }
 
@@ -180,9 +185,11 @@ export class RedisSessionStore implements SessionStore {
   async deleteBySid(sid: string) {
     const sidKey = this.sidKey(sid);
     const keys = await this.run(this.redis.smembers(sidKey));
-    const deleted = await this.deleteIf(keys, 's', sid);
-    if (keys.length > 0) await this.run(this.redis.srem(sidKey, ...keys));
-    return deleted.filter(Boolean).length;
+    if (keys.length === 0) return 0;
+    // One command per session: in a cluster the sessions live in different slots.
+    const deleted = await this.run(Promise.all(keys.map((key) => this.redis.sessionDeleteIfSid(this.sessionKey(key), sid))));
+    await this.run(this.redis.srem(sidKey, ...keys));
+    return deleted.reduce((sum, count) => sum + count, 0);
   }
 
   refOf(key: string): string {
@@ -192,10 +199,10 @@ export class RedisSessionStore implements SessionStore {
   async listByUser(userId: string): Promise<UserSession[]> {
     const keys = await this.run(this.redis.zrangebyscore(this.userKey(userId), `(${Date.now()}`, '+inf'));
     // One command per session: in a cluster the sessions live in different slots.
-    const found = await this.run(Promise.all(keys.map((key) => this.get(key))));
+    const found = await Promise.all(keys.map((key) => this.get(key)));
     return keys.flatMap((key, index) => {
       const record = found[index];
-      // The tag names the index; the id itself is what a session must carry.
+      // An entry may be stale (the session ended, or a rewrite gave the key to another user): the record says whose it is.
       return record?.user.id === userId ? [{ ref: key, record }] : [];
     });
   }
@@ -203,7 +210,7 @@ export class RedisSessionStore implements SessionStore {
   async deleteByUser(userId: string) {
     const userKey = this.userKey(userId);
     const keys = await this.run(this.redis.zrange(userKey, '0', '-1'));
-    const deleted = await this.deleteIf(keys, 'u', userTag(userId));
+    const deleted = await Promise.all(keys.map((key) => this.deleteIfUser(key, userId)));
     // Only the entries of sessions ended here go: a key not found may be a login of this user still writing its session.
     const ended = keys.filter((_, index) => deleted[index]);
     if (ended.length > 0) await this.run(this.redis.zrem(userKey, ...ended));
@@ -238,13 +245,14 @@ export class RedisSessionStore implements SessionStore {
   }
 
   /**
-   * Adds the session to its sid's index (which lives as long as the longest
-   * absolute expiry among its sessions) and to its user's. The two indexes are
-   * in different hash slots, so they are two commands.
+   * Adds the session to its user's index and to its sid's, each of which lives
+   * as long as the longest absolute expiry among its sessions. They are in
+   * different hash slots, so they are two commands. A rewrite that gives the key
+   * to another user leaves a stale entry in the first user's index, which reads
+   * check against the record and which goes with that session's absolute expiry.
    */
   private async index(key: string, data: SessionData) {
-    const expiresAtMs = data.absoluteExpiresAt * 1000;
-    const writes: Promise<unknown>[] = [this.redis.userIndexAdd(this.userKey(data.user.id), key, expiresAtMs, Date.now())];
+    const writes: Promise<unknown>[] = [this.redis.userIndexAdd(this.userKey(data.user.id), key, data.absoluteExpiresAt * 1000, Date.now())];
     if (data.sid) {
       const sidKey = this.sidKey(data.sid);
       const ttl = ms(data.absoluteExpiresAt - Date.now() / 1000);
@@ -253,18 +261,23 @@ export class RedisSessionStore implements SessionStore {
     await this.run(Promise.all(writes));
   }
 
-  /** Drops the key from the indexes of the sid and the user it carried before a rewrite that changed them. */
-  private async unindex(key: string, [previousSid, previousUser]: Previous, data: SessionData) {
-    const drops: Promise<unknown>[] = [];
-    if (previousSid && previousSid !== (data.sid ?? '')) drops.push(this.redis.srem(this.sidKey(previousSid), key));
-    if (previousUser && previousUser !== userTag(data.user.id)) drops.push(this.redis.zrem(this.tagged('user', previousUser), key));
-    await this.run(Promise.all(drops));
+  /**
+   * Deletes the session under `key` if it belongs to `userId`: read, then deleted
+   * only at the version read, so a rewrite for another user in between is never
+   * deleted; a write that moved it on (a token refresh) means reading it again.
+   */
+  private async deleteIfUser(key: string, userId: string): Promise<boolean> {
+    for (let attempt = 0; attempt < DELETE_ATTEMPTS; attempt++) {
+      const record = await this.get(key);
+      if (record?.user.id !== userId) return false;
+      if ((await this.run(this.redis.sessionDeleteAt(this.sessionKey(key), String(record.version)))) === 1) return true;
+    }
+    throw new Error(`the session kept changing while it was being ended (${DELETE_ATTEMPTS} attempts)`);
   }
 
-  /** Deletes each session whose `field` still holds `value`, one command per session (in a cluster they live in different slots); answers which were deleted. */
-  private async deleteIf(keys: readonly string[], field: 's' | 'u', value: string): Promise<boolean[]> {
-    const deleted = await this.run(Promise.all(keys.map((key) => this.redis.sessionDeleteIf(this.sessionKey(key), field, value))));
-    return deleted.map((count) => count === 1);
+  /** Drops the key from the index of the sid it carried before a rewrite that changed it. */
+  private async unindex(key: string, previousSid: string | null, sid: string | undefined) {
+    if (previousSid && previousSid !== (sid ?? '')) await this.run(this.redis.srem(this.sidKey(previousSid), key));
   }
 
   /** A command that does not answer in time rejects, so a request never waits on a Redis that is gone. */

@@ -332,6 +332,16 @@ export function sessionStoreContract(name: string, open: () => SessionStore) {
         expect(await store.get(next)).toBeUndefined();
       });
 
+      it('deleteByUser ends a session whose token refreshes race with it', async () => {
+        const user = freshUser();
+        const key = randomKey();
+        await store.set(key, userData(user), 60);
+        const refreshes = Array.from({ length: 5 }, (_, index) => store.update(key, index + 1, userData(user, { tokens: `t${index}` })));
+        const [ended] = await Promise.all([store.deleteByUser(user), ...refreshes]);
+        expect(ended).toBe(1);
+        expect(await store.get(key)).toBeUndefined();
+      });
+
       it('follows the user a session carries now, not one it carried before a rewrite', async () => {
         const [before, after] = [freshUser(), freshUser()];
         const [rewritten, updated] = [randomKey(), randomKey()];
