@@ -2,20 +2,21 @@ import type { RequestHandler, Router } from 'express';
 import type { ProviderInfo } from '../shared/index.js';
 import type { ApiProxyOptions } from './config/api-proxy-schema.js';
 import { resolveApiProxy, resolveConfig, type AuthBffConfig } from './config/resolve.js';
+import { createHandleCodec } from './crypto/handle.js';
 import { createSealer } from './crypto/seal.js';
 import { AccessTokens } from './flow/access-tokens.js';
 import { BackgroundTasks } from './flow/background.js';
 import type { FlowContext } from './flow/context.js';
 import { Transactions } from './flow/transactions.js';
 import { requireSession } from './routes/require-session.js';
-import { describeProvider } from './providers/provider.js';
+import { describeProvider, type ProviderType } from './providers/provider.js';
 import { createApiProxy } from './proxy/api-proxy.js';
 import { createLoginRateLimit } from './routes/login-rate-limit.js';
 import { createRouter } from './routes/router.js';
 import { createSessionStore } from './session/create-store.js';
 import { redisClientOf } from './session/redis-store.js';
 import { SessionCookie } from './session/session-cookie.js';
-import { Sessions } from './session/sessions.js';
+import { Sessions, type UserSessions } from './session/sessions.js';
 
 export interface AuthBff {
   /** Mount it as is: `app.use(auth.router)`; it serves the routes under the configured `basePath`. */
@@ -27,6 +28,8 @@ export interface AuthBff {
    * `target` with the session's access token for `provider`. Mount it: `app.use(auth.proxy({...}))`.
    */
   proxy: (options: ApiProxyOptions) => Router;
+  /** A user's sessions: list them, end them all ("sign out everywhere") or one by its handle. */
+  sessions: UserSessions;
   /** The configured providers, as `GET /auth/providers` lists them. */
   providers: readonly ProviderInfo[];
   /** Waits for background work (token revocation) and closes the session store the BFF opened. */
@@ -37,7 +40,7 @@ export interface AuthBff {
  * The backend-for-frontend: validates the config (throwing a `ConfigError`
  * that names each bad field), and returns the routes and helpers.
  */
-export function createAuthBff(config: AuthBffConfig): AuthBff {
+export function createAuthBff<const Platforms extends readonly ProviderType[] = readonly []>(config: AuthBffConfig<Platforms>): AuthBff {
   const resolved = resolveConfig(config);
   const { session, logger } = resolved;
   const secure = resolved.baseUrl.protocol === 'https:';
@@ -47,6 +50,7 @@ export function createAuthBff(config: AuthBffConfig): AuthBff {
     new SessionCookie({ secure, sameSite: session.sameSite, maxAgeSeconds: session.absoluteTimeoutSeconds }),
     createSealer(resolved.secrets, 'tokens'),
     session,
+    createHandleCodec(resolved.secrets, 'session-handles'),
   );
   const context: FlowContext = {
     providers: new Map(resolved.providers.map((provider) => [provider.id, provider])),
@@ -74,6 +78,7 @@ export function createAuthBff(config: AuthBffConfig): AuthBff {
     router,
     requireSession: () => requireSession(sessions, accessTokens),
     proxy,
+    sessions: { list: (userId) => sessions.listOf(userId), end: (target) => sessions.endOf(target) },
     providers,
     async close() {
       await background.drain();

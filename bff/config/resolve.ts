@@ -1,21 +1,28 @@
-import { readFile } from 'node:fs/promises';
-import { type z } from 'zod';
+import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { consoleLogger, type Logger } from '../log.js';
 import type { Provider, ProviderType } from '../providers/provider.js';
-import { PROVIDER_TYPES, type ProviderConfig } from '../providers/registry.js';
-import { expandEnv } from './expand-env.js';
+import { providerTypesWith, type ProviderConfig } from '../providers/registry.js';
 import { apiProxySchema, type ApiProxyConfig } from './api-proxy-schema.js';
-import { configSchema, type AuthBffConfigInput } from './schema.js';
+import { configSchema, isProviderType, type AuthBffConfigInput } from './schema.js';
 
 export type { ProviderConfig };
 
-/** The configuration `createAuthBff` accepts (docs/design.md, Configuration). */
-export type AuthBffConfig = Omit<AuthBffConfigInput, 'providers'> & { providers: ProviderConfig[] };
+/** A provider entry of one of these provider types. */
+type EntryOf<Types extends readonly ProviderType[]> = Types[number] extends infer Type ? (Type extends ProviderType<infer Schema> ? z.input<Schema> : never) : never;
+
+/**
+ * The configuration `createAuthBff` accepts (docs/design.md, Configuration):
+ * `providers` entries of the built-in types and of the app's own `platforms`.
+ */
+export type AuthBffConfig<Platforms extends readonly ProviderType[] = readonly []> = Omit<AuthBffConfigInput, 'providers' | 'platforms'> & {
+  platforms?: Platforms;
+  providers: (ProviderConfig | EntryOf<Platforms>)[];
+};
 
 type Parsed = z.output<typeof configSchema>;
 
-export interface ResolvedConfig extends Omit<Parsed, 'providers' | 'logger' | 'postLogoutRedirectUri'> {
+export interface ResolvedConfig extends Omit<Parsed, 'providers' | 'platforms' | 'logger' | 'postLogoutRedirectUri'> {
   providers: Provider[];
   logger: Logger;
   postLogoutRedirectUri: string;
@@ -30,12 +37,12 @@ function describe(issues: readonly z.core.$ZodIssue[], prefix: PropertyKey[] = [
 type CheckedEntry = { providerType: ProviderType; config: unknown } | { issues: string[] };
 
 /** One provider entry against its type's own schema. An entry without a string `type` is the top level's to report. */
-function checkProviderEntry(entry: unknown, index: number): CheckedEntry {
+function checkProviderEntry(entry: unknown, index: number, types: ReadonlyMap<string, ProviderType>): CheckedEntry {
   const type = (entry as { type?: unknown } | null)?.type;
   if (typeof type !== 'string') return { issues: [] };
-  const providerType = PROVIDER_TYPES.get(type);
+  const providerType = types.get(type);
   if (!providerType) {
-    return { issues: [`providers.${index}.type: unknown provider type "${type}" (expected one of: ${[...PROVIDER_TYPES.keys()].join(', ')})`] };
+    return { issues: [`providers.${index}.type: unknown provider type "${type}" (expected one of: ${[...types.keys()].join(', ')})`] };
   }
   const parsed = providerType.configSchema.safeParse(entry, requiredMessage);
   return parsed.success ? { providerType, config: parsed.data } : { issues: describe(parsed.error.issues, ['providers', index]) };
@@ -45,12 +52,14 @@ function checkProviderEntry(entry: unknown, index: number): CheckedEntry {
 export function resolveConfig(input: unknown): ResolvedConfig {
   const top = configSchema.safeParse(input, requiredMessage);
   // The provider entries are checked even when the top level fails, so one run names every bad field.
-  const rawProviders = (input as { providers?: unknown } | null)?.providers;
-  const entries: unknown[] = top.success ? top.data.providers : Array.isArray(rawProviders) ? rawProviders : [];
-  const checked = entries.map(checkProviderEntry);
-  const issues = checked.flatMap((entry) => ('issues' in entry ? entry.issues : []));
+  const raw = (input ?? {}) as { providers?: unknown; platforms?: unknown };
+  const entries: unknown[] = top.success ? top.data.providers : Array.isArray(raw.providers) ? raw.providers : [];
+  const platforms = top.success ? top.data.platforms : Array.isArray(raw.platforms) ? raw.platforms.filter(isProviderType) : [];
+  const { types, issues } = providerTypesWith(platforms);
+  const checked = entries.map((entry, index) => checkProviderEntry(entry, index, types));
+  issues.push(...checked.flatMap((entry) => ('issues' in entry ? entry.issues : [])));
   if (!top.success) throw new ConfigError([...describe(top.error.issues), ...issues]);
-  const { providers: _entries, logger = consoleLogger, ...config } = top.data;
+  const { providers: _entries, platforms: _platforms, logger = consoleLogger, ...config } = top.data;
 
   const providers: Provider[] = [];
   const seen = new Set<string>();
@@ -88,24 +97,4 @@ export function resolveApiProxy(input: unknown, providers: ReadonlySet<string>, 
   const issues = apiIssues(parsed.data, providers, basePath, 'proxy');
   if (issues.length > 0) throw new ConfigError(issues);
   return parsed.data;
-}
-
-/** Reads a JSON config file, replacing `${NAME}` with environment variables. */
-export async function loadConfigFile(path: string, env: Record<string, string | undefined> = process.env): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new ConfigError([`${path}: cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`]);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new ConfigError([`${path}: is not valid JSON (${(error as Error).message})`]);
-  }
-  const issues: string[] = [];
-  const expanded = expandEnv(json, env, issues);
-  if (issues.length > 0) throw new ConfigError(issues);
-  return expanded;
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DEFAULT_BASE_PATH } from '../../shared/index.js';
 import { isLoopbackHost } from '../http/provider-fetch.js';
 import type { Logger } from '../log.js';
+import type { ProviderType } from '../providers/provider.js';
 import { redisConnectionSchema } from '../session/redis-connection.js';
 import type { SessionStore } from '../session/store.js';
 import { apiProxySchema } from './api-proxy-schema.js';
@@ -12,7 +13,13 @@ const hasMethods = (value: unknown, methods: readonly string[]) =>
   typeof value === 'object' && value !== null && methods.every((method) => typeof (value as Record<string, unknown>)[method] === 'function');
 
 const isSessionStore = (value: unknown): value is SessionStore =>
-  hasMethods(value, ['get', 'set', 'update', 'touch', 'delete', 'deleteBySid', 'claimOnce', 'lock', 'ping', 'close']);
+  hasMethods(value, ['get', 'set', 'update', 'touch', 'delete', 'deleteBySid', 'refOf', 'listByUser', 'deleteByUser', 'deleteRef', 'claimOnce', 'lock', 'ping', 'close']);
+
+/** A provider type as `definePlatform` makes it. */
+export const isProviderType = (value: unknown): value is ProviderType =>
+  hasMethods(value, ['create']) &&
+  typeof (value as { type?: unknown }).type === 'string' &&
+  hasMethods((value as { configSchema?: unknown }).configSchema, ['safeParse']);
 
 const isLogger = (value: unknown): value is Logger => hasMethods(value, ['info', 'warn', 'error']);
 
@@ -84,6 +91,8 @@ export const configSchema = z
     /** Where the provider sends the browser after RP-initiated logout. Default: `baseUrl` + "/". */
     postLogoutRedirectUri: z.string().refine((value) => URL.canParse(value), 'must be an absolute URL').optional(),
     providers: z.array(z.looseObject({ type: z.string('must be a string naming the provider type') })).min(1, 'needs at least one provider'),
+    /** The app's own provider types (`definePlatform`), which `providers` entries name beside the built-in ones. */
+    platforms: z.array(z.custom<ProviderType>(isProviderType, 'must be a platform made with definePlatform')).default([]),
     /** Upstream APIs the browser calls through the BFF with the session's access token. */
     apis: z.array(apiProxySchema).default([]),
     rateLimit,

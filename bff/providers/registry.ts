@@ -37,3 +37,17 @@ export type ProviderConfig = z.input<(typeof BUILT_IN)[number]['configSchema']>;
 export const PROVIDER_TYPES: ReadonlyMap<string, ProviderType> = new Map(
   BUILT_IN.map((providerType) => [providerType.type, providerType as ProviderType]),
 );
+
+/**
+ * The provider types a config may name: the built-in ones and the app's own
+ * (`platforms`), with an issue for each of the app's that takes a type already named.
+ */
+export function providerTypesWith(platforms: readonly ProviderType[]): { types: ReadonlyMap<string, ProviderType>; issues: string[] } {
+  const types = new Map(PROVIDER_TYPES);
+  const issues: string[] = [];
+  platforms.forEach(({ type }, index) => {
+    if (types.has(type)) issues.push(`platforms.${index}.type: "${type}" is ${PROVIDER_TYPES.has(type) ? 'a built-in provider type' : 'the type of another platform'}`);
+    else types.set(type, platforms[index]!);
+  });
+  return { types, issues };
+}

@@ -5,6 +5,8 @@ export interface RequestAuth {
   /** Frozen, like `profile`: shared by the requests that read this version of the session. */
   user: Readonly<User>;
   provider: string;
+  /** The session's opaque name, as `auth.sessions.list` answers it (for a "sign out my other devices" page); never its cookie. */
+  readonly handle: string;
   /** Epoch seconds: the nearer of the idle and the absolute expiry. */
   expiresAt: number;
   /** The provider's raw profile (frozen); it stays on the server. */

@@ -20,6 +20,10 @@ export function requireSession(sessions: Sessions, accessTokens: AccessTokens): 
       req.auth = {
         user: data.user,
         provider: data.provider,
+        // Derived on demand: most requests never ask.
+        get handle() {
+          return sessions.handleOf(view.key);
+        },
         expiresAt: view.idleExpiresAt,
         profile: data.profile,
         accessToken: () => accessTokens.get(req, res, Sessions.record(view)),

@@ -3,6 +3,7 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { serverOptionsSchema } from '../config/schema.js';
 import type { AuthBffConfig } from '../config/resolve.js';
+import type { ProviderType } from '../providers/provider.js';
 import { createAuthBff, type AuthBff } from '../create-auth-bff.js';
 import { sessionRouteOf } from '../routes/router.js';
 import { serveSpa } from './spa.js';
@@ -55,7 +56,7 @@ function securityHeaders(https: boolean, contentSecurityPolicy: false | Record<s
  * everything else by `app`.
  */
 export async function createServerApp(
-  config: AuthBffConfig,
+  config: AuthBffConfig<readonly ProviderType[]>,
   options: ServerAppOptions = {},
 ): Promise<{ app: Express; auth: AuthBff; listener: RequestListener }> {
   const auth = createAuthBff(config);

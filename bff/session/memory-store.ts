@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { decodeSession, encodeSession } from './stored-format.js';
-import type { SessionData, SessionRecord, SessionStamp, SessionStore, StoreLock } from './store.js';
+import type { SessionData, SessionRecord, SessionStamp, SessionStore, StoreLock, UserSession } from './store.js';
 
 export interface MemoryStoreOptions {
   /** The most sessions kept; past it the least recently written or extended one goes. Default 10,000. */
@@ -77,6 +77,42 @@ const expiryIn = (ttlSeconds: number) => Date.now() + ttlSeconds * 1000;
  */
 const mapKey = (key: string) => createHash('sha256').update(key).digest().toString('latin1', 0, 16);
 
+/**
+ * Map keys by a name (a sid, a user's bucket). A name with one key holds the key
+ * itself, not a set: most users have one session, and a set per user would
+ * cost more heap than the rest of the index.
+ */
+class KeyIndex<Name extends string | number> {
+  private readonly byName = new Map<Name, string | Set<string>>();
+
+  add(name: Name, at: string): void {
+    const held = this.byName.get(name);
+    if (held === undefined || held === at) this.byName.set(name, at);
+    else if (typeof held === 'string') this.byName.set(name, new Set([held, at]));
+    else held.add(at);
+  }
+
+  remove(name: Name, at: string): void {
+    const held = this.byName.get(name);
+    if (held === at) this.byName.delete(name);
+    else if (typeof held === 'object' && held.delete(at) && held.size === 0) this.byName.delete(name);
+  }
+
+  /** A copy, so the caller may delete while it walks them. */
+  keys(name: Name): string[] {
+    const held = this.byName.get(name);
+    return held === undefined ? [] : typeof held === 'string' ? [held] : [...held];
+  }
+}
+
+/**
+ * A user id as the memory store indexes it: 30 bits of its SHA-256, a small
+ * integer that V8 keeps without an object of its own (keeping the id would
+ * cost a tenth more heap per session). Two users may share a bucket, so readers
+ * check the record's own `user.id`.
+ */
+const userBucket = (userId: string) => createHash('sha256').update(userId).digest().readUInt32BE(0) >>> 2;
+
 interface Marker extends Expiring {
   owner: string;
 }
@@ -86,6 +122,8 @@ interface Stored extends Expiring {
   text: string;
   version: number;
   sid: string | undefined;
+  /** The {@link userBucket} of its user. */
+  userBucket: number;
 }
 
 /**
@@ -98,12 +136,16 @@ export class MemorySessionStore implements SessionStore {
   /** By {@link mapKey} of the store key. */
   private readonly sessions: ExpiringMap<Stored>;
   private readonly markers = new ExpiringMap<Marker>(Number.POSITIVE_INFINITY);
-  private readonly keysBySid = new Map<string, Set<string>>();
+  private readonly keysBySid = new KeyIndex<string>();
+  private readonly keysByUser = new KeyIndex<number>();
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(options: MemoryStoreOptions = {}) {
     const max = options.maxSessions ?? 10_000;
-    this.sessions = new ExpiringMap(max, (key, stored) => this.unindex(key, stored.sid));
+    this.sessions = new ExpiringMap(max, (at, stored) => {
+      if (stored.sid) this.keysBySid.remove(stored.sid, at);
+      this.keysByUser.remove(stored.userBucket, at);
+    });
     // Replay markers (above) are never evicted before they expire (a flood of logins must not make a callback replayable); the login rate limit bounds them.
     this.sweeper = setInterval(() => {
       this.sessions.sweep();
@@ -151,13 +193,27 @@ export class MemorySessionStore implements SessionStore {
   }
 
   async deleteBySid(sid: string) {
-    let deleted = 0;
-    for (const at of [...(this.keysBySid.get(sid) ?? [])]) {
-      // An expired session not yet swept is not one more session ended (`get` drops it).
-      if (this.sessions.get(at)) deleted++;
-      this.sessions.delete(at);
-    }
-    return deleted;
+    return this.deleteAll(this.keysBySid.keys(sid));
+  }
+
+  refOf(key: string): string {
+    return mapKey(key);
+  }
+
+  async listByUser(userId: string): Promise<UserSession[]> {
+    return this.keysByUser.keys(userBucket(userId)).flatMap((at) => {
+      const stored = this.sessions.get(at);
+      const found = stored && record(stored);
+      return found?.user.id === userId ? [{ ref: at, record: found }] : [];
+    });
+  }
+
+  async deleteByUser(userId: string) {
+    return this.deleteAll((await this.listByUser(userId)).map(({ ref }) => ref));
+  }
+
+  async deleteRef(ref: string) {
+    return this.deleteAll([ref]) === 1;
   }
 
   async claimOnce(marker: string, ttlSeconds: number) {
@@ -181,24 +237,29 @@ export class MemorySessionStore implements SessionStore {
     clearInterval(this.sweeper);
   }
 
+  /** Deletes the sessions at these map keys; answers how many were live (an expired one not yet swept is not one more session ended). */
+  private deleteAll(keys: readonly string[]): number {
+    let deleted = 0;
+    for (const at of keys) {
+      if (this.sessions.get(at)) deleted++;
+      this.sessions.delete(at);
+    }
+    return deleted;
+  }
+
   private claim(key: string, owner: string, ttlSeconds: number): boolean {
     if (this.markers.get(key)) return false;
     this.markers.set(key, { owner, expiresAtMs: expiryIn(ttlSeconds) });
     return true;
   }
 
-  /** Writes the record under map key `at`, keeping the sid index in step (a rewrite may carry another sid). */
+  /** Writes the record under map key `at`; the map unindexes the record it replaces, and the new one is indexed by its own sid and user. */
   private store(at: string, data: SessionData, version: number, expiresAtMs: number) {
     const { sid } = data;
-    this.sessions.set(at, { text: encodeSession(data), version, sid, expiresAtMs });
-    if (sid) this.keysBySid.set(sid, (this.keysBySid.get(sid) ?? new Set()).add(at));
-  }
-
-  private unindex(at: string, sid: string | undefined): void {
-    if (!sid) return;
-    const keys = this.keysBySid.get(sid);
-    keys?.delete(at);
-    if (keys?.size === 0) this.keysBySid.delete(sid);
+    const bucket = userBucket(data.user.id);
+    this.sessions.set(at, { text: encodeSession(data), version, sid, userBucket: bucket, expiresAtMs });
+    if (sid) this.keysBySid.add(sid, at);
+    this.keysByUser.add(bucket, at);
   }
 }
 

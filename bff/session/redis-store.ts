@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from '../log.js';
 import { connectRedis, type RedisConnection } from './redis-connection.js';
 import { decodeSession, encodeSession } from './stored-format.js';
-import type { SessionData, SessionRecord, SessionStamp, SessionStore, StoreLock } from './store.js';
+import type { SessionData, SessionRecord, SessionStamp, SessionStore, StoreLock, UserSession } from './store.js';
 
 export interface RedisStoreOptions {
   /** A `redis://` or `rediss://` URL, or a cluster's nodes, or a Sentinel group (see `session.store`). */
@@ -18,7 +18,9 @@ export interface RedisStoreOptions {
 /**
  * A session is a hash: `v` its version, `d` its data (JSON), `s` its sid (or "").
  * Each script touches one key, so every key works in a cluster; the braces in
- * the key names make the hash slot that of the session key alone, whatever the prefix.
+ * the key names make the hash slot that of the session key alone, whatever the
+ * prefix. The indexes (`sid:`, `user:`) live in slots of their own: they are
+ * read, then each session they name is changed by its own command.
  */
 const SCRIPTS = {
   /** ARGV: a version the caller holds, or "". The version and the milliseconds left, then the data unless it is still at that version; or nil. */
@@ -58,6 +60,26 @@ return redis.call('EXISTS', KEYS[1])`,
     lua: `if redis.call('HGET', KEYS[1], 's') == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`,
   },
+  /** ARGV: version. Deletes the session only while it is still at the version the caller read (a compare-and-set delete). */
+  sessionDeleteAt: {
+    numberOfKeys: 1,
+    lua: `if redis.call('HGET', KEYS[1], 'v') == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`,
+  },
+  /**
+   * ARGV: session key, absolute expiry (epoch ms), now (epoch ms). Adds the
+   * session to its user's index (a sorted set scored by absolute expiry), drops
+   * the entries whose sessions are past theirs, and lets the index live as long
+   * as its longest-lived session.
+   */
+  userIndexAdd: {
+    numberOfKeys: 1,
+    lua: `redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[3])
+local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+if last[2] then redis.call('PEXPIREAT', KEYS[1], last[2]) end
+return 1`,
+  },
   /** ARGV: owner. Releases a lock only for its owner. */
   lockRelease: {
     numberOfKeys: 1,
@@ -72,6 +94,8 @@ type Scripts = {
   sessionUpdate: (key: string, version: number, data: string, sid: string) => Promise<string | null>;
   sessionTouch: (key: string, ttlMs: number) => Promise<number>;
   sessionDeleteIfSid: (key: string, sid: string) => Promise<number>;
+  sessionDeleteAt: (key: string, version: string) => Promise<number>;
+  userIndexAdd: (key: string, member: string, expiresAtMs: number, nowMs: number) => Promise<number>;
   lockRelease: (key: string, owner: string) => Promise<number>;
 };
 
@@ -79,6 +103,15 @@ const clients = new WeakMap<SessionStore, Redis | Cluster>();
 
 /** The connection of a {@link RedisSessionStore}, for the login rate limit to count where the sessions live. */
 export const redisClientOf = (store: SessionStore): Redis | Cluster | undefined => clients.get(store);
+
+/**
+ * A user id as the index's key names it: 128 bits of its SHA-256, base64url: no
+ * user id in the clear in key names, and no brace to change the hash slot.
+ */
+const userTag = (userId: string) => createHash('sha256').update(userId).digest().toString('base64url', 0, 16);
+
+/** How often `deleteByUser` reads a session again when a write moved it on between its read and its delete. */
+const DELETE_ATTEMPTS = 5;
 
 class StoreTimeoutError extends Error {
   override readonly name = 'StoreTimeoutError';
@@ -133,7 +166,7 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async set(key: string, data: SessionData, ttlSeconds: number) {
-    // The index entry goes first: a crash between the two writes leaves a harmless stale entry, never an unindexed session.
+    // The index entries go first: a crash between the two writes leaves a harmless stale entry, never an unindexed session.
     await this.index(key, data);
     const previous = await this.run(this.redis.sessionSet(this.sessionKey(key), encodeSession(data), data.sid ?? '', ms(ttlSeconds)));
     await this.unindex(key, previous, data.sid);
@@ -165,6 +198,35 @@ export class RedisSessionStore implements SessionStore {
     return deleted.reduce((sum, count) => sum + count, 0);
   }
 
+  refOf(key: string): string {
+    return key;
+  }
+
+  async listByUser(userId: string): Promise<UserSession[]> {
+    const keys = await this.run(this.redis.zrangebyscore(this.userKey(userId), `(${Date.now()}`, '+inf'));
+    // One command per session: in a cluster the sessions live in different slots.
+    const found = await Promise.all(keys.map((key) => this.get(key)));
+    return keys.flatMap((key, index) => {
+      const record = found[index];
+      // An entry may be stale (the session ended, or a rewrite gave the key to another user): the record says whose it is.
+      return record?.user.id === userId ? [{ ref: key, record }] : [];
+    });
+  }
+
+  async deleteByUser(userId: string) {
+    const userKey = this.userKey(userId);
+    const keys = await this.run(this.redis.zrange(userKey, '0', '-1'));
+    const deleted = await Promise.all(keys.map((key) => this.deleteIfUser(key, userId)));
+    // Only the entries of sessions ended here go: a key not found may be a login of this user still writing its session.
+    const ended = keys.filter((_, index) => deleted[index]);
+    if (ended.length > 0) await this.run(this.redis.zrem(userKey, ...ended));
+    return ended.length;
+  }
+
+  async deleteRef(ref: string) {
+    return (await this.run(this.redis.del(this.sessionKey(ref)))) === 1;
+  }
+
   async claimOnce(marker: string, ttlSeconds: number) {
     return (await this.run(this.redis.set(this.tagged('once', marker), '1', 'PX', ms(ttlSeconds), 'NX'))) === 'OK';
   }
@@ -188,12 +250,35 @@ export class RedisSessionStore implements SessionStore {
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 
-  /** Adds the session to its sid's index, which lives as long as the longest absolute expiry among its sessions. */
+  /**
+   * Adds the session to its user's index and to its sid's, each of which lives
+   * as long as the longest absolute expiry among its sessions. They are in
+   * different hash slots, so they are two commands. A rewrite that gives the key
+   * to another user leaves a stale entry in the first user's index, which reads
+   * check against the record and which goes with that session's absolute expiry.
+   */
   private async index(key: string, data: SessionData) {
-    if (!data.sid) return;
-    const sidKey = this.sidKey(data.sid);
-    const ttl = ms(data.absoluteExpiresAt - Date.now() / 1000);
-    await this.run(this.redis.multi().sadd(sidKey, key).pexpire(sidKey, ttl, 'NX').pexpire(sidKey, ttl, 'GT').exec());
+    const writes: Promise<unknown>[] = [this.redis.userIndexAdd(this.userKey(data.user.id), key, data.absoluteExpiresAt * 1000, Date.now())];
+    if (data.sid) {
+      const sidKey = this.sidKey(data.sid);
+      const ttl = ms(data.absoluteExpiresAt - Date.now() / 1000);
+      writes.push(this.redis.multi().sadd(sidKey, key).pexpire(sidKey, ttl, 'NX').pexpire(sidKey, ttl, 'GT').exec());
+    }
+    await this.run(Promise.all(writes));
+  }
+
+  /**
+   * Deletes the session under `key` if it belongs to `userId`: read, then deleted
+   * only at the version read, so a rewrite for another user in between is never
+   * deleted; a write that moved it on (a token refresh) means reading it again.
+   */
+  private async deleteIfUser(key: string, userId: string): Promise<boolean> {
+    for (let attempt = 0; attempt < DELETE_ATTEMPTS; attempt++) {
+      const record = await this.get(key);
+      if (record?.user.id !== userId) return false;
+      if ((await this.run(this.redis.sessionDeleteAt(this.sessionKey(key), String(record.version)))) === 1) return true;
+    }
+    throw new Error(`the session kept changing while it was being ended (${DELETE_ATTEMPTS} attempts)`);
   }
 
   /** Drops the key from the index of the sid it carried before a rewrite that changed it. */
@@ -216,6 +301,10 @@ export class RedisSessionStore implements SessionStore {
 
   private sidKey(sid: string): string {
     return this.tagged('sid', sid);
+  }
+
+  private userKey(userId: string): string {
+    return this.tagged('user', userTag(userId));
   }
 
   private tagged(kind: string, name: string): string {

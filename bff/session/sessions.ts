@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Request, Response } from 'express';
 import { newSessionId, sessionKey } from '../crypto/random.js';
+import type { HandleCodec } from '../crypto/handle.js';
 import type { Sealer } from '../crypto/seal.js';
 import type { TokenSet } from '../providers/provider.js';
 import type { SessionCookie } from './session-cookie.js';
@@ -21,10 +22,42 @@ export interface SessionTimeouts {
 
 /** A live session as read: its data (frozen: shared by every read of this version in this process) and what the store keeps about it. */
 export interface SessionView {
+  /** The store key it was read under. */
+  key: string;
   data: Readonly<SessionData>;
   version: number;
   /** Epoch seconds: the idle expiry, never past the absolute one, so the session's expiry (`expiresAt` on the wire). */
   idleExpiresAt: number;
+}
+
+/** One session of an app user, as `auth.sessions.list(userId)` answers it. */
+export interface SessionSummary {
+  /**
+   * Names the session to `auth.sessions.end({ handle })`, and equals
+   * `req.auth.handle` on its requests. Not its cookie, and no cookie can be made
+   * from it: it is the store's name of the session (itself a hash of the
+   * session id) encrypted under the secrets.
+   */
+  handle: string;
+  provider: string;
+  /** The providers whose tokens the session holds. */
+  linked: string[];
+  /** Epoch seconds. */
+  createdAt: number;
+  /** Epoch seconds: the last request that extended the session's idle timeout (so to within a minute). */
+  lastSeenAt: number;
+}
+
+/** Ending a user's sessions: `auth.sessions`. */
+export interface UserSessions {
+  /** The live sessions of this app user id (`user.id`), in every process on the store. */
+  list: (userId: string) => Promise<SessionSummary[]>;
+  /**
+   * Ends every session of this app user id, or the one session a handle names,
+   * in every process on the store; resolves with how many were ended. A handle
+   * that names no live session ends nothing.
+   */
+  end: (target: string | { handle: string }) => Promise<number>;
 }
 
 /** How many sessions' decoded data a process keeps, each only for the version it was decoded from. */
@@ -60,6 +93,7 @@ export class Sessions {
     private readonly cookie: SessionCookie,
     private readonly tokenSealer: Sealer,
     private readonly timeouts: SessionTimeouts,
+    private readonly handles: HandleCodec,
   ) {
     this.slideGranularitySeconds = Math.min(60, Math.ceil(timeouts.idleTimeoutSeconds / 20));
   }
@@ -144,7 +178,7 @@ export class Sessions {
       return undefined;
     }
     const data = isRecord(found) ? this.keep(key, found) : (kept as { data: Readonly<SessionData> }).data;
-    const view = { data, version: found.version, idleExpiresAt: Math.min(found.idleExpiresAt, data.absoluteExpiresAt) };
+    const view = { key, data, version: found.version, idleExpiresAt: Math.min(found.idleExpiresAt, data.absoluteExpiresAt) };
     return view.idleExpiresAt > now() ? view : undefined;
   }
 
@@ -172,6 +206,33 @@ export class Sessions {
   async end(key: string): Promise<void> {
     this.decoded.delete(key);
     await guarded(this.store.delete(key));
+  }
+
+  /** The handle of the session under `key` (`req.auth.handle`). */
+  handleOf(key: string): string {
+    return this.handles.seal(this.store.refOf(key));
+  }
+
+  /** `auth.sessions.list`. */
+  async listOf(userId: string): Promise<SessionSummary[]> {
+    const found = await guarded(this.store.listByUser(userId));
+    const time = now();
+    // Past its absolute expiry a session is over, whatever the store still holds (a key written without an expiry).
+    return found.filter(({ record }) => record.absoluteExpiresAt > time).map(({ ref, record }) => ({
+      handle: this.handles.seal(ref),
+      provider: record.provider,
+      linked: [record.provider],
+      createdAt: record.createdAt,
+      // A read that slides the idle timeout moves the expiry to a full idle timeout from then (capped at the absolute expiry: then this is earlier).
+      lastSeenAt: Math.max(record.createdAt, Math.min(time, record.idleExpiresAt - this.timeouts.idleTimeoutSeconds)),
+    }));
+  }
+
+  /** `auth.sessions.end`: the one place sessions are ended by the app. */
+  async endOf(target: string | { handle: string }): Promise<number> {
+    if (typeof target === 'string') return guarded(this.store.deleteByUser(target));
+    const ref = this.handles.open(target.handle);
+    return ref !== undefined && (await guarded(this.store.deleteRef(ref))) ? 1 : 0;
   }
 
   /** Forgets the session cookie of a response whose session has ended. */

@@ -27,6 +27,13 @@ export interface SessionRecord extends SessionData {
 /** What a store answers about a record the caller already holds at this version. */
 export type SessionStamp = Pick<SessionRecord, 'version' | 'idleExpiresAt'>;
 
+/** A live session of one user, as {@link SessionStore.listByUser} answers it. */
+export interface UserSession {
+  /** The store's own name for the session (see {@link SessionStore.refOf}); never its session id. */
+  ref: string;
+  record: SessionRecord;
+}
+
 /** A short lock held by this process until released or until its time runs out. */
 export interface StoreLock {
   /** Releases the lock if this holder still owns it (a lapsed lock another holder took is left alone). */
@@ -69,6 +76,24 @@ export interface SessionStore {
   delete: (key: string) => Promise<void>;
   /** Deletes every session carrying this `sid`; resolves with how many. */
   deleteBySid: (sid: string) => Promise<number>;
+  /**
+   * The store's name for the session under `key`, the one `listByUser` answers
+   * and `deleteRef` takes: a string derived from the key (never the session id),
+   * the same in every process on the store.
+   */
+  refOf: (key: string) => string;
+  /**
+   * The live sessions whose `user.id` is `userId`, from a per-user index kept
+   * by `set` and `update` that expires with the sessions it names.
+   */
+  listByUser: (userId: string) => Promise<UserSession[]>;
+  /**
+   * Deletes every session that carries `user.id` `userId` now (a session
+   * rewritten for another user is left alone); resolves with how many.
+   */
+  deleteByUser: (userId: string) => Promise<number>;
+  /** Deletes the session `ref` names; resolves with whether a live session was deleted. */
+  deleteRef: (ref: string) => Promise<boolean>;
   /**
    * Records a single-use marker for `ttlSeconds`; resolves false when it was
    * already recorded. It is how a replayed login callback is caught.

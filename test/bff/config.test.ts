@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, createAuthBff, loadConfigFile, resolveConfig, silentLogger } from '../../bff/index.js';
+import { acmePlatform } from '../support/custom-platform.js';
 
 const SECRET = 'config-test-secret-0123456789-abcdefghij';
 
@@ -186,6 +187,49 @@ describe('resolveConfig rejects a bad config with a message naming the field', (
   });
 });
 
+describe("platforms: the app's own provider types", () => {
+  const acme = (overrides: Record<string, unknown> = {}) => ({ id: 'acme', type: 'acme-id', clientId: 'a', clientSecret: 'b', ...overrides });
+
+  it('builds an entry of a custom type beside the built-in ones, and types it (createAuthBff checks the entry against the platform)', () => {
+    const resolved = resolveConfig(valid({ platforms: [acmePlatform], providers: [oidc(), acme({ scope: 'profile email' })] }));
+    expect(resolved.providers.map(({ id, type }) => [id, type])).toEqual([['corp', 'oidc'], ['acme', 'acme-id']]);
+    const auth = createAuthBff({
+      baseUrl: 'https://app.example.com',
+      secrets: [SECRET],
+      logger: silentLogger,
+      platforms: [acmePlatform],
+      providers: [{ id: 'acme', type: 'acme-id', clientId: 'a', clientSecret: 'b', endpoints: { userinfo: 'https://id.acme.example/v2/me' } }],
+    });
+    expect(auth.providers).toEqual([{ id: 'acme', name: 'Acme ID', type: 'acme-id' }]);
+    void auth.close();
+    // @ts-expect-error: the platform's entry needs its clientSecret, as a built-in's does.
+    const typed: Parameters<typeof createAuthBff<[typeof acmePlatform]>>[0]['providers'][number] = { id: 'acme', type: 'acme-id', clientId: 'a' };
+    expect(typed.type).toBe('acme-id');
+  });
+
+  it("checks an entry of a custom type by the platform's schema, with the same messages as a built-in's", () => {
+    const error = configErrorOf(() => resolveConfig(valid({ platforms: [acmePlatform], providers: [acme({ clientSecret: undefined, lang: 'en', endpoints: { identity: 'https://x.example' } })] })));
+    expect(issueAbout(error, 'providers.0.clientSecret')).toBe('providers.0.clientSecret: is required');
+    expect(error.issues.join('\n')).toMatch(/providers\.0: Unrecognized key: "lang"/);
+    expect(error.issues.join('\n')).toMatch(/providers\.0\.endpoints: Unrecognized key: "identity"/);
+  });
+
+  it('an entry of a custom type without the platform is an unknown type; the list of known types names the platforms given', () => {
+    expect(issueAbout(configErrorOf(() => resolveConfig(valid({ providers: [acme()] }))), 'providers.0.type')).toContain('"acme-id"');
+    const issue = issueAbout(configErrorOf(() => resolveConfig(valid({ platforms: [acmePlatform], providers: [oidc({ type: 'myspace' })] }))), 'providers.0.type');
+    expect(issue).toContain('acme-id');
+  });
+
+  it('a platform that is not one, or that takes a type already named, by its index', () => {
+    expect(issueAbout(configErrorOf(() => resolveConfig(valid({ platforms: [{ type: 'x' }] }))), 'platforms.0')).toBe('platforms.0: must be a platform made with definePlatform');
+    const builtIn = { ...acmePlatform, type: 'github' };
+    expect(issueAbout(configErrorOf(() => resolveConfig(valid({ platforms: [builtIn] }))), 'platforms.0.type')).toBe('platforms.0.type: "github" is a built-in provider type');
+    expect(issueAbout(configErrorOf(() => resolveConfig(valid({ platforms: [acmePlatform, acmePlatform] }))), 'platforms.1.type')).toBe(
+      'platforms.1.type: "acme-id" is the type of another platform',
+    );
+  });
+});
+
 describe('resolveConfig accepts a valid minimal config', () => {
   it('fills in the documented defaults', () => {
     const resolved = resolveConfig({
@@ -296,6 +340,63 @@ describe('loadConfigFile', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).message).toContain(path);
     expect((error as ConfigError).message).toMatch(/cannot be read \(ENOENT\)/);
+  });
+
+  describe('a JavaScript module (bff-auth.config.js, .mjs, .cjs)', () => {
+    it('is the default export as is: functions pass through, and "${NAME}" is left alone (the module reads process.env)', async () => {
+      const name = `BFF_AUTH_MODULE_TEST_${process.pid}`;
+      process.env[name] = SECRET;
+      try {
+        const path = await file(
+          'bff-auth.config.mjs',
+          `const lines = [];
+export default {
+  baseUrl: 'https://app.example.com',
+  secrets: [process.env.${name}],
+  providers: [{ id: 'corp', type: 'oidc', issuer: 'https://login.example.com', clientId: '\${CORP_ID}', clientSecret: 'b' }],
+  logger: { lines, info: (event) => lines.push(event), warn: (event) => lines.push(event), error: (event) => lines.push(event) },
+};`,
+        );
+        const loaded = (await loadConfigFile(path, { CORP_ID: 'expanded' })) as {
+          secrets: string[];
+          providers: { clientId: string }[];
+          logger: { lines: string[]; info: (event: string) => void };
+        };
+        expect(loaded.secrets).toEqual([SECRET]);
+        expect(loaded.providers[0]?.clientId).toBe('${CORP_ID}');
+        loaded.logger.info('from-the-module');
+        expect(loaded.logger.lines).toEqual(['from-the-module']);
+        expect(resolveConfig(loaded).logger).toBe(loaded.logger);
+      } finally {
+        delete process.env[name];
+      }
+    });
+
+    it('reads CommonJS (module.exports) from .cjs', async () => {
+      const path = await file('bff-auth.config.cjs', `module.exports = { baseUrl: 'https://app.example.com', check: () => 'called' };`);
+      const loaded = (await loadConfigFile(path)) as { baseUrl: string; check: () => string };
+      expect(loaded.baseUrl).toBe('https://app.example.com');
+      expect(loaded.check()).toBe('called');
+    });
+
+    it('names the file when it has no default export', async () => {
+      const path = await file('named-only.mjs', `export const config = { baseUrl: 'https://app.example.com' };`);
+      const error = await loadConfigFile(path).catch((error: unknown) => error);
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).issues).toEqual([`${path}: has no default export (export default { baseUrl, secrets, providers })`]);
+    });
+
+    it('names the file when it throws or does not parse, and quotes none of its source', async () => {
+      const throwing = await file('throws.mjs', `throw new Error('Set SESSION_SECRET');`);
+      expect(((await loadConfigFile(throwing).catch((error: unknown) => error)) as ConfigError).issues).toEqual([`${throwing}: cannot be loaded (Error: Set SESSION_SECRET)`]);
+      const broken = await file('broken.mjs', `export default { secrets: ['the-secret-value-0123456789-abcdefghij' }`);
+      const error = await loadConfigFile(broken).catch((error: unknown) => error);
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).message).toContain(`${broken}: cannot be loaded (`);
+      expect((error as ConfigError).message).not.toContain('the-secret-value');
+      const missing = join(dir, 'does-not-exist.mjs');
+      expect(((await loadConfigFile(missing).catch((error: unknown) => error)) as ConfigError).message).toContain(`${missing}: cannot be loaded`);
+    });
   });
 });
 

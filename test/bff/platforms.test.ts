@@ -1,5 +1,5 @@
 /**
- * Every built-in platform through the real BFF routes against its emulator: the
+ * Every built-in platform, and one of the test app's own (`platforms`), through the real BFF routes against its emulator: the
  * happy path with the expected User, a refusal at the token step and at the id or
  * profile step, a denial, a provider that never answers, refresh where the platform
  * has it (through the API proxy, which asks `req.auth.accessToken()`), and each
@@ -26,7 +26,8 @@ beforeAll(async () => {
   origin = `http://127.0.0.1:${port}`;
   const providers = PLATFORM_CASES.flatMap((platform) => platform.entries(emulators.get(platform.id) as AnyEmulator));
   const apis = PLATFORM_CASES.map(({ id }) => ({ path: `/api/${id}`, provider: id, target: upstream.origin }));
-  bff = await startTestBff(port, { httpTimeoutMs: 1000, providers, apis });
+  const platforms = PLATFORM_CASES.flatMap(({ platform }) => (platform ? [platform] : []));
+  bff = await startTestBff(port, { httpTimeoutMs: 1000, platforms, providers, apis });
 });
 afterAll(async () => {
   await bff?.close();

@@ -10,6 +10,7 @@ import { loginForCookie, sessionWithCookie } from '../support/session-cookie.js'
 import { startRedisCluster, type RedisClusterUnderTest } from '../support/redis-cluster.js';
 import { expectOneRateLimitCount } from '../support/shared-rate-limit.js';
 import { sessionStoreContract } from '../support/store-contract.js';
+import { expectSessionsEndedInTwoBffs } from '../support/user-sessions.js';
 
 const KEY_PREFIX = 'bff-auth-test:cluster:';
 /** Generous: a failover with a 1 s node timeout, on a noisy shared machine. */
@@ -44,6 +45,11 @@ describe('a BFF on a Redis Cluster ({ "cluster": [...] })', () => {
 
   it('counts the login rate limit in the cluster: every BFF process shares one count (issue #14, item 12)', async () => {
     await expectOneRateLimitCount(stack.idp, { store: { cluster: [cluster.urls[1]!] }, keyPrefix: `${KEY_PREFIX}rate-limit-test:` });
+  });
+
+  // Before the failover below, which takes a master away for a while.
+  it("ends a user's sessions held by two BFFs (each session in its own slot, the user's index in another)", async () => {
+    await expectSessionsEndedInTwoBffs(stack, { store: { cluster: [cluster.urls[1]!] }, keyPrefix: KEY_PREFIX });
   });
 
   it('keeps sessions on several masters, and they survive the failover of one', async () => {

@@ -8,6 +8,7 @@ import { startHostileStack, type HostileStack } from '../support/hostile-stack.j
 import { loginForCookie, sessionWithCookie } from '../support/session-cookie.js';
 import { expectOneRateLimitCount } from '../support/shared-rate-limit.js';
 import { startRedisSentinel, startRedisServer, type RedisServer } from '../support/redis-server.js';
+import { expectSessionsEndedInTwoBffs } from '../support/user-sessions.js';
 
 const KEY_PREFIX = 'bff-auth-test:sentinel:';
 const GROUP = 'bffauth';
@@ -39,6 +40,11 @@ describe('a BFF on a Redis group watched by Sentinel ({ "sentinels": [...], "nam
 
   it('counts the login rate limit on the group: every BFF process shares one count (issue #14, item 12)', async () => {
     await expectOneRateLimitCount(stack.idp, { store: { sentinels: [sentinel.url], name: GROUP }, keyPrefix: `${KEY_PREFIX}rate-limit-test:` });
+  });
+
+  // Before the failover below.
+  it("ends a user's sessions held by two BFFs", async () => {
+    await expectSessionsEndedInTwoBffs(stack, { store: { sentinels: [sentinel.url], name: GROUP }, keyPrefix: KEY_PREFIX });
   });
 
   it('keeps sessions on the master Sentinel names, and they survive its failover to the replica', async () => {

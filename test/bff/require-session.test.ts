@@ -1,44 +1,28 @@
-import type { Server } from 'node:http';
-import express, { type Request, type Response } from 'express';
+import type { Request, Response } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDevProvider, type DevProvider } from '../../demo/dev-provider.js';
-import { createAuthBff, silentLogger, type AuthBff } from '../../bff/index.js';
+import type { DevProvider } from '../../demo/dev-provider.js';
 import { loginAtDevProvider, TestBrowser } from '../support/browser.js';
-import { freePort, TEST_SECRET } from '../support/bff.js';
-import { DEV_CLIENT, fetchHeaders } from '../support/dev-stack.js';
+import { startDevApp, type DevApp } from '../support/dev-app.js';
+import { fetchHeaders } from '../support/dev-stack.js';
 
 let dev: DevProvider;
-let auth: AuthBff;
-let server: Server;
 let origin: string;
+let app: DevApp;
 
 beforeAll(async () => {
-  const port = await freePort();
-  origin = `http://127.0.0.1:${port}`;
-  dev = await startDevProvider({ clients: [{ ...DEV_CLIENT, redirectUris: [`${origin}/auth/callback/dev`] }] });
-  auth = createAuthBff({
-    baseUrl: origin,
-    secrets: [TEST_SECRET],
-    logger: silentLogger,
-    providers: [{ id: 'dev', type: 'oidc', issuer: dev.issuer, ...DEV_CLIENT }],
+  app = await startDevApp((routes, auth) => {
+    routes.get('/api/me', auth.requireSession(), (req: Request, res: Response) => {
+      res.json({ user: req.auth?.user, provider: req.auth?.provider, email: req.auth?.profile.email });
+    });
+    routes.get('/api/token-check', auth.requireSession(), async (req: Request, res: Response) => {
+      const token = await req.auth!.accessToken();
+      res.json({ issuedByTheProvider: dev.issued.includes(token) });
+    });
   });
-  const app = express();
-  app.use(auth.router);
-  app.get('/api/me', auth.requireSession(), (req: Request, res: Response) => {
-    res.json({ user: req.auth?.user, provider: req.auth?.provider, email: req.auth?.profile.email });
-  });
-  app.get('/api/token-check', auth.requireSession(), async (req: Request, res: Response) => {
-    const token = await req.auth!.accessToken();
-    res.json({ issuedByTheProvider: dev.issued.includes(token) });
-  });
-  server = app.listen(port, '127.0.0.1');
+  ({ dev, origin } = app);
 });
 
-afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-  await auth.close();
-  await dev.close();
-});
+afterAll(() => app.close());
 
 describe("requireSession() on the app's own routes", () => {
   it('answers 401 JSON, never a redirect, without a session', async () => {

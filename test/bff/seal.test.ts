@@ -1,6 +1,8 @@
 import { createHash, hkdfSync } from 'node:crypto';
 import { EncryptJWT, jwtDecrypt } from 'jose';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import fc from 'fast-check';
+import { createHandleCodec } from '../../bff/crypto/handle.js';
 import { createSealer, SealError } from '../../bff/crypto/seal.js';
 
 const SECRET_A = 'seal-test-secret-A-0123456789-abcdefghij';
@@ -148,5 +150,45 @@ describe('createSealer', () => {
 
   it('refuses to be created without a secret', () => {
     expect(() => createSealer([], 'tokens')).toThrow(/at least one secret/);
+  });
+});
+
+describe('createHandleCodec (session handles)', () => {
+  const codec = createHandleCodec([SECRET_A], 'session-handles');
+  const latin1 = fc.string({ unit: fc.integer({ min: 0, max: 255 }).map((code) => String.fromCharCode(code)), minLength: 1, maxLength: 64 });
+
+  it('seals any latin1 value to the same handle every time, which opens to the value', () => {
+    fc.assert(
+      fc.property(latin1, (value) => {
+        const handle = codec.seal(value);
+        expect(handle).toBe(codec.seal(value));
+        expect(handle).toMatch(/^[A-Za-z0-9_-]+$/);
+        expect(codec.open(handle)).toBe(value);
+      }),
+    );
+  });
+
+  it('opens nothing from a handle changed anywhere, cut short or lengthened', () => {
+    fc.assert(
+      fc.property(latin1, fc.nat(), fc.integer({ min: 1, max: 255 }), (value, at, flip) => {
+        const bytes = Buffer.from(codec.seal(value), 'base64url');
+        const changed = Buffer.from(bytes);
+        const index = at % changed.length;
+        changed[index] = (changed[index] ?? 0) ^ flip;
+        expect(codec.open(changed.toString('base64url'))).toBeUndefined();
+        expect(codec.open(bytes.subarray(0, bytes.length - 1).toString('base64url'))).toBeUndefined();
+        expect(codec.open(Buffer.concat([bytes, Buffer.from([flip])]).toString('base64url'))).toBeUndefined();
+      }),
+    );
+    expect(codec.open('')).toBeUndefined();
+    expect(codec.open('a'.repeat(300))).toBeUndefined();
+  });
+
+  it('keeps opening handles sealed under a secret that rotated to second place; another purpose or secret opens none', () => {
+    const handle = codec.seal('store-key');
+    expect(createHandleCodec([SECRET_B, SECRET_A], 'session-handles').open(handle)).toBe('store-key');
+    expect(createHandleCodec([SECRET_B, SECRET_A], 'session-handles').seal('store-key')).not.toBe(handle);
+    expect(createHandleCodec([SECRET_B], 'session-handles').open(handle)).toBeUndefined();
+    expect(createHandleCodec([SECRET_A], 'other-purpose').open(handle)).toBeUndefined();
   });
 });

@@ -5,8 +5,11 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/bff.js';
+import { ACME_PATHS, startAcmeEmulator, type AcmeEmulator } from '../support/emulators/acme.js';
+import { loginThrough, sessionIn } from '../support/provider-stack.js';
 import { cli, EXIT_MS, exitWithin, killRunning, PROJECT_ROOT, ready, STARTUP_MS, track, type Child } from '../support/bff-process.js';
 
 const SECRET = 'server-test-secret-0123456789-abcdefghij';
@@ -213,6 +216,73 @@ describe('stopping the standalone server', () => {
     expect(response.headers.get('location')).toBe('/?auth_error=provider_unavailable');
     expect(await exitWithin(child, EXIT_MS)).toBe(0);
   }, STARTUP_MS + EXIT_MS + ANSWER_MS);
+});
+
+describe('the standalone server with a config module (bff-auth.config.mjs)', () => {
+  let emulator: AcmeEmulator;
+  let server: Child;
+  let origin: string;
+
+  beforeAll(async () => {
+    emulator = await startAcmeEmulator();
+    const port = await freePort();
+    origin = `http://127.0.0.1:${port}`;
+    const endpoints = Object.fromEntries(Object.entries(ACME_PATHS).map(([key, path]) => [key, emulator.origin + path]));
+    const config = join(dir, 'bff-auth.config.mjs');
+    // What an app writes: its own platform imported, the environment read by the module, a logger of its own.
+    await writeFile(
+      config,
+      `import { acmePlatform } from ${JSON.stringify(pathToFileURL(join(PROJECT_ROOT, 'test/support/custom-platform.ts')).href)};
+
+const log = (level) => (event, fields) => console.log(JSON.stringify({ from: 'the-module-logger', level, event, ...fields }));
+
+export default {
+  baseUrl: ${JSON.stringify(origin)},
+  secrets: [process.env.TEST_SECRET_VAR],
+  rateLimit: false,
+  platforms: [acmePlatform],
+  providers: [{ id: 'acme', type: 'acme-id', clientId: ${JSON.stringify(emulator.clientId)}, clientSecret: ${JSON.stringify(emulator.clientSecret)}, endpoints: ${JSON.stringify(endpoints)} }],
+  logger: { info: log('info'), warn: log('warn'), error: log('error') },
+};
+`,
+    );
+    server = cli(['serve', '--config', config, '--port', String(port)], { TEST_SECRET_VAR: SECRET });
+    await (await ready(server, origin)).body?.cancel();
+  }, STARTUP_MS + 5000);
+
+  afterAll(async () => {
+    server?.process.kill('SIGTERM');
+    if (server && (await exitWithin(server, EXIT_MS)) === 'hung') server.process.kill('SIGKILL');
+    await emulator?.close();
+  });
+
+  it("signs a user in through the module's own platform, and logs through the module's logger: functions pass through", async () => {
+    const providers = await (await fetch(`${origin}/auth/providers`, { headers: fetchJson })).json();
+    expect(providers).toEqual([{ id: 'acme', name: 'Acme ID', type: 'acme-id' }]);
+    const stack = { idp: emulator, origin };
+    const { location, browser } = await loginThrough(stack, 'acme');
+    expect(location).toBe('/home');
+    expect(await sessionIn(stack, browser)).toMatchObject({
+      authenticated: true,
+      user: { id: 'acme:424242', provider: 'acme', name: 'Acme Tester', email: 'tester@acme.example' },
+    });
+    expect(server.stdout()).toContain('"from":"the-module-logger","level":"info","event":"login.success","provider":"acme"');
+    expect(server.stdout() + server.stderr()).not.toContain(SECRET);
+  });
+});
+
+describe('the standalone server refuses a config module it cannot use', () => {
+  it.each([
+    ['no-default.mjs', 'export const config = {};', 'has no default export'],
+    ['broken.mjs', `export default { secrets: ['${SECRET}' }`, 'cannot be loaded (SyntaxError'],
+  ])('%s: exit 1, naming the file, quoting none of it', async (name, source, reason) => {
+    const config = join(dir, name);
+    await writeFile(config, source);
+    const child = cli(['serve', '--config', config, '--port', String(await freePort())]);
+    expect(await exitWithin(child, STARTUP_MS)).toBe(1);
+    expect(child.stderr()).toContain(`${config}: ${reason}`);
+    expect(child.stderr()).not.toContain(SECRET);
+  }, STARTUP_MS + 5000);
 });
 
 describe('the standalone server refuses to start on a bad command line or config', () => {

@@ -1,10 +1,13 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MemorySessionStore, RedisSessionStore, silentLogger } from '../../bff/index.js';
 import { data, nowSeconds, randomKey, sessionStoreContract } from '../support/store-contract.js';
 import { deleteKeys, REDIS_URL } from '../support/redis.js';
+
+/** The store's tag of a user id (redis-store.ts): 128 bits of its SHA-256, base64url. */
+const userTagOf = (userId: string) => createHash('sha256').update(userId).digest().toString('base64url', 0, 16);
 
 const KEY_PREFIX = `bff-auth-test:stores:${randomBytes(6).toString('hex')}:`;
 
@@ -51,6 +54,45 @@ describe('MemorySessionStore specifics', () => {
     }
   });
 
+  it('an evicted session is no longer listed or counted for its user', async () => {
+    const store = new MemorySessionStore({ maxSessions: 2 });
+    try {
+      await store.set('a', data(), 60);
+      await store.set('b', data(), 60);
+      await store.set('c', data({ user: { id: 'dev:bob', provider: 'dev', providerUserId: 'bob' } }), 60); // evicts a
+      expect((await store.listByUser('dev:alice')).map(({ ref }) => ref)).toEqual([store.refOf('b')]);
+      expect(await store.deleteByUser('dev:alice')).toBe(1);
+      expect(await store.get('c')).toBeDefined();
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('two users whose ids fall in one index bucket are still listed and ended apart', async () => {
+    // The store's bucket of a user id (memory-store.ts): 30 bits of its SHA-256; a pair that shares one turns up within some 10^5 ids.
+    const bucketOf = (userId: string) => createHash('sha256').update(userId).digest().readUInt32BE(0) >>> 2;
+    const seen = new Map<number, string>();
+    let pair: [string, string] | undefined;
+    for (let index = 0; !pair; index++) {
+      const userId = `user-${index}`;
+      const other = seen.get(bucketOf(userId));
+      if (other !== undefined) pair = [other, userId];
+      seen.set(bucketOf(userId), userId);
+    }
+    const store = new MemorySessionStore();
+    try {
+      const [first, second] = pair;
+      await store.set('a', data({ user: { id: first, provider: 'dev', providerUserId: 'a' } }), 60);
+      await store.set('b', data({ user: { id: second, provider: 'dev', providerUserId: 'b' } }), 60);
+      expect((await store.listByUser(first)).map(({ ref }) => ref)).toEqual([store.refOf('a')]);
+      expect(await store.deleteByUser(second)).toBe(1);
+      expect(await store.get('a')).toBeDefined();
+      expect(await store.get('b')).toBeUndefined();
+    } finally {
+      await store.close();
+    }
+  });
+
   it('an evicted session no longer counts for deleteBySid', async () => {
     const store = new MemorySessionStore({ maxSessions: 2 });
     try {
@@ -90,7 +132,7 @@ describe('RedisSessionStore specifics', () => {
     await redis.quit();
   });
 
-  it('writes only under its key prefix, with a TTL on every key, and no session id in the clear', async () => {
+  it('writes only under its key prefix, with a TTL on every key, and no session id or user id in the clear', async () => {
     const store = new RedisSessionStore({ connection: REDIS_URL, keyPrefix: `${KEY_PREFIX}own:`, logger: silentLogger });
     try {
       const key = randomKey();
@@ -99,8 +141,9 @@ describe('RedisSessionStore specifics', () => {
       const lock = await store.lock('refresh:own', 60_000);
       const keys = await redis.keys(`${KEY_PREFIX}own:*`);
       expect(keys.sort()).toEqual(
-        [`once:{tx:own}`, `session:{${key}}`, `sid:{dev:s-own}`, 'lock:{refresh:own}'].map((name) => `${KEY_PREFIX}own:${name}`).sort(),
+        [`once:{tx:own}`, `session:{${key}}`, `sid:{dev:s-own}`, 'lock:{refresh:own}', `user:{${userTagOf('dev:alice')}}`].map((name) => `${KEY_PREFIX}own:${name}`).sort(),
       );
+      expect(keys.join()).not.toContain('alice');
       for (const redisKey of keys) {
         const ttl = await redis.ttl(redisKey);
         expect(ttl, redisKey).toBeGreaterThan(0);
@@ -138,6 +181,21 @@ describe('RedisSessionStore specifics', () => {
       await store.set(randomKey(), data({ sid: 'dev:s-idx', absoluteExpiresAt: now + 600 }), 60);
       await store.set(randomKey(), data({ sid: 'dev:s-idx', absoluteExpiresAt: now + 120 }), 60);
       expect(await redis.ttl(`${KEY_PREFIX}idx:sid:{dev:s-idx}`)).toBeGreaterThan(500);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("a user's index lives as long as the latest absolute expiry of their sessions, and drops entries past theirs", async () => {
+    const store = new RedisSessionStore({ connection: REDIS_URL, keyPrefix: `${KEY_PREFIX}uidx:`, logger: silentLogger });
+    try {
+      const userKey = `${KEY_PREFIX}uidx:user:{${userTagOf('dev:alice')}}`;
+      const now = nowSeconds();
+      await store.set(randomKey(), data({ createdAt: now - 100, absoluteExpiresAt: now - 1 }), 60);
+      await store.set(randomKey(), data({ absoluteExpiresAt: now + 600 }), 60);
+      await store.set(randomKey(), data({ absoluteExpiresAt: now + 120 }), 60);
+      expect(await redis.zcard(userKey)).toBe(2);
+      expect(await redis.ttl(userKey)).toBeGreaterThan(500);
     } finally {
       await store.close();
     }

@@ -1,5 +1,5 @@
 import express, { type Express, type Router } from 'express';
-import type { AuthBffConfig, Logger } from '../../bff/index.js';
+import type { AuthBffConfig, Logger, ProviderType } from '../../bff/index.js';
 import { startServer, type RunningServer } from '../../bff/server/start.js';
 
 export const TEST_SECRET = 'test-secret-0123456789-abcdefghijklmnop';
@@ -17,7 +17,7 @@ export interface TestBff extends RunningServer {
   logs: ReturnType<typeof recordingLogger>;
 }
 
-export type TestBffConfig = Omit<AuthBffConfig, 'baseUrl' | 'secrets'> & Partial<AuthBffConfig>;
+export type TestBffConfig = Omit<AuthBffConfig<readonly ProviderType[]>, 'baseUrl' | 'secrets'> & Partial<AuthBffConfig<readonly ProviderType[]>>;
 
 /** Tests log in many times a minute from 127.0.0.1; the login rate limit is tested on its own (security-rate-limit.test.ts). */
 export const UNTHROTTLED = { loginsPerMinute: 1_000_000 };

@@ -56,6 +56,6 @@ export async function loginThrough(stack: Pick<ProviderStack<TestIdentityProvide
 }
 
 /** What the SPA would read from `/auth/session` in that browser. */
-export async function sessionIn(stack: ProviderStack<TestIdentityProvider>, browser: TestBrowser): Promise<SessionResponse> {
+export async function sessionIn(stack: Pick<ProviderStack<TestIdentityProvider>, 'origin'>, browser: TestBrowser): Promise<SessionResponse> {
   return (await browser.get(`${stack.origin}/auth/session`, { headers: fetchHeaders })).json() as Promise<SessionResponse>;
 }

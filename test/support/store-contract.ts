@@ -259,6 +259,120 @@ export function sessionStoreContract(name: string, open: () => SessionStore) {
       expect(await store.deleteBySid(`dev:${randomKey()}`)).toBe(0);
     });
 
+    describe("the per-user index (a user's sessions, by user.id)", () => {
+      const userData = (userId: string, overrides: Partial<SessionData> = {}) =>
+        data({ user: { id: userId, provider: 'dev', providerUserId: 'alice' }, ...overrides });
+      const freshUser = () => `app-user-${randomKey()}`;
+      const keysOf = async (userId: string) => (await store.listByUser(userId)).map(({ ref }) => ref).sort();
+
+      it("listByUser answers each live session of the user (its ref and record), and no other user's", async () => {
+        const [user, other] = [freshUser(), freshUser()];
+        const [a, b, c] = [randomKey(), randomKey(), randomKey()];
+        await store.set(a, userData(user, { provider: 'github' }), 60);
+        await store.set(b, userData(user, { provider: 'wechat' }), 120);
+        await store.set(c, userData(other), 60);
+
+        const listed = await store.listByUser(user);
+        expect(listed.map(({ ref }) => ref).sort()).toEqual([store.refOf(a), store.refOf(b)].sort());
+        expect(listed.find(({ ref }) => ref === store.refOf(b))?.record).toMatchObject({ provider: 'wechat', version: 1, user: { id: user } });
+        expect(await keysOf(other)).toEqual([store.refOf(c)]);
+        expect(await store.listByUser(freshUser())).toEqual([]);
+      });
+
+      it('deleteByUser deletes every session of the user, answers how many, and leaves other users alone', async () => {
+        const [user, other] = [freshUser(), freshUser()];
+        const [a, b, c] = [randomKey(), randomKey(), randomKey()];
+        await store.set(a, userData(user, { sid: `dev:${randomKey()}` }), 60);
+        await store.set(b, userData(user), 120);
+        await store.set(c, userData(other), 60);
+
+        expect(await store.deleteByUser(user)).toBe(2);
+        expect(await store.get(a)).toBeUndefined();
+        expect(await store.get(b)).toBeUndefined();
+        expect(await store.get(c)).toBeDefined();
+        expect(await store.listByUser(user)).toEqual([]);
+        expect(await store.deleteByUser(user)).toBe(0);
+      });
+
+      it('a session ended by deleteByUser or deleteRef is final: neither update nor touch brings it back', async () => {
+        const user = freshUser();
+        const [byUser, byRef] = [randomKey(), randomKey()];
+        await store.set(byUser, userData(user), 60);
+        expect(await store.deleteByUser(user)).toBe(1);
+        await store.set(byRef, userData(user), 60);
+        expect(await store.deleteRef(store.refOf(byRef))).toBe(true);
+        for (const key of [byUser, byRef]) {
+          expect(await store.update(key, 1, userData(user, { tokens: 'refreshed' }))).toBe(false);
+          expect(await store.touch(key, 600)).toBe(false);
+          expect(await store.get(key)).toBeUndefined();
+        }
+      });
+
+      it("deleteRef deletes the one session it names, answers whether it was live, and leaves the user's others", async () => {
+        const user = freshUser();
+        const [ended, kept] = [randomKey(), randomKey()];
+        await store.set(ended, userData(user), 60);
+        await store.set(kept, userData(user), 60);
+
+        expect(await store.deleteRef(store.refOf(ended))).toBe(true);
+        expect(await store.deleteRef(store.refOf(ended))).toBe(false);
+        expect(await store.get(ended)).toBeUndefined();
+        expect(await keysOf(user)).toEqual([store.refOf(kept)]);
+        expect(await store.deleteRef(store.refOf(randomKey()))).toBe(false);
+      });
+
+      it('a new session of a user whose sessions were ended is indexed again', async () => {
+        const user = freshUser();
+        await store.set(randomKey(), userData(user), 60);
+        expect(await store.deleteByUser(user)).toBe(1);
+        const next = randomKey();
+        await store.set(next, userData(user), 60);
+        expect(await keysOf(user)).toEqual([store.refOf(next)]);
+        expect(await store.deleteByUser(user)).toBe(1);
+        expect(await store.get(next)).toBeUndefined();
+      });
+
+      it('deleteByUser ends a session whose token refreshes race with it', async () => {
+        const user = freshUser();
+        const key = randomKey();
+        await store.set(key, userData(user), 60);
+        const refreshes = Array.from({ length: 5 }, (_, index) => store.update(key, index + 1, userData(user, { tokens: `t${index}` })));
+        const [ended] = await Promise.all([store.deleteByUser(user), ...refreshes]);
+        expect(ended).toBe(1);
+        expect(await store.get(key)).toBeUndefined();
+      });
+
+      it('follows the user a session carries now, not one it carried before a rewrite', async () => {
+        const [before, after] = [freshUser(), freshUser()];
+        const [rewritten, updated] = [randomKey(), randomKey()];
+        await store.set(rewritten, userData(before), 60);
+        await store.set(rewritten, userData(after), 60);
+        await store.set(updated, userData(before), 60);
+        expect(await store.update(updated, 1, userData(after))).toBe(true);
+
+        expect(await store.listByUser(before)).toEqual([]);
+        expect(await store.deleteByUser(before)).toBe(0);
+        expect(await keysOf(after)).toEqual([store.refOf(rewritten), store.refOf(updated)].sort());
+        expect(await store.deleteByUser(after)).toBe(2);
+      });
+
+      it('neither lists nor counts a session that has expired', async () => {
+        const user = freshUser();
+        const [expiring, live] = [randomKey(), randomKey()];
+        await store.set(expiring, userData(user), SHORT_TTL);
+        await store.set(live, userData(user), 60);
+        await pastShortTtl();
+        expect(await keysOf(user)).toEqual([store.refOf(live)]);
+        expect(await store.deleteByUser(user)).toBe(1);
+      });
+
+      it('refOf names a key the same way every time, and two keys apart', () => {
+        const key = randomKey();
+        expect(store.refOf(key)).toBe(store.refOf(key));
+        expect(store.refOf(key)).not.toBe(store.refOf(randomKey()));
+      });
+    });
+
     it('claimOnce answers true the first time and false after, per marker', async () => {
       const [marker, other] = [`tx:${randomKey()}`, `tx:${randomKey()}`];
       expect(await store.claimOnce(marker, 60)).toBe(true);

@@ -4,7 +4,19 @@
  */
 import express, { type Request as ExpressRequest, type Response as ExpressResponse } from 'express';
 import { AUTH_ERROR_CODES, CSRF_HEADER, ROUTES, type SessionResponse } from 'bff-auth';
-import { ConfigError, createAuthBff, silentLogger, type AuthBff, type AuthBffConfig } from 'bff-auth/bff';
+import {
+  bearer,
+  clientSecretField,
+  ConfigError,
+  createAuthBff,
+  definePlatform,
+  ERROR_MEMBER,
+  silentLogger,
+  tokenCall,
+  type AuthBff,
+  type AuthBffConfig,
+  type SessionSummary,
+} from 'bff-auth/bff';
 import {
   AuthClientError,
   AuthProvider,
@@ -41,6 +53,31 @@ export function server(): AuthBff {
     res.json({ length: token.length });
   });
   app.use(auth.proxy({ path: '/api/corp', provider: 'corp', target: 'https://api.example.com', methods: ['GET'] }));
+  return auth;
+}
+
+const acme = definePlatform({
+  type: 'acme-id',
+  name: 'Acme ID',
+  endpoints: { authorization: 'https://id.acme.example/authorize', token: 'https://id.acme.example/token', userinfo: 'https://id.acme.example/me' },
+  scope: 'profile',
+  config: { clientSecret: clientSecretField },
+  authorization: { params: ({ config, redirectUri, state }) => ({ client_id: config.clientId, response_type: 'code', redirect_uri: redirectUri, state }) },
+  token: tokenCall(),
+  userinfo: { method: 'GET', headers: bearer },
+  refusals: [ERROR_MEMBER],
+  user: { idFrom: 'userinfo', id: ['id'], name: ['name'] },
+});
+
+export function withOwnPlatform(): AuthBff {
+  const auth = createAuthBff({ ...config, platforms: [acme], providers: [{ id: 'acme', type: 'acme-id', clientId: 'a', clientSecret: 'b' }] });
+  const app = express();
+  app.post('/api/sign-out-others', auth.requireSession(), async (req, res) => {
+    const others: SessionSummary[] = (await auth.sessions.list(req.auth!.user.id)).filter(({ handle }) => handle !== req.auth!.handle);
+    let ended: number = 0;
+    for (const { handle } of others) ended += await auth.sessions.end({ handle });
+    res.json({ ended, everywhere: await auth.sessions.end(req.auth!.user.id) });
+  });
   return auth;
 }
 

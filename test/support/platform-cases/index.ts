@@ -1,3 +1,4 @@
+import { acmeCase } from './acme.js';
 import { alipayCase } from './alipay.js';
 import { dingtalkCase } from './dingtalk.js';
 import { douyinCase } from './douyin.js';
@@ -12,7 +13,7 @@ import { weiboCase } from './weibo.js';
 
 export type { AnyEmulator, PlatformCase } from './platform-case.js';
 
-/** Every built-in platform the suite runs, one file each. */
+/** Every built-in platform the suite runs, one file each, and a platform of the test app's own. */
 export const PLATFORM_CASES: PlatformCase[] = [
   githubCase,
   wechatCase,
@@ -25,4 +26,5 @@ export const PLATFORM_CASES: PlatformCase[] = [
   feishuCase,
   larkCase,
   alipayCase,
+  acmeCase,
 ];

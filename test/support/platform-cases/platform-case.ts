@@ -1,4 +1,4 @@
-import type { ProviderConfig } from '../../../bff/index.js';
+import type { AuthBffConfig, ProviderType } from '../../../bff/index.js';
 import type { User } from '../../../shared/index.js';
 import type { PlatformEmulator } from '../emulators/platform-emulator.js';
 import type { ProviderStack } from '../provider-stack.js';
@@ -20,9 +20,11 @@ export interface PlatformCase<Emulator extends AnyEmulator = AnyEmulator> {
   type?: string;
   /** The button label it lists itself with. */
   name: string;
+  /** A platform of the app's own (`definePlatform`), which the BFF is given in `platforms`; absent for a built-in one. */
+  platform?: ProviderType;
   start: () => Promise<Emulator>;
   /** Its config entries, pointed at the emulator: `id` first, then any variants its quirks use. */
-  entries: (emulator: Emulator) => ProviderConfig[];
+  entries: (emulator: Emulator) => AuthBffConfig<readonly ProviderType[]>['providers'];
   /** The User a login gives, without `id` and `provider`. */
   user: (emulator: Emulator) => Omit<User, 'id' | 'provider'>;
   /** The behavior that refuses the token step, and the one that refuses the id or profile step (its switch is also the one the suite fails outright). */
