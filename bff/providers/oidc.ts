@@ -5,7 +5,7 @@ import { AuthBffError } from '../errors.js';
 import { endpointOverrides, endpointUrl, providerBase } from './config-fields.js';
 import { cachedDiscovery } from './discovery.js';
 import { isJsonObject } from './json-body.js';
-import { createProviderJwtVerifier } from './provider-jwt.js';
+import { createProviderJwtVerifier, JWKS_REFETCH_COOLDOWN_MS } from './provider-jwt.js';
 import type { Identity, LogoutTokenClaims, ProviderContext, ProviderType, TokenResult, TokenSet } from './provider.js';
 import { StandardProvider } from './standard.js';
 import { mapUser, STANDARD_USER_FIELDS } from './user-fields.js';
@@ -19,6 +19,8 @@ const configSchema = providerBase
     tokenEndpointAuthMethod: z.enum(['client_secret_basic', 'client_secret_post']).default('client_secret_basic'),
     /** Puts the ID token in the end-session URL; off by default since that puts it in the address bar. */
     endSessionIdTokenHint: z.boolean().default(false),
+    /** An unknown `kid` re-fetches the JWKS at most once per this many ms. */
+    jwksRefetchCooldownMs: z.number().int().min(10).max(300_000).default(JWKS_REFETCH_COOLDOWN_MS),
   })
   .strict();
 
@@ -42,7 +44,7 @@ class OidcProvider extends StandardProvider {
     const httpTimeoutMs = config.httpTimeoutMs ?? context.httpTimeoutMs;
     super({ ...config, name: config.name ?? config.id, httpTimeoutMs, refreshEndpoint: config.endpoints?.refresh });
     this.discover = cachedDiscovery(config.issuer, this.fetch);
-    this.verifyJwt = createProviderJwtVerifier(this.fetch, httpTimeoutMs);
+    this.verifyJwt = createProviderJwtVerifier(this.fetch, httpTimeoutMs, config.jwksRefetchCooldownMs);
   }
 
   protected async server(): Promise<oauth.AuthorizationServer> {

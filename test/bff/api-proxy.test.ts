@@ -7,7 +7,7 @@ import { createAuthBff, ConfigError, silentLogger } from '../../bff/index.js';
 import { TEST_SECRET } from '../support/bff.js';
 import { fetchHeaders } from '../support/dev-stack.js';
 import { startHostileStack, type HostileStack } from '../support/hostile-stack.js';
-import { loginThrough } from '../support/provider-stack.js';
+import { loginThrough, onStackFor } from '../support/provider-stack.js';
 
 /** An upstream API that records what reached it and answers without echoing the token. */
 interface Seen {
@@ -237,10 +237,12 @@ describe('the API proxy bounds', () => {
   });
 
   it('gives up on an upstream that does not answer within httpTimeoutMs: 503 provider_unavailable', async () => {
-    const { browser } = await loginThrough(stack, 'bad');
-    const response = await api(browser, '/hang');
-    expect(response.status).toBe(503);
-    expect(await response.json()).toMatchObject({ error: 'provider_unavailable' });
+    await onStackFor(stack, { upstream: 'hang' }, async (target) => {
+      const { browser } = await loginThrough(target, 'bad');
+      const response = await browser.get(`${target.origin}/api/bad/hang`, { headers: fetchHeaders });
+      expect(response.status).toBe(503);
+      expect(await response.json()).toMatchObject({ error: 'provider_unavailable' });
+    });
   });
 });
 

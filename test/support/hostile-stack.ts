@@ -1,15 +1,25 @@
 import { once } from 'node:events';
 import { createAuthBff, silentLogger } from '../../bff/index.js';
+import type { OidcProviderConfig } from '../../bff/providers/oidc.js';
 import { startHostileProvider, type HostileProvider } from './hostile-provider.js';
 import { behindTlsProxy, freePort, startTestBff, TEST_SECRET, UNTHROTTLED, type TestBff, type TestBffConfig } from './bff.js';
 import { startProviderStack, type ProviderStack } from './provider-stack.js';
 
 export type HostileStack = ProviderStack<HostileProvider>;
 /** A hostile stack whose BFF is not a {@link TestBff} of its own but a router behind {@link behindTlsProxy}. */
-export type TlsHostileStack = Omit<HostileStack, 'bff'>;
+export type TlsHostileStack = Omit<HostileStack, 'bff' | 'config'>;
 
-const asProviderBad = (idp: HostileProvider): TestBffConfig => ({
-  providers: [{ id: 'bad', type: 'oidc', issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret }],
+/**
+ * Short, so that a test of an unknown `kid` does not wait out the real 5 s; the cool-down's
+ * own test (security-provider.test.ts) sets the real one and a clock it controls.
+ */
+const TEST_JWKS_COOLDOWN_MS = 50;
+
+/** The hostile provider as the `oidc` provider `bad`, with `entry`'s fields on top. */
+export const asProviderBad = (idp: HostileProvider, entry: Partial<OidcProviderConfig> = {}): TestBffConfig => ({
+  providers: [
+    { id: 'bad', type: 'oidc', issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, jwksRefetchCooldownMs: TEST_JWKS_COOLDOWN_MS, ...entry },
+  ],
 });
 
 /** The hostile test provider behind a BFF as the `oidc` provider `bad`. */
@@ -22,9 +32,10 @@ export function startHostileStack(overrides: (idp: HostileProvider) => Partial<T
  * cached from an earlier case hides the provider's answer. `close` closes the BFF only.
  */
 export async function startBffInFrontOf(idp: HostileProvider, overrides: Partial<TestBffConfig> = {}): Promise<HostileStack> {
+  const config = { ...asProviderBad(idp), ...overrides };
   const port = await freePort();
-  const bff = await startTestBff(port, { ...asProviderBad(idp), ...overrides });
-  return { idp, bff, origin: bff.url, close: () => bff.close() };
+  const bff = await startTestBff(port, config);
+  return { idp, bff, origin: bff.url, config, close: () => bff.close() };
 }
 
 /**
