@@ -6,7 +6,7 @@
  */
 import { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { resolveConfig } from '../../bff/index.js';
 import { clientKey } from '../../bff/routes/login-rate-limit.js';
 import { TEST_SECRET } from '../support/bff.js';
@@ -80,15 +80,26 @@ describe('the login rate limit', () => {
 
   it('with Redis sessions, every BFF process shares one count', async () => {
     const keyPrefix = `bff-auth-test:rate-limit:${randomBytes(6).toString('hex')}:`;
-    const config = () => ({ rateLimit: { loginsPerMinute: 3 }, session: { store: REDIS_URL, keyPrefix } });
+    // Behind a proxy on loopback, so that each request can say which client it is for.
+    const config = () => ({ rateLimit: { loginsPerMinute: 3 }, session: { store: REDIS_URL, keyPrefix }, server: { trustProxy: 'loopback' } });
     const [a, b] = [await stackWith(config), await stackWith(config)];
+    const from = (ip: string) => ({ 'x-forwarded-for': ip });
+    const redis = new Redis(REDIS_URL);
     try {
-      expect((await loginRoute(a)).status).toBe(302);
-      expect((await loginRoute(b)).status).toBe(302);
-      expect((await loginRoute(a)).status).toBe(302);
-      await expectThrottled(await loginRoute(b));
+      // Until its Redis connection is up a BFF counts in its own process (the outage fall-back):
+      // wait until each one's count of a client of its own shows in Redis.
+      for (const [stack, ip] of [[a, '192.0.2.1'], [b, '192.0.2.2']] as const) {
+        await vi.waitFor(async () => {
+          await loginRoute(stack, from(ip));
+          expect(await redis.exists(`${keyPrefix}rate-limit:login:${ip}`)).toBe(1);
+        });
+      }
+      const client = from('198.51.100.7');
+      expect((await loginRoute(a, client)).status).toBe(302);
+      expect((await loginRoute(b, client)).status).toBe(302);
+      expect((await loginRoute(a, client)).status).toBe(302);
+      await expectThrottled(await loginRoute(b, client));
     } finally {
-      const redis = new Redis(REDIS_URL);
       await deleteKeys(redis, `${keyPrefix}*`);
       await redis.quit();
     }
