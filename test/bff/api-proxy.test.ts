@@ -64,8 +64,12 @@ beforeAll(async () => {
   }));
 });
 afterAll(async () => {
+  // First the upstream, whose hanging and cut-off answers never end by themselves: else the BFF's
+  // close waits out its grace period for the requests still proxying them.
+  const closed = new Promise((resolve) => upstream.close(resolve));
+  upstream.closeAllConnections();
+  await closed;
   await stack.close();
-  await new Promise((resolve) => upstream.close(resolve));
 });
 afterEach(() => {
   stack.idp.reset();
@@ -153,7 +157,8 @@ const cookieOf = (browser: Awaited<ReturnType<typeof loginThrough>>['browser']) 
 /** A request to the proxy through node:http, its body written by the caller; resolves with the answer's head once it arrives. */
 function rawRequest(cookie: string, path: string, method: string, headers: Record<string, string | number> = {}): { request: ClientRequest; answer: Promise<IncomingMessage> } {
   const { port } = new URL(stack.origin);
-  const request = httpRequest({ host: '127.0.0.1', port, method, path: `/api/bad${path}`, headers: { 'x-csrf': '1', cookie, ...headers } });
+  // A connection of its own (no keep-alive pool): one whose body the BFF stopped reading ends with it.
+  const request = httpRequest({ host: '127.0.0.1', port, method, path: `/api/bad${path}`, headers: { 'x-csrf': '1', cookie, ...headers }, agent: false });
   const answer = new Promise<IncomingMessage>((resolve, reject) => {
     request.once('response', resolve);
     request.once('error', reject);
