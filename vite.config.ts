@@ -3,12 +3,13 @@ import react from '@vitejs/plugin-react';
 import { configDefaults, defineConfig } from 'vitest/config';
 
 /**
- * The test files that start Chromium or Redis processes of their own, or pack the package:
- * `npm run test:fast` (TEST_SET=fast) leaves them out.
+ * The test files that start processes of their own (Chromium, redis-server, the standalone BFF,
+ * the demo) or pack the package: `npm run test:fast` (TEST_SET=fast) leaves them out.
  */
 const SLOW_FILES = [
   'test/e2e/**',
   'test/package/package.test.ts',
+  'test/bff/server.test.ts',
   'test/bff/redis-cluster.test.ts',
   'test/bff/redis-sentinel.test.ts',
   'test/bff/faults.test.ts',

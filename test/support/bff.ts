@@ -19,6 +19,13 @@ export interface TestBff extends RunningServer {
 
 export type TestBffConfig = Omit<AuthBffConfig, 'baseUrl' | 'secrets'> & Partial<AuthBffConfig>;
 
+/**
+ * The JWKS re-fetch cool-down of the test stacks' `oidc` providers: short, so that a test of an
+ * unknown `kid` does not wait out the real 5 s; the cool-down's own test (security-provider.test.ts)
+ * sets the real one, on a clock it controls.
+ */
+export const TEST_JWKS_COOLDOWN_MS = 50;
+
 /** Tests log in many times a minute from 127.0.0.1; the login rate limit is tested on its own (security-rate-limit.test.ts). */
 export const UNTHROTTLED = { loginsPerMinute: 1_000_000 };
 

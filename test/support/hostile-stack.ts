@@ -2,18 +2,12 @@ import { once } from 'node:events';
 import { createAuthBff, silentLogger } from '../../bff/index.js';
 import type { OidcProviderConfig } from '../../bff/providers/oidc.js';
 import { startHostileProvider, type HostileProvider } from './hostile-provider.js';
-import { behindTlsProxy, freePort, startTestBff, TEST_SECRET, UNTHROTTLED, type TestBff, type TestBffConfig } from './bff.js';
+import { behindTlsProxy, freePort, startTestBff, TEST_JWKS_COOLDOWN_MS, TEST_SECRET, UNTHROTTLED, type TestBff, type TestBffConfig } from './bff.js';
 import { startProviderStack, type ProviderStack } from './provider-stack.js';
 
 export type HostileStack = ProviderStack<HostileProvider>;
 /** A hostile stack whose BFF is not a {@link TestBff} of its own but a router behind {@link behindTlsProxy}. */
 export type TlsHostileStack = Omit<HostileStack, 'bff' | 'config'>;
-
-/**
- * Short, so that a test of an unknown `kid` does not wait out the real 5 s; the cool-down's
- * own test (security-provider.test.ts) sets the real one and a clock it controls.
- */
-const TEST_JWKS_COOLDOWN_MS = 50;
 
 /** The hostile provider as the `oidc` provider `bad`, with `entry`'s fields on top. */
 export const asProviderBad = (idp: HostileProvider, entry: Partial<OidcProviderConfig> = {}): TestBffConfig => ({
