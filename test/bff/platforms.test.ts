@@ -8,7 +8,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { freePort, startTestBff, type TestBff, type TestBffConfig } from '../support/bff.js';
+import { startTestBffOnFreePort, type TestBff, type TestBffConfig } from '../support/bff.js';
 import type { TestBrowser } from '../support/browser.js';
 import { fetchHeaders } from '../support/dev-stack.js';
 import { loginThrough, onStackFor, sessionIn, type ProviderStack } from '../support/provider-stack.js';
@@ -23,12 +23,11 @@ const emulators = new Map<string, AnyEmulator>();
 beforeAll(async () => {
   for (const platform of PLATFORM_CASES) emulators.set(platform.id, await platform.start());
   upstream = await startUpstream();
-  const port = await freePort();
-  origin = `http://127.0.0.1:${port}`;
   const providers = PLATFORM_CASES.flatMap((platform) => platform.entries(emulators.get(platform.id) as AnyEmulator));
   const apis = PLATFORM_CASES.map(({ id }) => ({ path: `/api/${id}`, provider: id, target: upstream.origin }));
   bffConfig = { httpTimeoutMs: 1000, providers, apis };
-  bff = await startTestBff(port, bffConfig);
+  bff = await startTestBffOnFreePort(bffConfig);
+  origin = bff.url;
 });
 afterAll(async () => {
   await bff?.close();

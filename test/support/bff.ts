@@ -39,6 +39,20 @@ export async function startTestBff(port: number, config: TestBffConfig, options:
   return { ...server, logs };
 }
 
+/**
+ * A {@link startTestBff} on a free port. The port is free when the OS gives it out, but another
+ * process may take it before the BFF binds it: then (EADDRINUSE) it starts again on another one.
+ */
+export async function startTestBffOnFreePort(config: TestBffConfig, options: { staticDir?: string } = {}): Promise<TestBff> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startTestBff(await freePort(), config, options);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt === 5) throw error;
+    }
+  }
+}
+
 /** A free port, so that a BFF's `baseUrl` (and the provider's redirect URI) can be known before it starts. */
 export async function freePort(): Promise<number> {
   const { createServer } = await import('node:net');

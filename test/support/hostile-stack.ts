@@ -1,8 +1,9 @@
 import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
 import { createAuthBff, silentLogger } from '../../bff/index.js';
 import type { OidcProviderConfig } from '../../bff/providers/oidc.js';
 import { startHostileProvider, type HostileProvider } from './hostile-provider.js';
-import { behindTlsProxy, freePort, startTestBff, TEST_JWKS_COOLDOWN_MS, TEST_SECRET, UNTHROTTLED, type TestBff, type TestBffConfig } from './bff.js';
+import { behindTlsProxy, startTestBffOnFreePort, TEST_JWKS_COOLDOWN_MS, TEST_SECRET, UNTHROTTLED, type TestBff, type TestBffConfig } from './bff.js';
 import { startProviderStack, type ProviderStack } from './provider-stack.js';
 
 export type HostileStack = ProviderStack<HostileProvider>;
@@ -27,8 +28,7 @@ export function startHostileStack(overrides: (idp: HostileProvider) => Partial<T
  */
 export async function startBffInFrontOf(idp: HostileProvider, overrides: Partial<TestBffConfig> = {}): Promise<HostileStack> {
   const config = { ...asProviderBad(idp), ...overrides };
-  const port = await freePort();
-  const bff = await startTestBff(port, config);
+  const bff = await startTestBffOnFreePort(config);
   return { idp, bff, origin: bff.url, config, close: () => bff.close() };
 }
 
@@ -46,12 +46,11 @@ export async function startHostileStackBehindTls(publicOrigin: string, overrides
     ...asProviderBad(idp),
     ...overrides,
   });
-  const port = await freePort();
-  const server = behindTlsProxy(auth.router, publicOrigin).listen(port, '127.0.0.1');
+  const server = behindTlsProxy(auth.router, publicOrigin).listen(0, '127.0.0.1');
   await once(server, 'listening');
   return {
     idp,
-    origin: `http://127.0.0.1:${port}`,
+    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     close: async () => {
       await new Promise((resolve) => server.close(resolve));
       await auth.close();

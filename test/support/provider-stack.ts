@@ -1,5 +1,5 @@
 import type { SessionResponse } from '../../shared/index.js';
-import { freePort, startTestBff, type TestBff, type TestBffConfig } from './bff.js';
+import { startTestBffOnFreePort, type TestBff, type TestBffConfig } from './bff.js';
 import { TestBrowser } from './browser.js';
 import { fetchHeaders } from './dev-stack.js';
 
@@ -32,12 +32,11 @@ export async function startProviderStack<Idp extends TestIdentityProvider>(
 ): Promise<ProviderStack<Idp>> {
   const idp = await start();
   const bffConfig = { httpTimeoutMs: 1000, ...config(idp) };
-  const port = await freePort();
-  const bff = await startTestBff(port, bffConfig);
+  const bff = await startTestBffOnFreePort(bffConfig);
   return {
     idp,
     bff,
-    origin: `http://127.0.0.1:${port}`,
+    origin: bff.url,
     config: bffConfig,
     close: async () => {
       await bff.close();
@@ -60,8 +59,7 @@ export async function onStackFor<Idp extends TestIdentityProvider, T>(
 ): Promise<T> {
   if (!hangs(behavior)) return test(stack);
   const config = { ...stack.config, httpTimeoutMs: HANG_TIMEOUT_MS };
-  const port = await freePort();
-  const bff = await startTestBff(port, config);
+  const bff = await startTestBffOnFreePort(config);
   try {
     return await test({ idp: stack.idp, bff, origin: bff.url, config, close: () => bff.close() });
   } finally {
