@@ -1,6 +1,7 @@
 /**
  * `N=5 npm run test:repeat`: builds once, runs the whole vitest suite N times (default 5) and
  * lists every test that failed in at least one run, with the runs it failed in. Exits 1 if any did.
+ * Arguments go to vitest: `N=20 npm run test:repeat -- test/bff/foo.test.ts` repeats one file.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -39,16 +40,18 @@ try {
   for (let i = 1; i <= runs; i++) {
     const output = join(dir, `run-${i}.json`);
     const started = performance.now();
-    await run('npx', ['vitest', 'run', '--reporter=dot', '--reporter=json', `--outputFile.json=${output}`]);
+    await run('npx', ['vitest', 'run', '--reporter=dot', '--reporter=json', `--outputFile.json=${output}`, ...process.argv.slice(2)]);
     const seconds = ((performance.now() - started) / 1000).toFixed(0);
     const report = JSON.parse(await readFile(output, 'utf8')) as JsonReport;
+    let failed = 0;
     for (const file of report.testResults) {
       const path = relative(process.cwd(), file.name);
       const failedTests = file.assertionResults.filter((test) => test.status === 'failed').map((test) => `${path} > ${test.fullName}`);
       if (file.status === 'failed' && failedTests.length === 0) failedTests.push(`${path} (outside any test: ${(file.message ?? '').split('\n')[0]})`);
       for (const name of failedTests) failures.set(name, [...(failures.get(name) ?? []), i]);
+      failed += failedTests.length;
     }
-    summaries.push(`run ${i}: ${report.numTotalTests - report.numFailedTests}/${report.numTotalTests} passed, ${report.numFailedTests} failed, ${seconds} s`);
+    summaries.push(`run ${i}: ${report.numTotalTests} tests, ${failed} failure(s), ${seconds} s`);
     console.log(`\n${summaries.at(-1)}\n`);
   }
 } finally {
