@@ -12,7 +12,6 @@ import { join, relative } from 'node:path';
 /** The parts of vitest's JSON reporter (Jest's format) read here. */
 interface JsonReport {
   numTotalTests: number;
-  numFailedTests: number;
   testResults: Array<{
     name: string;
     status: string;
