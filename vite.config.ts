@@ -1,6 +1,19 @@
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+/**
+ * The test files that start processes of their own (Chromium, redis-server, the standalone BFF,
+ * the demo) or pack the package: `npm run test:fast` (TEST_SET=fast) leaves them out.
+ */
+const SLOW_FILES = [
+  'test/e2e/**',
+  'test/package/package.test.ts',
+  'test/bff/server.test.ts',
+  'test/bff/redis-cluster.test.ts',
+  'test/bff/redis-sentinel.test.ts',
+  'test/bff/faults.test.ts',
+];
 
 // One config for the demo build (`vite build`, root demo/) and for the tests.
 export default defineConfig({
@@ -14,14 +27,21 @@ export default defineConfig({
     // Real servers, real Redis, real Chromium: give them room on a shared 2-core machine.
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // Two worker processes on two cores; vitest's default (cores - 1) would run every file in one.
+    pool: 'forks',
+    maxWorkers: 2,
+    exclude: [...configDefaults.exclude, ...(process.env.TEST_SET === 'fast' ? SLOW_FILES : [])],
     projects: [
       {
         extends: true,
-        test: { name: 'node', include: ['test/**/*.test.ts'], environment: 'node' },
+        // The node tests leave no global state behind (each file closes its servers, restores its
+        // clock and env), so a worker runs file after file without importing every module again.
+        test: { name: 'node', include: ['test/**/*.test.ts'], environment: 'node', isolate: false },
       },
       {
         extends: true,
-        test: { name: 'dom', include: ['test/**/*.test.tsx'], environment: 'jsdom' },
+        // The DOM tests share jsdom's document and React's module state: each file keeps its own.
+        test: { name: 'dom', include: ['test/**/*.test.tsx'], environment: 'jsdom', isolate: true },
       },
     ],
   },

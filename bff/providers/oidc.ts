@@ -9,7 +9,7 @@ import { cachedDiscovery } from './discovery.js';
 import { createPlatformCall, present, type PlatformCall } from './engine/platform-call.js';
 import { authorizationParams, ERROR_MEMBER, refreshCall, revocationCall, tokenCall } from './engine/rfc6749.js';
 import { isJsonObject } from './json-body.js';
-import { createProviderJwtVerifier } from './provider-jwt.js';
+import { createProviderJwtVerifier, JWKS_REFETCH_COOLDOWN_MS } from './provider-jwt.js';
 import type {
   AuthorizationRequest,
   Identity,
@@ -32,6 +32,8 @@ const configSchema = providerBase
     tokenEndpointAuthMethod: z.enum(['client_secret_basic', 'client_secret_post']).default('client_secret_basic'),
     /** Puts the ID token in the end-session URL; off by default since that puts it in the address bar. */
     endSessionIdTokenHint: z.boolean().default(false),
+    /** An unknown `kid` re-fetches the JWKS at most once per this many ms. */
+    jwksRefetchCooldownMs: z.number().int().min(10).max(300_000).default(JWKS_REFETCH_COOLDOWN_MS),
   })
   .strict();
 
@@ -83,7 +85,7 @@ class OidcProvider implements Provider {
     this.fetch = createProviderFetch(httpTimeoutMs);
     this.send = createPlatformCall({ name: this.name, refusals: [ERROR_MEMBER] }, config, this.fetch);
     this.discover = cachedDiscovery(config.issuer, this.fetch);
-    this.verifyJwt = createProviderJwtVerifier(this.fetch, httpTimeoutMs);
+    this.verifyJwt = createProviderJwtVerifier(this.fetch, httpTimeoutMs, config.jwksRefetchCooldownMs);
   }
 
   /** The insecure-request flag is safe: the provider fetch itself refuses plain http off loopback. */

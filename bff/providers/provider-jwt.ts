@@ -13,7 +13,7 @@ import type { AuthorizationServer } from 'oauth4webapi';
 import { AuthBffError } from '../errors.js';
 
 /** An unknown `kid` re-fetches the JWKS at once, but at most once per this many ms per provider (docs/design.md). */
-const JWKS_REFETCH_COOLDOWN_MS = 5_000;
+export const JWKS_REFETCH_COOLDOWN_MS = 5_000;
 /** How far in the future an `iat` may be: the provider's clock may run a little ahead of ours. */
 const CLOCK_SKEW_SECONDS = 60;
 
@@ -34,11 +34,11 @@ interface ProviderKeys {
  * once, shared by every login waiting, so a legitimate user is not refused and
  * the cool-down still bounds the fetches.
  */
-function refetchAfterCooldown(entry: ProviderKeys): Promise<void> {
+function refetchAfterCooldown(entry: ProviderKeys, cooldownMs: number): Promise<void> {
   entry.refetch ??= (async () => {
     const fetchedAt = 'uat' in entry.cache ? entry.cache.uat : 0;
     // At most one cool-down, even if the clock went back since the last fetch.
-    const rest = Math.min(fetchedAt + JWKS_REFETCH_COOLDOWN_MS - Date.now(), JWKS_REFETCH_COOLDOWN_MS);
+    const rest = Math.min(fetchedAt + cooldownMs - Date.now(), cooldownMs);
     if (rest > 0) await sleep(rest);
     await entry.keys.reload();
   })().finally(() => {
@@ -62,8 +62,9 @@ function checkIssuedAtAndParty(payload: JWTPayload, clientId: string) {
  * signature, issuer, audience, authorized party and issue time. For ID tokens
  * this is the part `oauth4webapi`'s `processAuthorizationCodeResponse` leaves to
  * the caller (OIDC Core §3.1.3.7, steps 4-7); it checks the other claims itself.
+ * An unknown `kid` re-fetches the JWKS at most once per `cooldownMs`.
  */
-export function createProviderJwtVerifier(fetch: typeof globalThis.fetch, timeoutMs: number) {
+export function createProviderJwtVerifier(fetch: typeof globalThis.fetch, timeoutMs: number, cooldownMs: number) {
   let jwks: ProviderKeys | undefined;
 
   return async (jwt: string, as: AuthorizationServer, clientId: string, options: JWTVerifyOptions = {}): Promise<JWTPayload> => {
@@ -75,7 +76,7 @@ export function createProviderJwtVerifier(fetch: typeof globalThis.fetch, timeou
         cache,
         keys: createRemoteJWKSet(new URL(as.jwks_uri), {
           timeoutDuration: timeoutMs,
-          cooldownDuration: JWKS_REFETCH_COOLDOWN_MS,
+          cooldownDuration: cooldownMs,
           [customFetch]: fetch,
           [jwksCache]: cache,
         }),
@@ -90,7 +91,7 @@ export function createProviderJwtVerifier(fetch: typeof globalThis.fetch, timeou
       verified = await verify();
     } catch (error) {
       if (!(error instanceof errors.JWKSNoMatchingKey) || !entry.keys.coolingDown) throw error;
-      await refetchAfterCooldown(entry);
+      await refetchAfterCooldown(entry, cooldownMs);
       verified = await verify();
     }
     checkIssuedAtAndParty(verified.payload, clientId);

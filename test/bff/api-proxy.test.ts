@@ -7,7 +7,7 @@ import { createAuthBff, ConfigError, silentLogger } from '../../bff/index.js';
 import { TEST_SECRET } from '../support/bff.js';
 import { fetchHeaders } from '../support/dev-stack.js';
 import { startHostileStack, type HostileStack } from '../support/hostile-stack.js';
-import { loginThrough } from '../support/provider-stack.js';
+import { loginThrough, onStackFor } from '../support/provider-stack.js';
 import type { SessionResponse } from '../../shared/index.js';
 
 /** An upstream API that records what reached it and answers without echoing the token. */
@@ -65,8 +65,12 @@ beforeAll(async () => {
   }));
 });
 afterAll(async () => {
+  // First the upstream, whose hanging and cut-off answers never end by themselves: else the BFF's
+  // close waits out its grace period for the requests still proxying them.
+  const closed = new Promise((resolve) => upstream.close(resolve));
+  upstream.closeAllConnections();
+  await closed;
   await stack.close();
-  await new Promise((resolve) => upstream.close(resolve));
 });
 afterEach(() => {
   stack.idp.reset();
@@ -154,7 +158,8 @@ const cookieOf = (browser: Awaited<ReturnType<typeof loginThrough>>['browser']) 
 /** A request to the proxy through node:http, its body written by the caller; resolves with the answer's head once it arrives. */
 function rawRequest(cookie: string, path: string, method: string, headers: Record<string, string | number> = {}): { request: ClientRequest; answer: Promise<IncomingMessage> } {
   const { port } = new URL(stack.origin);
-  const request = httpRequest({ host: '127.0.0.1', port, method, path: `/api/bad${path}`, headers: { 'x-csrf': '1', cookie, ...headers } });
+  // A connection of its own (no keep-alive pool): one whose body the BFF stopped reading ends with it.
+  const request = httpRequest({ host: '127.0.0.1', port, method, path: `/api/bad${path}`, headers: { 'x-csrf': '1', cookie, ...headers }, agent: false });
   const answer = new Promise<IncomingMessage>((resolve, reject) => {
     request.once('response', resolve);
     request.once('error', reject);
@@ -238,10 +243,12 @@ describe('the API proxy bounds', () => {
   });
 
   it('gives up on an upstream that does not answer within httpTimeoutMs: 503 provider_unavailable', async () => {
-    const { browser } = await loginThrough(stack, 'bad');
-    const response = await api(browser, '/hang');
-    expect(response.status).toBe(503);
-    expect(await response.json()).toMatchObject({ error: 'provider_unavailable' });
+    await onStackFor(stack, { upstream: 'hang' }, async (target) => {
+      const { browser } = await loginThrough(target, 'bad');
+      const response = await browser.get(`${target.origin}/api/bad/hang`, { headers: fetchHeaders });
+      expect(response.status).toBe(503);
+      expect(await response.json()).toMatchObject({ error: 'provider_unavailable' });
+    });
   });
 });
 

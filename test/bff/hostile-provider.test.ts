@@ -3,7 +3,7 @@ import { DISCOVERY_RETRY_AFTER_MS } from '../../bff/providers/discovery.js';
 import { fetchHeaders } from '../support/dev-stack.js';
 import { HOSTILE_SUBJECT } from '../support/hostile-provider.js';
 import { startHostileStack, type HostileStack } from '../support/hostile-stack.js';
-import { loginThrough } from '../support/provider-stack.js';
+import { HANG_TIMEOUT_MS, loginThrough, onStackFor, sessionIn } from '../support/provider-stack.js';
 import type { SessionResponse } from '../../shared/index.js';
 
 let stack: HostileStack;
@@ -79,14 +79,16 @@ describe('what a well-behaved provider never does', () => {
     [{ userinfo: 'hang' }, 'provider_unavailable'],
   ] as const)('%o ends the login with auth_error=%s and no session', async (behavior, code) => {
     stack.idp.behave(behavior);
-    const result = await loginThrough(stack, 'bad');
-    expect(result.status).toBe(302);
-    expect(result.location).toBe(`/home?auth_error=${code}`);
-    expect(await sessionOf(result.browser)).toEqual({ authenticated: false });
+    await onStackFor(stack, behavior, async (target) => {
+      const result = await loginThrough(target, 'bad');
+      expect(result.status).toBe(302);
+      expect(result.location).toBe(`/home?auth_error=${code}`);
+      expect(await sessionIn(target, result.browser)).toEqual({ authenticated: false });
+    });
   });
 
   it('a provider that does not answer discovery fails the login at once with provider_unavailable', async () => {
-    const fresh = await startHostileStack();
+    const fresh = await startHostileStack(() => ({ httpTimeoutMs: HANG_TIMEOUT_MS }));
     try {
       fresh.idp.behave({ discovery: 'hang' });
       const started = Date.now();

@@ -8,13 +8,14 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { freePort, startTestBff, type TestBff } from '../support/bff.js';
+import { startTestBffOnFreePort, type TestBff, type TestBffConfig } from '../support/bff.js';
 import type { TestBrowser } from '../support/browser.js';
 import { fetchHeaders } from '../support/dev-stack.js';
-import { loginThrough, sessionIn, type ProviderStack } from '../support/provider-stack.js';
+import { loginThrough, onStackFor, sessionIn, type ProviderStack } from '../support/provider-stack.js';
 import { PLATFORM_CASES, type AnyEmulator, type PlatformCase } from '../support/platform-cases/index.js';
 
 let bff: TestBff;
+let bffConfig: TestBffConfig;
 let origin: string;
 let upstream: { server: Server; origin: string; seen: string[] };
 const emulators = new Map<string, AnyEmulator>();
@@ -22,12 +23,12 @@ const emulators = new Map<string, AnyEmulator>();
 beforeAll(async () => {
   for (const platform of PLATFORM_CASES) emulators.set(platform.id, await platform.start());
   upstream = await startUpstream();
-  const port = await freePort();
-  origin = `http://127.0.0.1:${port}`;
   const providers = PLATFORM_CASES.flatMap((platform) => platform.entries(emulators.get(platform.id) as AnyEmulator));
   const apis = PLATFORM_CASES.map(({ id }) => ({ path: `/api/${id}`, provider: id, target: upstream.origin }));
   const platforms = PLATFORM_CASES.flatMap(({ platform }) => (platform ? [platform] : []));
-  bff = await startTestBff(port, { httpTimeoutMs: 1000, platforms, providers, apis });
+  bffConfig = { httpTimeoutMs: 1000, platforms, providers, apis };
+  bff = await startTestBffOnFreePort(bffConfig);
+  origin = bff.url;
 });
 afterAll(async () => {
   await bff?.close();
@@ -51,14 +52,14 @@ describe.each(PLATFORM_CASES.map((platform) => [platform.id, platform] as const)
   let stack: ProviderStack<AnyEmulator>;
   beforeAll(() => {
     emulator = emulators.get(id) as AnyEmulator;
-    stack = { idp: emulator, bff, origin, close: async () => {} };
+    stack = { idp: emulator, bff, origin, config: bffConfig, close: async () => {} };
   });
   beforeEach(() => emulator.reset());
 
-  const failsWith = async (code: string, provider = id) => {
-    const { location, browser } = await loginThrough(stack, provider);
+  const failsWith = async (code: string, provider = id, target = stack) => {
+    const { location, browser } = await loginThrough(target, provider);
     expect(location).toBe(`/home?auth_error=${code}`);
-    expect(await sessionIn(stack, browser)).toEqual({ authenticated: false });
+    expect(await sessionIn(target, browser)).toEqual({ authenticated: false });
   };
 
   it('signs the user in with the expected User', async () => {
@@ -99,8 +100,9 @@ describe.each(PLATFORM_CASES.map((platform) => [platform.id, platform] as const)
   });
 
   it('a token endpoint that never answers ends the login with provider_unavailable', async () => {
-    emulator.behave({ token: 'hang' });
-    await failsWith('provider_unavailable');
+    const behavior = { token: 'hang' } as const;
+    emulator.behave(behavior);
+    await onStackFor(stack, behavior, (target) => failsWith('provider_unavailable', id, target));
   });
 
   it('a profile endpoint that answers 500 ends the login with provider_unavailable', async () => {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { resolveConfig, silentLogger } from '../../bff/index.js';
 import { TEST_SECRET } from '../support/bff.js';
 import { fetchHeaders } from '../support/dev-stack.js';
-import { loginThrough, sessionIn, startProviderStack, type ProviderStack } from '../support/provider-stack.js';
+import { loginThrough, onStackFor, sessionIn, startProviderStack, type ProviderStack } from '../support/provider-stack.js';
 import { GITHUB_PATHS, startGitHubEmulator, type GitHubBehavior, type GitHubEmulator } from '../support/emulators/github.js';
 
 let stack: ProviderStack<GitHubEmulator>;
@@ -139,9 +139,11 @@ describe('type github: an OAuth app login against the GitHub emulator', () => {
   ];
   it.each(failures)('%s ends the login with %s and no session', async (_, code, behavior) => {
     stack.idp.behave(behavior);
-    const { location, browser } = await loginThrough(stack, 'github');
-    expect(location).toBe(`/home?auth_error=${code}`);
-    expect(await sessionIn(stack, browser)).toEqual({ authenticated: false });
+    await onStackFor(stack, behavior, async (target) => {
+      const { location, browser } = await loginThrough(target, 'github');
+      expect(location).toBe(`/home?auth_error=${code}`);
+      expect(await sessionIn(target, browser)).toEqual({ authenticated: false });
+    });
   });
 
   it('no client secret, code or token reaches the logs, whether the login succeeds or fails', async () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AuthBffError, resolveConfig, silentLogger } from '../../bff/index.js';
 import { TEST_SECRET } from '../support/bff.js';
 import { fetchHeaders } from '../support/dev-stack.js';
-import { loginThrough, sessionIn, startProviderStack, type ProviderStack } from '../support/provider-stack.js';
+import { loginThrough, onStackFor, sessionIn, startProviderStack, type ProviderStack } from '../support/provider-stack.js';
 import { startWeChatEmulator, WECHAT_PATHS, type WeChatBehavior, type WeChatEmulator } from '../support/emulators/wechat.js';
 
 const endpointsAt = (origin: string) => ({
@@ -97,9 +97,11 @@ describe('type wechat: website login (网站应用微信登录) against the WeCh
   ];
   it.each(failures)('%s ends the login with %s and no session', async (_, code, behavior) => {
     stack.idp.behave(behavior);
-    const { location, browser } = await loginThrough(stack, 'wechat');
-    expect(location).toBe(`/home?auth_error=${code}`);
-    expect(await sessionIn(stack, browser)).toEqual({ authenticated: false });
+    await onStackFor(stack, behavior, async (target) => {
+      const { location, browser } = await loginThrough(target, 'wechat');
+      expect(location).toBe(`/home?auth_error=${code}`);
+      expect(await sessionIn(target, browser)).toEqual({ authenticated: false });
+    });
   });
 
   it('no app secret, code or token reaches the logs, whether the login succeeds or fails', async () => {

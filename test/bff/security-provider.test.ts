@@ -10,12 +10,13 @@
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DISCOVERY_RETRY_AFTER_MS } from '../../bff/providers/discovery.js';
+import { JWKS_REFETCH_COOLDOWN_MS } from '../../bff/providers/provider-jwt.js';
 import { TestBrowser } from '../support/browser.js';
 import { fetchHeaders } from '../support/dev-stack.js';
 import { runs } from '../support/fuzz.js';
 import { HOSTILE_SUBJECT, type Behavior } from '../support/hostile-provider.js';
-import { startBffInFrontOf, startHostileStack, type HostileStack } from '../support/hostile-stack.js';
-import { loginThrough, sessionIn } from '../support/provider-stack.js';
+import { asProviderBad, startBffInFrontOf, startHostileStack, type HostileStack } from '../support/hostile-stack.js';
+import { loginThrough, onStackFor, sessionIn } from '../support/provider-stack.js';
 import type { LogoutResponse } from '../../shared/index.js';
 
 let stack: HostileStack;
@@ -33,7 +34,7 @@ afterEach(() => {
 });
 
 const requestsTo = (path: string) => stack.idp.requests.filter((request) => request.path === path).length;
-const lastFailure = () => stack.bff.logs.lines.findLast((line) => line.event === 'login.failure' || line.event === 'login.error');
+const lastFailure = (target = stack) => target.bff.logs.lines.findLast((line) => line.event === 'login.failure' || line.event === 'login.error');
 
 describe('discovery endpoints (item 2)', () => {
   const ENDPOINT_FIELDS = ['authorization_endpoint', 'end_session_endpoint', 'token_endpoint', 'userinfo_endpoint', 'revocation_endpoint', 'jwks_uri'];
@@ -142,22 +143,26 @@ describe('bounded provider answers (item 11)', () => {
 
 describe('key rotation inside the JWKS re-fetch cool-down (item 12)', () => {
   it('waits out the cool-down and re-fetches once instead of refusing the login; the cool-down still bounds fetches', async () => {
-    vi.useFakeTimers({ toFake: ['Date'] });
-    // Later than any clock an earlier test set: the cached JWKS is stale and fetched now, which starts the cool-down.
-    vi.setSystemTime(Date.now() + 2 * 3_600_000);
-    expect((await loginThrough(stack, 'bad')).location).toBe('/home');
+    // A BFF of its own with the real cool-down (the shared stack's is short), on a clock the test moves.
+    const real = await startBffInFrontOf(stack.idp, asProviderBad(stack.idp, { jwksRefetchCooldownMs: JWKS_REFETCH_COOLDOWN_MS }));
+    try {
+      vi.useFakeTimers({ toFake: ['Date'] });
+      expect((await loginThrough(real, 'bad')).location).toBe('/home');
 
-    await stack.idp.rotateKey();
-    vi.setSystemTime(Date.now() + 4_500); // inside the 5 s cool-down
-    const before = requestsTo('/jwks');
-    expect((await loginThrough(stack, 'bad')).location).toBe('/home');
-    expect(requestsTo('/jwks')).toBe(before + 1);
+      await stack.idp.rotateKey();
+      vi.setSystemTime(Date.now() + JWKS_REFETCH_COOLDOWN_MS - 500); // inside the cool-down
+      const before = requestsTo('/jwks');
+      expect((await loginThrough(real, 'bad')).location).toBe('/home');
+      expect(requestsTo('/jwks')).toBe(before + 1);
 
-    // A kid that is never published: one more fetch after the cool-down, then the login is refused.
-    stack.idp.behave({ idToken: 'unknown-kid-unpublished' });
-    vi.setSystemTime(Date.now() + 4_900);
-    expect((await loginThrough(stack, 'bad')).location).toBe('/home?auth_error=invalid_id_token');
-    expect(requestsTo('/jwks')).toBe(before + 2);
+      // A kid that is never published: one more fetch after the cool-down, then the login is refused.
+      stack.idp.behave({ idToken: 'unknown-kid-unpublished' });
+      vi.setSystemTime(Date.now() + JWKS_REFETCH_COOLDOWN_MS - 100);
+      expect((await loginThrough(real, 'bad')).location).toBe('/home?auth_error=invalid_id_token');
+      expect(requestsTo('/jwks')).toBe(before + 2);
+    } finally {
+      await real.close();
+    }
   });
 });
 
@@ -202,8 +207,10 @@ describe('log reasons', () => {
     [{ userinfo: 'sub-mismatch' }, 'response_sub_mismatch'],
   ] as Array<[Partial<Behavior>, string]>)('%o is logged with reason %s', async (behavior, reason) => {
     stack.idp.behave(behavior);
-    await loginThrough(stack, 'bad');
-    expect(lastFailure()?.reason).toBe(reason);
+    await onStackFor(stack, behavior, async (target) => {
+      await loginThrough(target, 'bad');
+      expect(lastFailure(target)?.reason).toBe(reason);
+    });
   });
 
   it.each([

@@ -7,7 +7,7 @@ import { connect } from 'node:net';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_REQUEST_TIMEOUTS, listen } from '../../bff/server/listen.js';
-import { freePort, startTestBff, type TestBff, type TestBffConfig } from '../support/bff.js';
+import { startTestBffOnFreePort, type TestBff, type TestBffConfig } from '../support/bff.js';
 import { fetchHeaders } from '../support/dev-stack.js';
 
 const PROVIDERS = [{ id: 'gh', type: 'github' as const, clientId: 'a', clientSecret: 'b' }];
@@ -15,7 +15,7 @@ const PROVIDERS = [{ id: 'gh', type: 'github' as const, clientId: 'a', clientSec
 describe('security headers', () => {
   let bff: TestBff;
   beforeAll(async () => {
-    bff = await startTestBff(await freePort(), { providers: PROVIDERS });
+    bff = await startTestBffOnFreePort({ providers: PROVIDERS });
   });
   afterAll(() => bff.close());
 
@@ -43,7 +43,7 @@ describe('configured headers', () => {
   const servers: TestBff[] = [];
   afterAll(() => Promise.all(servers.map((server) => server.close())));
   const start = async (config: Partial<TestBffConfig>) => {
-    const server = await startTestBff(await freePort(), { providers: PROVIDERS, ...config });
+    const server = await startTestBffOnFreePort({ providers: PROVIDERS, ...config });
     servers.push(server);
     return fetch(`${server.url}/auth/providers`, { headers: fetchHeaders });
   };
@@ -67,7 +67,7 @@ describe('configured headers', () => {
 
 describe('request timeouts', () => {
   it('the standalone server bounds how long headers and a request may take to arrive', async () => {
-    const bff = await startTestBff(await freePort(), { providers: PROVIDERS });
+    const bff = await startTestBffOnFreePort({ providers: PROVIDERS });
     try {
       expect(bff.server.headersTimeout).toBe(DEFAULT_REQUEST_TIMEOUTS.headersTimeoutMs);
       expect(bff.server.requestTimeout).toBe(DEFAULT_REQUEST_TIMEOUTS.requestTimeoutMs);

@@ -94,12 +94,12 @@ describe.skipIf(!hasChromium)('the demo in Chromium', () => {
   it("signs in at the provider's login page and shows who you are", async () => {
     const page = await newPage();
     await page.goto(origin);
-    await expect.poll(() => page.getByTestId('sign-in-card').isVisible(), SOON).toBe(true);
+    await page.getByTestId('sign-in-card').waitFor({ state: 'visible', ...SOON });
 
     await page.getByRole('button', SIGN_IN).click();
     await page.waitForURL((url) => url.origin === providerOrigin);
     // The provider's own page, not the demo's.
-    await expect.poll(() => page.getByRole('heading', { name: 'Sign in' }).isVisible(), SOON).toBe(true);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor({ state: 'visible', ...SOON });
     await page.locator('input[name="username"]').fill('ada');
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 
@@ -108,12 +108,12 @@ describe.skipIf(!hasChromium)('the demo in Chromium', () => {
     await expect.poll(() => page.getByTestId('user-name').textContent(), SOON).toBe('Ada');
     expect(await card.textContent()).toContain('@ada');
     expect(await card.textContent()).toContain('ada@example.test');
-    expect(await card.getByText('Verified').isVisible()).toBe(true);
-    expect(await card.getByRole('img', { name: "Ada's avatar" }).isVisible()).toBe(true);
+    await card.getByText('Verified').waitFor({ state: 'visible', ...SOON });
+    await card.getByRole('img', { name: "Ada's avatar" }).waitFor({ state: 'visible', ...SOON });
     expect(await page.getByTestId('user-provider').textContent()).toBe('Dev Login');
     // The header shows the user and the way out.
     expect(await page.getByTestId('header-user').textContent()).toContain('Ada');
-    expect(await page.getByRole('button', { name: 'Sign out' }).isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'Sign out' }).waitFor({ state: 'visible', ...SOON });
     // The session's expiry, once the app has asked the server.
     await expect.poll(() => page.getByTestId('session-expiry').locator('time').count(), SOON).toBe(1);
 
@@ -150,7 +150,7 @@ describe.skipIf(!hasChromium)('the demo in Chromium', () => {
     await signIn(page, 'alan');
     await expect.poll(() => page.getByTestId('user-name').textContent(), SOON).toBe('Alan');
     await page.getByTestId('account-link').click();
-    await expect.poll(() => page.getByTestId('api-answer').isVisible(), SOON).toBe(true);
+    await page.getByTestId('api-answer').waitFor({ state: 'visible', ...SOON });
 
     // The session cookie exists, but only for the browser: scripts cannot see it.
     const session = (await page.context().cookies(origin)).find((cookie) => cookie.name === 'bff-auth');
@@ -185,13 +185,13 @@ describe.skipIf(!hasChromium)('the demo in Chromium', () => {
     const page = await newPage();
     await page.goto(`${origin}/account`);
     const required = page.getByTestId('sign-in-required');
-    await expect.poll(() => required.isVisible(), SOON).toBe(true);
+    await required.waitFor({ state: 'visible', ...SOON });
     expect(await required.textContent()).toContain('Sign-in required');
 
     await signIn(page, 'ada');
     expect(new URL(page.url()).pathname).toBe('/account');
     const answer = page.getByTestId('api-answer');
-    await expect.poll(() => answer.isVisible(), SOON).toBe(true);
+    await answer.waitFor({ state: 'visible', ...SOON });
     expect(await answer.getByRole('heading').textContent()).toBe('The server says you are Ada');
     expect(await answer.textContent()).toContain('dev:ada');
     const servedAt = await page.getByTestId('api-served-at').getAttribute('datetime');
@@ -244,12 +244,12 @@ describe.skipIf(!hasChromium)('the demo in Chromium', () => {
     const page = await newPage();
     await page.goto(`${origin}/?auth_error=access_denied`);
     const banner = page.getByTestId('error-banner');
-    await expect.poll(() => banner.isVisible(), SOON).toBe(true);
+    await banner.waitFor({ state: 'visible', ...SOON });
     expect(await banner.getAttribute('role')).toBe('alert');
     expect(await banner.textContent()).toContain('You declined the sign-in at the provider.');
     await expect.poll(() => addressBar(page), SOON).not.toContain('auth_error');
     // The way back in is right there.
-    expect(await page.getByRole('button', SIGN_IN).isVisible()).toBe(true);
+    await page.getByRole('button', SIGN_IN).waitFor({ state: 'visible', ...SOON });
 
     await banner.getByRole('button', { name: 'Dismiss' }).click();
     await expect.poll(() => banner.count(), SOON).toBe(0);
@@ -259,7 +259,7 @@ describe.skipIf(!hasChromium)('the demo in Chromium', () => {
     const page = await newPage();
     await page.goto(`${origin}/auth/callback/dev?code=x&state=${'A'.repeat(32)}`);
     const banner = page.getByTestId('error-banner');
-    await expect.poll(() => banner.isVisible(), SOON).toBe(true);
+    await banner.waitFor({ state: 'visible', ...SOON });
     expect(await page.getByTestId('banner-text').textContent()).toMatch(/could not be verified/);
     expect(await banner.textContent()).toContain('invalid_state');
     await expect.poll(() => addressBar(page), SOON).toBe(`${origin}/`);
@@ -275,7 +275,7 @@ describe.skipIf(!hasChromium)('the demo in Chromium', () => {
     });
     await page.goto(origin);
     await signIn(page, username);
-    await expect.poll(() => page.getByTestId('user-card').isVisible(), SOON).toBe(true);
+    await page.getByTestId('user-card').waitFor({ state: 'visible', ...SOON });
     return { page, callback };
   }
 
@@ -285,7 +285,7 @@ describe.skipIf(!hasChromium)('the demo in Chromium', () => {
     const banner = page.getByTestId('info-banner');
     await expect.poll(() => banner.textContent(), SOON).toContain('You are signed out');
     expect(await banner.textContent()).toContain('Stay signed in');
-    expect(await page.getByTestId('sign-in-card').isVisible()).toBe(true);
+    await page.getByTestId('sign-in-card').waitFor({ state: 'visible', ...SOON });
   });
 
   it('Cancel at the provider comes back as a declined sign-in', async () => {
@@ -302,7 +302,7 @@ describe.skipIf(!hasChromium)('the demo in Chromium', () => {
     expect(callback).not.toBe('');
     await page.goto(callback);
     const banner = page.getByTestId('error-banner');
-    await expect.poll(() => banner.isVisible(), SOON).toBe(true);
+    await banner.waitFor({ state: 'visible', ...SOON });
     expect(await banner.textContent()).toContain('That second sign-in failed');
     expect(await banner.textContent()).toContain('You are still signed in as Ada.');
     expect(await page.getByTestId('user-name').textContent()).toBe('Ada');
@@ -313,16 +313,16 @@ describe.skipIf(!hasChromium)('the demo in Chromium', () => {
     const page = await newPage();
     const response = await page.goto(`${origin}/auth/login/nope`);
     expect(response?.status()).toBe(404);
-    await expect.poll(() => page.getByRole('heading', { name: 'No such sign-in option' }).isVisible(), SOON).toBe(true);
+    await page.getByRole('heading', { name: 'No such sign-in option' }).waitFor({ state: 'visible', ...SOON });
     expect(await page.getByTestId('not-found').textContent()).toContain('nope');
-    expect(await page.getByRole('link', { name: 'Go home' }).isVisible()).toBe(true);
+    await page.getByRole('link', { name: 'Go home' }).waitFor({ state: 'visible', ...SOON });
   });
 
   it("keeps the account page's JSON inside a 390 px wide screen", async () => {
     const { page } = await signedInPage('grace', { width: 390, height: 844 });
     await page.getByTestId('account-link').click();
     const json = page.locator('pre.json');
-    await expect.poll(() => json.isVisible(), SOON).toBe(true);
+    await json.waitFor({ state: 'visible', ...SOON });
     const sizes = await page.evaluate(() => {
       const pre = document.querySelector('pre.json')!;
       return { page: document.documentElement.scrollWidth, pre: pre.scrollWidth, preBox: pre.clientWidth };
@@ -336,7 +336,7 @@ describe.skipIf(!hasChromium)('the demo in Chromium', () => {
     await page.route(`${origin}/api/me`, (route) => route.abort('connectionrefused'));
     await page.goto(`${origin}/account`);
     await signIn(page, 'alan');
-    await expect.poll(() => page.getByText("The app's server is not answering").isVisible(), SOON).toBe(true);
+    await page.getByText("The app's server is not answering").waitFor({ state: 'visible', ...SOON });
     expect(await page.locator('main').textContent()).not.toContain('TypeError');
   });
 

@@ -1,5 +1,5 @@
 /**
- * The package as an adopter installs it (issue #10): `npm pack` on a fresh copy, the tarball's
+ * The package as an adopter installs it (issue #10): `npm pack` of the build, the tarball's
  * contents, publint and attw, a strict type-check of a consumer and of the example app against
  * React 18 and 19 types with skipLibCheck off, the entry points at run time, and the example app
  * (examples/vite-react-express, Vite's dev server in front of its Express server) in Chromium.
@@ -15,10 +15,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevProvider, type DevProvider } from '../../demo/dev-provider.js';
 import { freePort } from '../support/bff.js';
 import { CHROMIUM_SKIP_NOTICE, hasChromium, launchChromium } from '../support/chromium.js';
-import { PROJECT_ROOT, packFreshCopy, scratchProject, sh, typecheck, type PackResult } from './scratch.js';
+import { PROJECT_ROOT, packBuild, scratchProject, sh, typecheck, type PackResult } from './scratch.js';
 
 const EXAMPLE = join(PROJECT_ROOT, 'examples/vite-react-express');
-/** Packing builds the whole library; type-checking with skipLibCheck off reads every declaration file. */
+/** Packing may build the whole library (see packBuild); type-checking with skipLibCheck off reads every declaration file. */
 const SLOW = 240_000;
 const SOON = { timeout: 15_000 };
 
@@ -35,7 +35,7 @@ async function addSources(project: string, include: string[]): Promise<void> {
 }
 
 beforeAll(async () => {
-  pack = await packFreshCopy();
+  pack = await packBuild();
   react19 = await scratchProject(pack, 'react-19', 'react');
   react18 = await scratchProject(pack, 'react-18', 'react-18');
   await addSources(react19, ['server.ts', 'vite.config.ts', 'src', 'api-usage.tsx']);
@@ -47,7 +47,7 @@ afterAll(async () => {
   if (pack) await rm(pack.workDir, { recursive: true, force: true });
 });
 
-describe('npm pack on a fresh copy', () => {
+describe('npm pack', () => {
   it('ships the built code with its types, the bin, the README and the design document it cites', () => {
     for (const needed of ['package.json', 'README.md', 'LICENSE', 'docs/design.md', 'bin/bff-auth.js', 'dist/bff/server/cli.js']) {
       expect(pack.files).toContain(needed);

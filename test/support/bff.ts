@@ -19,6 +19,13 @@ export interface TestBff extends RunningServer {
 
 export type TestBffConfig = Omit<AuthBffConfig<readonly ProviderType[]>, 'baseUrl' | 'secrets'> & Partial<AuthBffConfig<readonly ProviderType[]>>;
 
+/**
+ * The JWKS re-fetch cool-down of the test stacks' `oidc` providers: short, so that a test of an
+ * unknown `kid` does not wait out the real 5 s; the cool-down's own test (security-provider.test.ts)
+ * sets the real one, on a clock it controls.
+ */
+export const TEST_JWKS_COOLDOWN_MS = 50;
+
 /** Tests log in many times a minute from 127.0.0.1; the login rate limit is tested on its own (security-rate-limit.test.ts). */
 export const UNTHROTTLED = { loginsPerMinute: 1_000_000 };
 
@@ -30,6 +37,20 @@ export async function startTestBff(port: number, config: TestBffConfig, options:
     { port, ...options },
   );
   return { ...server, logs };
+}
+
+/**
+ * A {@link startTestBff} on a free port. The port is free when the OS gives it out, but another
+ * process may take it before the BFF binds it: then (EADDRINUSE) it starts again on another one.
+ */
+export async function startTestBffOnFreePort(config: TestBffConfig, options: { staticDir?: string } = {}): Promise<TestBff> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startTestBff(await freePort(), config, options);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt === 5) throw error;
+    }
+  }
 }
 
 /** A free port, so that a BFF's `baseUrl` (and the provider's redirect URI) can be known before it starts. */

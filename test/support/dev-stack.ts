@@ -1,6 +1,6 @@
 import { startDevProvider, type DevProvider } from '../../demo/dev-provider.js';
 import { loginAtDevProvider, type TestBrowser } from './browser.js';
-import { freePort, startTestBff, type TestBff, type TestBffConfig } from './bff.js';
+import { freePort, startTestBff, TEST_JWKS_COOLDOWN_MS, type TestBff, type TestBffConfig } from './bff.js';
 
 export const DEV_CLIENT = { clientId: 'bff-auth-test', clientSecret: 'dev-client-secret-for-tests-0123456789' };
 
@@ -27,7 +27,7 @@ export async function startDevStack(overrides: Partial<TestBffConfig> = {}): Pro
     ],
   });
   const bff = await startTestBff(port, {
-    providers: [{ id: 'dev', type: 'oidc', name: 'Development', issuer: dev.issuer, ...DEV_CLIENT }],
+    providers: [{ id: 'dev', type: 'oidc', name: 'Development', issuer: dev.issuer, ...DEV_CLIENT, jwksRefetchCooldownMs: TEST_JWKS_COOLDOWN_MS }],
     ...overrides,
   });
   return {

@@ -1,7 +1,11 @@
+import { Redis } from 'ioredis';
 import { expect, vi } from 'vitest';
 import type { HostileStack } from './hostile-stack.js';
 import type { RedisServer } from './redis-server.js';
 import { loginForCookie, sessionWithCookie } from './session-cookie.js';
+
+/** A replica's first full sync on a busy machine: a few seconds, bounded. */
+const SYNC_MS = 30_000;
 
 /**
  * Kills `master` once its replica has all it wrote, then expects the BFF of
@@ -10,13 +14,50 @@ import { loginForCookie, sessionWithCookie } from './session-cookie.js';
  */
 export async function expectSessionsToSurviveFailover(stack: HostileStack, master: RedisServer, cookies: string[], timeoutMs: number) {
   const direct = master.client();
-  // Replication is asynchronous: wait until the replica has what the master wrote, as a quiet moment in production would.
-  expect(await direct.call('WAIT', '1', '5000')).toBe(1);
-  direct.disconnect();
+  try {
+    // Replication is asynchronous: wait until the replica has what the master wrote, as a quiet moment in production would.
+    await untilReplicasCaughtUp(direct);
+  } finally {
+    direct.disconnect();
+  }
   await master.kill();
 
   await vi.waitFor(async () => expect((await sessionWithCookie(stack.origin, cookies[0]!)).status).toBe(200), { timeout: timeoutMs, interval: 250 });
   for (const cookie of cookies) expect(await sessionWithCookie(stack.origin, cookie)).toMatchObject({ status: 200, body: { authenticated: true } });
   expect((await sessionWithCookie(stack.origin, await loginForCookie(stack))).body).toMatchObject({ authenticated: true });
   expect((await fetch(`${stack.origin}/auth/health`)).status).toBe(200);
+}
+
+/**
+ * Polls until every replica `master` lists is in sync with it, by the fields of
+ * `INFO replication` (https://redis.io/docs/latest/commands/info/): on the replica
+ * `master_link_status:up` and a `slave_repl_offset` that reached the master's `master_repl_offset`.
+ */
+async function untilReplicasCaughtUp(master: Redis) {
+  await vi.waitFor(
+    async () => {
+      const primary = await replicationInfo(master);
+      // `slave0:ip=127.0.0.1,port=7001,state=online,offset=...,lag=0`
+      const replicas = Object.entries(primary)
+        .filter(([field]) => /^slave\d+$/.test(field))
+        .map(([, value]) => new URLSearchParams(value.replaceAll(',', '&')));
+      expect(replicas.length, 'replicas connected to the master').toBeGreaterThan(0);
+      for (const address of replicas) {
+        const replica = new Redis({ host: address.get('ip')!, port: Number(address.get('port')), maxRetriesPerRequest: 0 });
+        try {
+          const info = await replicationInfo(replica);
+          expect(info.master_link_status).toBe('up');
+          expect(Number(info.slave_repl_offset)).toBeGreaterThanOrEqual(Number(primary.master_repl_offset));
+        } finally {
+          replica.disconnect();
+        }
+      }
+    },
+    { timeout: SYNC_MS, interval: 100 },
+  );
+}
+
+async function replicationInfo(client: Redis): Promise<Record<string, string>> {
+  const lines = (await client.info('replication')).split(/\r?\n/);
+  return Object.fromEntries(lines.filter((line) => line.includes(':')).map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1)]));
 }

@@ -130,7 +130,7 @@ export async function startHostileProvider(
   const clientId = options.clientId ?? 'hostile-client';
   const clientSecret = options.clientSecret ?? `hostile-secret-${randomBytes(12).toString('hex')}`;
   const behavior = switchable(DEFAULT_BEHAVIOR);
-  let key = await newSigningKey();
+  let key = await firstKey();
   const codes = new Map<string, PendingCode>();
   const accessTokens = new Set<string>();
   const refreshTokens = new Set<string>();
@@ -333,9 +333,9 @@ export async function startHostileProvider(
     } else {
       const signer =
         mode === 'wrong-key'
-          ? { ...(await newSigningKey()), kid: key.kid }
+          ? { ...(await unpublishedKey()), kid: key.kid }
           : mode === 'unknown-kid-unpublished'
-            ? await newSigningKey()
+            ? await unpublishedKey()
             : key;
       value = await new SignJWT(payload)
         .setProtectedHeader({ alg: 'RS256', kid: signer.kid, typ: 'JWT' })
@@ -406,6 +406,17 @@ function json(res: ServerResponse, status: number, value: unknown) {
   res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
   res.end(JSON.stringify(value));
 }
+
+/**
+ * RSA keys are made once per test file, not per provider or request: making one is slow enough under
+ * load to time a login out. Every provider starts with the same published key (each has its own
+ * issuer, so a token of one is no good at another); `rotateKey` makes a new one.
+ */
+let first: Promise<SigningKey> | undefined;
+const firstKey = () => (first ??= newSigningKey());
+/** The key of ID tokens signed with a key the provider never publishes. */
+let unpublished: Promise<SigningKey> | undefined;
+const unpublishedKey = () => (unpublished ??= newSigningKey());
 
 async function newSigningKey(): Promise<SigningKey> {
   const { privateKey, publicKey } = await generateKeyPair('RS256');

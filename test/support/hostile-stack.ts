@@ -1,16 +1,21 @@
 import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
 import { createAuthBff, silentLogger } from '../../bff/index.js';
+import type { ProviderConfig } from '../../bff/providers/registry.js';
 import { startHostileProvider, type HostileProvider } from './hostile-provider.js';
-import { behindTlsProxy, freePort, startTestBff, TEST_SECRET, UNTHROTTLED, type TestBffConfig } from './bff.js';
+import { behindTlsProxy, startTestBffOnFreePort, TEST_JWKS_COOLDOWN_MS, TEST_SECRET, UNTHROTTLED, type TestBffConfig } from './bff.js';
 import { startBffProcess, type BffProcess } from './bff-process.js';
 import { startProviderStack, type ProviderStack } from './provider-stack.js';
 
 export type HostileStack = ProviderStack<HostileProvider>;
 /** A hostile stack whose BFF is not a `TestBff` of its own but a router behind {@link behindTlsProxy}. */
-export type TlsHostileStack = Omit<HostileStack, 'bff'>;
+export type TlsHostileStack = Omit<HostileStack, 'bff' | 'config'>;
 
-const asProviderBad = (idp: HostileProvider): TestBffConfig => ({
-  providers: [{ id: 'bad', type: 'oidc', issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret }],
+/** The hostile provider as the `oidc` provider `bad`, with `entry`'s fields on top. */
+export const asProviderBad = (idp: HostileProvider, entry: Partial<Extract<ProviderConfig, { type: 'oidc' }>> = {}): TestBffConfig => ({
+  providers: [
+    { id: 'bad', type: 'oidc', issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, jwksRefetchCooldownMs: TEST_JWKS_COOLDOWN_MS, ...entry },
+  ],
 });
 
 /** The hostile test provider behind a BFF as the `oidc` provider `bad`. */
@@ -23,9 +28,9 @@ export function startHostileStack(overrides: (idp: HostileProvider) => Partial<T
  * cached from an earlier case hides the provider's answer. `close` closes the BFF only.
  */
 export async function startBffInFrontOf(idp: HostileProvider, overrides: Partial<TestBffConfig> = {}): Promise<HostileStack> {
-  const port = await freePort();
-  const bff = await startTestBff(port, { ...asProviderBad(idp), ...overrides });
-  return { idp, bff, origin: bff.url, close: () => bff.close() };
+  const config = { ...asProviderBad(idp), ...overrides };
+  const bff = await startTestBffOnFreePort(config);
+  return { idp, bff, origin: bff.url, config, close: () => bff.close() };
 }
 
 /**
@@ -52,12 +57,11 @@ export async function startHostileStackBehindTls(publicOrigin: string, overrides
     ...asProviderBad(idp),
     ...overrides,
   });
-  const port = await freePort();
-  const server = behindTlsProxy(auth.router, publicOrigin).listen(port, '127.0.0.1');
+  const server = behindTlsProxy(auth.router, publicOrigin).listen(0, '127.0.0.1');
   await once(server, 'listening');
   return {
     idp,
-    origin: `http://127.0.0.1:${port}`,
+    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     close: async () => {
       await new Promise((resolve) => server.close(resolve));
       await auth.close();

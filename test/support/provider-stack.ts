@@ -1,5 +1,5 @@
 import type { SessionResponse } from '../../shared/index.js';
-import { freePort, startTestBff, type TestBff, type TestBffConfig } from './bff.js';
+import { startTestBffOnFreePort, type TestBff, type TestBffConfig } from './bff.js';
 import { TestBrowser } from './browser.js';
 import { fetchHeaders } from './dev-stack.js';
 
@@ -14,8 +14,16 @@ export interface ProviderStack<Idp extends TestIdentityProvider> {
   bff: TestBff;
   /** The BFF's origin. */
   origin: string;
+  /** What the BFF was started with. */
+  config: TestBffConfig;
   close: () => Promise<void>;
 }
+
+/**
+ * How long a BFF waits for a provider that never answers, in a test of one ({@link onStackFor}).
+ * The stacks' own `httpTimeoutMs` stays longer: the calls that do answer need room on a busy machine.
+ */
+export const HANG_TIMEOUT_MS = 250;
 
 /** A test identity provider behind a real BFF configured by `config`, with a short `httpTimeoutMs`. */
 export async function startProviderStack<Idp extends TestIdentityProvider>(
@@ -23,17 +31,40 @@ export async function startProviderStack<Idp extends TestIdentityProvider>(
   config: (idp: Idp) => TestBffConfig,
 ): Promise<ProviderStack<Idp>> {
   const idp = await start();
-  const port = await freePort();
-  const bff = await startTestBff(port, { httpTimeoutMs: 1000, ...config(idp) });
+  const bffConfig = { httpTimeoutMs: 1000, ...config(idp) };
+  const bff = await startTestBffOnFreePort(bffConfig);
   return {
     idp,
     bff,
-    origin: `http://127.0.0.1:${port}`,
+    origin: bff.url,
+    config: bffConfig,
     close: async () => {
       await bff.close();
       await idp.close();
     },
   };
+}
+
+/** Whether `behavior` makes an endpoint never answer, or stop halfway: only a timeout ends such a call. */
+const hangs = (behavior: object) => Object.values(behavior).some((value) => value === 'hang' || value === 'stall-body');
+
+/**
+ * `test` on `stack`; when `behavior` makes an endpoint hang, on a BFF of its own instead, in front of
+ * the same provider with the same config, that gives up after {@link HANG_TIMEOUT_MS}.
+ */
+export async function onStackFor<Idp extends TestIdentityProvider, T>(
+  stack: ProviderStack<Idp>,
+  behavior: object,
+  test: (stack: ProviderStack<Idp>) => Promise<T>,
+): Promise<T> {
+  if (!hangs(behavior)) return test(stack);
+  const config = { ...stack.config, httpTimeoutMs: HANG_TIMEOUT_MS };
+  const bff = await startTestBffOnFreePort(config);
+  try {
+    return await test({ idp: stack.idp, bff, origin: bff.url, config, close: () => bff.close() });
+  } finally {
+    await bff.close();
+  }
 }
 
 /**

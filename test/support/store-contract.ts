@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { SessionData, SessionStore } from '../../bff/index.js';
 
 export const randomKey = () => randomBytes(16).toString('base64url');
@@ -19,9 +18,10 @@ export function data(overrides: Partial<SessionData> = {}): SessionData {
   };
 }
 
-/** A short TTL in (fractional) seconds, and a wait that outlasts it, so no test sleeps out whole seconds. */
+/** A short TTL in (fractional) seconds, so no test waits out whole seconds. */
 const SHORT_TTL = 0.2;
-const pastShortTtl = () => sleep(350);
+/** Polls `condition` until it holds: how a test waits for a TTL to pass, never a fixed sleep. */
+const until = (condition: () => Promise<void>) => vi.waitFor(condition, { timeout: 5_000, interval: 20 });
 
 /**
  * What every SessionStore must do, whichever backs it. Written once and run
@@ -108,8 +108,7 @@ export function sessionStoreContract(name: string, open: () => SessionStore) {
       await store.set(short, data(), SHORT_TTL);
       await store.set(long, data(), 60);
       expect(await store.get(short)).toBeDefined();
-      await pastShortTtl();
-      expect(await store.get(short)).toBeUndefined();
+      await until(async () => expect(await store.get(short)).toBeUndefined());
       expect(await store.get(long)).toBeDefined();
     });
 
@@ -144,8 +143,7 @@ export function sessionStoreContract(name: string, open: () => SessionStore) {
         const key = randomKey();
         await store.set(key, data(), SHORT_TTL);
         expect(await store.update(key, 1, data({ tokens: 'refreshed' }))).toBe(true);
-        await pastShortTtl();
-        expect(await store.get(key)).toBeUndefined();
+        await until(async () => expect(await store.get(key)).toBeUndefined());
       });
 
       it('concurrent updates at one version: exactly one wins', async () => {
@@ -159,18 +157,21 @@ export function sessionStoreContract(name: string, open: () => SessionStore) {
 
     describe('touch: the expiry only', () => {
       it('extends a record past its old TTL without rewriting it', async () => {
-        const key = randomKey();
+        const [key, witness] = [randomKey(), randomKey()];
         await store.set(key, data(), SHORT_TTL);
+        await store.set(witness, data(), SHORT_TTL);
         expect(await store.touch(key, 60)).toBe(true);
-        await pastShortTtl();
+        // The old TTL has passed once a record written with it at the same moment is gone.
+        await until(async () => expect(await store.get(witness)).toBeUndefined());
         expect(await store.get(key)).toMatchObject({ version: 1, tokens: 'sealed-tokens' });
       });
 
       it('never shortens the expiry', async () => {
-        const key = randomKey();
+        const [key, witness] = [randomKey(), randomKey()];
         await store.set(key, data(), 60);
         expect(await store.touch(key, SHORT_TTL)).toBe(true);
-        await pastShortTtl();
+        await store.set(witness, data(), SHORT_TTL);
+        await until(async () => expect(await store.get(witness)).toBeUndefined());
         expect(await store.get(key)).toBeDefined();
       });
 
@@ -224,7 +225,7 @@ export function sessionStoreContract(name: string, open: () => SessionStore) {
       const [expiring, live] = [randomKey(), randomKey()];
       await store.set(expiring, data({ sid }), SHORT_TTL);
       await store.set(live, data({ sid }), 60);
-      await pastShortTtl();
+      await until(async () => expect(await store.get(expiring)).toBeUndefined());
       expect(await store.deleteBySid(sid)).toBe(1);
       expect(await store.get(live)).toBeUndefined();
     });
@@ -361,7 +362,7 @@ export function sessionStoreContract(name: string, open: () => SessionStore) {
         const [expiring, live] = [randomKey(), randomKey()];
         await store.set(expiring, userData(user), SHORT_TTL);
         await store.set(live, userData(user), 60);
-        await pastShortTtl();
+        await until(async () => expect(await store.get(expiring)).toBeUndefined());
         expect(await keysOf(user)).toEqual([store.refOf(live)]);
         expect(await store.deleteByUser(user)).toBe(1);
       });
@@ -390,8 +391,7 @@ export function sessionStoreContract(name: string, open: () => SessionStore) {
     it('a claimOnce marker can be claimed again once its TTL has passed', async () => {
       const marker = `tx:${randomKey()}`;
       expect(await store.claimOnce(marker, SHORT_TTL)).toBe(true);
-      await pastShortTtl();
-      expect(await store.claimOnce(marker, SHORT_TTL)).toBe(true);
+      await until(async () => expect(await store.claimOnce(marker, SHORT_TTL)).toBe(true));
     });
 
     it('claimOnce markers and sessions do not collide', async () => {
@@ -418,9 +418,8 @@ export function sessionStoreContract(name: string, open: () => SessionStore) {
         const name = `refresh:${randomKey()}`;
         const lapsed = await store.lock(name, SHORT_TTL * 1000);
         expect(lapsed).toBeDefined();
-        await pastShortTtl();
-        const next = await store.lock(name, 60_000);
-        expect(next).toBeDefined();
+        let next: Awaited<ReturnType<SessionStore['lock']>>;
+        await until(async () => expect((next = await store.lock(name, 60_000))).toBeDefined());
         await lapsed!.release();
         expect(await store.lock(name, 60_000)).toBeUndefined();
         await next!.release();
