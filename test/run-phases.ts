@@ -41,5 +41,5 @@ for (const step of STEPS) {
 
 const wall = (performance.now() / 1000).toFixed(1);
 const rows = outcomes.map(({ name, seconds, code }) => `  ${name.padEnd(10)} ${seconds.toFixed(1).padStart(6)} s  ${code === 0 ? 'ok' : `failed (${code})`}`);
-console.log(`\nnpm test phases (typecheck and build side by side):\n${rows.join('\n')}\n  ${'total'.padEnd(10)} ${wall.padStart(6)} s`);
+console.log(`\nnpm test phases (typecheck, lint and build side by side, then the tests):\n${rows.join('\n')}\n  ${'total'.padEnd(10)} ${wall.padStart(6)} s`);
 process.exit(outcomes.find((outcome) => outcome.code !== 0)?.code ?? 0);
