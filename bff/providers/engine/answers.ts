@@ -40,6 +40,8 @@ export function parseAnswer(text: string, formats: readonly AnswerFormat[]): unk
 export interface RefusalRule {
   path: string;
   ok?: readonly (string | number)[];
+  /** With `ok`: an answer without a value at `path` is a refusal too. */
+  required?: boolean;
   /** Values that mean "busy, try again later": `provider_unavailable`. */
   busy?: readonly (string | number)[];
   /** What the refusal means when it is not the step's own failure (a WeChat snapshot user: `access_denied`). */
@@ -55,11 +57,23 @@ export interface Refusal {
 
 const isOneOf = (value: unknown, list: readonly (string | number)[] = []) => list.some((item) => String(item) === String(value));
 
+const isScalar = (value: unknown): value is string | number | boolean => ['string', 'number', 'boolean'].includes(typeof value);
+
+/**
+ * A rule without `ok` refuses on any value present (`error`). A rule with `ok` fails closed:
+ * null, empty, an object or array, and a missing value where the rule is `required`, are refusals.
+ */
+function refuses(value: unknown, rule: RefusalRule): boolean {
+  if (rule.ok === undefined) return value !== undefined && value !== null && value !== '';
+  if (value === undefined) return rule.required === true;
+  return !isScalar(value) || !isOneOf(value, rule.ok);
+}
+
 export function findRefusal(answer: unknown, rules: readonly RefusalRule[]): Refusal | undefined {
   for (const rule of rules) {
     const value = valueAt(answer, rule.path);
-    if (value === undefined || value === null || value === '' || isOneOf(value, rule.ok)) continue;
-    return { rule, value: String(value).slice(0, 24), busy: isOneOf(value, rule.busy) };
+    if (!refuses(value, rule)) continue;
+    return { rule, value: (isScalar(value) ? String(value) : value === undefined ? 'missing' : JSON.stringify(value) ?? '').slice(0, 24), busy: isOneOf(value, rule.busy) };
   }
   return undefined;
 }
