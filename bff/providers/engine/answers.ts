@@ -8,18 +8,26 @@ import { parseJson, valueAt } from '../json-body.js';
  */
 export type AnswerFormat = 'json' | 'jsonp' | 'urlencoded';
 
-const JSONP = /^callback\(\s*([\s\S]*?)\s*\);?$/;
-const URLENCODED = /^[\w.-]+=[^&\s]*(?:&[\w.-]+=[^&\s]*)*$/;
+const JSONP_OPEN = 'callback(';
+const NAME = /^[\w.-]+$/;
+const SPACE = /\s/;
+
+/** `name=value` with a name of [\w.-] and a value without spaces (split first: no pattern ever spans the answer). */
+const isPair = (piece: string) => {
+  const at = piece.indexOf('=');
+  return at > 0 && NAME.test(piece.slice(0, at)) && !SPACE.test(piece.slice(at + 1));
+};
 
 const PARSERS: Record<AnswerFormat, (text: string) => unknown> = {
   json: parseJson,
   // QQ: `callback( {"client_id":"...","openid":"..."} );`
+  // Sliced, not matched: a lazy regex over the wrapper backtracks cubically on an answer of spaces.
   jsonp: (text) => {
-    const wrapped = JSONP.exec(text)?.[1];
-    return wrapped === undefined ? undefined : parseJson(wrapped);
+    const call = text.endsWith(';') ? text.slice(0, -1) : text;
+    return call.startsWith(JSONP_OPEN) && call.endsWith(')') ? parseJson(call.slice(JSONP_OPEN.length, -1)) : undefined;
   },
   // QQ's token endpoint without fmt=json: `access_token=...&expires_in=7776000&refresh_token=...`
-  urlencoded: (text) => (URLENCODED.test(text) ? Object.fromEntries(new URLSearchParams(text)) : undefined),
+  urlencoded: (text) => (text.split('&').every(isPair) ? Object.fromEntries(new URLSearchParams(text)) : undefined),
 };
 
 /** The answer parsed by the first format that reads it, or undefined. */
