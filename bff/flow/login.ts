@@ -9,6 +9,7 @@ import { classifyProviderError, reasonOf } from './classify.js';
 import type { FlowContext } from './context.js';
 import { loginLocation, safeReturnTo } from './return-to.js';
 import { TRANSACTION_TTL_SECONDS } from './transactions.js';
+import { boundedProfile } from '../providers/profile-bounds.js';
 
 function redirectUri(context: FlowContext, provider: Provider): string {
   return new URL(`${context.basePath}${ROUTES.callback}${encodeURIComponent(provider.id)}`, context.baseUrl).href;
@@ -137,7 +138,7 @@ export async function completeLogin(context: FlowContext, provider: Provider, re
 
     const result = await step(() => provider.exchangeCode(callback, transaction, redirectUri(context, provider)), 'token_exchange_failed');
     const identity = await step(() => provider.resolveIdentity(result), 'profile_failed');
-    const profile = await step(() => provider.fetchProfile(result, identity), 'profile_failed');
+    const profile = await step(async () => boundedProfile(await provider.fetchProfile(result, identity)), 'profile_failed');
     const user: User = {
       ...provider.toUser(profile, identity),
       id: `${provider.id}:${identity.subject}`,

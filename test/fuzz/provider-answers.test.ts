@@ -84,6 +84,27 @@ describe("fuzzing the provider's answers", () => {
     );
   });
 
+  it('property: a userinfo answer nested or sized past any real profile ends the login as profile_failed, not as a store failure', async () => {
+    const nested = fc.integer({ min: 17, max: 20_000 }).map((depth) => `${'['.repeat(depth)}${']'.repeat(depth)}`);
+    const large = fc.integer({ min: 65 * 1024, max: 512 * 1024 }).map((size) => JSON.stringify('x'.repeat(size)));
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(nested, large), fc.constantFrom('name', 'extra'), async (value, key) => {
+        idp.reset();
+        const userinfo = JSON.stringify({ ...genuine.userinfo, [key]: 0 }).replace(`"${key}":0`, `"${key}":${value}`);
+        idp.behave({ raw: { userinfo: { status: 200, contentType: 'application/json', body: userinfo } } });
+        const stack = await startBffInFrontOf(idp, { httpTimeoutMs: 2000 });
+        try {
+          const result = await loginThrough(stack, 'bad');
+          expect(result.location).toBe('/home?auth_error=profile_failed');
+          expect(await sessionIn(stack, result.browser)).toEqual({ authenticated: false });
+        } finally {
+          await stack.bff.close();
+        }
+      }),
+      { numRuns: runs(6) },
+    );
+  });
+
   it('the provider, put right, signs the user in again', async () => {
     idp.reset();
     const stack = await startBffInFrontOf(idp);

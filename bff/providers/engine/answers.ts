@@ -8,18 +8,26 @@ import { parseJson, valueAt } from '../json-body.js';
  */
 export type AnswerFormat = 'json' | 'jsonp' | 'urlencoded';
 
-const JSONP = /^callback\(\s*([\s\S]*?)\s*\);?$/;
-const URLENCODED = /^[\w.-]+=[^&\s]*(?:&[\w.-]+=[^&\s]*)*$/;
+const JSONP_OPEN = 'callback(';
+const NAME = /^[\w.-]+$/;
+const SPACE = /\s/;
+
+/** `name=value` with a name of [\w.-] and a value without spaces (split first: no pattern ever spans the answer). */
+const isPair = (piece: string) => {
+  const at = piece.indexOf('=');
+  return at > 0 && NAME.test(piece.slice(0, at)) && !SPACE.test(piece.slice(at + 1));
+};
 
 const PARSERS: Record<AnswerFormat, (text: string) => unknown> = {
   json: parseJson,
   // QQ: `callback( {"client_id":"...","openid":"..."} );`
+  // Sliced, not matched: a lazy regex over the wrapper backtracks cubically on an answer of spaces.
   jsonp: (text) => {
-    const wrapped = JSONP.exec(text)?.[1];
-    return wrapped === undefined ? undefined : parseJson(wrapped);
+    const call = text.endsWith(';') ? text.slice(0, -1) : text;
+    return call.startsWith(JSONP_OPEN) && call.endsWith(')') ? parseJson(call.slice(JSONP_OPEN.length, -1)) : undefined;
   },
   // QQ's token endpoint without fmt=json: `access_token=...&expires_in=7776000&refresh_token=...`
-  urlencoded: (text) => (URLENCODED.test(text) ? Object.fromEntries(new URLSearchParams(text)) : undefined),
+  urlencoded: (text) => (text.split('&').every(isPair) ? Object.fromEntries(new URLSearchParams(text)) : undefined),
 };
 
 /** The answer parsed by the first format that reads it, or undefined. */
@@ -40,6 +48,8 @@ export function parseAnswer(text: string, formats: readonly AnswerFormat[]): unk
 export interface RefusalRule {
   path: string;
   ok?: readonly (string | number)[];
+  /** With `ok`: an answer without a value at `path` is a refusal too. */
+  required?: boolean;
   /** Values that mean "busy, try again later": `provider_unavailable`. */
   busy?: readonly (string | number)[];
   /** What the refusal means when it is not the step's own failure (a WeChat snapshot user: `access_denied`). */
@@ -55,11 +65,23 @@ export interface Refusal {
 
 const isOneOf = (value: unknown, list: readonly (string | number)[] = []) => list.some((item) => String(item) === String(value));
 
+const isScalar = (value: unknown): value is string | number | boolean => ['string', 'number', 'boolean'].includes(typeof value);
+
+/**
+ * A rule without `ok` refuses on any value present (`error`). A rule with `ok` fails closed:
+ * null, empty, an object or array, and a missing value where the rule is `required`, are refusals.
+ */
+function refuses(value: unknown, rule: RefusalRule): boolean {
+  if (rule.ok === undefined) return value !== undefined && value !== null && value !== '';
+  if (value === undefined) return rule.required === true;
+  return !isScalar(value) || !isOneOf(value, rule.ok);
+}
+
 export function findRefusal(answer: unknown, rules: readonly RefusalRule[]): Refusal | undefined {
   for (const rule of rules) {
     const value = valueAt(answer, rule.path);
-    if (value === undefined || value === null || value === '' || isOneOf(value, rule.ok)) continue;
-    return { rule, value: String(value).slice(0, 24), busy: isOneOf(value, rule.busy) };
+    if (!refuses(value, rule)) continue;
+    return { rule, value: (isScalar(value) ? String(value) : value === undefined ? 'missing' : JSON.stringify(value) ?? '').slice(0, 24), busy: isOneOf(value, rule.busy) };
   }
   return undefined;
 }

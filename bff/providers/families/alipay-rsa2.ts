@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { AuthErrorCode } from '../../../shared/index.js';
 import { AuthBffError } from '../../errors.js';
 import { isJsonObject, parseJson } from '../json-body.js';
+import { topLevelMembers } from '../json-members.js';
 import type { PlatformRequest } from '../engine/platform-spec.js';
 
 /*
@@ -44,42 +45,34 @@ export function signRequest(request: PlatformRequest, { privateKey }: { privateK
   return { ...request, url };
 }
 
-/** The text of the JSON object that opens at `start`, up to its matching brace (braces inside strings skipped). */
-function objectTextAt(text: string, start: number): string | undefined {
-  if (text[start] !== '{') return undefined;
-  let depth = 0;
-  let inString = false;
-  for (let index = start; index < text.length; index += 1) {
-    const char = text[index];
-    if (inString) {
-      if (char === '\\') index += 1;
-      else if (char === '"') inString = false;
-    } else if (char === '"') inString = true;
-    else if (char === '{') depth += 1;
-    else if (char === '}' && (depth -= 1) === 0) return text.slice(start, index + 1);
-  }
-  return undefined;
-}
+/** A refusal's code and sub_code, short, for the log (codes, never free text). */
+const codesOf = (content: unknown) => (isJsonObject(content) ? ` (${[content.code, content.sub_code].map((value) => String(value).slice(0, 40)).join(' ')})` : '');
 
 /**
  * VERIFY: the answer is `{"<method, dots as underscores>_response": {...}, "sign": "..."}` (or
  * `error_response`); the signature covers that member's value exactly as sent, not a
- * re-serialization. Nothing in it is believed before the signature is. Whether every refusal
- * is signed is UNCONFIRMED, so an unsigned answer is believed only when it refuses.
+ * re-serialization. The member is found among the top-level members only (an answer naming
+ * one twice is refused), and the content is parsed from the very text verified, so nothing
+ * is believed that the signature does not cover. An unsigned answer fails the step, whatever
+ * it says: whether every refusal is signed is UNCONFIRMED, and its codes go to the log.
  */
 export function readSignedAnswer(text: string, request: PlatformRequest, { alipayPublicKey }: { alipayPublicKey: KeyObject }, failure: AuthErrorCode): unknown {
-  const answer = parseJson(text);
+  const trimmed = text.trim();
+  const members = topLevelMembers(trimmed);
+  if (members === undefined) return undefined;
+  const names = members.map((member) => member.name);
+  if (new Set(names).size !== names.length) throw new AuthBffError(failure, "Alipay's answer names a member twice.");
+  const raw = (name: string) => {
+    const member = members.find((candidate) => candidate.name === name);
+    return member && trimmed.slice(member.start, member.end);
+  };
   const method = request.url.searchParams.get('method') ?? '';
-  const name = [`${method.replaceAll('.', '_')}_response`, 'error_response'].find((key) => isJsonObject(answer) && isJsonObject(answer[key]));
-  if (!isJsonObject(answer) || name === undefined) return undefined;
-  const content = answer[name] as Record<string, unknown>;
-  if (typeof answer.sign !== 'string') {
-    if (content.code !== undefined && String(content.code) !== GATEWAY_SUCCESS) return content;
-    throw new AuthBffError(failure, "Alipay's answer is not signed.");
-  }
-  const member = new RegExp(`"${name}"\\s*:\\s*`).exec(text);
-  const signed = member ? objectTextAt(text, member.index + member[0].length) : undefined;
-  if (signed === undefined || !verify('sha256', Buffer.from(signed), alipayPublicKey, Buffer.from(answer.sign, 'base64'))) {
+  const signed = [`${method.replaceAll('.', '_')}_response`, 'error_response'].map(raw).find((value) => value?.startsWith('{'));
+  if (signed === undefined) return undefined;
+  const content = parseJson(signed);
+  const signature = parseJson(raw('sign') ?? '');
+  if (typeof signature !== 'string') throw new AuthBffError(failure, `Alipay's answer is not signed${codesOf(content)}.`);
+  if (!verify('sha256', Buffer.from(signed), alipayPublicKey, Buffer.from(signature, 'base64'))) {
     throw new AuthBffError(failure, "Alipay's answer failed its signature check.");
   }
   return content;

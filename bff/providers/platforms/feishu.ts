@@ -37,7 +37,8 @@ function feishuPlatform<const Type extends string>(type: Type, name: string, hos
     refresh: { method: 'POST', headers: jsonUtf8, json: refreshCall().form },
     // USER_INFO: `{code, msg, data}`, `code` 0 when it went well.
     userinfo: { method: 'GET', headers: bearer, envelope: 'data' },
-    refusals: [{ path: 'code', ok: [0], busy: [20050] }, ERROR_MEMBER],
+    // Every answer (TOKEN_V2, REFRESH_V2, USER_INFO) carries `code`: one without it is not believed.
+    refusals: [{ path: 'code', ok: [0], busy: [20050], required: true }, ERROR_MEMBER],
     // USER_INFO: `open_id` per app, `union_id` per developer; addresses are imported by admins, not verified.
     user: { idFrom: 'userinfo', id: ['open_id'], unionId: ['union_id'], name: ['name'], email: ['email', 'enterprise_email'], avatarUrl: ['avatar_url'] },
   });

@@ -32,10 +32,20 @@ export interface AlipayUser {
   city: string;
 }
 
+/** A genuine signed answer in parts, for a test that rebuilds it the way an attacker between the BFF and the gateway would. */
+export interface SignedParts {
+  member: string;
+  /** The member's value exactly as signed. */
+  text: string;
+  signature: string;
+}
+
 export interface AlipayEmulator extends PlatformEmulator<AlipayBehavior, AlipayUser> {
   /** PEM, for the BFF's config. */
   appPrivateKey: string;
   alipayPublicKey: string;
+  /** When set, every signed answer's body is what it makes of the genuine one's parts. */
+  reshape?: (parts: SignedParts) => string;
 }
 
 export const ALIPAY_PATHS = { authorization: '/oauth2/publicAppAuthorize.htm', token: '/gateway.do' };
@@ -71,6 +81,7 @@ function publicParamsHold({ query }: EmulatorRequest, appId: string): boolean {
 export async function startAlipayEmulator(): Promise<AlipayEmulator> {
   const app = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const alipay = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  let self: AlipayEmulator | undefined;
 
   /**
    * `{"<method>_response":{...},"sign":"..."}`, signed over the member's text as sent. Slashes are
@@ -80,6 +91,7 @@ export async function startAlipayEmulator(): Promise<AlipayEmulator> {
     const text = (value: unknown) => JSON.stringify(value).replaceAll('/', '\\/');
     const signature = sign('RSA-SHA256', Buffer.from(text(content)), alipay.privateKey).toString('base64');
     const sent = text({ ...content, ...options.forge });
+    if (self?.reshape) return { body: self.reshape({ member, text: text(content), signature }) };
     return { body: options.unsigned ? `{"${member}":${sent}}` : `{"${member}":${sent},"sign":"${signature}"}` };
   };
   const refusal = (member: string, code: string, msg: string, subCode: string, subMsg: string) => signed(member, { code, msg, sub_code: subCode, sub_msg: subMsg });
@@ -146,5 +158,6 @@ export async function startAlipayEmulator(): Promise<AlipayEmulator> {
       };
     },
   });
-  return Object.assign(emulator, { appPrivateKey: pem(app.privateKey), alipayPublicKey: pem(alipay.publicKey) });
+  self = Object.assign(emulator, { appPrivateKey: pem(app.privateKey), alipayPublicKey: pem(alipay.publicKey) });
+  return self;
 }

@@ -4,7 +4,7 @@ import { ALIPAY_PATHS, startAlipayEmulator, type AlipayEmulator } from '../emula
 import { loginThrough, sessionIn } from '../provider-stack.js';
 import { platformCase } from './platform-case.js';
 
-const entry = (alipay: AlipayEmulator) => ({
+export const alipayEntry = (alipay: AlipayEmulator) => ({
   id: 'alipay',
   type: 'alipay' as const,
   clientId: alipay.clientId,
@@ -18,7 +18,7 @@ export const alipayCase = platformCase<AlipayEmulator>({
   id: 'alipay',
   name: 'Alipay',
   start: startAlipayEmulator,
-  entries: (alipay) => [entry(alipay)],
+  entries: (alipay) => [alipayEntry(alipay)],
   user: ({ user }) => ({ providerUserId: user.open_id ?? '', name: user.nick_name, avatarUrl: user.avatar }),
   refusals: { token: { token: 'refuse' }, profile: { userinfo: 'refuse' } },
   refresh: { rotates: true, refusal: 'refuse' },
@@ -41,9 +41,15 @@ export const alipayCase = platformCase<AlipayEmulator>({
       await failsWith('profile_failed');
     },
 
-    'an unsigned answer is believed only when it refuses': async ({ emulator, failsWith }) => {
+    'an unsigned answer fails its step, even one that refuses': async ({ emulator, failsWith }) => {
       emulator.behave({ token: 'unsigned' });
       await failsWith('token_exchange_failed');
+      emulator.reshape = ({ member, text }) => `{"${member}":${text.replace('{', '{"code":"40002","sub_code":"isv.code-invalid",')}}`;
+      try {
+        await failsWith('token_exchange_failed');
+      } finally {
+        emulator.reshape = undefined;
+      }
     },
 
     'an app on user_id (not open_id) signs the user in by user_id': async ({ stack, emulator }) => {
@@ -54,7 +60,7 @@ export const alipayCase = platformCase<AlipayEmulator>({
     },
 
     'keys that are not RSA keys in PEM fail the config, naming the field': async ({ emulator }) => {
-      const config = { baseUrl: 'http://127.0.0.1:3000', secrets: ['x'.repeat(32)], providers: [{ ...entry(emulator), privateKey: 'not a key', alipayPublicKey: emulator.appPrivateKey.replace(/[A-Za-z]{8}\n/, '\n') }] };
+      const config = { baseUrl: 'http://127.0.0.1:3000', secrets: ['x'.repeat(32)], providers: [{ ...alipayEntry(emulator), privateKey: 'not a key', alipayPublicKey: emulator.appPrivateKey.replace(/[A-Za-z]{8}\n/, '\n') }] };
       let thrown: unknown;
       try {
         resolveConfig(config);

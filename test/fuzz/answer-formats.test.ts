@@ -1,0 +1,71 @@
+/**
+ * Reading a provider's answer in every format a platform writes (JSON, JSONP, urlencoded)
+ * takes time linear in its length, whatever the provider sends (issue #14, item 3): a
+ * backtracking JSONP pattern froze the whole process for 7 s on 4 kB of spaces. A direct
+ * property up to the 1 MiB answer cap, and the real route: while a hostile QQ-like provider
+ * sends such an answer, other clients' /auth/health still answers at once.
+ */
+import fc from 'fast-check';
+import { performance } from 'node:perf_hooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseAnswer } from '../../bff/providers/engine/answers.js';
+import { QQ_PATHS, startQqEmulator, type QqEmulator } from '../support/emulators/qq.js';
+import { runs } from '../support/fuzz.js';
+import { entryAt } from '../support/platform-cases/platform-case.js';
+import { loginThrough, sessionIn, startProviderStack, type ProviderStack } from '../support/provider-stack.js';
+
+const ANSWER_CAP = 1024 * 1024;
+const FORMATS = ['json', 'jsonp', 'urlencoded'] as const;
+
+/** Texts that make backtracking parsers work hardest: a wrapper opened and never closed, runs of spaces, separators. */
+const adversarial = fc.record({
+  head: fc.constantFrom('callback(', 'callback( ', 'a=', 'a=b&', '{"a":', '[', ''),
+  unit: fc.constantFrom(' ', '\t', ' )', '&a=', '=', ')', '; ', '\\"', '{', 'a'),
+  tail: fc.constantFrom('x', ');x', ' ', '&', '', ')', '"'),
+});
+
+const build = ({ head, unit, tail }: { head: string; unit: string; tail: string }, size: number) =>
+  head + unit.repeat(Math.ceil(size / unit.length)) + tail;
+
+const timed = (text: string) => {
+  const start = performance.now();
+  parseAnswer(text, FORMATS);
+  return performance.now() - start;
+};
+
+describe('reading answers takes linear time', () => {
+  it('property: 1 MiB of adversarial answer parses in well under a second, and at most ~linearly slower than 10 kB', () => {
+    fc.assert(
+      fc.property(adversarial, (shape) => {
+        const small = Math.min(...[0, 1, 2].map(() => timed(build(shape, 10 * 1024))));
+        const large = timed(build(shape, ANSWER_CAP - 16));
+        // A few ms per 100 kB at most: 1 MiB in under 250 ms even on a busy shared machine.
+        expect(large).toBeLessThan(250);
+        // Linear is a ratio of ~100; quadratic would be ~10,000. The floor keeps timer noise on tiny texts out.
+        expect(large / Math.max(small, 0.5)).toBeLessThan(1000);
+      }),
+      { numRuns: runs(15) },
+    );
+  });
+});
+
+describe('a hostile QQ-like provider sending an unclosed JSONP answer', () => {
+  let stack: ProviderStack<QqEmulator>;
+  beforeAll(async () => {
+    stack = await startProviderStack(startQqEmulator, (qq) => ({ providers: [{ ...entryAt(qq, 'qq', QQ_PATHS), id: 'qq' }] }));
+  });
+  afterAll(() => stack.close());
+
+  it('fails that login with profile_failed, while /auth/health answers other clients at once', async () => {
+    stack.idp.behave({ me: 'unclosed-jsonp' });
+    const login = loginThrough(stack, 'qq');
+    while (!stack.idp.requests.some((request) => request.path === QQ_PATHS.identity)) await new Promise((resolve) => setImmediate(resolve));
+    const start = performance.now();
+    const health = await fetch(`${stack.origin}/auth/health`);
+    expect(health.status).toBe(200);
+    expect(performance.now() - start).toBeLessThan(1000);
+    const { location, browser } = await login;
+    expect(location).toBe('/home?auth_error=profile_failed');
+    expect(await sessionIn(stack, browser)).toEqual({ authenticated: false });
+  });
+});
