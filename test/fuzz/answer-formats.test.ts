@@ -27,22 +27,22 @@ const adversarial = fc.record({
 const build = ({ head, unit, tail }: { head: string; unit: string; tail: string }, size: number) =>
   head + unit.repeat(Math.ceil(size / unit.length)) + tail;
 
-const timed = (text: string) => {
-  const start = performance.now();
+/** The CPU time one parse takes (ms): what blocks the event loop, and what other processes on the machine barely change. */
+const cpuMsOf = (text: string) => {
+  const start = process.cpuUsage();
   parseAnswer(text, FORMATS);
-  return performance.now() - start;
+  const { user, system } = process.cpuUsage(start);
+  return (user + system) / 1000;
 };
 
 describe('reading answers takes linear time', () => {
-  it('property: 1 MiB of adversarial answer parses in well under a second, and at most ~linearly slower than 10 kB', () => {
+  it('property: 1 MiB of adversarial answer parses in a few ms per 100 kB, not the minutes a backtracking parser takes', () => {
     fc.assert(
       fc.property(adversarial, (shape) => {
-        const small = Math.min(...[0, 1, 2].map(() => timed(build(shape, 10 * 1024))));
-        const large = timed(build(shape, ANSWER_CAP - 16));
-        // A few ms per 100 kB at most: 1 MiB in under 250 ms even on a busy shared machine.
-        expect(large).toBeLessThan(250);
-        // Linear is a ratio of ~100; quadratic would be ~10,000. The floor keeps timer noise on tiny texts out.
-        expect(large / Math.max(small, 0.5)).toBeLessThan(1000);
+        const text = build(shape, ANSWER_CAP - 16);
+        // The better of two runs, so one garbage collection does not decide. A linear parser takes
+        // tens of ms here; the backtracking one took 7 s for 4 kB and does not finish 1 MiB.
+        expect(Math.min(cpuMsOf(text), cpuMsOf(text))).toBeLessThan(500);
       }),
       { numRuns: runs(15) },
     );
@@ -63,7 +63,8 @@ describe('a hostile QQ-like provider sending an unclosed JSONP answer', () => {
     const start = performance.now();
     const health = await fetch(`${stack.origin}/auth/health`);
     expect(health.status).toBe(200);
-    expect(performance.now() - start).toBeLessThan(1000);
+    // The backtracking parser held the event loop for 7 s on this answer.
+    expect(performance.now() - start).toBeLessThan(3000);
     const { location, browser } = await login;
     expect(location).toBe('/home?auth_error=profile_failed');
     expect(await sessionIn(stack, browser)).toEqual({ authenticated: false });

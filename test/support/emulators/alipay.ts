@@ -81,7 +81,6 @@ function publicParamsHold({ query }: EmulatorRequest, appId: string): boolean {
 export async function startAlipayEmulator(): Promise<AlipayEmulator> {
   const app = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const alipay = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  let self: AlipayEmulator | undefined;
 
   /**
    * `{"<method>_response":{...},"sign":"..."}`, signed over the member's text as sent. Slashes are
@@ -91,7 +90,7 @@ export async function startAlipayEmulator(): Promise<AlipayEmulator> {
     const text = (value: unknown) => JSON.stringify(value).replaceAll('/', '\\/');
     const signature = sign('RSA-SHA256', Buffer.from(text(content)), alipay.privateKey).toString('base64');
     const sent = text({ ...content, ...options.forge });
-    if (self?.reshape) return { body: self.reshape({ member, text: text(content), signature }) };
+    if (self.reshape) return { body: self.reshape({ member, text: text(content), signature }) };
     return { body: options.unsigned ? `{"${member}":${sent}}` : `{"${member}":${sent},"sign":"${signature}"}` };
   };
   const refusal = (member: string, code: string, msg: string, subCode: string, subMsg: string) => signed(member, { code, msg, sub_code: subCode, sub_msg: subMsg });
@@ -158,6 +157,6 @@ export async function startAlipayEmulator(): Promise<AlipayEmulator> {
       };
     },
   });
-  self = Object.assign(emulator, { appPrivateKey: pem(app.privateKey), alipayPublicKey: pem(alipay.publicKey) });
+  const self: AlipayEmulator = Object.assign(emulator, { appPrivateKey: pem(app.privateKey), alipayPublicKey: pem(alipay.publicKey) });
   return self;
 }

@@ -17,7 +17,7 @@ export interface QqBehavior extends Record<string, string> {
   token: 'ok' | 'reused' | Outage;
   /** 'legacy': answers as if `fmt=json` were not sent: an urlencoded token answer, JSONP from /me. */
   format: 'fmt' | 'legacy';
-  /** 'unclosed-jsonp': `callback(`, 2 kB of spaces and no end, the answer that froze a backtracking JSONP parser for seconds. */
+  /** 'unclosed-jsonp': `callback(`, 4 kB of spaces and no end: the answer that froze a backtracking JSONP parser for 7 s. */
   me: 'ok' | 'check-failed' | 'unclosed-jsonp' | Outage;
   userinfo: 'ok' | 'refused' | Outage;
   refresh: 'ok' | 'revoked' | Outage;
@@ -88,7 +88,7 @@ export function startQqEmulator(): Promise<QqEmulator> {
         [`GET ${QQ_PATHS.identity}`]: {
           behavior: 'me',
           handle: ({ query }, now, behavior) => {
-            if (now === 'unclosed-jsonp') return { body: `callback(${' '.repeat(2000)}x` };
+            if (now === 'unclosed-jsonp') return { body: `callback(${' '.repeat(4096)}x` };
             if (now === 'check-failed' || qq.grants.scopeOf(query.access_token) === undefined) return oauthError(100016, 'access token check failed');
             const me = { client_id: qq.clientId, openid: qq.user.openid, ...(query.unionid === '1' ? { unionid: qq.user.unionid } : {}) };
             return asJson(query, behavior) ? { body: me } : jsonp(me);
