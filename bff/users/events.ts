@@ -21,7 +21,7 @@ export type EmitEvent = (event: AuthEvent) => void;
 export function eventEmitter(onEvent: OnEvent | undefined, logger: Logger): EmitEvent {
   if (onEvent === undefined) return () => {};
   const failed = (event: AuthEvent) => (error: unknown) =>
-    logger.error('event.handler_failed', { event: event.type, reason: error instanceof Error ? `unexpected_${error.name}` : 'unexpected' });
+    logger.error('event.handler_failed', { event_type: event.type, reason: error instanceof Error ? `unexpected_${error.name}` : 'unexpected' });
   return (event) => {
     try {
       const result = onEvent(event);

@@ -1,8 +1,8 @@
 import type { Request, Response } from 'express';
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AuthBffError, type AuthEvent, type OnLogin } from '../../bff/index.js';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { AuthBffError, type AuthEvent, type OnEvent, type OnLogin } from '../../bff/index.js';
 import type { JsonObject, SessionResponse } from '../../shared/index.js';
 import { loginAtDevProvider, TestBrowser } from '../support/browser.js';
 import { recordingLogger } from '../support/bff.js';
@@ -13,6 +13,10 @@ import { runs } from '../support/fuzz.js';
 const admit: OnLogin = () => undefined;
 let hook: OnLogin = admit;
 const events: AuthEvent[] = [];
+const record: OnEvent = (event) => {
+  events.push(event);
+};
+let onEvent: OnEvent = record;
 const logs = recordingLogger();
 let app: DevApp;
 let origin: string;
@@ -48,9 +52,7 @@ beforeAll(async () => {
       logger: logs,
       httpTimeoutMs: 1000,
       onLogin: (login) => hook(login),
-      onEvent: (event) => {
-        events.push(event);
-      },
+      onEvent: (event) => onEvent(event),
     },
   );
   ({ origin } = app);
@@ -58,6 +60,7 @@ beforeAll(async () => {
 afterAll(() => app.close());
 beforeEach(() => {
   hook = admit;
+  onEvent = record;
   events.length = 0;
   logs.lines.length = 0;
 });
@@ -67,6 +70,8 @@ interface Attempt {
   /** Where the callback sent the browser. */
   location: string;
   callbackUrl: string;
+  /** The session cookie the callback set, or '' for none. */
+  cookie: string;
   /** The transaction cookie the callback consumed. */
   transaction: { name: string; value: string };
 }
@@ -78,7 +83,8 @@ async function attemptLogin(username = 'alice'): Promise<Attempt> {
   const tx = browser.cookies(`${origin}/auth/callback/dev`).find((cookie) => cookie.name.startsWith('bff-auth.tx.'));
   const callback = await browser.get(callbackUrl);
   expect(callback.status).toBe(302);
-  return { browser, location: callback.headers.get('location') ?? '', callbackUrl, transaction: { name: tx?.name ?? '', value: tx?.value ?? '' } };
+  const cookie = browser.cookies(origin).find((entry) => entry.name === 'bff-auth')?.value ?? '';
+  return { browser, location: callback.headers.get('location') ?? '', callbackUrl, cookie, transaction: { name: tx?.name ?? '', value: tx?.value ?? '' } };
 }
 
 async function sessionOf(browser: TestBrowser): Promise<{ text: string; body: SessionResponse }> {
@@ -232,6 +238,53 @@ describe('reading the session without requiring it', () => {
     const browser = new TestBrowser();
     browser.setCookie(origin, 'bff-auth', 'A'.repeat(43));
     expect(await (await browser.get(`${origin}/welcome`)).text()).toBe('hello guest');
+  });
+});
+
+describe('onEvent', () => {
+  it('tells of a login, a logout and sessions ended by auth.sessions.end, in order, never with a token, code or cookie', async () => {
+    hook = () => ({ userId: 'user-9' });
+    const first = await attemptLogin();
+    await first.browser.post(`${origin}/auth/logout`, { headers: fetchHeaders });
+    const second = await attemptLogin();
+    const third = await attemptLogin();
+    const { handle } = (await app.auth.sessions.list('user-9'))[0]!;
+    expect(await app.auth.sessions.end({ handle })).toBe(1);
+    expect(await app.auth.sessions.end('user-9')).toBe(1);
+    const login = { type: 'login', provider: 'dev', userId: 'user-9', linked: ['dev'] };
+    expect(events).toEqual([
+      login,
+      { type: 'logout', provider: 'dev', userId: 'user-9' },
+      login,
+      login,
+      { type: 'session_ended', by: 'sessions.end', handle, count: 1 },
+      { type: 'session_ended', by: 'sessions.end', userId: 'user-9', count: 1 },
+    ]);
+    const told = JSON.stringify(events);
+    for (const { cookie, callbackUrl } of [first, second, third]) {
+      expect(cookie).not.toBe('');
+      expect(told).not.toContain(cookie);
+      expect(told).not.toContain(new URL(callbackUrl).searchParams.get('code'));
+    }
+    for (const token of app.dev.issued) expect(told).not.toContain(token);
+  });
+
+  it("is never waited for, and a handler's exception or rejection is logged and swallowed", async () => {
+    onEvent = () => new Promise<void>(() => {});
+    expect((await attemptLogin()).location).toBe('/');
+    onEvent = () => {
+      throw new Error('audit log down');
+    };
+    const { browser, location } = await attemptLogin();
+    expect(location).toBe('/');
+    expect((await sessionOf(browser)).body).toMatchObject({ authenticated: true });
+    onEvent = () => Promise.reject(new Error('audit log down'));
+    expect((await browser.post(`${origin}/auth/logout`, { headers: fetchHeaders })).status).toBe(200);
+    await vi.waitFor(() => expect(logs.lines.filter((line) => line.event === 'event.handler_failed')).toHaveLength(2));
+    expect(logs.lines.filter((line) => line.event === 'event.handler_failed')).toEqual([
+      { level: 'error', event: 'event.handler_failed', event_type: 'login', reason: 'unexpected_Error' },
+      { level: 'error', event: 'event.handler_failed', event_type: 'logout', reason: 'unexpected_Error' },
+    ]);
   });
 });
 
