@@ -13,6 +13,8 @@ export interface RequestAuth {
   profile: Readonly<Record<string, unknown>>;
   /** The app's server-only data (`onLogin`, `auth.updateSession`), frozen; never sent to the browser. */
   sessionData: Readonly<JsonObject> | undefined;
+  /** The app's data for the browser, as `GET /auth/session` carries it (for a server-rendered page's `initialSession`). */
+  clientData: Readonly<JsonObject> | undefined;
   /**
    * The session's access token, for the provider's APIs, refreshed first when
    * it is about to expire. Rejects with an `AuthBffError` (`unauthenticated`

@@ -28,6 +28,7 @@ export function sessionReader(sessions: Sessions, accessTokens: AccessTokens): R
       expiresAt: view.idleExpiresAt,
       profile: data.profile,
       sessionData: data.sessionData,
+      clientData: data.clientData,
       accessToken: () => accessTokens.get(req, res, Sessions.record(view)),
     };
   };

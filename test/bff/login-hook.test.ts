@@ -45,7 +45,9 @@ beforeAll(async () => {
       });
       routes.get('/rendered', async (req: Request, res: Response) => {
         const session = await auth.readSession(req, res);
-        res.json({ initialSession: session ? { authenticated: true, user: session.user, provider: session.provider, expiresAt: session.expiresAt } : { authenticated: false } });
+        res.json({
+          initialSession: session ? { authenticated: true, user: session.user, provider: session.provider, clientData: session.clientData, expiresAt: session.expiresAt } : { authenticated: false },
+        });
       });
     },
     {
@@ -228,9 +230,11 @@ describe('reading the session without requiring it', () => {
 
   it('readSession() answers the session for a server-rendered page, or null', async () => {
     expect(await (await new TestBrowser().get(`${origin}/rendered`)).json()).toEqual({ initialSession: { authenticated: false } });
+    hook = () => ({ clientData: { plan: 'pro' } });
     const { browser } = await attemptLogin('bob');
     const rendered = (await (await browser.get(`${origin}/rendered`)).json()) as { initialSession: SessionResponse };
     const { body } = await sessionOf(browser);
+    expect(body).toMatchObject({ clientData: { plan: 'pro' } });
     expect(rendered.initialSession).toEqual({ ...body, expiresAt: expect.any(Number) });
   });
 
