@@ -238,6 +238,19 @@ describe.each([
       expect(await (await browser.get(`${origin}/api/me`, { headers: fetchHeaders })).json()).toMatchObject({ sessionData: { roles: ['reader'] } });
     });
 
+    it('lands every one of several updates at once (compare-and-set, read again on a conflict), and none after a logout', async () => {
+      const { browser } = await attemptLogin();
+      const updates = await Promise.all(Array.from({ length: 6 }, () => browser.post(`${origin}/api/grant`, { headers: fetchHeaders })));
+      expect(updates.map((response) => response.status)).toEqual(Array(6).fill(204));
+      expect(signedIn((await sessionOf(browser)).body).clientData).toEqual({ plan: 'team' });
+      const cookie = browser.cookies(origin).find((entry) => entry.name === 'bff-auth')!;
+      await browser.post(`${origin}/auth/logout`, { headers: fetchHeaders });
+      const stale = new TestBrowser();
+      stale.setCookie(origin, cookie.name, cookie.value);
+      expect((await stale.post(`${origin}/api/grant-anyone`)).status).toBe(401);
+      expect((await sessionOf(stale)).body).toEqual({ authenticated: false });
+    });
+
     it('rejects with unauthenticated without a session', async () => {
       const response = await new TestBrowser().post(`${origin}/api/grant-anyone`);
       expect(response.status).toBe(401);
