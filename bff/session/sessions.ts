@@ -72,8 +72,8 @@ export interface UserSessions {
   end: (target: string | { handle: string }) => Promise<number>;
 }
 
-/** How many times `updateData` reads and writes again when another write got in between. */
-const UPDATE_ATTEMPTS = 5;
+/** How many times `updateData` reads and writes: a write fails only because another one landed, so a few writers to one session at once all land. */
+const UPDATE_ATTEMPTS = 16;
 
 /** How many sessions' decoded data a process keeps, each only for the version it was decoded from. */
 const DECODED_KEPT = 2048;
