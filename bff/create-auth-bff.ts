@@ -1,4 +1,4 @@
-import type { RequestHandler, Router } from 'express';
+import type { Request, RequestHandler, Response, Router } from 'express';
 import type { ProviderInfo } from '../shared/index.js';
 import type { ApiProxyOptions } from './config/api-proxy-schema.js';
 import { resolveApiProxy, resolveConfig, type AuthBffConfig } from './config/resolve.js';
@@ -8,7 +8,7 @@ import { AccessTokens } from './flow/access-tokens.js';
 import { BackgroundTasks } from './flow/background.js';
 import type { FlowContext } from './flow/context.js';
 import { Transactions } from './flow/transactions.js';
-import { requireSession } from './routes/require-session.js';
+import { optionalSession, requireSession, sessionReader, type ReadSession } from './routes/require-session.js';
 import { describeProvider, type ProviderType } from './providers/provider.js';
 import { createApiProxy } from './proxy/api-proxy.js';
 import { createLoginRateLimit } from './routes/login-rate-limit.js';
@@ -16,13 +16,24 @@ import { createRouter } from './routes/router.js';
 import { createSessionStore } from './session/create-store.js';
 import { redisClientOf } from './session/redis-store.js';
 import { SessionCookie } from './session/session-cookie.js';
-import { Sessions, type UserSessions } from './session/sessions.js';
+import { Sessions, type SessionDataPatch, type UserSessions } from './session/sessions.js';
+import { eventEmitter } from './users/events.js';
 
 export interface AuthBff {
   /** Mount it as is: `app.use(auth.router)`; it serves the routes under the configured `basePath`. */
   router: Router;
   /** Guards an app route (one handler): the CSRF rule and 401 JSON without a session; sets `req.auth`. */
   requireSession: () => RequestHandler;
+  /** Sets `req.auth` when the request has a session and goes on either way (a route that works signed in or out). */
+  optionalSession: () => RequestHandler;
+  /** The request's session as `req.auth` would hold it, or null; no CSRF header demanded (it only reads): for server-rendered pages. */
+  readSession: ReadSession;
+  /**
+   * Replaces the session's `sessionData` and/or `clientData` (a role granted);
+   * other tabs see `clientData` at their next read. Rejects with `unauthenticated`
+   * without a session, `internal_error` for a value that is not a JSON object of at most 4 KiB.
+   */
+  updateSession: (req: Request, res: Response, changes: SessionDataPatch) => Promise<void>;
   /**
    * An API proxy (the same as an `apis` entry): requests under `path` go to
    * `target` with the session's access token for `provider`. Mount it: `app.use(auth.proxy({...}))`.
@@ -43,6 +54,7 @@ export interface AuthBff {
 export function createAuthBff<const Platforms extends readonly ProviderType[] = readonly []>(config: AuthBffConfig<Platforms>): AuthBff {
   const resolved = resolveConfig(config);
   const { session, logger } = resolved;
+  const emit = eventEmitter(resolved.onEvent, logger);
   const secure = resolved.baseUrl.protocol === 'https:';
   const { store, owned } = createSessionStore(session, logger);
   const sessions = new Sessions(
@@ -51,6 +63,7 @@ export function createAuthBff<const Platforms extends readonly ProviderType[] = 
     createSealer(resolved.secrets, 'tokens'),
     session,
     createHandleCodec(resolved.secrets, 'session-handles'),
+    emit,
   );
   const context: FlowContext = {
     providers: new Map(resolved.providers.map((provider) => [provider.id, provider])),
@@ -61,6 +74,9 @@ export function createAuthBff<const Platforms extends readonly ProviderType[] = 
     sessions,
     transactions: new Transactions(createSealer(resolved.secrets, 'transactions'), { secure }),
     logger,
+    onLogin: resolved.onLogin,
+    httpTimeoutMs: resolved.httpTimeoutMs,
+    emit,
   };
   const background = new BackgroundTasks(logger);
   const accessTokens = new AccessTokens(context, resolved.httpTimeoutMs);
@@ -68,6 +84,7 @@ export function createAuthBff<const Platforms extends readonly ProviderType[] = 
   const proxy = (options: ApiProxyOptions) =>
     createApiProxy(context, accessTokens, resolveApiProxy(options, providerIds, resolved.basePath), resolved.httpTimeoutMs);
 
+  const readSession = sessionReader(sessions, accessTokens);
   const providers = resolved.providers.map(describeProvider);
   // Counted in the session store's own connection, whatever its shape (one server, a cluster, a Sentinel group).
   const rateLimit = createLoginRateLimit(resolved.rateLimit, { redis: redisClientOf(store), keyPrefix: session.keyPrefix }, logger);
@@ -76,7 +93,10 @@ export function createAuthBff<const Platforms extends readonly ProviderType[] = 
 
   return {
     router,
-    requireSession: () => requireSession(sessions, accessTokens),
+    requireSession: () => requireSession(readSession),
+    optionalSession: () => optionalSession(readSession),
+    readSession,
+    updateSession: (req, res, changes) => sessions.updateData(req, res, changes),
     proxy,
     sessions: { list: (userId) => sessions.listOf(userId), end: (target) => sessions.endOf(target) },
     providers,

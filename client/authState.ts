@@ -1,4 +1,4 @@
-import type { SessionResponse, User } from '../shared/index.js';
+import type { JsonObject, SessionResponse, User } from '../shared/index.js';
 import type { AuthClientError } from './errors.js';
 import type { ReturnFromUrl } from './returnFromUrl.js';
 import type { AuthActions } from './session.js';
@@ -9,6 +9,8 @@ export interface AuthState extends AuthActions {
   /** `error` only while no session has been read; a failed re-read keeps the last known status. */
   status: AuthStatus;
   user: User | null;
+  /** The session's `clientData` (set by the app's `onLogin`), or null. */
+  clientData: JsonObject | null;
   isLoading: boolean;
   isAuthenticated: boolean;
   /** The last session read's failure, else a failed login's `?auth_error=`. */
@@ -33,6 +35,7 @@ export function toAuthState(
     ...actions,
     status,
     user: session?.authenticated ? session.user : null,
+    clientData: (session?.authenticated && session.clientData) || null,
     isLoading: status === 'loading',
     isAuthenticated: status === 'authenticated',
     error: readError ?? loginError,

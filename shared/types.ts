@@ -18,6 +18,14 @@ export interface User {
   locale?: string;
 }
 
+/** A JSON value: what JSON.parse can answer. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+/** A JSON object, as the app's `sessionData` and `clientData` are. */
+export interface JsonObject {
+  [key: string]: JsonValue;
+}
+
 /** The body of `GET /auth/session`. It never carries a token. */
 export type SessionResponse =
   | { authenticated: false }
@@ -25,6 +33,8 @@ export type SessionResponse =
       authenticated: true;
       user: User;
       provider: string;
+      /** What the app's `onLogin` (or `auth.updateSession`) gave the browser; absent when none. */
+      clientData?: JsonObject;
       /** Epoch seconds: the nearer of the idle and the absolute expiry. */
       expiresAt: number;
     };

@@ -8,6 +8,10 @@ import type { SessionStore } from '../session/store.js';
 import { apiProxySchema } from './api-proxy-schema.js';
 import { trustProxySchema } from './trust-proxy.js';
 import { timeoutMs } from '../providers/config-fields.js';
+import type { OnEvent } from '../users/events.js';
+import type { OnLogin } from '../users/login-hook.js';
+
+const isFunction = (value: unknown) => typeof value === 'function';
 
 const hasMethods = (value: unknown, methods: readonly string[]) =>
   typeof value === 'object' && value !== null && methods.every((method) => typeof (value as Record<string, unknown>)[method] === 'function');
@@ -98,6 +102,10 @@ export const configSchema = z
     rateLimit,
     server: serverOptionsSchema.prefault({}),
     logger: z.custom<Logger>(isLogger, 'must have info, warn and error methods').optional(),
+    /** Admits, refuses or maps each login before its session exists (README, "Your users"). */
+    onLogin: z.custom<OnLogin>(isFunction, 'must be a function').optional(),
+    /** Told of logins, failed logins, logouts, ended sessions and failed refreshes; never awaited. */
+    onEvent: z.custom<OnEvent>(isFunction, 'must be a function').optional(),
   })
   .strict();
 

@@ -103,6 +103,7 @@ export class AccessTokens {
       if (again.record.version !== record.version && isFresh(again.tokens)) return again.tokens;
       // The provider no longer honours the session, so it can no longer act for the user: it ends.
       this.context.logger.warn('tokens.refresh_failed', { ...fields, reason: reasonOf(error) });
+      this.context.emit({ type: 'refresh_failed', provider: record.provider, userId: record.user.id, code: classified.code });
       await this.context.sessions.end(key);
       throw sessionEnded(error);
     }

@@ -36,4 +36,5 @@ export async function backchannelLogout(context: FlowContext, provider: Provider
   }
   const ended = await context.sessions.destroyBySid(provider.id, claims.sid);
   context.logger.info('logout.backchannel', { provider: provider.id, sessions: ended });
+  context.emit({ type: 'session_ended', by: 'backchannel_logout', provider: provider.id, count: ended });
 }

@@ -5,6 +5,7 @@ import { randomAlphanumeric, STATE_LENGTH, STATE_PATTERN } from '../crypto/rando
 import { AuthBffError } from '../errors.js';
 import { STANDARD_CALLBACK, type Provider } from '../providers/provider.js';
 import { guarded } from '../session/store.js';
+import { runLoginHook } from '../users/login-hook.js';
 import { classifyProviderError, reasonOf } from './classify.js';
 import type { FlowContext } from './context.js';
 import { loginLocation, safeReturnTo } from './return-to.js';
@@ -23,6 +24,7 @@ function logFailure(context: FlowContext, provider: Provider, error: AuthBffErro
   const fields = { provider: provider.id, code: error.code, reason: reasonOf(cause) };
   if (error.code === 'internal_error') context.logger.error('login.error', fields);
   else context.logger.warn('login.failure', fields);
+  context.emit({ type: 'login_failed', ...fields });
 }
 
 /**
@@ -146,8 +148,12 @@ export async function completeLogin(context: FlowContext, provider: Provider, re
       providerUserId: identity.subject,
       ...(identity.unionId === undefined ? {} : { unionId: identity.unionId }),
     };
-    await context.sessions.create(req, res, { provider: provider.id, user, profile, tokens: result.tokens, sid: identity.sid });
+    const attempt = { provider: provider.id, user: { ...user }, profile, accessToken: result.tokens.access_token };
+    const { userId, ...data } = await runLoginHook(context.onLogin, attempt, context.httpTimeoutMs);
+    if (userId !== undefined) user.id = userId;
+    await context.sessions.create(req, res, { provider: provider.id, user, profile, tokens: result.tokens, sid: identity.sid, ...data });
     context.logger.info('login.success', { provider: provider.id, user: user.id });
+    context.emit({ type: 'login', provider: provider.id, userId: user.id, linked: [provider.id] });
     return loginLocation(returnTo, context.baseUrl);
   } catch (error) {
     const reported = failure(error);

@@ -15,6 +15,7 @@ export async function logout(context: FlowContext, background: BackgroundTasks, 
   if (!record) return { redirectTo: null };
   const fields = { provider: record.provider, user: record.user.id };
   context.logger.info('logout', fields);
+  context.emit({ type: 'logout', provider: record.provider, userId: record.user.id });
 
   const provider = context.providers.get(record.provider);
   let tokens: TokenSet;

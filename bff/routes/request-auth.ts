@@ -1,6 +1,6 @@
-import type { User } from '../../shared/index.js';
+import type { JsonObject, User } from '../../shared/index.js';
 
-/** What `requireSession()` puts on `req.auth` for the app's own routes. */
+/** What `requireSession()`, `optionalSession()` and `readSession()` put on `req.auth` for the app's own routes. */
 export interface RequestAuth {
   /** Frozen, like `profile`: shared by the requests that read this version of the session. */
   user: Readonly<User>;
@@ -11,6 +11,10 @@ export interface RequestAuth {
   expiresAt: number;
   /** The provider's raw profile (frozen); it stays on the server. */
   profile: Readonly<Record<string, unknown>>;
+  /** The app's server-only data (`onLogin`, `auth.updateSession`), frozen; never sent to the browser. */
+  sessionData: Readonly<JsonObject> | undefined;
+  /** The app's data for the browser, as `GET /auth/session` carries it (for a server-rendered page's `initialSession`). */
+  clientData: Readonly<JsonObject> | undefined;
   /**
    * The session's access token, for the provider's APIs, refreshed first when
    * it is about to expire. Rejects with an `AuthBffError` (`unauthenticated`

@@ -22,8 +22,8 @@ export function sessionRoute(sessions: Sessions, basePath: string, logger: Logge
   const bodyOf = (view: SessionView) => {
     let start = bodyStarts.get(view.data);
     if (start === undefined) {
-      const { user, provider } = view.data;
-      start = `${JSON.stringify({ authenticated: true, user, provider } satisfies Omit<SessionResponse & { authenticated: true }, 'expiresAt'>).slice(0, -1)},"expiresAt":`;
+      const { user, provider, clientData } = view.data;
+      start = `${JSON.stringify({ authenticated: true, user, provider, clientData } satisfies Omit<SessionResponse & { authenticated: true }, 'expiresAt'>).slice(0, -1)},"expiresAt":`;
       bodyStarts.set(view.data, start);
     }
     return `${start}${view.idleExpiresAt}}`;

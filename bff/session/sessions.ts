@@ -1,5 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Request, Response } from 'express';
+import type { JsonObject } from '../../shared/index.js';
+import { AuthBffError } from '../errors.js';
+import type { EmitEvent } from '../users/events.js';
+import { toJsonObject } from '../users/json-object.js';
 import { newSessionId, sessionKey } from '../crypto/random.js';
 import type { HandleCodec } from '../crypto/handle.js';
 import type { Sealer } from '../crypto/seal.js';
@@ -13,6 +17,14 @@ export interface NewSession {
   profile: Record<string, unknown>;
   tokens: TokenSet;
   sid?: string;
+  sessionData?: JsonObject;
+  clientData?: JsonObject;
+}
+
+/** What `auth.updateSession` changes; a field left out stays as it is. */
+export interface SessionDataPatch {
+  sessionData?: JsonObject;
+  clientData?: JsonObject;
 }
 
 export interface SessionTimeouts {
@@ -60,6 +72,9 @@ export interface UserSessions {
   end: (target: string | { handle: string }) => Promise<number>;
 }
 
+/** How many times `updateData` reads and writes: a write fails only because another one landed, so a few writers to one session at once all land. */
+const UPDATE_ATTEMPTS = 16;
+
 /** How many sessions' decoded data a process keeps, each only for the version it was decoded from. */
 const DECODED_KEPT = 2048;
 
@@ -94,6 +109,7 @@ export class Sessions {
     private readonly tokenSealer: Sealer,
     private readonly timeouts: SessionTimeouts,
     private readonly handles: HandleCodec,
+    private readonly emit: EmitEvent = () => {},
   ) {
     this.slideGranularitySeconds = Math.min(60, Math.ceil(timeouts.idleTimeoutSeconds / 20));
   }
@@ -230,9 +246,34 @@ export class Sessions {
 
   /** `auth.sessions.end`: the one place sessions are ended by the app. */
   async endOf(target: string | { handle: string }): Promise<number> {
-    if (typeof target === 'string') return guarded(this.store.deleteByUser(target));
+    if (typeof target === 'string') {
+      const count = await guarded(this.store.deleteByUser(target));
+      this.emit({ type: 'session_ended', by: 'sessions.end', userId: target, count });
+      return count;
+    }
     const ref = this.handles.open(target.handle);
-    return ref !== undefined && (await guarded(this.store.deleteRef(ref))) ? 1 : 0;
+    const count = ref !== undefined && (await guarded(this.store.deleteRef(ref))) ? 1 : 0;
+    this.emit({ type: 'session_ended', by: 'sessions.end', handle: target.handle, count });
+    return count;
+  }
+
+  /**
+   * `auth.updateSession`: replaces the request's `sessionData` and/or
+   * `clientData`, compare-and-set on the version read, read again and retried
+   * when another write (a refresh) moved the session on. Rejects with
+   * `unauthenticated` when there is no session.
+   */
+  async updateData(req: IncomingMessage, res: ServerResponse, changes: SessionDataPatch): Promise<void> {
+    const patch: SessionDataPatch = {};
+    if (changes.sessionData !== undefined) patch.sessionData = toJsonObject(changes.sessionData, 'sessionData');
+    if (changes.clientData !== undefined) patch.clientData = toJsonObject(changes.clientData, 'clientData');
+    for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt += 1) {
+      const view = await this.view(req, res, { slide: false });
+      if (!view) throw new AuthBffError('unauthenticated', 'There is no session to update.');
+      const data: SessionData = { ...view.data, ...patch };
+      if (await guarded(this.store.update(view.key, view.version, data))) return;
+    }
+    throw new AuthBffError('session_store_unavailable', 'The session kept changing while it was updated.', { reason: 'update_contended' });
   }
 
   /** Forgets the session cookie of a response whose session has ended. */

@@ -1,5 +1,5 @@
 import { AuthBffError } from '../errors.js';
-import type { User } from '../../shared/index.js';
+import type { JsonObject, User } from '../../shared/index.js';
 
 /** What the BFF writes for one signed-in browser. */
 export interface SessionData {
@@ -14,6 +14,10 @@ export interface SessionData {
   /** Epoch seconds. */
   createdAt: number;
   absoluteExpiresAt: number;
+  /** The app's server-only data (`onLogin`, `auth.updateSession`): `req.auth.sessionData`. */
+  sessionData?: JsonObject;
+  /** The app's data for the browser: `clientData` in `GET /auth/session`. */
+  clientData?: JsonObject;
 }
 
 /** A session as the store answers it: the data plus what the store keeps about it. */

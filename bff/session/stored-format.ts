@@ -1,4 +1,4 @@
-import type { User } from '../../shared/index.js';
+import type { JsonObject, User } from '../../shared/index.js';
 import type { SessionData } from './store.js';
 
 /**
@@ -52,7 +52,10 @@ type StoredV2 = [
   createdAt: number,
   /** Seconds from createdAt. */
   absoluteLifetime: number,
-  sid?: string,
+  /** null when there is none but data follows. */
+  sid?: string | null,
+  sessionData?: JsonObject | null,
+  clientData?: JsonObject,
 ];
 
 /** The format written before (still read): an object with short keys. */
@@ -115,7 +118,10 @@ export function encodeSession(data: SessionData): string {
   const claims = claimsOf(data.profile);
   const profile = claims.flatMap((claim) => [STANDARD_CLAIM_POSITIONS.get(claim) ?? claim, data.profile[claim]]);
   const stored: StoredV2 = [2, data.provider, storedUser(data, claims), profile, storedTokens(data.tokens), data.createdAt, data.absoluteExpiresAt - data.createdAt];
-  if (data.sid !== undefined) stored.push(data.sid);
+  // Trailing fields only as far as the last one present: a session without them stays as small as before.
+  const tail = [data.sid, data.sessionData, data.clientData];
+  while (tail.length > 0 && tail[tail.length - 1] === undefined) tail.pop();
+  stored.push(...tail.map((field) => field ?? null));
   return JSON.stringify(stored);
 }
 
@@ -127,7 +133,7 @@ export function decodeSession(text: string): SessionData {
     const { p: provider, r: profile, s: sid } = parsed;
     return { provider, user: userOf(parsed.u, profile, provider), profile, tokens: parsed.t, ...(sid === undefined ? {} : { sid }), createdAt: parsed.c, absoluteExpiresAt: parsed.a };
   }
-  const [, provider, u, pairs, tokens, createdAt, absoluteLifetime, sid] = parsed;
+  const [, provider, u, pairs, tokens, createdAt, absoluteLifetime, sid, sessionData, clientData] = parsed;
   const entries: [string, unknown][] = [];
   for (let index = 0; index < pairs.length; index += 2) {
     const claim = pairs[index];
@@ -135,5 +141,15 @@ export function decodeSession(text: string): SessionData {
   }
   // fromEntries defines own properties: a claim named `__proto__` stays a claim.
   const profile = Object.fromEntries(entries);
-  return { provider, user: userOf(u, profile, provider), profile, tokens: tokensOf(tokens), ...(sid === undefined ? {} : { sid }), createdAt, absoluteExpiresAt: createdAt + absoluteLifetime };
+  return {
+    provider,
+    user: userOf(u, profile, provider),
+    profile,
+    tokens: tokensOf(tokens),
+    ...(typeof sid === 'string' ? { sid } : {}),
+    createdAt,
+    absoluteExpiresAt: createdAt + absoluteLifetime,
+    ...(sessionData == null ? {} : { sessionData }),
+    ...(clientData === undefined ? {} : { clientData }),
+  };
 }

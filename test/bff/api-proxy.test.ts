@@ -3,7 +3,7 @@ import { createServer, request as httpRequest, type ClientRequest, type Incoming
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createAuthBff, ConfigError, silentLogger } from '../../bff/index.js';
+import { createAuthBff, ConfigError, silentLogger, type AuthEvent } from '../../bff/index.js';
 import { TEST_SECRET } from '../support/bff.js';
 import { fetchHeaders } from '../support/dev-stack.js';
 import { startHostileStack, type HostileStack } from '../support/hostile-stack.js';
@@ -27,6 +27,7 @@ let finishStreamOut: (() => void) | undefined;
 let upstream: Server;
 let upstreamOrigin: string;
 let stack: HostileStack;
+const events: AuthEvent[] = [];
 
 beforeAll(async () => {
   upstream = createServer((req, res) => {
@@ -62,6 +63,9 @@ beforeAll(async () => {
     session: { idleTimeoutSeconds: 7200 },
     httpTimeoutMs: 3000,
     apis: [{ path: '/api/bad', provider: 'bad', target: `${upstreamOrigin}/v1`, methods: ['GET', 'POST'] }],
+    onEvent: (event) => {
+      events.push(event);
+    },
   }));
 });
 afterAll(async () => {
@@ -126,6 +130,7 @@ describe('the API proxy (apis)', () => {
     ['does not answer the refresh: provider_unavailable, and the session stays', 'status-500', 503, 'provider_unavailable', true],
   ] as const)('a provider that %s', async (_, token, status, error, sessionStays) => {
     const { browser } = await loginThrough(stack, 'bad');
+    events.length = 0;
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(Date.now() + 3_590_000);
     stack.idp.behave({ token });
@@ -134,6 +139,8 @@ describe('the API proxy (apis)', () => {
     expect(await response.json()).toMatchObject({ error });
     const session = await browser.get(`${stack.origin}/auth/session`, { headers: fetchHeaders });
     expect(((await session.json()) as SessionResponse).authenticated).toBe(sessionStays);
+    // Only a refusal ends the session, and the app hears of it with no token in the event.
+    expect(events).toEqual(sessionStays ? [] : [{ type: 'refresh_failed', provider: 'bad', userId: expect.stringMatching(/^bad:/), code: 'token_exchange_failed' }]);
   });
 
   it('keeps the CSRF rule, 401 without a session, 405 for other methods, and refuses climbing paths', async () => {

@@ -2,11 +2,17 @@ import { generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { logoutAtDevProvider, TestBrowser } from '../support/browser.js';
 import { DEV_CLIENT, fetchHeaders, login, startDevStack, type DevStack } from '../support/dev-stack.js';
+import type { AuthEvent } from '../../bff/index.js';
 import type { SessionResponse } from '../../shared/index.js';
 
 let stack: DevStack;
+const events: AuthEvent[] = [];
 beforeAll(async () => {
-  stack = await startDevStack();
+  stack = await startDevStack({
+    onEvent: (event) => {
+      events.push(event);
+    },
+  });
 });
 afterAll(() => stack.close());
 
@@ -30,8 +36,9 @@ describe('OIDC back-channel logout', () => {
     endSession.searchParams.set('client_id', DEV_CLIENT.clientId);
     await logoutAtDevProvider(browser, endSession.href);
     await vi.waitFor(async () => expect(await session(browser)).toEqual({ authenticated: false }), { timeout: 5000 });
-    const events = stack.bff.logs.lines.filter((line) => line.event === 'logout.backchannel');
-    expect(events.at(-1)).toMatchObject({ provider: 'dev', sessions: 1 });
+    const logged = stack.bff.logs.lines.filter((line) => line.event === 'logout.backchannel');
+    expect(logged.at(-1)).toMatchObject({ provider: 'dev', sessions: 1 });
+    expect(events.at(-1)).toEqual({ type: 'session_ended', by: 'backchannel_logout', provider: 'dev', count: 1 });
   });
 
   it('a forged logout token is refused with 400 and ends nothing', async () => {

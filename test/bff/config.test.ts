@@ -163,6 +163,12 @@ describe('resolveConfig rejects a bad config with a message naming the field', (
     expect(issueAbout(error, 'session.absoluteTimeoutSeconds')).toMatch(/must not be shorter than idleTimeoutSeconds/);
   });
 
+  it('an onLogin or onEvent that is not a function (a JSON config cannot hold one)', () => {
+    const error = configErrorOf(() => resolveConfig(valid({ onLogin: 'admitAll', onEvent: {} })));
+    expect(issueAbout(error, 'onLogin')).toBe('onLogin: must be a function');
+    expect(issueAbout(error, 'onEvent')).toBe('onEvent: must be a function');
+  });
+
   it('no providers', () => {
     const error = configErrorOf(() => resolveConfig(valid({ providers: [] })));
     expect(issueAbout(error, 'providers')).toMatch(/at least one provider/);

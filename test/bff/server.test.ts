@@ -243,6 +243,8 @@ export default {
   platforms: [acmePlatform],
   providers: [{ id: 'acme', type: 'acme-id', clientId: ${JSON.stringify(emulator.clientId)}, clientSecret: ${JSON.stringify(emulator.clientSecret)}, endpoints: ${JSON.stringify(endpoints)} }],
   logger: { info: log('info'), warn: log('warn'), error: log('error') },
+  // Only the organisation's own people.
+  onLogin: ({ user }) => user.email?.endsWith('@acme.example') ?? false,
 };
 `,
     );
@@ -268,6 +270,20 @@ export default {
     });
     expect(server.stdout()).toContain('"from":"the-module-logger","level":"info","event":"login.success","provider":"acme"');
     expect(server.stdout() + server.stderr()).not.toContain(SECRET);
+  });
+
+  it("refuses a user the module's onLogin refuses: access_denied and no session", async () => {
+    const stack = { idp: emulator, origin };
+    const mail = emulator.user.mail;
+    emulator.user.mail = 'someone@elsewhere.example';
+    try {
+      const { location, browser } = await loginThrough(stack, 'acme');
+      expect(location).toBe('/home?auth_error=access_denied');
+      expect(await sessionIn(stack, browser)).toEqual({ authenticated: false });
+      expect(server.stdout()).toContain('"event":"login.failure","provider":"acme","code":"access_denied","reason":"onLogin_refused"');
+    } finally {
+      emulator.user.mail = mail;
+    }
   });
 });
 

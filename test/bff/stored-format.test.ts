@@ -19,10 +19,14 @@ const sessionData = fc
     ownId: fc.option(fc.string(), { nil: undefined }),
     tokens: fc.oneof(fc.string(), fc.constant('sealed'), fc.constantFrom('eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIiwia2lkIjoiYWJjIn0..x.y.z', 'eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIiwia2lkIjoiYWJjIn1..x.y.z', '.a', 'eyJ9')),
     sid: fc.option(fc.string(), { nil: undefined }),
+    appData: fc.record(
+      { sessionData: fc.dictionary(fc.oneof(fc.constantFrom(...CLAIM_NAMES), fc.string()), fc.jsonValue({ maxDepth: 4 }), { maxKeys: 4 }), clientData: fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 4 }), { maxKeys: 4 }) },
+      { requiredKeys: [] },
+    ),
     createdAt: fc.integer({ min: 0, max: 2 ** 40 }),
     lifetime: fc.integer({ min: 0, max: 2 ** 31 }),
   })
-  .map(async ({ provider, profile, picks, emailVerified, ownId, tokens, sid, createdAt, lifetime }): Promise<SessionData> => {
+  .map(async ({ provider, profile, picks, emailVerified, ownId, tokens, sid, appData, createdAt, lifetime }): Promise<SessionData> => {
     const claims = Object.keys(profile);
     // A number picks a profile claim's value (a string one), as providers' mappings do; else the text itself.
     const field = (pick: string | number | undefined) => (typeof pick === 'number' ? (typeof profile[claims[pick] ?? ''] === 'string' ? (profile[claims[pick] ?? ''] as string) : undefined) : pick);
@@ -49,11 +53,12 @@ const sessionData = fc
       ...(sid === undefined ? {} : { sid }),
       createdAt,
       absoluteExpiresAt: createdAt + lifetime,
+      ...(appData as Pick<SessionData, 'sessionData' | 'clientData'>),
     };
   });
 
 describe('stored session format', () => {
-  it('reads back exactly what it wrote: user, profile (own claims, in order), tokens byte for byte, sid and times', async () => {
+  it('reads back exactly what it wrote: user, profile (own claims, in order), tokens byte for byte, sid, times, sessionData and clientData', async () => {
     await fc.assert(
       fc.asyncProperty(sessionData, async (pending) => {
         const data = await pending;
@@ -82,6 +87,11 @@ describe('stored session format', () => {
     expect(text).not.toContain('preferred_username');
     expect(text.length).toBeLessThan(JSON.stringify(data).length - header.length - 100);
     expect(decodeSession(text)).toStrictEqual(data);
+    // No app data, no sid: the seven fields of before, not one byte more.
+    expect(JSON.parse(text)).toHaveLength(7);
+    const withClientData = encodeSession({ ...data, clientData: { plan: 'pro' } });
+    expect(withClientData).toBe(`${text.slice(0, -1)},null,null,{"plan":"pro"}]`);
+    expect(decodeSession(withClientData)).toStrictEqual({ ...data, clientData: { plan: 'pro' } });
   });
 
   it('reads records written in the two earlier formats', () => {

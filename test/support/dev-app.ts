@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import express, { type Express } from 'express';
 import { startDevProvider, type DevProvider } from '../../demo/dev-provider.js';
-import { createAuthBff, silentLogger, type AuthBff } from '../../bff/index.js';
+import { createAuthBff, silentLogger, type AuthBff, type AuthBffConfig } from '../../bff/index.js';
 import { freePort, TEST_SECRET } from './bff.js';
 import { DEV_CLIENT } from './dev-stack.js';
 
@@ -12,8 +12,8 @@ export interface DevApp {
   close: () => Promise<void>;
 }
 
-/** An app of the test's own on a free port: the dev provider as `dev`, the BFF's router, then the routes `mount` adds. */
-export async function startDevApp(mount: (app: Express, auth: AuthBff, dev: DevProvider) => void): Promise<DevApp> {
+/** An app of the test's own on a free port: the dev provider as `dev`, the BFF's router, then the routes `mount` adds; `config` over the defaults. */
+export async function startDevApp(mount: (app: Express, auth: AuthBff, dev: DevProvider) => void, config: Partial<AuthBffConfig> = {}): Promise<DevApp> {
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const dev = await startDevProvider({ clients: [{ ...DEV_CLIENT, redirectUris: [`${origin}/auth/callback/dev`] }] });
@@ -23,6 +23,7 @@ export async function startDevApp(mount: (app: Express, auth: AuthBff, dev: DevP
     logger: silentLogger,
     rateLimit: false,
     providers: [{ id: 'dev', type: 'oidc', issuer: dev.issuer, ...DEV_CLIENT }],
+    ...config,
   });
   const app = express();
   app.use(auth.router);
