@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { oidcProviderType } from './oidc.js';
 import { alipay } from './platforms/alipay.js';
 import { dingtalk } from './platforms/dingtalk.js';
+import { discord } from './platforms/discord.js';
 import { douyin } from './platforms/douyin.js';
 import { feishu, lark } from './platforms/feishu.js';
 import { gitee } from './platforms/gitee.js';
@@ -28,6 +29,7 @@ const BUILT_IN = [
   feishu,
   lark,
   alipay,
+  discord,
 ] as const;
 
 /** A provider entry of the config, of any built-in type. */

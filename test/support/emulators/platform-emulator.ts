@@ -243,3 +243,17 @@ export function authorizeRoute<Behavior extends { authorize: string }>(
     },
   };
 }
+
+/** The client id and secret of an `Authorization: Basic` header (RFC 6749 §2.3.1: each form-urlencoded, then Base64), or undefined. */
+export function basicCredentials(headers: Record<string, string>): { clientId: string; clientSecret: string } | undefined {
+  const encoded = /^Basic ([A-Za-z0-9+/=]+)$/i.exec(headers.authorization ?? '')?.[1];
+  const decoded = encoded === undefined ? '' : Buffer.from(encoded, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return undefined;
+  const formDecode = (value: string) => decodeURIComponent(value.replace(/\+/g, ' '));
+  try {
+    return { clientId: formDecode(decoded.slice(0, colon)), clientSecret: formDecode(decoded.slice(colon + 1)) };
+  } catch {
+    return undefined;
+  }
+}

@@ -1,6 +1,7 @@
 import { acmeCase } from './acme.js';
 import { alipayCase } from './alipay.js';
 import { dingtalkCase } from './dingtalk.js';
+import { discordCase } from './discord.js';
 import { douyinCase } from './douyin.js';
 import { feishuCase, larkCase } from './feishu.js';
 import { giteeCase } from './gitee.js';
@@ -26,5 +27,6 @@ export const PLATFORM_CASES: PlatformCase[] = [
   feishuCase,
   larkCase,
   alipayCase,
+  discordCase,
   acmeCase,
 ];
