@@ -4,6 +4,7 @@ import { alipay } from './platforms/alipay.js';
 import { dingtalk } from './platforms/dingtalk.js';
 import { discord } from './platforms/discord.js';
 import { douyin } from './platforms/douyin.js';
+import { facebook } from './platforms/facebook.js';
 import { feishu, lark } from './platforms/feishu.js';
 import { gitee } from './platforms/gitee.js';
 import { github } from './platforms/github.js';
@@ -30,6 +31,7 @@ const BUILT_IN = [
   lark,
   alipay,
   discord,
+  facebook,
 ] as const;
 
 /** A provider entry of the config, of any built-in type. */

@@ -3,6 +3,7 @@ import { alipayCase } from './alipay.js';
 import { dingtalkCase } from './dingtalk.js';
 import { discordCase } from './discord.js';
 import { douyinCase } from './douyin.js';
+import { facebookCase } from './facebook.js';
 import { feishuCase, larkCase } from './feishu.js';
 import { giteeCase } from './gitee.js';
 import { githubCase } from './github.js';
@@ -28,5 +29,6 @@ export const PLATFORM_CASES: PlatformCase[] = [
   larkCase,
   alipayCase,
   discordCase,
+  facebookCase,
   acmeCase,
 ];
