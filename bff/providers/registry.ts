@@ -13,6 +13,7 @@ import { qq } from './platforms/qq.js';
 import { wechat } from './platforms/wechat.js';
 import { weibo } from './platforms/weibo.js';
 import { wechatMp } from './platforms/wechat-mp.js';
+import { x } from './platforms/x.js';
 import type { ProviderType } from './provider.js';
 
 /** Every built-in provider type. A new platform is its file in platforms/ and one line here. */
@@ -32,6 +33,7 @@ const BUILT_IN = [
   alipay,
   discord,
   facebook,
+  x,
 ] as const;
 
 /** A provider entry of the config, of any built-in type. */

@@ -12,6 +12,7 @@ import { qqCase } from './qq.js';
 import { wechatCase } from './wechat.js';
 import { wechatMpCase } from './wechat-mp.js';
 import { weiboCase } from './weibo.js';
+import { xCase } from './x.js';
 
 export type { AnyEmulator, PlatformCase } from './platform-case.js';
 
@@ -30,5 +31,6 @@ export const PLATFORM_CASES: PlatformCase[] = [
   alipayCase,
   discordCase,
   facebookCase,
+  xCase,
   acmeCase,
 ];
