@@ -15,6 +15,7 @@ import {
   basicCredentials,
   refreshByGrantType,
   startPlatformEmulator,
+  tokenEndpointRoutes,
   type Answer,
   type EmulatorRequest,
   type PlatformEmulator,
@@ -100,25 +101,12 @@ export function startDiscordEmulator(): Promise<DiscordEmulator> {
             back.searchParams.set('error_description', 'The resource owner or authorization server denied the request');
           },
         }),
-        [`POST ${DISCORD_PATHS.token}`]: {
-          behavior: 'token',
-          handle: (request, now) => {
-            const refused = refusedClient(request);
-            if (refused) return refused;
-            const redeemed = discord.grants.redeem(request.body.code, { redirectUri: request.body.redirect_uri });
-            if (now === 'invalid-grant' || typeof redeemed === 'string') return INVALID_GRANT;
-            return tokenAnswer(discord.grants.tokens(redeemed.scope), redeemed.scope);
-          },
-        },
-        [`POST ${DISCORD_PATHS.token} refresh`]: {
-          behavior: 'refresh',
-          handle: (request, now) => {
-            const refused = refusedClient(request);
-            if (refused) return refused;
-            const refreshed = now === 'ok' ? discord.grants.refresh(request.body.refresh_token, true) : undefined;
-            return refreshed ? tokenAnswer(refreshed, discord.grants.scopeOf(refreshed.accessToken) ?? '') : oauthError(400, 'invalid_grant');
-          },
-        },
+        ...tokenEndpointRoutes<DiscordBehavior>(discord, DISCORD_PATHS.token, {
+          refusedClient,
+          answer: tokenAnswer,
+          refusedCode: INVALID_GRANT,
+          refusedRefresh: oauthError(400, 'invalid_grant'),
+        }),
         [`GET ${DISCORD_PATHS.userinfo}`]: {
           behavior: 'user',
           handle: ({ headers }, now) => {

@@ -257,3 +257,42 @@ export function basicCredentials(headers: Record<string, string>): { clientId: s
     return undefined;
   }
 }
+
+/**
+ * The routes of a token endpoint as RFC 6749 writes it, one address for the code (§4.1.3) and the refresh
+ * token (§6, told apart by `refreshByGrantType('grant_type')`): the client checked first, then the code with its
+ * redirect URI and PKCE verifier, or the refresh token, single use and rotated. Any switch value but 'ok' refuses.
+ */
+export function tokenEndpointRoutes<Behavior extends { token: string; refresh: string }>(
+  { grants }: EmulatorTools<unknown>,
+  path: string,
+  dialect: {
+    refusedClient: (request: EmulatorRequest) => Answer | undefined;
+    answer: (pair: TokenPair, scope: string) => Answer;
+    refusedCode: Answer;
+    refusedRefresh: Answer;
+  },
+): Record<string, Route<Behavior>> {
+  return {
+    [`POST ${path}`]: {
+      behavior: 'token',
+      handle: (request, now) => {
+        const refused = dialect.refusedClient(request);
+        if (refused) return refused;
+        const { code, redirect_uri: redirectUri, code_verifier: codeVerifier } = request.body;
+        const redeemed = grants.redeem(code, { redirectUri, codeVerifier });
+        if (now !== 'ok' || typeof redeemed === 'string') return dialect.refusedCode;
+        return dialect.answer(grants.tokens(redeemed.scope), redeemed.scope);
+      },
+    },
+    [`POST ${path} refresh`]: {
+      behavior: 'refresh',
+      handle: (request, now) => {
+        const refused = dialect.refusedClient(request);
+        if (refused) return refused;
+        const refreshed = now === 'ok' ? grants.refresh(request.body.refresh_token, true) : undefined;
+        return refreshed ? dialect.answer(refreshed, grants.scopeOf(refreshed.accessToken) ?? '') : dialect.refusedRefresh;
+      },
+    },
+  };
+}

@@ -15,6 +15,7 @@ import {
   basicCredentials,
   refreshByGrantType,
   startPlatformEmulator,
+  tokenEndpointRoutes,
   type Answer,
   type EmulatorRequest,
   type PlatformEmulator,
@@ -86,28 +87,12 @@ export function startXEmulator(): Promise<XEmulator> {
           pkce: true,
           deny: (back) => back.searchParams.set('error', 'access_denied'),
         }),
-        [`POST ${X_PATHS.token}`]: {
-          behavior: 'token',
-          handle: (request, now) => {
-            const refused = refusedClient(request);
-            if (refused) return refused;
-            const { body } = request;
-            const redeemed = x.grants.redeem(body.code, { redirectUri: body.redirect_uri, codeVerifier: body.code_verifier });
-            if (now === 'invalid-code' || typeof redeemed === 'string') {
-              return oauthError(400, 'invalid_request', 'Value passed for the authorization code was invalid.');
-            }
-            return tokenAnswer(x.grants.tokens(redeemed.scope), redeemed.scope);
-          },
-        },
-        [`POST ${X_PATHS.token} refresh`]: {
-          behavior: 'refresh',
-          handle: (request, now) => {
-            const refused = refusedClient(request);
-            if (refused) return refused;
-            const refreshed = now === 'ok' ? x.grants.refresh(request.body.refresh_token, true) : undefined;
-            return refreshed ? tokenAnswer(refreshed, x.grants.scopeOf(refreshed.accessToken) ?? '') : oauthError(400, 'invalid_request', 'Value passed for the token was invalid.');
-          },
-        },
+        ...tokenEndpointRoutes<XBehavior>(x, X_PATHS.token, {
+          refusedClient,
+          answer: tokenAnswer,
+          refusedCode: oauthError(400, 'invalid_request', 'Value passed for the authorization code was invalid.'),
+          refusedRefresh: oauthError(400, 'invalid_request', 'Value passed for the token was invalid.'),
+        }),
         [`GET ${X_PATHS.userinfo}`]: {
           behavior: 'me',
           handle: ({ headers, query }, now) => {
