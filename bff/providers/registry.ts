@@ -2,7 +2,9 @@ import type { z } from 'zod';
 import { oidcProviderType } from './oidc.js';
 import { alipay } from './platforms/alipay.js';
 import { dingtalk } from './platforms/dingtalk.js';
+import { discord } from './platforms/discord.js';
 import { douyin } from './platforms/douyin.js';
+import { facebook } from './platforms/facebook.js';
 import { feishu, lark } from './platforms/feishu.js';
 import { gitee } from './platforms/gitee.js';
 import { github } from './platforms/github.js';
@@ -11,6 +13,7 @@ import { qq } from './platforms/qq.js';
 import { wechat } from './platforms/wechat.js';
 import { weibo } from './platforms/weibo.js';
 import { wechatMp } from './platforms/wechat-mp.js';
+import { x } from './platforms/x.js';
 import type { ProviderType } from './provider.js';
 
 /** Every built-in provider type. A new platform is its file in platforms/ and one line here. */
@@ -28,6 +31,9 @@ const BUILT_IN = [
   feishu,
   lark,
   alipay,
+  discord,
+  facebook,
+  x,
 ] as const;
 
 /** A provider entry of the config, of any built-in type. */

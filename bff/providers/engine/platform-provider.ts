@@ -22,6 +22,7 @@ import {
   type CallSpec,
   type EndpointKey,
   type PlatformConfig,
+  type PlatformEndpoints,
   type PlatformSpec,
   type TokenContext,
 } from './platform-spec.js';
@@ -57,6 +58,7 @@ export class PlatformProvider<Shape extends z.ZodRawShape> implements Provider {
   readonly refresh?: (tokens: TokenSet) => Promise<TokenSet>;
   readonly revoke?: (tokens: TokenSet) => Promise<void>;
   private readonly send: PlatformCall;
+  private readonly endpoints: PlatformEndpoints;
 
   constructor(
     private readonly spec: PlatformSpec<Shape>,
@@ -67,6 +69,7 @@ export class PlatformProvider<Shape extends z.ZodRawShape> implements Provider {
     this.name = config.name ?? spec.name;
     this.type = spec.type;
     this.callback = { ...STANDARD_CALLBACK, ...spec.callback };
+    this.endpoints = typeof spec.endpoints === 'function' ? spec.endpoints(config) : spec.endpoints;
     this.send = createPlatformCall(spec, config, createProviderFetch(config.httpTimeoutMs ?? context.httpTimeoutMs));
     if (spec.refresh) this.refresh = (tokens) => this.refreshTokens(tokens);
     if (spec.revocation) this.revoke = async (tokens) => void (await this.step('revocation', { config, tokens }));
@@ -104,8 +107,14 @@ export class PlatformProvider<Shape extends z.ZodRawShape> implements Provider {
   }
 
   toUser(profile: Record<string, unknown>): ProviderUser {
-    const user = mapUser(profile, { ...NO_FIELDS, ...this.spec.user });
-    return { ...user, avatarUrl: user.avatarUrl && this.httpsAvatar(user.avatarUrl) };
+    const { emailVerified, ...paths } = this.spec.user;
+    const said = typeof emailVerified === 'boolean';
+    const user = mapUser(profile, { ...NO_FIELDS, ...paths, emailVerified: said ? [] : (emailVerified ?? []) });
+    return {
+      ...user,
+      emailVerified: said && user.email !== undefined ? emailVerified : user.emailVerified,
+      avatarUrl: user.avatarUrl && this.httpsAvatar(user.avatarUrl),
+    };
   }
 
   /** RFC 6749 §6: a platform may keep the refresh token it issued; the ids the login's answer named stay with the tokens. */
@@ -165,7 +174,7 @@ export class PlatformProvider<Shape extends z.ZodRawShape> implements Provider {
 
   private endpoint(keys: readonly EndpointKey[]): string {
     for (const key of keys) {
-      const url = this.config.endpoints?.[key] ?? this.spec.endpoints[key];
+      const url = this.config.endpoints?.[key] ?? this.endpoints[key];
       if (url !== undefined) return url;
     }
     throw new AuthBffError('provider_unavailable', `${this.spec.name} has no ${keys[0]} endpoint.`);

@@ -105,19 +105,24 @@ export interface UserPaths {
   name?: readonly string[];
   username?: readonly string[];
   email?: readonly string[];
-  /** Only where the platform documents the address as verified. */
-  emailVerified?: readonly string[];
+  /**
+   * Only where the platform documents the address as verified: the paths of its flag, or
+   * `true` / `false` where the platform says so of every address it gives (X's `confirmed_email`).
+   */
+  emailVerified?: readonly string[] | boolean;
   avatarUrl?: readonly string[];
   locale?: readonly string[];
 }
+
+export type PlatformEndpoints = { authorization: string } & Partial<Record<Exclude<EndpointKey, 'authorization'>, string>>;
 
 export interface PlatformSpec<Shape extends z.ZodRawShape, Type extends string = string> {
   /** The config's `type`. */
   type: Type;
   /** The default button label. */
   name: string;
-  /** The platform's real addresses; the config's `endpoints` override them key by key. */
-  endpoints: { authorization: string } & Partial<Record<Exclude<EndpointKey, 'authorization'>, string>>;
+  /** The platform's real addresses, or how the entry makes them (Facebook's Graph version is in the path); the config's `endpoints` override them key by key. */
+  endpoints: PlatformEndpoints | ((config: PlatformConfig<Shape>) => PlatformEndpoints);
   /** The authorization server's issuer identifier (RFC 9207), where it has one: the callback's `iss` is checked against it. */
   issuer?: string | undefined;
   /** The default scope. */

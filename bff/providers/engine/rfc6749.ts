@@ -19,6 +19,13 @@ export const authorizationParams: Params<AuthorizationContext<PlatformEntry>> = 
   code_challenge_method: 'S256',
 });
 
+/** §4.1.1 without PKCE, for platforms that refuse it or do not document it (a challenge they ignore would only mislead). */
+export const authorizationParamsWithoutPkce: Params<AuthorizationContext<PlatformEntry>> = (context) => ({
+  ...authorizationParams(context),
+  code_challenge: undefined,
+  code_challenge_method: undefined,
+});
+
 /** Appendix B: application/x-www-form-urlencoded, every character but letters and digits escaped, as the Basic credentials need (§2.3.1). */
 function formEncode(value: string): string {
   return encodeURIComponent(value)
@@ -38,10 +45,15 @@ function clientCall<Context extends { config: WithSecret }>(form: Params<Context
   };
 }
 
-/** §4.1.3 with the PKCE verifier (RFC 7636 §4.5). */
-export const tokenCall = (method: ClientAuthMethod = 'client_secret_post') =>
+/** §4.1.3 with the PKCE verifier (RFC 7636 §4.5), unless the authorization request sent no challenge (`pkce: false`). */
+export const tokenCall = (method: ClientAuthMethod = 'client_secret_post', { pkce = true }: { pkce?: boolean } = {}) =>
   clientCall<CodeContext<WithSecret>>(
-    ({ code, redirectUri, codeVerifier }) => ({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: codeVerifier }),
+    ({ code, redirectUri, codeVerifier }) => ({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: redirectUri,
+      code_verifier: pkce ? codeVerifier : undefined,
+    }),
     method,
   );
 

@@ -18,6 +18,15 @@ const PLATFORMS: Record<string, { mark: string; brand: string }> = {
   alipay: { mark: '支', brand: '#1677ff' },
   gitee: { mark: 'G', brand: '#c71d23' },
   douyin: { mark: '抖', brand: '#161823' },
+  google: { mark: 'G', brand: '#4285f4' },
+  microsoft: { mark: '⊞', brand: '#2f2f2f' },
+  apple: { mark: 'A', brand: '#000000' },
+  gitlab: { mark: 'GL', brand: '#fc6d26' },
+  slack: { mark: '#', brand: '#4a154b' },
+  linkedin: { mark: 'in', brand: '#0a66c2' },
+  discord: { mark: 'D', brand: '#5865f2' },
+  facebook: { mark: 'f', brand: '#1877f2' },
+  x: { mark: '𝕏', brand: '#000000' },
 };
 
 /** One LoginButton per provider the BFF offers, with a skeleton while the list loads. */

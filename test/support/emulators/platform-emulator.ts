@@ -243,3 +243,56 @@ export function authorizeRoute<Behavior extends { authorize: string }>(
     },
   };
 }
+
+/** The client id and secret of an `Authorization: Basic` header (RFC 6749 §2.3.1: each form-urlencoded, then Base64), or undefined. */
+export function basicCredentials(headers: Record<string, string>): { clientId: string; clientSecret: string } | undefined {
+  const encoded = /^Basic ([A-Za-z0-9+/=]+)$/i.exec(headers.authorization ?? '')?.[1];
+  const decoded = encoded === undefined ? '' : Buffer.from(encoded, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return undefined;
+  const formDecode = (value: string) => decodeURIComponent(value.replace(/\+/g, ' '));
+  try {
+    return { clientId: formDecode(decoded.slice(0, colon)), clientSecret: formDecode(decoded.slice(colon + 1)) };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The routes of a token endpoint as RFC 6749 writes it, one address for the code (§4.1.3) and the refresh
+ * token (§6, told apart by `refreshByGrantType('grant_type')`): the client checked first, then the code with its
+ * redirect URI and PKCE verifier, or the refresh token, single use and rotated. Any switch value but 'ok' refuses.
+ */
+export function tokenEndpointRoutes<Behavior extends { token: string; refresh: string }>(
+  { grants }: EmulatorTools<unknown>,
+  path: string,
+  dialect: {
+    refusedClient: (request: EmulatorRequest) => Answer | undefined;
+    answer: (pair: TokenPair, scope: string) => Answer;
+    refusedCode: Answer;
+    refusedRefresh: Answer;
+  },
+): Record<string, Route<Behavior>> {
+  return {
+    [`POST ${path}`]: {
+      behavior: 'token',
+      handle: (request, now) => {
+        const refused = dialect.refusedClient(request);
+        if (refused) return refused;
+        const { code, redirect_uri: redirectUri, code_verifier: codeVerifier } = request.body;
+        const redeemed = grants.redeem(code, { redirectUri, codeVerifier });
+        if (now !== 'ok' || typeof redeemed === 'string') return dialect.refusedCode;
+        return dialect.answer(grants.tokens(redeemed.scope), redeemed.scope);
+      },
+    },
+    [`POST ${path} refresh`]: {
+      behavior: 'refresh',
+      handle: (request, now) => {
+        const refused = dialect.refusedClient(request);
+        if (refused) return refused;
+        const refreshed = now === 'ok' ? grants.refresh(request.body.refresh_token, true) : undefined;
+        return refreshed ? dialect.answer(refreshed, grants.scopeOf(refreshed.accessToken) ?? '') : dialect.refusedRefresh;
+      },
+    },
+  };
+}

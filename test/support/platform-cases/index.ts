@@ -1,7 +1,9 @@
 import { acmeCase } from './acme.js';
 import { alipayCase } from './alipay.js';
 import { dingtalkCase } from './dingtalk.js';
+import { discordCase } from './discord.js';
 import { douyinCase } from './douyin.js';
+import { facebookCase } from './facebook.js';
 import { feishuCase, larkCase } from './feishu.js';
 import { giteeCase } from './gitee.js';
 import { githubCase } from './github.js';
@@ -10,6 +12,7 @@ import { qqCase } from './qq.js';
 import { wechatCase } from './wechat.js';
 import { wechatMpCase } from './wechat-mp.js';
 import { weiboCase } from './weibo.js';
+import { xCase } from './x.js';
 
 export type { AnyEmulator, PlatformCase } from './platform-case.js';
 
@@ -26,5 +29,8 @@ export const PLATFORM_CASES: PlatformCase[] = [
   feishuCase,
   larkCase,
   alipayCase,
+  discordCase,
+  facebookCase,
+  xCase,
   acmeCase,
 ];

@@ -1,7 +1,8 @@
 import type { AuthBffConfig, ProviderType } from '../../../bff/index.js';
 import type { User } from '../../../shared/index.js';
+import { TestBrowser } from '../browser.js';
 import type { PlatformEmulator } from '../emulators/platform-emulator.js';
-import type { ProviderStack } from '../provider-stack.js';
+import { sessionIn, type ProviderStack } from '../provider-stack.js';
 
 export type AnyEmulator = PlatformEmulator<Record<string, string>, object>;
 
@@ -43,4 +44,19 @@ export function entryAt<Type extends string>(emulator: { origin: string; clientI
 /** Types a case against its emulator, then lets the suite hold it with the others. */
 export function platformCase<Emulator extends AnyEmulator>(definition: PlatformCase<Emulator>): PlatformCase {
   return definition as unknown as PlatformCase;
+}
+
+/**
+ * Where the BFF sends the browser when the platform comes back to `provider` with `params`
+ * (an error the documents do not list, say) and the login's own state, and whether a session began.
+ */
+export async function callbackWith(stack: Pick<ProviderStack<AnyEmulator>, 'origin'>, provider: string, params: Record<string, string>) {
+  const browser = new TestBrowser();
+  const start = await browser.get(`${stack.origin}/auth/login/${provider}?returnTo=%2Fhome`);
+  const authorization = new URL(start.headers.get('location') ?? '');
+  const callback = new URL(authorization.searchParams.get('redirect_uri') ?? '');
+  callback.searchParams.set('state', authorization.searchParams.get('state') ?? '');
+  for (const [name, value] of Object.entries(params)) callback.searchParams.set(name, value);
+  const answer = await browser.get(callback);
+  return { status: answer.status, location: answer.headers.get('location'), session: await sessionIn(stack, browser) };
 }
