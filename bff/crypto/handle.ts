@@ -46,7 +46,8 @@ export function createHandleCodec(secrets: readonly string[], purpose: string): 
     open(handle) {
       if (!/^[A-Za-z0-9_-]{1,256}$/.test(handle)) return undefined;
       const bytes = Buffer.from(handle, 'base64url');
-      if (bytes.length <= IV_BYTES + TAG_BYTES) return undefined;
+      // One handle per value: a last character whose unused low bits differ decodes to the same bytes.
+      if (bytes.length <= IV_BYTES + TAG_BYTES || bytes.toString('base64url') !== handle) return undefined;
       const iv = bytes.subarray(0, IV_BYTES);
       const body = bytes.subarray(IV_BYTES, bytes.length - TAG_BYTES);
       for (const { mac, enc } of keys) {
