@@ -6,6 +6,7 @@ import { douyin } from './platforms/douyin.js';
 import { feishu, lark } from './platforms/feishu.js';
 import { gitee } from './platforms/gitee.js';
 import { github } from './platforms/github.js';
+import { google } from './platforms/google.js';
 import { oauth2 } from './platforms/oauth2.js';
 import { qq } from './platforms/qq.js';
 import { wechat } from './platforms/wechat.js';
@@ -28,6 +29,7 @@ const BUILT_IN = [
   feishu,
   lark,
   alipay,
+  google,
 ] as const;
 
 /** A provider entry of the config, of any built-in type. */

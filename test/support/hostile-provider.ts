@@ -54,6 +54,10 @@ export interface Behavior {
   accessTokenLifetime: number;
   /** Endpoints that answer this instead of their usual answer. */
   raw: Partial<Record<Endpoint, RawAnswer>>;
+  /** Claims merged into the ID tokens it signs (`iss` included); an undefined one is left out. */
+  idTokenClaims: Record<string, unknown>;
+  /** Claims merged into its userinfo answers; an undefined one is left out. */
+  userinfoClaims: Record<string, unknown>;
 }
 
 export interface RecordedRequest {
@@ -66,7 +70,7 @@ export interface RecordedRequest {
 
 export interface HostileProvider extends Switchable<Behavior> {
   issuer: string;
-  /** The same as `issuer`: where its endpoints are. */
+  /** Its scheme, host and port: `issuer` without the issuer's path. */
   origin: string;
   clientId: string;
   clientSecret: string;
@@ -95,6 +99,8 @@ const DEFAULT_BEHAVIOR: Behavior = {
   userinfo: 'ok',
   accessTokenLifetime: 3600,
   raw: {},
+  idTokenClaims: {},
+  userinfoClaims: {},
 };
 
 const ENDPOINTS = new Map<string, Endpoint>([
@@ -125,8 +131,9 @@ interface Exchange {
 }
 
 export async function startHostileProvider(
-  options: { clientId?: string; clientSecret?: string } = {},
+  options: { clientId?: string; clientSecret?: string; /** Its issuer's path, under which it serves everything (`/common/v2.0`). */ issuerPath?: string } = {},
 ): Promise<HostileProvider> {
+  const issuerPath = options.issuerPath ?? '';
   const clientId = options.clientId ?? 'hostile-client';
   const clientSecret = options.clientSecret ?? `hostile-secret-${randomBytes(12).toString('hex')}`;
   const behavior = switchable(DEFAULT_BEHAVIOR);
@@ -146,7 +153,8 @@ export async function startHostileProvider(
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
   });
-  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const issuer = `${origin}${issuerPath}`;
 
   function mint(prefix: string): string {
     const value = `${prefix}-${randomBytes(24).toString('base64url')}`;
@@ -155,7 +163,8 @@ export async function startHostileProvider(
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
-    const url = new URL(req.url ?? '/', issuer);
+    const url = new URL(req.url ?? '/', origin);
+    if (issuerPath && url.pathname.startsWith(`${issuerPath}/`)) url.pathname = url.pathname.slice(issuerPath.length);
     const body = req.method === 'POST' ? Object.fromEntries(new URLSearchParams(await readBody(req))) : {};
     requests.push({
       method: req.method ?? 'GET',
@@ -326,6 +335,7 @@ export async function startHostileProvider(
       auth_time: issuedAt,
       ...(mode === 'azp-other' ? { azp: 'another-client' } : {}),
       ...(mode === 'wrong-nonce' ? { nonce: 'not-the-nonce-you-sent' } : nonce === undefined || mode === 'no-nonce' ? {} : { nonce }),
+      ...behavior.now.idTokenClaims,
     };
     let value: string;
     if (mode === 'alg-none') {
@@ -364,12 +374,13 @@ export async function startHostileProvider(
       email: 'hostile@example.test',
       email_verified: true,
       picture: 'https://avatars.example.test/hostile-user-1.png',
+      ...behavior.now.userinfoClaims,
     });
   }
 
   return {
     issuer,
-    origin: issuer,
+    origin,
     clientId,
     clientSecret,
     requests,

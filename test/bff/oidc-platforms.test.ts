@@ -1,0 +1,108 @@
+/**
+ * The OpenID Connect platforms (google, microsoft, gitlab) through the real BFF routes against
+ * the hostile test provider, told to behave as each platform does (its claims, its issuer
+ * forms, its discovery): the happy path with the expected User, the authorization URL's
+ * parameters, a token-step refusal, a denial, and each platform's quirks.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { HOSTILE_SUBJECT, startHostileProvider, type HostileProvider } from '../support/hostile-provider.js';
+import { loginThrough, sessionIn, startProviderStack, type ProviderStack } from '../support/provider-stack.js';
+
+type Stack = ProviderStack<HostileProvider>;
+
+const entry = (idp: HostileProvider, id: string, type: string, extra: Record<string, unknown> = {}) => ({
+  id,
+  type,
+  issuer: idp.issuer,
+  clientId: idp.clientId,
+  clientSecret: idp.clientSecret,
+  ...extra,
+});
+
+async function userAfterLogin(stack: Stack, provider: string) {
+  const result = await loginThrough(stack, provider);
+  expect(result.location).toBe('/home');
+  const session = await sessionIn(stack, result.browser);
+  if (!session.authenticated) throw new Error('not signed in');
+  return session.user;
+}
+
+/** The cases every platform shares: a token-step refusal and a denial at the provider. */
+function commonCases(stack: () => Stack, provider: string) {
+  it('a refusal at the token step is token_exchange_failed and signs no one in', async () => {
+    stack().idp.behave({ token: 'invalid_grant' });
+    const result = await loginThrough(stack(), provider);
+    expect(result.location).toBe('/home?auth_error=token_exchange_failed');
+    expect(await sessionIn(stack(), result.browser)).toEqual({ authenticated: false });
+  });
+
+  it('a denial at the provider is access_denied', async () => {
+    stack().idp.behave({ callbackError: 'access_denied' });
+    expect((await loginThrough(stack(), provider)).location).toBe('/home?auth_error=access_denied');
+  });
+}
+
+describe('google', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startProviderStack(startHostileProvider, (idp) => ({
+      providers: [
+        entry(idp, 'google', 'google'),
+        entry(idp, 'google-hd', 'google', { hostedDomain: 'example.com', accessType: 'offline' }),
+      ],
+    }));
+  });
+  afterAll(() => stack?.close());
+  beforeEach(() => stack.idp.reset());
+
+  it('signs in with id = sub and emailVerified from email_verified', async () => {
+    stack.idp.behave({ userinfoClaims: { email_verified: false } });
+    expect(await userAfterLogin(stack, 'google')).toEqual({
+      id: `google:${HOSTILE_SUBJECT}`,
+      provider: 'google',
+      providerUserId: HOSTILE_SUBJECT,
+      name: 'Hostile User',
+      email: 'hostile@example.test',
+      emailVerified: false,
+      avatarUrl: 'https://avatars.example.test/hostile-user-1.png',
+    });
+  });
+
+  it('asks for openid email profile, online access and no hd by default', async () => {
+    const url = new URL((await loginThrough(stack, 'google')).authorizationUrl);
+    expect(url.searchParams.get('scope')).toBe('openid profile email');
+    expect(url.searchParams.get('nonce')).toBeTruthy();
+    expect(url.searchParams.get('code_challenge_method')).toBe('S256');
+    for (const name of ['access_type', 'prompt', 'hd']) expect(url.searchParams.has(name)).toBe(false);
+  });
+
+  it('offline access and a hosted domain add access_type, prompt=consent and hd', async () => {
+    stack.idp.behave({ idTokenClaims: { hd: 'example.com' } });
+    const result = await loginThrough(stack, 'google-hd');
+    const url = new URL(result.authorizationUrl);
+    expect(url.searchParams.get('access_type')).toBe('offline');
+    expect(url.searchParams.get('prompt')).toBe('consent');
+    expect(url.searchParams.get('hd')).toBe('example.com');
+    expect(result.location).toBe('/home');
+  });
+
+  it.each([
+    ['another domain', { hd: 'attacker.example' }],
+    ['no hd claim (a consumer account)', {}],
+  ])('a hosted domain refuses an ID token with %s: access_denied', async (_, claims) => {
+    stack.idp.behave({ idTokenClaims: claims });
+    const result = await loginThrough(stack, 'google-hd');
+    expect(result.location).toBe('/home?auth_error=access_denied');
+    expect(await sessionIn(stack, result.browser)).toEqual({ authenticated: false });
+  });
+
+  it('accepts the legacy issuer without its scheme, and no other issuer', async () => {
+    const schemeless = stack.idp.issuer.replace(/^https?:\/\//, '');
+    stack.idp.behave({ idTokenClaims: { iss: schemeless } });
+    expect((await userAfterLogin(stack, 'google')).providerUserId).toBe(HOSTILE_SUBJECT);
+    stack.idp.behave({ idTokenClaims: { iss: `${schemeless}.attacker.example` } });
+    expect((await loginThrough(stack, 'google')).location).toBe('/home?auth_error=issuer_mismatch');
+  });
+
+  commonCases(() => stack, 'google');
+});
