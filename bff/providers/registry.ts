@@ -7,6 +7,7 @@ import { feishu, lark } from './platforms/feishu.js';
 import { gitee } from './platforms/gitee.js';
 import { github } from './platforms/github.js';
 import { google } from './platforms/google.js';
+import { microsoft } from './platforms/microsoft.js';
 import { oauth2 } from './platforms/oauth2.js';
 import { qq } from './platforms/qq.js';
 import { wechat } from './platforms/wechat.js';
@@ -30,6 +31,7 @@ const BUILT_IN = [
   lark,
   alipay,
   google,
+  microsoft,
 ] as const;
 
 /** A provider entry of the config, of any built-in type. */

@@ -106,3 +106,88 @@ describe('google', () => {
 
   commonCases(() => stack, 'google');
 });
+
+describe('microsoft', () => {
+  const TENANT_A = '11111111-1111-4111-8111-111111111111';
+  const TENANT_B = '22222222-2222-4222-8222-222222222222';
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startProviderStack(
+      () => startHostileProvider({ issuerPath: '/common/v2.0' }),
+      (idp) => ({
+        providers: [
+          entry(idp, 'microsoft', 'microsoft'),
+          entry(idp, 'microsoft-a', 'microsoft', { allowedTenants: [TENANT_A] }),
+          { ...entry(idp, 'microsoft-authority', 'microsoft', { authority: idp.origin }), issuer: undefined },
+        ],
+      }),
+    );
+  });
+  afterAll(() => stack?.close());
+
+  /** Entra as its `common` endpoint behaves: the issuer template in discovery, no `iss` on the callback, a token from `tid`. */
+  const behaveAsEntra = (claims: Record<string, unknown> = {}, tenant = TENANT_A) =>
+    stack.idp.behave({
+      discoveryOverrides: { issuer: `${stack.idp.origin}/{tenantid}/v2.0`, authorization_response_iss_parameter_supported: false },
+      callbackIss: 'missing',
+      idTokenClaims: { iss: `${stack.idp.origin}/${tenant}/v2.0`, tid: tenant, oid: `oid-in-${tenant}`, email: 'user@contoso.example', ...claims },
+    });
+  beforeEach(() => {
+    stack.idp.reset();
+    behaveAsEntra({ xms_edov: true });
+  });
+
+  it('signs in under common with id = sub, unionId = oid, and the email verified by xms_edov', async () => {
+    expect(await userAfterLogin(stack, 'microsoft')).toEqual({
+      id: `microsoft:${HOSTILE_SUBJECT}`,
+      provider: 'microsoft',
+      providerUserId: HOSTILE_SUBJECT,
+      unionId: `oid-in-${TENANT_A}`,
+      name: 'Hostile User',
+      email: 'hostile@example.test',
+      emailVerified: true,
+      avatarUrl: 'https://avatars.example.test/hostile-user-1.png',
+    });
+  });
+
+  it('sends the login to {authority}/{tenant}/v2.0 with profile in the scope', async () => {
+    const url = new URL((await loginThrough(stack, 'microsoft-authority')).authorizationUrl);
+    expect(url.origin + url.pathname).toBe(`${stack.idp.origin}/common/v2.0/authorize`);
+    expect(url.searchParams.get('scope')).toBe('openid profile email');
+    expect(url.searchParams.get('nonce')).toBeTruthy();
+  });
+
+  it('signs in a user of a second tenant under common, its iss naming that tenant', async () => {
+    behaveAsEntra({ xms_edov: true }, TENANT_B);
+    expect((await userAfterLogin(stack, 'microsoft')).unionId).toBe(`oid-in-${TENANT_B}`);
+  });
+
+  it('allowedTenants refuses a token of another tenant (access_denied) and accepts its own', async () => {
+    behaveAsEntra({}, TENANT_B);
+    const result = await loginThrough(stack, 'microsoft-a');
+    expect(result.location).toBe('/home?auth_error=access_denied');
+    expect(await sessionIn(stack, result.browser)).toEqual({ authenticated: false });
+    behaveAsEntra();
+    expect((await loginThrough(stack, 'microsoft-a')).location).toBe('/home');
+  });
+
+  it.each([
+    ['names another tenant than its tid', (origin: string) => ({ iss: `${origin}/${TENANT_B}/v2.0` })],
+    ['is the template itself', (origin: string) => ({ iss: `${origin}/{tenantid}/v2.0` })],
+    ['comes with no tid', () => ({ tid: undefined })],
+  ])('refuses an ID token whose iss %s: issuer_mismatch', async (_, claims) => {
+    behaveAsEntra(claims(stack.idp.origin));
+    const result = await loginThrough(stack, 'microsoft');
+    expect(result.location).toBe('/home?auth_error=issuer_mismatch');
+    expect(await sessionIn(stack, result.browser)).toEqual({ authenticated: false });
+  });
+
+  it('an email without xms_edov is not verified, whatever email_verified says', async () => {
+    behaveAsEntra({ email_verified: true });
+    expect((await userAfterLogin(stack, 'microsoft')).emailVerified).toBeUndefined();
+    behaveAsEntra({ xms_edov: false });
+    expect((await userAfterLogin(stack, 'microsoft')).emailVerified).toBe(false);
+  });
+
+  commonCases(() => stack, 'microsoft');
+});
