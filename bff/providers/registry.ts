@@ -6,6 +6,7 @@ import { douyin } from './platforms/douyin.js';
 import { feishu, lark } from './platforms/feishu.js';
 import { gitee } from './platforms/gitee.js';
 import { github } from './platforms/github.js';
+import { gitlab } from './platforms/gitlab.js';
 import { google } from './platforms/google.js';
 import { microsoft } from './platforms/microsoft.js';
 import { oauth2 } from './platforms/oauth2.js';
@@ -32,6 +33,7 @@ const BUILT_IN = [
   alipay,
   google,
   microsoft,
+  gitlab,
 ] as const;
 
 /** A provider entry of the config, of any built-in type. */

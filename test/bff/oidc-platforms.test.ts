@@ -191,3 +191,44 @@ describe('microsoft', () => {
 
   commonCases(() => stack, 'microsoft');
 });
+
+describe('gitlab', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    // A self-managed instance under a relative URL root: discovery at the issuer's path.
+    stack = await startProviderStack(
+      () => startHostileProvider({ issuerPath: '/gitlab' }),
+      (idp) => ({ providers: [entry(idp, 'gitlab', 'gitlab')] }),
+    );
+  });
+  afterAll(() => stack?.close());
+  beforeEach(() => stack.idp.reset());
+
+  it('signs in with id = sub and username = nickname from the ID token', async () => {
+    stack.idp.behave({ idTokenClaims: { nickname: 'hostile-dev' }, userinfoClaims: { nickname: undefined } });
+    expect(await userAfterLogin(stack, 'gitlab')).toEqual({
+      id: `gitlab:${HOSTILE_SUBJECT}`,
+      provider: 'gitlab',
+      providerUserId: HOSTILE_SUBJECT,
+      name: 'Hostile User',
+      username: 'hostile-dev',
+      email: 'hostile@example.test',
+      emailVerified: true,
+      avatarUrl: 'https://avatars.example.test/hostile-user-1.png',
+    });
+  });
+
+  it('takes the nickname from userinfo when the ID token lacks it (older GitLab versions)', async () => {
+    stack.idp.behave({ userinfoClaims: { nickname: 'from-userinfo' } });
+    expect((await userAfterLogin(stack, 'gitlab')).username).toBe('from-userinfo');
+  });
+
+  it('sends the login to the instance under its path with openid profile email', async () => {
+    const url = new URL((await loginThrough(stack, 'gitlab')).authorizationUrl);
+    expect(url.origin + url.pathname).toBe(`${stack.idp.origin}/gitlab/authorize`);
+    expect(url.searchParams.get('scope')).toBe('openid profile email');
+    expect(url.searchParams.get('code_challenge_method')).toBe('S256');
+  });
+
+  commonCases(() => stack, 'gitlab');
+});
