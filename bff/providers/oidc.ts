@@ -7,7 +7,7 @@ import { checkCallbackIssuer } from './callback-issuer.js';
 import { endpointOverrides, endpointUrl, providerBase } from './config-fields.js';
 import { cachedDiscovery } from './discovery.js';
 import { createPlatformCall, present, type PlatformCall } from './engine/platform-call.js';
-import { authorizationParams, ERROR_MEMBER, refreshCall, revocationCall, tokenCall } from './engine/rfc6749.js';
+import { authorizationParams, ERROR_MEMBER, refreshCall, revocationCall, tokenCall, type ClientAuthMethod } from './engine/rfc6749.js';
 import { isJsonObject } from './json-body.js';
 import { createProviderJwtVerifier } from './provider-jwt.js';
 import type {
@@ -49,6 +49,8 @@ export interface OidcPreset<Extra extends z.ZodRawShape> {
   /** The platform's issuer, used when the entry names none. */
   issuer: (config: z.infer<z.ZodObject<Extra>>) => string;
   scope?: string;
+  /** How the platform wants the client authenticated at its token endpoint, where not Basic. */
+  tokenEndpointAuthMethod?: ClientAuthMethod;
   extra: Extra;
   /** Claim names per `User` field, where they differ from the standard ones. */
   fields?: Partial<UserFieldMap>;
@@ -305,7 +307,12 @@ export const oidcProviderType: ProviderType<typeof configSchema> = {
 /** The provider type of an OpenID Connect platform: the `oidc` entry with `issuer` optional, the preset's fields and defaults. */
 export function oidcPlatform<Extra extends z.ZodRawShape>(preset: OidcPreset<Extra>) {
   const schema = configSchema
-    .extend({ type: z.literal(preset.type), issuer: endpointUrl.optional(), scope: oidcScope(preset.scope ?? 'openid profile email') })
+    .extend({
+      type: z.literal(preset.type),
+      issuer: endpointUrl.optional(),
+      scope: oidcScope(preset.scope ?? 'openid profile email'),
+      tokenEndpointAuthMethod: configSchema.shape.tokenEndpointAuthMethod.removeDefault().default(preset.tokenEndpointAuthMethod ?? 'client_secret_basic'),
+    })
     .extend(preset.extra)
     .strict();
   const platform: ProviderType<typeof schema> = {

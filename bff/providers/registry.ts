@@ -11,6 +11,7 @@ import { google } from './platforms/google.js';
 import { microsoft } from './platforms/microsoft.js';
 import { oauth2 } from './platforms/oauth2.js';
 import { qq } from './platforms/qq.js';
+import { slack } from './platforms/slack.js';
 import { wechat } from './platforms/wechat.js';
 import { weibo } from './platforms/weibo.js';
 import { wechatMp } from './platforms/wechat-mp.js';
@@ -34,6 +35,7 @@ const BUILT_IN = [
   google,
   microsoft,
   gitlab,
+  slack,
 ] as const;
 
 /** A provider entry of the config, of any built-in type. */

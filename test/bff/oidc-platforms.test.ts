@@ -232,3 +232,35 @@ describe('gitlab', () => {
 
   commonCases(() => stack, 'gitlab');
 });
+
+describe('slack', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startProviderStack(startHostileProvider, (idp) => ({ providers: [entry(idp, 'slack', 'slack')] }));
+  });
+  afterAll(() => stack?.close());
+  beforeEach(() => {
+    stack.idp.reset();
+    stack.idp.requests.length = 0;
+  });
+
+  it('signs in with id = sub, always sending a nonce and the client credentials in the form body', async () => {
+    const result = await loginThrough(stack, 'slack');
+    expect(result.location).toBe('/home');
+    expect(new URL(result.authorizationUrl).searchParams.get('nonce')).toBeTruthy();
+    const tokenCallMade = stack.idp.requests.find(({ path }) => path === '/token');
+    expect(tokenCallMade?.body).toMatchObject({ client_id: stack.idp.clientId, client_secret: stack.idp.clientSecret });
+    expect(tokenCallMade?.headers.authorization).toBeUndefined();
+    const session = await sessionIn(stack, result.browser);
+    expect(session.authenticated && session.user.providerUserId).toBe(HOSTILE_SUBJECT);
+  });
+
+  it('an HTTP 200 {"ok": false} token answer is a refusal: token_exchange_failed', async () => {
+    stack.idp.behave({ raw: { token: { status: 200, contentType: 'application/json', body: '{"ok":false,"error":"invalid_code"}' } } });
+    const result = await loginThrough(stack, 'slack');
+    expect(result.location).toBe('/home?auth_error=token_exchange_failed');
+    expect(await sessionIn(stack, result.browser)).toEqual({ authenticated: false });
+  });
+
+  commonCases(() => stack, 'slack');
+});
