@@ -10,6 +10,8 @@ import { createPlatformCall, present, type PlatformCall } from './engine/platfor
 import { authorizationParams, ERROR_MEMBER, refreshCall, revocationCall, tokenCall, type ClientAuthMethod } from './engine/rfc6749.js';
 import { isJsonObject } from './json-body.js';
 import { createProviderJwtVerifier } from './provider-jwt.js';
+import type { CodeContext } from './engine/platform-spec.js';
+import { STANDARD_CALLBACK, type CallbackParameters } from './provider.js';
 import type {
   AuthorizationRequest,
   Identity,
@@ -64,6 +66,10 @@ export interface OidcPreset<Extra extends z.ZodRawShape> {
   requiredClaims?: (config: z.infer<z.ZodObject<Extra>>) => Record<string, readonly string[] | undefined>;
   /** Where the discovery document names a template rather than the issuer it is read from. */
   issuerTemplate?: IssuerTemplate;
+  /** The platform refuses PKCE (RFC 7636), so none is sent. */
+  withoutPkce?: boolean;
+  /** The platform does not support the OIDC `nonce`, so none is sent or expected. */
+  withoutNonce?: boolean;
 }
 
 export interface IssuerTemplate {
@@ -82,6 +88,9 @@ interface OidcRules {
   authorizationParams: Record<string, string | undefined>;
   requiredClaims: Record<string, readonly string[] | undefined>;
   issuerTemplate?: IssuerTemplate | undefined;
+  withoutPkce?: boolean | undefined;
+  withoutNonce?: boolean | undefined;
+  callback?: CallbackParameters | undefined;
 }
 
 const GENERIC_RULES: OidcRules = { type: 'oidc', fields: STANDARD_USER_FIELDS, authorizationParams: {}, requiredClaims: {} };
@@ -111,7 +120,8 @@ const asJsonResponse = (answer: unknown) => new Response(JSON.stringify(answer),
  * what the token endpoint answers is then validated by `oauth4webapi` and `jose`.
  */
 class OidcProvider implements Provider {
-  readonly usesNonce = true;
+  readonly usesNonce: boolean;
+  readonly callback: CallbackParameters | undefined;
   readonly id: string;
   readonly name: string;
   private readonly client: oauth.Client;
@@ -128,6 +138,8 @@ class OidcProvider implements Provider {
     private readonly rules: OidcRules = GENERIC_RULES,
   ) {
     this.type = rules.type;
+    this.usesNonce = !rules.withoutNonce;
+    this.callback = rules.callback;
     const httpTimeoutMs = config.httpTimeoutMs ?? context.httpTimeoutMs;
     this.id = config.id;
     this.name = config.name ?? config.id;
@@ -160,7 +172,8 @@ class OidcProvider implements Provider {
   async authorizationUrl({ redirectUri, state, codeChallenge, nonce }: AuthorizationRequest) {
     const as = await this.server();
     const url = new URL(endpoint(as.authorization_endpoint, 'authorization'));
-    const params = { ...authorizationParams({ config: this.config, redirectUri, state, codeChallenge }), ...this.rules.authorizationParams, nonce };
+    const pkce = this.rules.withoutPkce ? { code_challenge: undefined, code_challenge_method: undefined } : {};
+    const params = { ...authorizationParams({ config: this.config, redirectUri, state, codeChallenge }), ...pkce, ...this.rules.authorizationParams, nonce };
     for (const [name, value] of present(params)) url.searchParams.set(name, value);
     return { url, issuer: as.issuer };
   }
@@ -169,10 +182,16 @@ class OidcProvider implements Provider {
     const as = await this.server();
     checkCallbackIssuer(callback, transaction, { issuer: as.issuer, promisesIss: as.authorization_response_iss_parameter_supported });
     const context = { config: this.config, code: callback.get('code') ?? '', codeVerifier: transaction.codeVerifier, redirectUri };
-    const answer = await this.send(tokenCall(this.config.tokenEndpointAuthMethod), endpoint(as.token_endpoint, 'token'), context, 'token');
+    const answer = await this.send(this.tokenCall(), endpoint(as.token_endpoint, 'token'), context, 'token');
     const tokenAs = this.issuerOf(as, answer);
     const body = await oauth.processAuthorizationCodeResponse(tokenAs, this.client, asJsonResponse(answer), { expectedNonce: transaction.nonce, requireIdToken: true });
     return this.acceptTokenResponse(tokenAs, body);
+  }
+
+  /** RFC 6749 §4.1.3, with the PKCE verifier unless the platform refuses PKCE. */
+  private tokenCall() {
+    const call = tokenCall(this.config.tokenEndpointAuthMethod);
+    return this.rules.withoutPkce ? { ...call, form: (context: CodeContext<OidcConfig>) => ({ ...call.form?.(context), code_verifier: undefined }) } : call;
   }
 
   /**
@@ -329,6 +348,10 @@ export function oidcPlatform<Extra extends z.ZodRawShape>(preset: OidcPreset<Ext
         authorizationParams: preset.authorizationParams?.(config) ?? {},
         requiredClaims: preset.requiredClaims?.(config) ?? {},
         issuerTemplate: preset.issuerTemplate,
+        withoutPkce: preset.withoutPkce,
+        withoutNonce: preset.withoutNonce,
+        // Any error on the callback of these platforms is the user's step failing (their cancel codes included).
+        callback: { ...STANDARD_CALLBACK, unknownErrorMeans: 'access_denied' },
       };
       return new OidcProvider({ ...config, issuer: config.issuer ?? preset.issuer(config) }, context, rules);
     },

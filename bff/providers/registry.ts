@@ -8,6 +8,7 @@ import { gitee } from './platforms/gitee.js';
 import { github } from './platforms/github.js';
 import { gitlab } from './platforms/gitlab.js';
 import { google } from './platforms/google.js';
+import { linkedin } from './platforms/linkedin.js';
 import { microsoft } from './platforms/microsoft.js';
 import { oauth2 } from './platforms/oauth2.js';
 import { qq } from './platforms/qq.js';
@@ -36,6 +37,7 @@ const BUILT_IN = [
   microsoft,
   gitlab,
   slack,
+  linkedin,
 ] as const;
 
 /** A provider entry of the config, of any built-in type. */

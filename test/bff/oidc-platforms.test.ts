@@ -264,3 +264,34 @@ describe('slack', () => {
 
   commonCases(() => stack, 'slack');
 });
+
+describe('linkedin', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startProviderStack(
+      () => startHostileProvider({ issuerPath: '/oauth' }),
+      (idp) => ({ providers: [entry(idp, 'linkedin', 'linkedin')] }),
+    );
+  });
+  afterAll(() => stack?.close());
+  beforeEach(() => {
+    stack.idp.reset();
+    stack.idp.behave({ pkce: 'refused' });
+  });
+
+  it('signs in with id = sub, sending no PKCE, no nonce, and the client credentials in the form body', async () => {
+    const result = await loginThrough(stack, 'linkedin');
+    expect(result.location).toBe('/home');
+    const url = new URL(result.authorizationUrl);
+    for (const name of ['code_challenge', 'code_challenge_method', 'nonce']) expect(url.searchParams.has(name)).toBe(false);
+    const session = await sessionIn(stack, result.browser);
+    expect(session.authenticated && session.user.providerUserId).toBe(HOSTILE_SUBJECT);
+  });
+
+  it.each(['user_cancelled_authorize', 'user_cancelled_login'])('its cancel code %s is access_denied', async (error) => {
+    stack.idp.behave({ callbackError: error });
+    expect((await loginThrough(stack, 'linkedin')).location).toBe('/home?auth_error=access_denied');
+  });
+
+  commonCases(() => stack, 'linkedin');
+});

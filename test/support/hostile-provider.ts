@@ -54,6 +54,8 @@ export interface Behavior {
   accessTokenLifetime: number;
   /** Endpoints that answer this instead of their usual answer. */
   raw: Partial<Record<Endpoint, RawAnswer>>;
+  /** `refused`: as LinkedIn, no PKCE at all, a `code_verifier` at the token endpoint gets `invalid_client`. */
+  pkce: 'required' | 'refused';
   /** Claims merged into the ID tokens it signs (`iss` included); an undefined one is left out. */
   idTokenClaims: Record<string, unknown>;
   /** Claims merged into its userinfo answers; an undefined one is left out. */
@@ -101,6 +103,7 @@ const DEFAULT_BEHAVIOR: Behavior = {
   raw: {},
   idTokenClaims: {},
   userinfoClaims: {},
+  pkce: 'required',
 };
 
 const ENDPOINTS = new Map<string, Endpoint>([
@@ -237,8 +240,9 @@ export async function startHostileProvider(
     if (query.get('client_id') !== clientId || !redirectUri || !URL.canParse(redirectUri)) {
       return json(res, 400, { error: 'invalid_request', error_description: 'unknown client_id or bad redirect_uri' });
     }
-    if (query.get('response_type') !== 'code' || query.get('code_challenge_method') !== 'S256' || !codeChallenge) {
-      return json(res, 400, { error: 'invalid_request', error_description: 'response_type code and PKCE S256 required' });
+    const pkceOk = behavior.now.pkce === 'refused' ? !query.has('code_challenge') : query.get('code_challenge_method') === 'S256' && !!codeChallenge;
+    if (query.get('response_type') !== 'code' || !pkceOk) {
+      return json(res, 400, { error: 'invalid_request', error_description: 'response_type code and PKCE as configured required' });
     }
 
     const back = new URL(redirectUri);
@@ -247,7 +251,7 @@ export async function startHostileProvider(
     } else {
       const code = mint('code');
       const nonce = query.get('nonce') ?? undefined;
-      codes.set(code, { redirectUri, codeChallenge, used: false, ...(nonce === undefined ? {} : { nonce }) });
+      codes.set(code, { redirectUri, codeChallenge: codeChallenge ?? '', used: false, ...(nonce === undefined ? {} : { nonce }) });
       back.searchParams.set('code', code);
     }
     const state = query.get('state');
@@ -292,7 +296,9 @@ export async function startHostileProvider(
     if (!pending || pending.used) return invalidGrant(res, 'unknown or used code');
     pending.used = true;
     if (body.redirect_uri !== pending.redirectUri) return invalidGrant(res, 'redirect_uri does not match');
-    if (!body.code_verifier || s256(body.code_verifier) !== pending.codeChallenge) {
+    if (behavior.now.pkce === 'refused') {
+      if (body.code_verifier !== undefined) return json(res, 401, { error: 'invalid_client' });
+    } else if (!body.code_verifier || s256(body.code_verifier) !== pending.codeChallenge) {
       return invalidGrant(res, 'PKCE verification failed');
     }
     const idToken = await idTokenFor(pending.nonce);
