@@ -30,8 +30,10 @@ function checkEndpoints(server: oauth.AuthorizationServer): oauth.AuthorizationS
  * use (so the BFF starts while an issuer is down), kept for a day, and when a
  * refresh fails the last good document is used rather than failing logins. A
  * failure is remembered for a few seconds, so each login does not retry it.
+ * `documentIssuer` is the issuer the document must name, where a platform's differs
+ * from the address it is read at (Microsoft's multi-tenant template).
  */
-export function cachedDiscovery(issuer: string, fetch: typeof globalThis.fetch): () => Promise<oauth.AuthorizationServer> {
+export function cachedDiscovery(issuer: string, fetch: typeof globalThis.fetch, documentIssuer = issuer): () => Promise<oauth.AuthorizationServer> {
   const issuerUrl = new URL(issuer);
   let cached: { server: oauth.AuthorizationServer; fetchedAt: number } | undefined;
   let failed: { error: unknown; at: number } | undefined;
@@ -44,7 +46,7 @@ export function cachedDiscovery(issuer: string, fetch: typeof globalThis.fetch):
         [oauth.customFetch]: fetch,
         [oauth.allowInsecureRequests]: true,
       });
-      const server = checkEndpoints(await oauth.processDiscoveryResponse(issuerUrl, response));
+      const server = checkEndpoints(await oauth.processDiscoveryResponse(new URL(documentIssuer), response));
       cached = { server, fetchedAt: Date.now() };
       failed = undefined;
       return server;

@@ -1,4 +1,4 @@
-import { decodeJwt } from 'jose';
+import { decodeJwt, type JWTPayload } from 'jose';
 import * as oauth from 'oauth4webapi';
 import { z } from 'zod';
 import { AuthBffError } from '../errors.js';
@@ -7,9 +7,11 @@ import { checkCallbackIssuer } from './callback-issuer.js';
 import { endpointOverrides, endpointUrl, providerBase } from './config-fields.js';
 import { cachedDiscovery } from './discovery.js';
 import { createPlatformCall, present, type PlatformCall } from './engine/platform-call.js';
-import { authorizationParams, ERROR_MEMBER, refreshCall, revocationCall, tokenCall } from './engine/rfc6749.js';
+import { authorizationParams, ERROR_MEMBER, refreshCall, revocationCall, tokenCall, type ClientAuthMethod } from './engine/rfc6749.js';
 import { isJsonObject } from './json-body.js';
 import { createProviderJwtVerifier, JWKS_REFETCH_COOLDOWN_MS } from './provider-jwt.js';
+import type { CodeContext } from './engine/platform-spec.js';
+import { STANDARD_CALLBACK, type CallbackParameters } from './provider.js';
 import type {
   AuthorizationRequest,
   Identity,
@@ -21,13 +23,15 @@ import type {
   TokenResult,
   TokenSet,
 } from './provider.js';
-import { mapUser, STANDARD_USER_FIELDS } from './user-fields.js';
+import { mapUser, STANDARD_USER_FIELDS, type UserFieldMap } from './user-fields.js';
+
+const oidcScope = (fallback: string) => z.string().regex(/(^|\s)openid(\s|$)/, 'must include "openid"').default(fallback);
 
 const configSchema = providerBase
   .extend({
     type: z.literal('oidc'),
     issuer: endpointUrl,
-    scope: z.string().regex(/(^|\s)openid(\s|$)/, 'must include "openid"').default('openid profile email'),
+    scope: oidcScope('openid profile email'),
     endpoints: endpointOverrides.omit({ identity: true }).optional(),
     tokenEndpointAuthMethod: z.enum(['client_secret_basic', 'client_secret_post']).default('client_secret_basic'),
     /** Puts the ID token in the end-session URL; off by default since that puts it in the address bar. */
@@ -38,6 +42,60 @@ const configSchema = providerBase
   .strict();
 
 type OidcConfig = z.infer<typeof configSchema>;
+
+/**
+ * A platform that speaks OpenID Connect, as data on the `oidc` type: its default
+ * issuer, scope and claim names, the config fields it adds, and the few rules
+ * its documents add. `Extra` is the shape of those added fields.
+ */
+export interface OidcPreset<Extra extends z.ZodRawShape> {
+  type: string;
+  /** The platform's issuer, used when the entry names none. */
+  issuer: (config: z.infer<z.ZodObject<Extra>>) => string;
+  scope?: string;
+  /** How the platform wants the client authenticated at its token endpoint, where not Basic. */
+  tokenEndpointAuthMethod?: ClientAuthMethod;
+  extra: Extra;
+  /** Claim names per `User` field, where they differ from the standard ones. */
+  fields?: Partial<UserFieldMap>;
+  /** The claim that identifies the user across the platform's apps. */
+  unionIdClaim?: string;
+  /** The ID token's `iss` may also be the issuer without its scheme. */
+  schemelessIssuer?: boolean;
+  /** Authorization parameters the entry's fields add (an undefined one is left out). */
+  authorizationParams?: (config: z.infer<z.ZodObject<Extra>>) => Record<string, string | undefined>;
+  /** Claims whose value must be one of those listed, else the login is refused (`access_denied`); an undefined list checks nothing. */
+  requiredClaims?: (config: z.infer<z.ZodObject<Extra>>) => Record<string, readonly string[] | undefined>;
+  /** Where the discovery document names a template rather than the issuer it is read from. */
+  issuerTemplate?: IssuerTemplate;
+  /** The platform refuses PKCE (RFC 7636), so none is sent. */
+  withoutPkce?: boolean;
+  /** The platform does not support the OIDC `nonce`, so none is sent or expected. */
+  withoutNonce?: boolean;
+}
+
+export interface IssuerTemplate {
+  /** The issuer the discovery document names, for the issuer it is read from. */
+  discovered: (issuer: string) => string;
+  /** The issuer a token must name, from the discovered one and the token's unverified claims. */
+  forToken: (discovered: string, claims: JWTPayload) => string;
+}
+
+/** What the provider uses of a preset, its config fields already read. */
+interface OidcRules {
+  type: string;
+  fields: UserFieldMap;
+  unionIdClaim?: string | undefined;
+  schemelessIssuer?: boolean | undefined;
+  authorizationParams: Record<string, string | undefined>;
+  requiredClaims: Record<string, readonly string[] | undefined>;
+  issuerTemplate?: IssuerTemplate | undefined;
+  withoutPkce?: boolean | undefined;
+  withoutNonce?: boolean | undefined;
+  callback?: CallbackParameters | undefined;
+}
+
+const GENERIC_RULES: OidcRules = { type: 'oidc', fields: STANDARD_USER_FIELDS, authorizationParams: {}, requiredClaims: {} };
 
 /** ID token claims about the token itself rather than the user (OIDC Core §2); kept out of the profile. */
 const PROTOCOL_CLAIMS = ['iss', 'aud', 'exp', 'iat', 'nbf', 'nonce', 'at_hash', 'c_hash', 'auth_time', 'azp', 'sid', 'acr', 'amr', 'jti'];
@@ -64,27 +122,33 @@ const asJsonResponse = (answer: unknown) => new Response(JSON.stringify(answer),
  * what the token endpoint answers is then validated by `oauth4webapi` and `jose`.
  */
 class OidcProvider implements Provider {
-  readonly usesNonce = true;
+  readonly usesNonce: boolean;
+  readonly callback: CallbackParameters | undefined;
   readonly id: string;
   readonly name: string;
-  readonly type = 'oidc';
   private readonly client: oauth.Client;
   private readonly fetch: typeof fetch;
   private readonly send: PlatformCall;
   private readonly discover: () => Promise<oauth.AuthorizationServer>;
   private readonly verifyJwt: ReturnType<typeof createProviderJwtVerifier>;
 
+  readonly type: string;
+
   constructor(
     private readonly config: OidcConfig,
     context: ProviderContext,
+    private readonly rules: OidcRules = GENERIC_RULES,
   ) {
+    this.type = rules.type;
+    this.usesNonce = !rules.withoutNonce;
+    this.callback = rules.callback;
     const httpTimeoutMs = config.httpTimeoutMs ?? context.httpTimeoutMs;
     this.id = config.id;
     this.name = config.name ?? config.id;
     this.client = { client_id: config.clientId };
     this.fetch = createProviderFetch(httpTimeoutMs);
     this.send = createPlatformCall({ name: this.name, refusals: [ERROR_MEMBER] }, config, this.fetch);
-    this.discover = cachedDiscovery(config.issuer, this.fetch);
+    this.discover = cachedDiscovery(config.issuer, this.fetch, rules.issuerTemplate?.discovered(config.issuer));
     this.verifyJwt = createProviderJwtVerifier(this.fetch, httpTimeoutMs, config.jwksRefetchCooldownMs);
   }
 
@@ -110,7 +174,8 @@ class OidcProvider implements Provider {
   async authorizationUrl({ redirectUri, state, codeChallenge, nonce }: AuthorizationRequest) {
     const as = await this.server();
     const url = new URL(endpoint(as.authorization_endpoint, 'authorization'));
-    const params = { ...authorizationParams({ config: this.config, redirectUri, state, codeChallenge }), nonce };
+    const pkce = this.rules.withoutPkce ? { code_challenge: undefined, code_challenge_method: undefined } : {};
+    const params = { ...authorizationParams({ config: this.config, redirectUri, state, codeChallenge }), ...pkce, ...this.rules.authorizationParams, nonce };
     for (const [name, value] of present(params)) url.searchParams.set(name, value);
     return { url, issuer: as.issuer };
   }
@@ -119,9 +184,36 @@ class OidcProvider implements Provider {
     const as = await this.server();
     checkCallbackIssuer(callback, transaction, { issuer: as.issuer, promisesIss: as.authorization_response_iss_parameter_supported });
     const context = { config: this.config, code: callback.get('code') ?? '', codeVerifier: transaction.codeVerifier, redirectUri };
-    const answer = await this.send(tokenCall(this.config.tokenEndpointAuthMethod), endpoint(as.token_endpoint, 'token'), context, 'token');
-    const body = await oauth.processAuthorizationCodeResponse(as, this.client, asJsonResponse(answer), { expectedNonce: transaction.nonce, requireIdToken: true });
-    return this.acceptTokenResponse(as, body);
+    const answer = await this.send(this.tokenCall(), endpoint(as.token_endpoint, 'token'), context, 'token');
+    const tokenAs = this.issuerOf(as, answer);
+    const body = await oauth.processAuthorizationCodeResponse(tokenAs, this.client, asJsonResponse(answer), { expectedNonce: transaction.nonce, requireIdToken: true });
+    return this.acceptTokenResponse(tokenAs, body);
+  }
+
+  /** RFC 6749 §4.1.3, with the PKCE verifier unless the platform refuses PKCE. */
+  private tokenCall() {
+    const call = tokenCall(this.config.tokenEndpointAuthMethod);
+    return this.rules.withoutPkce ? { ...call, form: (context: CodeContext<OidcConfig>) => ({ ...call.form?.(context), code_verifier: undefined }) } : call;
+  }
+
+  /**
+   * The server metadata with the issuer the JWT in `answer` (an ID token in a token answer,
+   * or the JWT itself) must name, for every check of `iss` that follows: the discovered one,
+   * the platform's per-token issuer where discovery gives a template, or its schemeless form.
+   * The claims read here are unverified; they only choose what the verified token must equal.
+   */
+  private issuerOf(as: oauth.AuthorizationServer, answer: unknown): oauth.AuthorizationServer {
+    const jwt = typeof answer === 'string' ? answer : isJsonObject(answer) ? answer.id_token : undefined;
+    if (typeof jwt !== 'string') return as;
+    let claims: JWTPayload;
+    try {
+      claims = decodeJwt(jwt);
+    } catch {
+      return as;
+    }
+    const issuer = this.rules.issuerTemplate?.forToken(as.issuer, claims) ?? as.issuer;
+    const schemeless = issuer.replace(/^https?:\/\//, '');
+    return { ...as, issuer: this.rules.schemelessIssuer && claims.iss === schemeless ? schemeless : issuer };
   }
 
   /** The ID token's signature, which `oauth4webapi` leaves to the caller. Logins demand an ID token (requireIdToken); a refresh answer may carry none (OIDC Core §12.2). */
@@ -148,7 +240,8 @@ class OidcProvider implements Provider {
     const as = await this.server();
     const url = endpoint(this.config.endpoints?.refresh ?? as.token_endpoint, 'token');
     const answer = await this.send(refreshCall(this.config.tokenEndpointAuthMethod), url, { config: this.config, tokens }, 'refresh');
-    const fresh = (await this.acceptTokenResponse(as, await oauth.processRefreshTokenResponse(as, this.client, asJsonResponse(answer)))).tokens;
+    const tokenAs = this.issuerOf(as, answer);
+    const fresh = (await this.acceptTokenResponse(tokenAs, await oauth.processRefreshTokenResponse(tokenAs, this.client, asJsonResponse(answer)))).tokens;
     const refreshed = { ...fresh, refresh_token: fresh.refresh_token ?? tokens.refresh_token, id_token: fresh.id_token ?? tokens.id_token };
     if (tokens.id_token === undefined || refreshed.id_token === undefined || refreshed.id_token === tokens.id_token) return refreshed;
     // Both were verified when they arrived; only their claims are compared here.
@@ -168,8 +261,16 @@ class OidcProvider implements Provider {
 
   async resolveIdentity({ idTokenClaims = {} }: TokenResult): Promise<Identity> {
     const { sub, sid } = idTokenClaims;
+    for (const [claim, allowed] of Object.entries(this.rules.requiredClaims)) {
+      const value = idTokenClaims[claim];
+      if (allowed !== undefined && (typeof value !== 'string' || !allowed.includes(value))) {
+        throw new AuthBffError('access_denied', `The ID token's "${claim}" is not one this app accepts.`, { reason: `id_token_${claim}_refused` });
+      }
+    }
+    const unionId = this.rules.unionIdClaim === undefined ? undefined : idTokenClaims[this.rules.unionIdClaim];
     return {
       subject: String(sub),
+      unionId: typeof unionId === 'string' ? unionId : undefined,
       sid: typeof sid === 'string' ? sid : undefined,
       claims: Object.fromEntries(Object.entries(idTokenClaims).filter(([claim]) => !PROTOCOL_CLAIMS.includes(claim))),
     };
@@ -185,7 +286,7 @@ class OidcProvider implements Provider {
   }
 
   toUser(profile: Record<string, unknown>) {
-    return mapUser(profile, STANDARD_USER_FIELDS);
+    return mapUser(profile, this.rules.fields);
   }
 
   async endSessionUrl(tokens: TokenSet, options: { postLogoutRedirectUri: string; state: string }) {
@@ -203,7 +304,7 @@ class OidcProvider implements Provider {
   /** OIDC Back-Channel Logout 1.0 §2.6: the logout token's checks. */
   async verifyLogoutToken(logoutToken: string): Promise<LogoutTokenClaims> {
     const as = await this.server();
-    const claims = await this.verifyJwt(logoutToken, as, this.config.clientId, {
+    const claims = await this.verifyJwt(logoutToken, this.issuerOf(as, logoutToken), this.config.clientId, {
       requiredClaims: ['iat', 'jti', 'events'],
       maxTokenAge: '5m',
     });
@@ -223,3 +324,39 @@ export const oidcProviderType: ProviderType<typeof configSchema> = {
   configSchema,
   create: (config, context) => new OidcProvider(config, context),
 };
+
+/** The provider type of an OpenID Connect platform: the `oidc` entry with `issuer` optional, the preset's fields and defaults. */
+export function oidcPlatform<Extra extends z.ZodRawShape>(preset: OidcPreset<Extra>) {
+  const schema = configSchema
+    .extend({
+      type: z.literal(preset.type),
+      issuer: endpointUrl.optional(),
+      scope: oidcScope(preset.scope ?? 'openid profile email'),
+      tokenEndpointAuthMethod: configSchema.shape.tokenEndpointAuthMethod.removeDefault().default(preset.tokenEndpointAuthMethod ?? 'client_secret_basic'),
+    })
+    .extend(preset.extra)
+    .strict();
+  const platform: ProviderType<typeof schema> = {
+    type: preset.type,
+    configSchema: schema,
+    create: (entry, context) => {
+      // zod cannot follow a generic extension; the schema above is what makes this so.
+      const config = entry as unknown as Omit<OidcConfig, 'issuer'> & { issuer?: string } & z.infer<z.ZodObject<Extra>>;
+      const rules: OidcRules = {
+        type: preset.type,
+        fields: { ...STANDARD_USER_FIELDS, ...preset.fields },
+        unionIdClaim: preset.unionIdClaim,
+        schemelessIssuer: preset.schemelessIssuer,
+        authorizationParams: preset.authorizationParams?.(config) ?? {},
+        requiredClaims: preset.requiredClaims?.(config) ?? {},
+        issuerTemplate: preset.issuerTemplate,
+        withoutPkce: preset.withoutPkce,
+        withoutNonce: preset.withoutNonce,
+        // Any error on the callback of these platforms is the user's step failing (their cancel codes included).
+        callback: { ...STANDARD_CALLBACK, unknownErrorMeans: 'access_denied' },
+      };
+      return new OidcProvider({ ...config, issuer: config.issuer ?? preset.issuer(config) }, context, rules);
+    },
+  };
+  return platform;
+}

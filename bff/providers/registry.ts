@@ -8,8 +8,13 @@ import { facebook } from './platforms/facebook.js';
 import { feishu, lark } from './platforms/feishu.js';
 import { gitee } from './platforms/gitee.js';
 import { github } from './platforms/github.js';
+import { gitlab } from './platforms/gitlab.js';
+import { google } from './platforms/google.js';
+import { linkedin } from './platforms/linkedin.js';
+import { microsoft } from './platforms/microsoft.js';
 import { oauth2 } from './platforms/oauth2.js';
 import { qq } from './platforms/qq.js';
+import { slack } from './platforms/slack.js';
 import { wechat } from './platforms/wechat.js';
 import { weibo } from './platforms/weibo.js';
 import { wechatMp } from './platforms/wechat-mp.js';
@@ -31,6 +36,11 @@ const BUILT_IN = [
   feishu,
   lark,
   alipay,
+  google,
+  microsoft,
+  gitlab,
+  slack,
+  linkedin,
   discord,
   facebook,
   x,

@@ -54,6 +54,12 @@ export interface Behavior {
   accessTokenLifetime: number;
   /** Endpoints that answer this instead of their usual answer. */
   raw: Partial<Record<Endpoint, RawAnswer>>;
+  /** `refused`: as LinkedIn, no PKCE at all, a `code_verifier` at the token endpoint gets `invalid_client`. */
+  pkce: 'required' | 'refused';
+  /** Claims merged into the ID tokens it signs (`iss` included); an undefined one is left out. */
+  idTokenClaims: Record<string, unknown>;
+  /** Claims merged into its userinfo answers; an undefined one is left out. */
+  userinfoClaims: Record<string, unknown>;
 }
 
 export interface RecordedRequest {
@@ -66,7 +72,7 @@ export interface RecordedRequest {
 
 export interface HostileProvider extends Switchable<Behavior> {
   issuer: string;
-  /** The same as `issuer`: where its endpoints are. */
+  /** Its scheme, host and port: `issuer` without the issuer's path. */
   origin: string;
   clientId: string;
   clientSecret: string;
@@ -95,6 +101,9 @@ const DEFAULT_BEHAVIOR: Behavior = {
   userinfo: 'ok',
   accessTokenLifetime: 3600,
   raw: {},
+  idTokenClaims: {},
+  userinfoClaims: {},
+  pkce: 'required',
 };
 
 const ENDPOINTS = new Map<string, Endpoint>([
@@ -125,8 +134,9 @@ interface Exchange {
 }
 
 export async function startHostileProvider(
-  options: { clientId?: string; clientSecret?: string } = {},
+  options: { clientId?: string; clientSecret?: string; /** Its issuer's path, under which it serves everything (`/common/v2.0`). */ issuerPath?: string } = {},
 ): Promise<HostileProvider> {
+  const issuerPath = options.issuerPath ?? '';
   const clientId = options.clientId ?? 'hostile-client';
   const clientSecret = options.clientSecret ?? `hostile-secret-${randomBytes(12).toString('hex')}`;
   const behavior = switchable(DEFAULT_BEHAVIOR);
@@ -146,7 +156,8 @@ export async function startHostileProvider(
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
   });
-  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const issuer = `${origin}${issuerPath}`;
 
   function mint(prefix: string): string {
     const value = `${prefix}-${randomBytes(24).toString('base64url')}`;
@@ -155,7 +166,8 @@ export async function startHostileProvider(
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
-    const url = new URL(req.url ?? '/', issuer);
+    const url = new URL(req.url ?? '/', origin);
+    if (issuerPath && url.pathname.startsWith(`${issuerPath}/`)) url.pathname = url.pathname.slice(issuerPath.length);
     const body = req.method === 'POST' ? Object.fromEntries(new URLSearchParams(await readBody(req))) : {};
     requests.push({
       method: req.method ?? 'GET',
@@ -228,8 +240,9 @@ export async function startHostileProvider(
     if (query.get('client_id') !== clientId || !redirectUri || !URL.canParse(redirectUri)) {
       return json(res, 400, { error: 'invalid_request', error_description: 'unknown client_id or bad redirect_uri' });
     }
-    if (query.get('response_type') !== 'code' || query.get('code_challenge_method') !== 'S256' || !codeChallenge) {
-      return json(res, 400, { error: 'invalid_request', error_description: 'response_type code and PKCE S256 required' });
+    const pkceOk = behavior.now.pkce === 'refused' ? !query.has('code_challenge') : query.get('code_challenge_method') === 'S256' && !!codeChallenge;
+    if (query.get('response_type') !== 'code' || !pkceOk) {
+      return json(res, 400, { error: 'invalid_request', error_description: 'response_type code and PKCE as configured required' });
     }
 
     const back = new URL(redirectUri);
@@ -238,7 +251,7 @@ export async function startHostileProvider(
     } else {
       const code = mint('code');
       const nonce = query.get('nonce') ?? undefined;
-      codes.set(code, { redirectUri, codeChallenge, used: false, ...(nonce === undefined ? {} : { nonce }) });
+      codes.set(code, { redirectUri, codeChallenge: codeChallenge ?? '', used: false, ...(nonce === undefined ? {} : { nonce }) });
       back.searchParams.set('code', code);
     }
     const state = query.get('state');
@@ -283,7 +296,9 @@ export async function startHostileProvider(
     if (!pending || pending.used) return invalidGrant(res, 'unknown or used code');
     pending.used = true;
     if (body.redirect_uri !== pending.redirectUri) return invalidGrant(res, 'redirect_uri does not match');
-    if (!body.code_verifier || s256(body.code_verifier) !== pending.codeChallenge) {
+    if (behavior.now.pkce === 'refused') {
+      if (body.code_verifier !== undefined) return json(res, 401, { error: 'invalid_client' });
+    } else if (!body.code_verifier || s256(body.code_verifier) !== pending.codeChallenge) {
       return invalidGrant(res, 'PKCE verification failed');
     }
     const idToken = await idTokenFor(pending.nonce);
@@ -326,6 +341,7 @@ export async function startHostileProvider(
       auth_time: issuedAt,
       ...(mode === 'azp-other' ? { azp: 'another-client' } : {}),
       ...(mode === 'wrong-nonce' ? { nonce: 'not-the-nonce-you-sent' } : nonce === undefined || mode === 'no-nonce' ? {} : { nonce }),
+      ...behavior.now.idTokenClaims,
     };
     let value: string;
     if (mode === 'alg-none') {
@@ -364,12 +380,13 @@ export async function startHostileProvider(
       email: 'hostile@example.test',
       email_verified: true,
       picture: 'https://avatars.example.test/hostile-user-1.png',
+      ...behavior.now.userinfoClaims,
     });
   }
 
   return {
     issuer,
-    origin: issuer,
+    origin,
     clientId,
     clientSecret,
     requests,

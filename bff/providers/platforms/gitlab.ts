@@ -1,0 +1,16 @@
+import { oidcPlatform } from '../oidc.js';
+
+/*
+ * GitLab as an OpenID Connect provider, gitlab.com or a self-managed instance through
+ * `issuer` (with its relative URL root, if any). Document:
+ * https://docs.gitlab.com/integration/openid_connect_provider
+ *
+ * `sub` is the user's id; `nickname` is the GitLab username. Older versions put `nickname`
+ * in the userinfo answer only, which the profile step reads after the ID token.
+ */
+export const gitlab = oidcPlatform({
+  type: 'gitlab',
+  issuer: () => 'https://gitlab.com',
+  extra: {},
+  fields: { username: ['nickname', 'preferred_username'] },
+});
