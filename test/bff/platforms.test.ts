@@ -134,6 +134,17 @@ describe.each(PLATFORM_CASES.map((platform) => [platform.id, platform] as const)
       expect((await apiCall(browser)).status).toBe(401);
       expect(await sessionIn(stack, browser)).toEqual({ authenticated: false });
     });
+
+    const { otherUser } = refresh;
+    if (otherUser) {
+      it('a refresh answer naming another user is a refused refresh: the session ends (401 from the API proxy)', async () => {
+        emulator.expiresIn = 30;
+        const { browser } = await loginThrough(stack, id);
+        emulator.behave({ refresh: otherUser });
+        expect((await apiCall(browser)).status).toBe(401);
+        expect(await sessionIn(stack, browser)).toEqual({ authenticated: false });
+      });
+    }
   } else if (refresh === false) {
     it('has no refresh: an expired access token ends the session at the API proxy', async () => {
       emulator.expiresIn = 30;

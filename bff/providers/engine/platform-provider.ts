@@ -117,10 +117,19 @@ export class PlatformProvider<Shape extends z.ZodRawShape> implements Provider {
     };
   }
 
-  /** RFC 6749 §6: a platform may keep the refresh token it issued; the ids the login's answer named stay with the tokens. */
+  /**
+   * RFC 6749 §6: a platform may keep the refresh token it issued; the ids the login's answer named stay with the tokens.
+   * A refresh answer that names another user than those ids is refused, which ends the session (as OIDC Core §12.2 has it for ID tokens).
+   */
   private async refreshTokens(tokens: TokenSet): Promise<TokenSet> {
     if (tokens.refresh_token === undefined) throw new AuthBffError('unauthenticated', 'The session has no refresh token.');
     const fresh = this.tokenSet(await this.call('refresh', { config: this.config, tokens }));
+    for (const [path, id] of Object.entries(this.idsIn(fresh))) {
+      const stored = tokens[path];
+      if (stored !== undefined && stored !== id) {
+        throw new AuthBffError(STEP_FAILURE.refresh, `${this.spec.name}'s refresh answer names another user.`, { reason: 'refresh_other_user' });
+      }
+    }
     return { ...tokens, ...fresh, refresh_token: fresh.refresh_token ?? tokens.refresh_token };
   }
 

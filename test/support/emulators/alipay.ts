@@ -17,7 +17,8 @@ export interface AlipayBehavior extends Record<string, string> {
   authorize: 'approve' | 'deny';
   /** 'forged': the answer names another user after it was signed; 'unsigned': no `sign` at all. */
   token: 'ok' | 'refuse' | 'forged' | 'unsigned' | Outage;
-  refresh: 'ok' | 'refuse' | Outage;
+  /** 'other-user': a genuinely signed answer that names another user. */
+  refresh: 'ok' | 'refuse' | 'other-user' | Outage;
   userinfo: 'ok' | 'refuse' | 'forged' | Outage;
 }
 
@@ -114,8 +115,8 @@ export async function startAlipayEmulator(): Promise<AlipayEmulator> {
         if (!signatureHolds(request, app.publicKey)) return refusal('error_response', '40002', 'Invalid Arguments', 'isv.invalid-signature', '验签出错');
         return handle(request, now);
       };
-      const tokenAnswer = ({ accessToken, refreshToken }: TokenPair, options?: Parameters<typeof signed>[2]) =>
-        signed(responseOf(TOKEN_METHOD), { ...ids(), access_token: accessToken, expires_in: String(tools.expiresIn), refresh_token: refreshToken, re_expires_in: '2592000', auth_start: '2026-01-01 12:00:00' }, options);
+      const tokenAnswer = ({ accessToken, refreshToken }: TokenPair, options?: Parameters<typeof signed>[2] & { ids?: Record<string, string> }) =>
+        signed(responseOf(TOKEN_METHOD), { ...ids(), ...options?.ids, access_token: accessToken, expires_in: String(tools.expiresIn), refresh_token: refreshToken, re_expires_in: '2592000', auth_start: '2026-01-01 12:00:00' }, options);
       return {
         [`GET ${ALIPAY_PATHS.authorization}`]: authorizeRoute(tools, {
           valid: (query) => query.app_id === tools.clientId && ['auth_user', 'auth_base'].includes(query.scope ?? ''),
@@ -141,6 +142,7 @@ export async function startAlipayEmulator(): Promise<AlipayEmulator> {
           behavior: 'refresh',
           handle: gatewayCall(({ params }, now) => {
             const refreshed = now === 'refuse' ? undefined : tools.grants.refresh(params.refresh_token, true);
+            if (refreshed && now === 'other-user') return tokenAnswer(refreshed, { ids: { open_id: '074aSomeoneElse0000000000000000000000000000000' } });
             return refreshed ? tokenAnswer(refreshed) : refusal(responseOf(TOKEN_METHOD), '40002', 'Invalid Arguments', 'isv.refresh-token-invalid', '刷新令牌无效');
           }),
         },

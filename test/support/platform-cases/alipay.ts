@@ -21,7 +21,7 @@ export const alipayCase = platformCase<AlipayEmulator>({
   entries: (alipay) => [alipayEntry(alipay)],
   user: ({ user }) => ({ providerUserId: user.open_id ?? '', name: user.nick_name, avatarUrl: user.avatar }),
   refusals: { token: { token: 'refuse' }, profile: { userinfo: 'refuse' } },
-  refresh: { rotates: true, refusal: 'refuse' },
+  refresh: { rotates: true, refusal: 'refuse', otherUser: 'other-user' },
   quirks: {
     'the code comes back as auth_code, and both gateway calls are RSA2-signed with the public parameters in the query': async ({ stack, emulator }) => {
       const { callbackUrl, location } = await loginThrough(stack, 'alipay');

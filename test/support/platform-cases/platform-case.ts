@@ -30,8 +30,8 @@ export interface PlatformCase<Emulator extends AnyEmulator = AnyEmulator> {
   user: (emulator: Emulator) => Omit<User, 'id' | 'provider'>;
   /** The behavior that refuses the token step, and the one that refuses the id or profile step (its switch is also the one the suite fails outright). */
   refusals: { token: Partial<Emulator extends PlatformEmulator<infer B, object> ? B : never>; profile: Record<string, string> };
-  /** Refresh: whether refresh tokens rotate and the behavior that refuses one; false: no refresh; absent: tokens do not expire. */
-  refresh?: { rotates: boolean; refusal: string } | false;
+  /** Refresh: whether refresh tokens rotate, the behavior that refuses one and (where the answer names the user) one that names another; false: no refresh; absent: tokens do not expire. */
+  refresh?: { rotates: boolean; refusal: string; otherUser?: string } | false;
   quirks?: Record<string, (context: QuirkContext<Emulator>) => Promise<void>>;
 }
 
