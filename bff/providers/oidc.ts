@@ -100,6 +100,18 @@ const GENERIC_RULES: OidcRules = { type: 'oidc', fields: STANDARD_USER_FIELDS, a
 /** ID token claims about the token itself rather than the user (OIDC Core §2); kept out of the profile. */
 const PROTOCOL_CLAIMS = ['iss', 'aud', 'exp', 'iat', 'nbf', 'nonce', 'at_hash', 'c_hash', 'auth_time', 'azp', 'sid', 'acr', 'amr', 'jti'];
 
+/**
+ * OIDC Core §5.1: `email_verified` speaks of the `email` beside it, so the two come as a pair
+ * from one source: the userinfo's when it names an address, else the ID token's. A userinfo
+ * address without a flag keeps the ID token's flag only when it is the same address; a
+ * different one is not verified.
+ */
+function emailVerifiedOf(idToken: Record<string, unknown>, userinfo: Record<string, unknown>): { email_verified?: unknown } {
+  if (userinfo.email === undefined) return { email_verified: idToken.email_verified };
+  if (userinfo.email_verified !== undefined) return {};
+  return { email_verified: userinfo.email === idToken.email ? idToken.email_verified : false };
+}
+
 const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
 
 function endpoint(url: string | undefined, name: string): string {
@@ -282,7 +294,7 @@ class OidcProvider implements Provider {
     const response = await oauth.userInfoRequest(as, this.client, tokens.access_token, this.requestOptions);
     // OIDC Core §5.3.2: the userinfo `sub` must equal the ID token's, else the answer is not about this user.
     const userinfo = await oauth.processUserInfoResponse(as, this.client, identity.subject, response);
-    return { ...identity.claims, ...userinfo };
+    return { ...identity.claims, ...userinfo, ...emailVerifiedOf(identity.claims, userinfo) };
   }
 
   toUser(profile: Record<string, unknown>) {

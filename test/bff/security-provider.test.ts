@@ -234,3 +234,31 @@ describe('log reasons', () => {
     }
   });
 });
+
+describe('email_verified speaks of the email beside it (issue #14, item 8)', () => {
+  const address = fc.constantFrom(undefined, 'hostile@example.test', 'other@example.test');
+  const flag = fc.constantFrom(undefined, true, false);
+
+  it('property: the session says verified only when the source of its email says so for that address', async () => {
+    await fc.assert(
+      fc.asyncProperty(address, flag, address, flag, async (idEmail, idFlag, infoEmail, infoFlag) => {
+        const pair = (email: string | undefined, verified: boolean | undefined) =>
+          Object.fromEntries(Object.entries({ email, email_verified: verified }).filter(([, value]) => value !== undefined));
+        stack.idp.behave({
+          idTokenClaims: pair(idEmail, idFlag),
+          raw: { userinfo: { status: 200, contentType: 'application/json', body: JSON.stringify({ sub: HOSTILE_SUBJECT, ...pair(infoEmail, infoFlag) }) } },
+        });
+        const { browser } = await loginThrough(stack, 'bad');
+        const session = await sessionIn(stack, browser);
+        expect(session.authenticated).toBe(true);
+        const verified = infoEmail === undefined ? idFlag === true : infoFlag === true || (infoFlag === undefined && infoEmail === idEmail && idFlag === true);
+        if (session.authenticated) {
+          expect(session.user.email).toBe(infoEmail ?? idEmail);
+          expect(session.user.emailVerified === true).toBe(verified);
+        }
+        stack.idp.reset();
+      }),
+      { numRuns: runs(30) },
+    );
+  });
+});
