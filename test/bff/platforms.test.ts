@@ -11,7 +11,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestBffOnFreePort, type TestBff, type TestBffConfig } from '../support/bff.js';
 import type { TestBrowser } from '../support/browser.js';
 import { fetchHeaders } from '../support/dev-stack.js';
-import { loginThrough, onStackFor, sessionIn, type ProviderStack } from '../support/provider-stack.js';
+import { loginThrough, onStackFor, sessionIn, STACK_TIMEOUT_MS, type ProviderStack } from '../support/provider-stack.js';
 import { PLATFORM_CASES, type AnyEmulator, type PlatformCase } from '../support/platform-cases/index.js';
 
 let bff: TestBff;
@@ -26,7 +26,7 @@ beforeAll(async () => {
   const providers = PLATFORM_CASES.flatMap((platform) => platform.entries(emulators.get(platform.id) as AnyEmulator));
   const apis = PLATFORM_CASES.map(({ id }) => ({ path: `/api/${id}`, provider: id, target: upstream.origin }));
   const platforms = PLATFORM_CASES.flatMap(({ platform }) => (platform ? [platform] : []));
-  bffConfig = { httpTimeoutMs: 1000, platforms, providers, apis };
+  bffConfig = { httpTimeoutMs: STACK_TIMEOUT_MS, platforms, providers, apis };
   bff = await startTestBffOnFreePort(bffConfig);
   origin = bff.url;
 });

@@ -24,14 +24,20 @@ export interface ProviderStack<Idp extends TestIdentityProvider> {
  * The stacks' own `httpTimeoutMs` stays longer: the calls that do answer need room on a busy machine.
  */
 export const HANG_TIMEOUT_MS = 250;
+/**
+ * The stacks' own `httpTimeoutMs`: long, because no test of a shared stack waits it out, and a
+ * JWKS re-fetch on a machine running two suites at once took over a second (a `wrong-key` login
+ * then ended as provider_unavailable instead of invalid_id_token).
+ */
+export const STACK_TIMEOUT_MS = 10_000;
 
-/** A test identity provider behind a real BFF configured by `config`, with a short `httpTimeoutMs`. */
+/** A test identity provider behind a real BFF configured by `config` (its `httpTimeoutMs` {@link STACK_TIMEOUT_MS} unless it says otherwise). */
 export async function startProviderStack<Idp extends TestIdentityProvider>(
   start: () => Promise<Idp>,
   config: (idp: Idp) => TestBffConfig,
 ): Promise<ProviderStack<Idp>> {
   const idp = await start();
-  const bffConfig = { httpTimeoutMs: 1000, ...config(idp) };
+  const bffConfig = { httpTimeoutMs: STACK_TIMEOUT_MS, ...config(idp) };
   const bff = await startTestBffOnFreePort(bffConfig);
   return {
     idp,
