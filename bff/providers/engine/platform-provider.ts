@@ -96,7 +96,7 @@ export class PlatformProvider<Shape extends z.ZodRawShape> implements Provider {
    */
   async resolveIdentity({ tokens }: TokenResult): Promise<Identity> {
     const answers: Partial<Record<UserPaths['idFrom'], Record<string, unknown>>> = { token: this.idsIn(tokens) };
-    const known = (): Record<string, unknown> => Object.assign({}, ...Object.values(answers));
+    const known = (): Record<string, unknown> => ({ ...answers.token, ...answers.identity, ...answers.userinfo });
     if (this.spec.identity) answers.identity = await this.call('identity', this.tokenContext(tokens, known()));
     if (this.spec.user.idFrom === 'userinfo') answers.userinfo = await this.call('userinfo', this.tokenContext(tokens, known()));
     const named = answers[this.spec.user.idFrom] ?? {};
