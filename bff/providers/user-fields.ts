@@ -47,11 +47,11 @@ export function idString(value: unknown): string | undefined {
   return String(value);
 }
 
-/** The user's id from a profile: the first of `keys` that holds one. */
-export function pickSubject(profile: Record<string, unknown>, keys: readonly string[]): string {
-  for (const key of keys) {
-    const id = idString(valueAt(profile, key));
+/** The user's id in an answer: the first of `paths` that holds one. */
+export function idAt(answer: Record<string, unknown>, paths: readonly string[] = []): string | undefined {
+  for (const path of paths) {
+    const id = idString(valueAt(answer, path));
     if (id !== undefined) return id;
   }
-  throw new AuthBffError('profile_failed', `The provider's profile has no user id (looked for ${keys.join(', ')}).`);
+  return undefined;
 }

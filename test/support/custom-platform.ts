@@ -20,5 +20,6 @@ export const acmePlatform = definePlatform({
   // The profile sits under `data`; a non-zero `code` is a refusal, whatever the HTTP status.
   userinfo: { method: 'GET', headers: bearer, envelope: 'data', refusals: [{ path: 'code', ok: ['0'] }] },
   refusals: [ERROR_MEMBER],
-  user: { idFrom: 'userinfo', id: ['uid'], name: ['nick'], email: ['mail'], avatarUrl: ['avatar'] },
+  // The token answer names the user too (`user_id`); the profile's `uid` is the one that counts, and the two must agree.
+  user: { idFrom: 'userinfo', id: ['user_id', 'uid'], name: ['nick'], email: ['mail'], avatarUrl: ['avatar'] },
 });

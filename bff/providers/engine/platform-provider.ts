@@ -15,7 +15,7 @@ import {
   type TokenResult,
   type TokenSet,
 } from '../provider.js';
-import { idString, mapUser } from '../user-fields.js';
+import { idAt, idString, mapUser } from '../user-fields.js';
 import { createPlatformCall, present, type PlatformCall, type Step } from './platform-call.js';
 import {
   STEP_FAILURE,
@@ -25,6 +25,7 @@ import {
   type PlatformEndpoints,
   type PlatformSpec,
   type TokenContext,
+  type UserPaths,
 } from './platform-spec.js';
 
 const STEP_ENDPOINTS: Record<Step, readonly EndpointKey[]> = {
@@ -46,7 +47,7 @@ const NO_FIELDS = { name: [], username: [], email: [], emailVerified: [], avatar
 /**
  * The one provider every described platform runs on: code -> token -> id -> info,
  * each call built from the spec and its answer read the same way (platform-call.ts),
- * the user's ids taken from the first answer that names them and checked against later ones.
+ * the user's id taken from the answer `idFrom` names and every other answer checked against it.
  * No URL, secret or token ever goes into an error message.
  */
 export class PlatformProvider<Shape extends z.ZodRawShape> implements Provider {
@@ -89,19 +90,26 @@ export class PlatformProvider<Shape extends z.ZodRawShape> implements Provider {
     return { tokens: this.tokenSet(await this.call('token', context)) };
   }
 
-  /** token -> id: the ids the token answer names, then the identity call's, then (where the id lives in the profile) userinfo's. */
+  /**
+   * token -> id: the ids the token answer names, then the identity call's, then (where the id lives in the profile) userinfo's.
+   * The subject comes from the answer `idFrom` names and from no other; every id the other answers carry must agree with it.
+   */
   async resolveIdentity({ tokens }: TokenResult): Promise<Identity> {
-    let claims: Record<string, unknown> = this.idsIn(tokens);
-    if (this.spec.identity) claims = this.agree(claims, await this.call('identity', this.tokenContext(tokens, claims)));
-    if (this.spec.user.idFrom === 'userinfo') claims = this.agree(claims, await this.call('userinfo', this.tokenContext(tokens, claims)));
-    const subject = this.idAt(claims, this.spec.user.id);
+    const answers: Partial<Record<UserPaths['idFrom'], Record<string, unknown>>> = { token: this.idsIn(tokens) };
+    const known = (): Record<string, unknown> => ({ ...answers.token, ...answers.identity, ...answers.userinfo });
+    if (this.spec.identity) answers.identity = await this.call('identity', this.tokenContext(tokens, known()));
+    if (this.spec.user.idFrom === 'userinfo') answers.userinfo = await this.call('userinfo', this.tokenContext(tokens, known()));
+    const named = answers[this.spec.user.idFrom] ?? {};
+    const subject = idAt(named, this.spec.user.id);
     if (subject === undefined) throw new AuthBffError('profile_failed', `${this.spec.name} named no user id.`);
-    return { subject, unionId: this.idAt(claims, this.spec.user.unionId), claims };
+    for (const answer of Object.values(answers)) this.agree(named, subject, answer);
+    const claims = { ...known(), ...named };
+    return { subject, unionId: idAt(claims, this.spec.user.unionId), claims };
   }
 
   async fetchProfile({ tokens }: TokenResult, identity: Identity): Promise<Record<string, unknown>> {
     const fetched = this.spec.user.idFrom === 'userinfo' || !this.spec.userinfo || this.spec.skipUserinfo?.(this.config);
-    const profile = fetched ? identity.claims : this.agree(identity.claims, await this.call('userinfo', this.tokenContext(tokens, identity.claims)));
+    const profile = fetched ? identity.claims : this.agreeing(identity, await this.call('userinfo', this.tokenContext(tokens, identity.claims)));
     const complete = this.spec.hooks?.completeProfile;
     return complete ? complete(profile, this.tools(tokens)) : profile;
   }
@@ -134,11 +142,7 @@ export class PlatformProvider<Shape extends z.ZodRawShape> implements Provider {
   }
 
   private tokenContext(tokens: TokenSet, claims: Record<string, unknown>): TokenContext<PlatformConfig<Shape>> {
-    return { config: this.config, tokens, subject: this.idAt(claims, this.spec.user.id) };
-  }
-
-  private idAt(claims: Record<string, unknown>, paths: readonly string[] = []): string | undefined {
-    return paths.map((path) => idString(valueAt(claims, path))).find((id) => id !== undefined);
+    return { config: this.config, tokens, subject: idAt(claims, this.spec.user.id) };
   }
 
   /** The ids a token answer names, kept with the tokens under their own names (WeChat's `openid` and `unionid`). */
@@ -150,16 +154,26 @@ export class PlatformProvider<Shape extends z.ZodRawShape> implements Provider {
     }));
   }
 
-  /** A later answer that names the user's id where an earlier one did must name the same user, else it is about someone else. */
-  private agree(known: Record<string, unknown>, answer: Record<string, unknown>): Record<string, unknown> {
-    for (const path of this.spec.user.id) {
-      const before = idString(valueAt(known, path));
+  /** The profile: a later answer merged over the identity's claims, once it has agreed with them. */
+  private agreeing(identity: Identity, answer: Record<string, unknown>): Record<string, unknown> {
+    this.agree(identity.claims, identity.subject, answer);
+    return { ...identity.claims, ...answer };
+  }
+
+  /**
+   * Every id `answer` carries, under any of the spec's id paths, must be the user `reference` (the `idFrom` answer's ids) names:
+   * at a path the reference names, its value there (Alipay names two ids of one user side by side, `open_id` and `user_id`);
+   * at any other id path, the subject (Weibo's profile `idstr` is the token answer's `uid`). A unionId is held to the reference's.
+   */
+  private agree(reference: Record<string, unknown>, subject: string, answer: Record<string, unknown>): void {
+    const { id, unionId = [] } = this.spec.user;
+    for (const path of [...id, ...unionId]) {
+      const expected = idString(valueAt(reference, path)) ?? (id.includes(path) ? subject : undefined);
       const now = idString(valueAt(answer, path));
-      if (before !== undefined && now !== undefined && before !== now) {
+      if (expected !== undefined && now !== undefined && expected !== now) {
         throw new AuthBffError('profile_failed', `${this.spec.name}'s answers name two different users.`);
       }
     }
-    return { ...known, ...answer };
   }
 
   private tokenSet(answer: Record<string, unknown>): TokenSet {

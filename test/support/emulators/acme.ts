@@ -3,7 +3,8 @@
  * custom platforms an app defines with `definePlatform`. Its dialect exercises what such a spec
  * says: RFC 6749 authorization with PKCE, the secret in the form body, refusals answered with
  * HTTP 200 (an `error` member at the token step, a non-zero `code` at the profile step), the
- * profile in a `data` envelope, a numeric user id, rotating refresh tokens.
+ * profile in a `data` envelope, a numeric user id (which the token answer names too, as a string
+ * `user_id`), rotating refresh tokens.
  */
 import { randomBytes } from 'node:crypto';
 import type { Outage } from './emulator-server.js';
@@ -20,6 +21,8 @@ export interface AcmeUser {
   uid: number;
   nick: string;
   mail: string;
+  /** The `user_id` the token answers name: the user's own `uid` unless a test makes it someone else's. */
+  tokenUserId: string | undefined;
 }
 
 export type AcmeEmulator = PlatformEmulator<AcmeBehavior, AcmeUser>;
@@ -31,7 +34,7 @@ const INVALID_GRANT: Answer = { body: { error: 'invalid_grant', error_descriptio
 export function startAcmeEmulator(): Promise<AcmeEmulator> {
   return startPlatformEmulator<AcmeBehavior, AcmeUser>({
     behavior: { authorize: 'approve', token: 'ok', refresh: 'ok', me: 'ok' },
-    user: () => ({ uid: 424242, nick: 'Acme Tester', mail: 'tester@acme.example' }),
+    user: () => ({ uid: 424242, nick: 'Acme Tester', mail: 'tester@acme.example', tokenUserId: undefined }),
     clientId: () => `acme-${randomBytes(8).toString('hex')}`,
     tokens: { code: 'ac_', access: 'at_', refresh: 'rt_', encoding: 'base64url' },
     expiresIn: 3600,
@@ -40,7 +43,7 @@ export function startAcmeEmulator(): Promise<AcmeEmulator> {
     routeOf: refreshByGrantType('grant_type'),
     routes: (acme) => {
       const tokenAnswer = ({ accessToken, refreshToken }: TokenPair, scope: string): Answer => ({
-        body: { access_token: accessToken, token_type: 'Bearer', expires_in: acme.expiresIn, refresh_token: refreshToken, scope },
+        body: { access_token: accessToken, token_type: 'Bearer', expires_in: acme.expiresIn, refresh_token: refreshToken, scope, user_id: acme.user.tokenUserId ?? String(acme.user.uid) },
       });
       const authenticated = (params: Record<string, string>) => params.client_id === acme.clientId && params.client_secret === acme.clientSecret;
       return {
@@ -71,7 +74,8 @@ export function startAcmeEmulator(): Promise<AcmeEmulator> {
           handle: ({ headers }, now) => {
             const token = /^Bearer (.+)$/.exec(headers.authorization ?? '')?.[1];
             if (now === 'token-expired' || acme.grants.scopeOf(token) === undefined) return { body: { code: 40101, message: 'token expired' } };
-            return { body: { code: 0, data: { ...acme.user, avatar: `https://cdn.acme.example/u/${acme.user.uid}.png` } } };
+            const { uid, nick, mail } = acme.user;
+            return { body: { code: 0, data: { uid, nick, mail, avatar: `https://cdn.acme.example/u/${uid}.png` } } };
           },
         },
       };

@@ -19,11 +19,19 @@ export interface WeiboBehavior extends Record<string, string> {
   revoke: 'ok' | Outage;
 }
 
+/** Weibo's token answer names the user as `uid`, its profile as `idstr` (and `uid` where it has one). */
+export interface WeiboProfileIds {
+  idstr?: string;
+  uid?: string | number;
+}
+
 export interface WeiboUser {
   /** The user id, as Weibo spells it; beyond 2^53 on purpose, so a rounded number shows. */
   idstr: string;
   screen_name: string;
   avatar_hd: string;
+  /** The ids the profile names instead of `idstr`, where a test makes it a hostile answer about someone else (`uid` beside `idstr`). */
+  profileIds: WeiboProfileIds | undefined;
 }
 
 export type WeiboEmulator = PlatformEmulator<WeiboBehavior, WeiboUser>;
@@ -43,7 +51,7 @@ const weiboError = (request: string, error: string, errorCode: number, descripti
 export function startWeiboEmulator(): Promise<WeiboEmulator> {
   return startPlatformEmulator<WeiboBehavior, WeiboUser>({
     behavior: { authorize: 'approve', token: 'ok', userinfo: 'ok', revoke: 'ok' },
-    user: () => ({ idstr: '6543210987654321987', screen_name: '微博用户', avatar_hd: 'https://tvax1.sinaimg.cn/crop.0.0.996.996.1024/abc.jpg' }),
+    user: () => ({ idstr: '6543210987654321987', screen_name: '微博用户', avatar_hd: 'https://tvax1.sinaimg.cn/crop.0.0.996.996.1024/abc.jpg', profileIds: undefined }),
     clientId: () => String(1000000000 + randomBytes(3).readUIntBE(0, 3)),
     tokens: { code: '', access: '2.00', refresh: '', encoding: 'hex' },
     expiresIn: 157679999,
@@ -79,8 +87,8 @@ export function startWeiboEmulator(): Promise<WeiboEmulator> {
             return weiboError(WEIBO_PATHS.userinfo, 'invalid_access_token', 21332, 'invalid_access_token');
           }
           if (query.uid !== weibo.user.idstr) return weiboError(WEIBO_PATHS.userinfo, 'User does not exists!', 20003, '');
-          const { idstr, screen_name, avatar_hd } = weibo.user;
-          const profile = { idstr, screen_name, name: screen_name, avatar_hd, avatar_large: avatar_hd, profile_image_url: avatar_hd, gender: 'n' };
+          const { idstr, screen_name, avatar_hd, profileIds = { idstr } } = weibo.user;
+          const profile = { ...profileIds, screen_name, name: screen_name, avatar_hd, avatar_large: avatar_hd, profile_image_url: avatar_hd, gender: 'n' };
           // `id` as the raw JSON number, as Weibo writes it.
           return { body: `{"id":${idstr},${JSON.stringify(profile).slice(1)}` };
         },

@@ -2,7 +2,8 @@ import type { AuthBffConfig, ProviderType } from '../../../bff/index.js';
 import type { User } from '../../../shared/index.js';
 import { TestBrowser } from '../browser.js';
 import type { PlatformEmulator } from '../emulators/platform-emulator.js';
-import { sessionIn, type ProviderStack } from '../provider-stack.js';
+import { expect } from 'vitest';
+import { loginThrough, sessionIn, type ProviderStack } from '../provider-stack.js';
 
 export type AnyEmulator = PlatformEmulator<Record<string, string>, object>;
 
@@ -59,4 +60,11 @@ export async function callbackWith(stack: Pick<ProviderStack<AnyEmulator>, 'orig
   for (const [name, value] of Object.entries(params)) callback.searchParams.set(name, value);
   const answer = await browser.get(callback);
   return { status: answer.status, location: answer.headers.get('location'), session: await sessionIn(stack, browser) };
+}
+
+/** A login at `provider` gives a session as `providerUserId` when `agrees`, else fails as `profile_failed` with no session. */
+export async function signsInOnlyAs(stack: ProviderStack<AnyEmulator>, provider: string, providerUserId: string, agrees: boolean) {
+  const { location, browser } = await loginThrough(stack, provider);
+  expect(location).toBe(agrees ? '/home' : '/home?auth_error=profile_failed');
+  expect(await sessionIn(stack, browser)).toMatchObject(agrees ? { authenticated: true, user: { providerUserId } } : { authenticated: false });
 }

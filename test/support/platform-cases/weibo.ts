@@ -1,8 +1,10 @@
+import fc from 'fast-check';
 import { expect, vi } from 'vitest';
 import { fetchHeaders } from '../dev-stack.js';
-import { startWeiboEmulator, WEIBO_PATHS, type WeiboEmulator } from '../emulators/weibo.js';
+import { startWeiboEmulator, WEIBO_PATHS, type WeiboEmulator, type WeiboProfileIds } from '../emulators/weibo.js';
+import { runs } from '../fuzz.js';
 import { loginThrough, sessionIn } from '../provider-stack.js';
-import { entryAt, platformCase } from './platform-case.js';
+import { entryAt, platformCase, signsInOnlyAs } from './platform-case.js';
 
 export const weiboCase = platformCase<WeiboEmulator>({
   id: 'weibo',
@@ -13,6 +15,18 @@ export const weiboCase = platformCase<WeiboEmulator>({
   refusals: { token: { token: 'invalid-grant' }, profile: { userinfo: 'invalid-token' } },
   refresh: false,
   quirks: {
+    "signs in only when every id the profile names, `idstr` and `uid` alike, is the token answer's `uid`": async ({ stack, emulator }) => {
+      const own = emulator.user.idstr;
+      const someone = fc.oneof(fc.constant(own), fc.stringMatching(/^[1-9][0-9]{0,18}$/));
+      const examples: WeiboProfileIds[] = [{ idstr: '1', uid: 2 }, { idstr: own, uid: '2' }, { idstr: '1', uid: own }, { idstr: '1' }, {}];
+      await fc.assert(
+        fc.asyncProperty(fc.record({ idstr: someone, uid: fc.oneof(someone, fc.nat()) }, { requiredKeys: [] }), async (profileIds) => {
+          emulator.user.profileIds = profileIds;
+          await signsInOnlyAs(stack, 'weibo', own, Object.values(profileIds).every((named) => String(named) === own));
+        }),
+        { numRuns: runs(20), examples: examples.map((ids): [WeiboProfileIds] => [ids]) },
+      );
+    },
     'keeps every digit of a uid past 2^53 (the string uid and idstr, never the rounded number)': async ({ stack, emulator }) => {
       const { browser } = await loginThrough(stack, 'weibo');
       const session = await sessionIn(stack, browser);
