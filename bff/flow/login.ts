@@ -44,6 +44,7 @@ export async function beginLogin(context: FlowContext, provider: Provider, req: 
         state,
         codeChallenge: await oauth.calculatePKCECodeChallenge(codeVerifier),
         nonce,
+        userAgent: req.get('user-agent'),
       })
       .catch((error: unknown) => Promise.reject(classifyProviderError(error, 'provider_unavailable')));
     const formPost = (provider.callback ?? STANDARD_CALLBACK).formPost;

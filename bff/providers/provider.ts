@@ -49,6 +49,8 @@ export interface AuthorizationRequest {
   state: string;
   codeChallenge: string;
   nonce?: string;
+  /** The browser's User-Agent, for platforms with another login page inside their own app (WeCom's client). */
+  userAgent?: string;
 }
 
 /** How a provider's redirect back is read: the flow asks the provider and never names a platform. */

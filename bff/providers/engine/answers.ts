@@ -77,6 +77,15 @@ function refuses(value: unknown, rule: RefusalRule): boolean {
   return !isScalar(value) || !isOneOf(value, rule.ok);
 }
 
+/** Answers whose value at `path` is one of `values` (WeCom's errcodes for a stale app token, or a profile the app may not read). */
+export interface AnswerMatch {
+  path: string;
+  values: readonly (string | number)[];
+}
+
+export const matches = (answer: unknown, match: AnswerMatch | undefined): boolean =>
+  match !== undefined && isScalar(valueAt(answer, match.path)) && isOneOf(valueAt(answer, match.path), match.values);
+
 export function findRefusal(answer: unknown, rules: readonly RefusalRule[]): Refusal | undefined {
   for (const rule of rules) {
     const value = valueAt(answer, rule.path);

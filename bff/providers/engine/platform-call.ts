@@ -1,7 +1,7 @@
 import type { AuthErrorCode } from '../../../shared/index.js';
 import { AuthBffError } from '../../errors.js';
 import { readBodyText, valueAt } from '../json-body.js';
-import { findRefusal, parseAnswer, refusalReason, type AnswerFormat, type RefusalRule } from './answers.js';
+import { findRefusal, matches, parseAnswer, refusalReason, type AnswerFormat, type AnswerMatch, type RefusalRule } from './answers.js';
 import { STEP_FAILURE, type CallSpec, type Params, type PlatformRequest } from './platform-spec.js';
 
 export type Step = keyof typeof STEP_FAILURE;
@@ -13,14 +13,22 @@ export interface CallRules<Config> {
   headers?: Record<string, string>;
   answers?: readonly AnswerFormat[];
   refusals?: readonly RefusalRule[];
+  /** The answers that say the app-level token a call carried is no longer valid (a spec's `appToken.invalid`). */
+  appToken?: { invalid: AnswerMatch };
   hooks?: {
     sign?: (request: PlatformRequest, config: Config) => PlatformRequest;
     readAnswer?: (text: string, request: PlatformRequest, config: Config, failure: AuthErrorCode) => unknown;
   };
 }
 
-/** One call to the platform; resolves with the answer's content (a revocation's may be undefined). */
+/** One call to the platform; resolves with the answer's content (undefined for a revocation's, or an answer the call's `skipOn` leaves out). */
 export type PlatformCall = <Context>(call: CallSpec<Context>, endpoint: string, context: Context, step: Step) => Promise<unknown>;
+
+/**
+ * A call refused because the app-level token it carried is no longer valid: the provider fetches
+ * a new one and tries once more; a second one fails the step like any refusal.
+ */
+export class StaleAppToken extends AuthBffError {}
 
 /** The named values that are set, in order. */
 export function present(params: Record<string, string | undefined>): Array<[string, string]> {
@@ -55,7 +63,13 @@ export function createPlatformCall<Config>(rules: CallRules<Config>, config: Con
     const text = await readBodyText(response);
     const failure = STEP_FAILURE[step];
     const answer = hooks?.readAnswer ? hooks.readAnswer(text, request, config, failure) : parseAnswer(text, rules.answers ?? ['json']);
-    const refusal = findRefusal(answer, [...(rules.refusals ?? []), ...(call.refusals ?? [])]);
+    const appToken = (context as { appToken?: string }).appToken;
+    if (appToken !== undefined && matches(answer, rules.appToken?.invalid)) {
+      throw new StaleAppToken(failure, `${name}'s ${step} endpoint refused the app token.`, { reason: 'app_token_stale' });
+    }
+    if (matches(answer, call.skipOn)) return undefined;
+    const own = typeof call.refusals === 'function' ? call.refusals(context) : (call.refusals ?? []);
+    const refusal = findRefusal(answer, [...(rules.refusals ?? []), ...own]);
     if (refusal) {
       const code = refusal.busy ? 'provider_unavailable' : (refusal.rule.means ?? failure);
       throw new AuthBffError(code, `${name}'s ${step} endpoint answered ${refusal.rule.path} ${refusal.value}.`, { reason: refusalReason(refusal) });

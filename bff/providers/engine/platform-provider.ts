@@ -16,7 +16,8 @@ import {
   type TokenSet,
 } from '../provider.js';
 import { idAt, idString, mapUser } from '../user-fields.js';
-import { createPlatformCall, present, type PlatformCall, type Step } from './platform-call.js';
+import { AppTokenCache } from './app-token.js';
+import { createPlatformCall, present, StaleAppToken, type PlatformCall, type Step } from './platform-call.js';
 import {
   STEP_FAILURE,
   type CallSpec,
@@ -29,6 +30,7 @@ import {
 } from './platform-spec.js';
 
 const STEP_ENDPOINTS: Record<Step, readonly EndpointKey[]> = {
+  appToken: ['token'],
   token: ['token'],
   refresh: ['refresh', 'token'],
   identity: ['identity'],
@@ -38,8 +40,13 @@ const STEP_ENDPOINTS: Record<Step, readonly EndpointKey[]> = {
 
 /** The endpoint keys a spec uses, which are the ones its config entries may override. */
 export function endpointKeysOf<Shape extends z.ZodRawShape>(spec: PlatformSpec<Shape>): EndpointKey[] {
-  const steps = (Object.keys(STEP_ENDPOINTS) as Step[]).filter((step) => spec[step] !== undefined);
-  return [...new Set<EndpointKey>(['authorization', ...steps.flatMap((step) => spec[step]?.endpoint ?? STEP_ENDPOINTS[step])])];
+  const steps = (Object.keys(STEP_ENDPOINTS) as Step[]).filter((step) => callOf(spec, step) !== undefined);
+  return [...new Set<EndpointKey>(['authorization', ...steps.flatMap((step) => callOf(spec, step)?.endpoint ?? STEP_ENDPOINTS[step])])];
+}
+
+/** The spec's call for `step` (the app token's is inside its `appToken`). */
+function callOf<Shape extends z.ZodRawShape>(spec: PlatformSpec<Shape>, step: Step): CallSpec<never> | undefined {
+  return step === 'appToken' ? spec.appToken?.call : spec[step];
 }
 
 const NO_FIELDS = { name: [], username: [], email: [], emailVerified: [], avatarUrl: [], locale: [] };
@@ -60,6 +67,7 @@ export class PlatformProvider<Shape extends z.ZodRawShape> implements Provider {
   readonly revoke?: (tokens: TokenSet) => Promise<void>;
   private readonly send: PlatformCall;
   private readonly endpoints: PlatformEndpoints;
+  private readonly appTokens?: AppTokenCache;
 
   constructor(
     private readonly spec: PlatformSpec<Shape>,
@@ -72,15 +80,19 @@ export class PlatformProvider<Shape extends z.ZodRawShape> implements Provider {
     this.callback = { ...STANDARD_CALLBACK, ...spec.callback };
     this.endpoints = typeof spec.endpoints === 'function' ? spec.endpoints(config) : spec.endpoints;
     this.send = createPlatformCall(spec, config, createProviderFetch(config.httpTimeoutMs ?? context.httpTimeoutMs));
+    if (spec.appToken) this.appTokens = new AppTokenCache(() => this.fetchAppToken());
     if (spec.refresh) this.refresh = (tokens) => this.refreshTokens(tokens);
     if (spec.revocation) this.revoke = async (tokens) => void (await this.step('revocation', { config, tokens }));
   }
 
-  async authorizationUrl({ redirectUri, state, codeChallenge }: AuthorizationRequest) {
-    const url = new URL(this.endpoint(['authorization']));
-    const params = this.spec.authorization.params({ config: this.config, redirectUri, state, codeChallenge });
+  async authorizationUrl({ redirectUri, state, codeChallenge, userAgent = '' }: AuthorizationRequest) {
+    const { inApp } = this.spec.authorization;
+    const inside = inApp?.userAgent.test(userAgent) ? inApp : undefined;
+    const link = inside ?? this.spec.authorization;
+    const url = new URL(inside?.endpoint ?? this.endpoint(['authorization']));
+    const params = link.params({ config: this.config, redirectUri, state, codeChallenge });
     for (const [name, value] of present(params)) url.searchParams.append(name, value);
-    if (this.spec.authorization.fragment !== undefined) url.hash = this.spec.authorization.fragment;
+    if (link.fragment !== undefined) url.hash = link.fragment;
     return { url, issuer: this.spec.issuer };
   }
 
@@ -108,8 +120,9 @@ export class PlatformProvider<Shape extends z.ZodRawShape> implements Provider {
   }
 
   async fetchProfile({ tokens }: TokenResult, identity: Identity): Promise<Record<string, unknown>> {
-    const fetched = this.spec.user.idFrom === 'userinfo' || !this.spec.userinfo || this.spec.skipUserinfo?.(this.config);
-    const profile = fetched ? identity.claims : this.agreeing(identity, await this.call('userinfo', this.tokenContext(tokens, identity.claims)));
+    const fetched = this.spec.user.idFrom === 'userinfo' || !this.spec.userinfo || this.spec.skipUserinfo?.(this.config, identity.claims);
+    const answer = fetched ? undefined : await this.call('userinfo', this.tokenContext(tokens, identity.claims), { optional: true });
+    const profile = answer ? this.agreeing(identity, answer) : identity.claims;
     const complete = this.spec.hooks?.completeProfile;
     return complete ? complete(profile, this.tools(tokens)) : profile;
   }
@@ -182,7 +195,7 @@ export class PlatformProvider<Shape extends z.ZodRawShape> implements Provider {
       const value = valueAt(answer, path);
       return typeof value === 'string' && value !== '' ? value : undefined;
     };
-    const accessToken = text(fields.accessToken);
+    const accessToken = this.spec.userToken === false ? '' : text(fields.accessToken);
     if (accessToken === undefined) throw new AuthBffError('token_exchange_failed', `${this.spec.name}'s token answer has no access token.`);
     // Some platforms send `expires_in` as a string ("7200"): compared by value.
     const expiresIn = Number(valueAt(answer, fields.expiresIn) ?? Number.NaN);
@@ -212,17 +225,40 @@ export class PlatformProvider<Shape extends z.ZodRawShape> implements Provider {
     };
   }
 
-  /** One step's call; resolves with its answer, unwrapped. */
-  private step<Context>(step: Step, context: Context): Promise<unknown> {
-    const call = this.spec[step] as CallSpec<Context>;
-    return this.send(call, this.endpoint(call.endpoint ?? STEP_ENDPOINTS[step]), context, step);
+  /**
+   * One step's call; resolves with its answer, unwrapped. Where the platform has an app token, the call carries
+   * it; refused as no longer valid, the token is fetched anew and the call made once more.
+   */
+  private async step<Context>(step: Step, context: Context): Promise<unknown> {
+    const call = callOf(this.spec, step) as CallSpec<Context>;
+    const send = (appToken?: string) => this.send(call, this.endpoint(call.endpoint ?? STEP_ENDPOINTS[step]), appToken === undefined ? context : { ...context, appToken }, step);
+    if (!this.appTokens || step === 'appToken') return send();
+    const appToken = await this.appTokens.get();
+    try {
+      return await send(appToken);
+    } catch (error) {
+      if (!(error instanceof StaleAppToken)) throw error;
+      this.appTokens.drop(appToken);
+      return send(await this.appTokens.get());
+    }
   }
 
-  /** One step's call whose answer, unwrapped, must be an object. */
-  private async call<Context>(step: Step, context: Context): Promise<Record<string, unknown>> {
+  /** One step's call whose answer, unwrapped, must be an object; with `optional`, one its `skipOn` left out resolves undefined. */
+  private async call<Context>(step: Step, context: Context): Promise<Record<string, unknown>>;
+  private async call<Context>(step: Step, context: Context, options: { optional: true }): Promise<Record<string, unknown> | undefined>;
+  private async call<Context>(step: Step, context: Context, options?: { optional: true }): Promise<Record<string, unknown> | undefined> {
     const answer = await this.step(step, context);
+    if (answer === undefined && options?.optional) return undefined;
     if (!isJsonObject(answer)) throw new AuthBffError(STEP_FAILURE[step], `${this.spec.name}'s ${step} answer is not an object.`);
     return answer;
+  }
+
+  /** The app-level token call (spec `appToken`): its token and lifetime. */
+  private async fetchAppToken() {
+    const fields = { token: 'access_token', expiresIn: 'expires_in', ...this.spec.appToken?.fields };
+    const answer = await this.call('appToken', { config: this.config });
+    const token = valueAt(answer, fields.token);
+    return { token: typeof token === 'string' ? token : '', expiresIn: Number(valueAt(answer, fields.expiresIn) ?? Number.NaN) };
   }
 
   private httpsAvatar(avatarUrl: string): string {

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { AuthErrorCode } from '../../../shared/index.js';
 import type { EndpointOverrides } from '../config-fields.js';
 import type { CallbackParameters, TokenSet } from '../provider.js';
-import type { AnswerFormat, RefusalRule } from './answers.js';
+import type { AnswerFormat, AnswerMatch, RefusalRule } from './answers.js';
 
 /**
  * A platform described as data, run by one generic provider (platform-provider.ts).
@@ -40,6 +40,8 @@ export interface CodeContext<Config> {
   code: string;
   codeVerifier: string;
   redirectUri: string;
+  /** The app-level token, where the platform has one ({@link AppTokenSpec}). */
+  appToken?: string;
 }
 
 /** What the calls made with a token (refresh, identity, userinfo, revocation) are built from. */
@@ -48,6 +50,13 @@ export interface TokenContext<Config> {
   tokens: TokenSet;
   /** The user's id, once an earlier answer named it (WeChat's `openid` for sns/userinfo, QQ's for get_user_info). */
   subject?: string;
+  /** The app-level token, where the platform has one ({@link AppTokenSpec}). */
+  appToken?: string;
+}
+
+/** What the app-level token call is built from: the entry alone. */
+export interface AppContext<Config> {
+  config: Config;
 }
 
 /** Named values; an undefined value is left out. Object order is the order sent (WeChat checks it). */
@@ -67,8 +76,24 @@ export interface CallSpec<Context> {
   headers?: Params<Context>;
   /** Where the content sits in the answer (`data`); refusals are looked for in the whole answer first. */
   envelope?: string;
-  /** Refusals this call has on top of the platform's. */
-  refusals?: readonly RefusalRule[];
+  /** Refusals this call has on top of the platform's; a function where they depend on the entry (WeCom's `allowNonMembers`). */
+  refusals?: readonly RefusalRule[] | ((context: Context) => readonly RefusalRule[]);
+  /** Refusals that leave this call's answer out rather than fail the login (a profile the app may not read: the id alone signs in). */
+  skipOn?: AnswerMatch;
+}
+
+/**
+ * A token of the app itself that the platform's calls carry in place of a user's (WeCom's
+ * `gettoken`): fetched when first needed, kept for its `expires_in`, one fetch at a time per
+ * provider, and fetched again, once per call, when a call answers that it is no longer valid.
+ */
+export interface AppTokenSpec<Config> {
+  /** The call that issues it; its endpoint key is `token` unless it says otherwise. */
+  call: CallSpec<AppContext<Config>>;
+  /** Where its answer keeps the token and its lifetime in seconds. Default: `access_token`, `expires_in`. */
+  fields?: { token?: string; expiresIn?: string };
+  /** The answers of other calls that mean the token is no longer valid (expired early, revoked). */
+  invalid: AnswerMatch;
 }
 
 /** A request as it goes out, for the signing hook. */
@@ -131,19 +156,22 @@ export interface PlatformSpec<Shape extends z.ZodRawShape, Type extends string =
   config: Shape;
   /** Parameter names of the redirect back, where they are not RFC 6749's. */
   callback?: Partial<CallbackParameters>;
-  authorization: {
-    params: Params<AuthorizationContext<PlatformConfig<Shape>>>;
-    /** A fragment the platform wants on the link (`wechat_redirect`). */
-    fragment?: string;
+  authorization: AuthorizationSpec<PlatformConfig<Shape>> & {
+    /** Another link for browsers inside the platform's own app, told by their user agent (WeCom's client: its in-app OAuth page, no QR code). */
+    inApp?: AuthorizationSpec<PlatformConfig<Shape>> & { userAgent: RegExp; endpoint: string };
   };
+  /** The app-level token the calls carry, where the platform has no user token or wants both. */
+  appToken?: AppTokenSpec<PlatformConfig<Shape>>;
+  /** `false` where the token step's answer holds no token of the user (WeCom): the session keeps none, and `accessToken` is empty. */
+  userToken?: false;
   token: CallSpec<CodeContext<PlatformConfig<Shape>>>;
   /** Where refresh works (RFC 6749 §6, or the platform's own call). */
   refresh?: CallSpec<TokenContext<PlatformConfig<Shape>>>;
   /** A separate "whose token is this" call (QQ's /oauth2.0/me). */
   identity?: CallSpec<TokenContext<PlatformConfig<Shape>>>;
-  /** The profile call; `skipUserinfo` can leave it out for a config (WeChat's `snsapi_base`). */
+  /** The profile call; `skipUserinfo` can leave it out for a config (WeChat's `snsapi_base`) or a user (WeCom's non-members), given what the earlier answers said. */
   userinfo?: CallSpec<TokenContext<PlatformConfig<Shape>>>;
-  skipUserinfo?: (config: PlatformConfig<Shape>) => boolean;
+  skipUserinfo?: (config: PlatformConfig<Shape>, claims: Record<string, unknown>) => boolean;
   revocation?: CallSpec<TokenContext<PlatformConfig<Shape>>>;
   /** Headers every call carries (a User-Agent where the platform refuses requests without one). */
   headers?: Record<string, string>;
@@ -170,8 +198,16 @@ export interface PlatformSpec<Shape extends z.ZodRawShape, Type extends string =
   };
 }
 
+/** How a link to the authorization page is made. */
+export interface AuthorizationSpec<Config> {
+  params: Params<AuthorizationContext<Config>>;
+  /** A fragment the platform wants on the link (`wechat_redirect`). */
+  fragment?: string;
+}
+
 /** The error code of each step's refusal (docs/design.md: the closed list). */
-export const STEP_FAILURE: Record<'token' | 'refresh' | 'identity' | 'userinfo' | 'revocation', AuthErrorCode> = {
+export const STEP_FAILURE: Record<'appToken' | 'token' | 'refresh' | 'identity' | 'userinfo' | 'revocation', AuthErrorCode> = {
+  appToken: 'token_exchange_failed',
   token: 'token_exchange_failed',
   refresh: 'token_exchange_failed',
   identity: 'profile_failed',
