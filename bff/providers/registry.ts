@@ -16,6 +16,7 @@ import { oauth2 } from './platforms/oauth2.js';
 import { qq } from './platforms/qq.js';
 import { slack } from './platforms/slack.js';
 import { wechat } from './platforms/wechat.js';
+import { wecom } from './platforms/wecom.js';
 import { weibo } from './platforms/weibo.js';
 import { wechatMp } from './platforms/wechat-mp.js';
 import { x } from './platforms/x.js';
@@ -28,6 +29,7 @@ const BUILT_IN = [
   github,
   wechat,
   wechatMp,
+  wecom,
   qq,
   weibo,
   gitee,
