@@ -11,6 +11,7 @@ import type { PlatformCase } from './platform-case.js';
 import { qqCase } from './qq.js';
 import { wechatCase } from './wechat.js';
 import { wechatMpCase } from './wechat-mp.js';
+import { wecomCase } from './wecom.js';
 import { weiboCase } from './weibo.js';
 import { xCase } from './x.js';
 
@@ -21,6 +22,7 @@ export const PLATFORM_CASES: PlatformCase[] = [
   githubCase,
   wechatCase,
   wechatMpCase,
+  wecomCase,
   qqCase,
   weiboCase,
   giteeCase,
