@@ -92,6 +92,12 @@ export const wecomCase = platformCase<WeComEmulator>({
       expect(results.map(({ tokens }) => tokens.userid)).toEqual([emulator.user.userid, emulator.user.userid, emulator.user.userid]);
       expect(calls(emulator, WECOM_PATHS.token)).toBe(before + 1);
     },
+    'config validation refuses a ServiceApp entry (no suite_ticket here) and an agentId that is not a number, saying what to do': async ({ emulator }) => {
+      const issues = (fields: object) => wecom.configSchema.safeParse({ ...entry(emulator, 'wecom-bad'), ...fields }).error?.issues.map(({ path, message }) => `${path.join('.')}: ${message}`);
+      expect(issues({ loginType: 'ServiceApp' })).toEqual([expect.stringMatching(/^loginType: ServiceApp .*suite_ticket.*CorpApp/)]);
+      expect(issues({ agentId: '10000x' })).toEqual([expect.stringMatching(/^agentId: /)]);
+      expect(issues({ loginType: 'CorpApp', agentId: 1000002 })).toBeUndefined();
+    },
     'WeCom busy (-1) ends the login with provider_unavailable': async ({ emulator, failsWith }) => {
       emulator.behave({ token: 'busy' });
       await failsWith('provider_unavailable');
