@@ -95,7 +95,7 @@ export const wecomCase = platformCase<WeComEmulator>({
     'config validation refuses a ServiceApp entry (no suite_ticket here) and an agentId that is not a number, saying what to do': async ({ emulator }) => {
       const issues = (fields: object) => wecom.configSchema.safeParse({ ...entry(emulator, 'wecom-bad'), ...fields }).error?.issues.map(({ path, message }) => `${path.join('.')}: ${message}`);
       expect(issues({ loginType: 'ServiceApp' })).toEqual([expect.stringMatching(/^loginType: ServiceApp .*suite_ticket.*CorpApp/)]);
-      expect(issues({ agentId: '10000x' })).toEqual([expect.stringMatching(/^agentId: /)]);
+      expect(issues({ agentId: '10000x' })).toEqual(["agentId: must be the app's AgentId (digits)"]);
       expect(issues({ loginType: 'CorpApp', agentId: 1000002 })).toBeUndefined();
     },
     'WeCom busy (-1) ends the login with provider_unavailable': async ({ emulator, failsWith }) => {
