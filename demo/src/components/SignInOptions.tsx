@@ -10,6 +10,7 @@ const PLATFORMS: Record<string, { mark: string; brand: string }> = {
   github: { mark: 'GH', brand: '#24292f' },
   wechat: { mark: '微', brand: '#07c160' },
   'wechat-mp': { mark: '微', brand: '#07c160' },
+  wecom: { mark: '企', brand: '#0082ef' },
   qq: { mark: 'QQ', brand: '#12b7f5' },
   weibo: { mark: '博', brand: '#e6162d' },
   dingtalk: { mark: '钉', brand: '#0089ff' },
