@@ -74,6 +74,9 @@ export const wecomCase = platformCase<WeComEmulator>({
       expect((await loginThrough(stack, 'wecom')).location).toBe('/home');
       expect(calls(emulator, WECOM_PATHS.token)).toBe(fetched + 1);
       expect(calls(emulator, WECOM_PATHS.identity)).toBe(identityCalls + 2);
+      // Nothing secret is logged: no app token appears in the BFF's log lines.
+      const logged = JSON.stringify(stack.bff.logs.lines);
+      expect(emulator.issued.filter((value) => value.startsWith('APP_') && logged.includes(value))).toEqual([]);
     },
     'an app token refused as expired again after the new fetch ends the login (token_exchange_failed): one re-fetch, no loop': async ({ emulator, failsWith }) => {
       emulator.behave({ token: 'stale' });
