@@ -14,7 +14,7 @@ import { createApiProxy } from './proxy/api-proxy.js';
 import { createLoginRateLimit } from './routes/login-rate-limit.js';
 import { createRouter } from './routes/router.js';
 import { createSessionStore } from './session/create-store.js';
-import { redisClientOf } from './session/redis-store.js';
+import { redisClientOf } from './session/redis-client.js';
 import { SessionCookie } from './session/session-cookie.js';
 import { Sessions, type SessionDataPatch, type UserSessions } from './session/sessions.js';
 import { eventEmitter } from './users/events.js';

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { isIPv4, isIPv6 } from 'node:net';
 import type { Request, RequestHandler } from 'express';
-import type { Cluster, Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Logger } from '../log.js';
+import type { RedisClient } from '../session/redis-client.js';
 import { navigationErrorPage } from './unknown-provider-page.js';
 
 export interface RateLimitOptions {
@@ -97,7 +97,7 @@ function proxyWarning(logger: Logger): (req: Request) => void {
  */
 export function createLoginRateLimit(
   options: RateLimitOptions | false,
-  store: { redis?: Redis | Cluster; keyPrefix: string },
+  store: { redis?: RedisClient; keyPrefix: string },
   logger: Logger,
 ): LoginRateLimit {
   if (options === false) return { middleware: () => (_req, _res, next) => next() };

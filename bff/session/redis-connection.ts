@@ -1,4 +1,3 @@
-import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import { z } from 'zod';
 
 const redisUrl = z
@@ -29,34 +28,3 @@ export const redisConnectionSchema = z.union([
 ]);
 
 export type RedisConnection = z.input<typeof redisConnectionSchema>;
-
-/** The ioredis client for a connection: `Redis` for one server or a Sentinel group, `Cluster` for a cluster. */
-export function connectRedis(connection: RedisConnection, options: RedisOptions): Redis | Cluster {
-  if (typeof connection === 'string') return new Redis(connection, options);
-  const { username, password } = connection;
-  const auth = { ...(username === undefined ? {} : { username }), ...(password === undefined ? {} : { password }) };
-  if ('cluster' in connection) {
-    const tls = connection.cluster.some(isTls) ? { tls: {} } : {};
-    return new Cluster(
-      connection.cluster.map((url) => address(url, 6379)),
-      { redisOptions: { ...options, ...auth, ...tls } },
-    );
-  }
-  const tls = connection.sentinels.some(isTls);
-  return new Redis({
-    ...options,
-    ...auth,
-    sentinels: connection.sentinels.map((url) => address(url, 26379)),
-    name: connection.name,
-    ...(connection.sentinelUsername === undefined ? {} : { sentinelUsername: connection.sentinelUsername }),
-    ...(connection.sentinelPassword === undefined ? {} : { sentinelPassword: connection.sentinelPassword }),
-    ...(tls ? { tls: {}, enableTLSForSentinelMode: true } : {}),
-  });
-}
-
-const isTls = (url: string) => url.startsWith('rediss:');
-
-function address(url: string, defaultPort: number): { host: string; port: number } {
-  const { hostname, port } = new URL(url);
-  return { host: hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(port || defaultPort) };
-}

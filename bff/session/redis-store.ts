@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from '../log.js';
-import { connectRedis, type RedisConnection } from './redis-connection.js';
+import { connectRedis, type RedisClient } from './redis-client.js';
+import type { RedisConnection } from './redis-connection.js';
 import { decodeSession, encodeSession } from './stored-format.js';
 import type { SessionData, SessionRecord, SessionStamp, SessionStore, StoreLock, UserSession } from './store.js';
 
@@ -99,11 +99,6 @@ type Scripts = {
   lockRelease: (key: string, owner: string) => Promise<number>;
 };
 
-const clients = new WeakMap<SessionStore, Redis | Cluster>();
-
-/** The connection of a {@link RedisSessionStore}, for the login rate limit to count where the sessions live. */
-export const redisClientOf = (store: SessionStore): Redis | Cluster | undefined => clients.get(store);
-
 /**
  * A user id as the index's key names it: 128 bits of its SHA-256, base64url: no
  * user id in the clear in key names, and no brace to change the hash slot.
@@ -122,14 +117,14 @@ class StoreTimeoutError extends Error {
  * BFF process: the production choice. Needs Redis 7.0 or later (`EXPIRE ... GT`).
  */
 export class RedisSessionStore implements SessionStore {
-  private readonly redis: (Redis | Cluster) & Scripts;
+  private readonly redis: RedisClient & Scripts;
   private readonly prefix: string;
   private readonly timeoutMs: number;
 
   constructor(options: RedisStoreOptions) {
     this.prefix = options.keyPrefix ?? 'bff-auth:';
     this.timeoutMs = options.commandTimeoutMs ?? 2000;
-    const redis = connectRedis(options.connection, {
+    const redis = connectRedis(this, options.connection, {
       commandTimeout: this.timeoutMs,
       connectTimeout: this.timeoutMs,
       maxRetriesPerRequest: 1,
@@ -138,7 +133,6 @@ export class RedisSessionStore implements SessionStore {
     });
     for (const [name, script] of Object.entries(SCRIPTS)) redis.defineCommand(name, script);
     this.redis = redis as typeof redis & Scripts;
-    clients.set(this, redis);
     let down = false;
     this.redis.on('error', (error: NodeJS.ErrnoException) => {
       if (down) return;

@@ -1,11 +1,12 @@
 /**
- * The package as an adopter installs it (issue #10): `npm pack` of the build, the tarball's
- * contents, publint and attw, a strict type-check of a consumer and of the example app against
- * React 18 and 19 types with skipLibCheck off, the entry points at run time, and the example app
- * (examples/vite-react-express, Vite's dev server in front of its Express server) in Chromium.
+ * The package as an adopter installs it (issues #10, #18): `npm pack` of the build, the tarball's
+ * contents, publint and attw, `npm install` from the registry into projects with React 18 and 19,
+ * a strict type-check (skipLibCheck off) of a consumer and of the example app with the newest
+ * TypeScript and the oldest one the README claims, the entry points at run time, and the example
+ * app (examples/vite-react-express, Vite's dev server in front of its Express server) in Chromium.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cp, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { publint } from 'publint';
@@ -15,32 +16,37 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevProvider, type DevProvider } from '../../demo/dev-provider.js';
 import { freePort } from '../support/bff.js';
 import { CHROMIUM_SKIP_NOTICE, hasChromium, launchChromium } from '../support/chromium.js';
-import { PROJECT_ROOT, packBuild, scratchProject, sh, typecheck, type PackResult } from './scratch.js';
+import { PROJECT_ROOT, installedProject, packBuild, sh, typecheck, type Compiler, type PackResult } from './scratch.js';
 
-const EXAMPLE = join(PROJECT_ROOT, 'examples/vite-react-express');
-/** Packing may build the whole library (see packBuild); type-checking with skipLibCheck off reads every declaration file. */
+/** Packing may build the whole library (see packBuild); installing reaches the registry; skipLibCheck off reads every declaration file. */
 const SLOW = 240_000;
 const SOON = { timeout: 15_000 };
+
+/** The oldest TypeScript release the README promises the types work with. */
+const OLDEST_TYPESCRIPT = /TypeScript (\d+\.\d+) or newer/.exec(await readFile(join(PROJECT_ROOT, 'README.md'), 'utf8'))?.[1];
 
 let pack: PackResult;
 let react19: string;
 let react18: string;
 
-/** The example app and the consumer file, checked with preserved symlinks so each project's own React types are the ones read. */
-async function addSources(project: string, include: string[]): Promise<void> {
-  await cp(EXAMPLE, project, { recursive: true, filter: (source) => !source.includes('node_modules') });
-  await cp(join(PROJECT_ROOT, 'test/package/consumer/api-usage.tsx'), join(project, 'api-usage.tsx'));
-  const tsconfig = { extends: './tsconfig.json', compilerOptions: { preserveSymlinks: true }, include };
-  await writeFile(join(project, 'tsconfig.check.json'), JSON.stringify(tsconfig));
-}
+/**
+ * What each compiler checks: the example app and the consumer file. The oldest TypeScript leaves
+ * out vite.config.ts, whose plugin's own declarations need a newer compiler than bff-auth does.
+ */
+const TSCONFIGS: Record<Compiler, string[]> = {
+  typescript: ['server.ts', 'vite.config.ts', 'src', 'api-usage.tsx'],
+  'typescript-oldest': ['server.ts', 'src', 'api-usage.tsx'],
+};
 
 beforeAll(async () => {
+  if (!OLDEST_TYPESCRIPT) throw new Error('README.md names no "TypeScript X.Y or newer"');
   pack = await packBuild();
-  react19 = await scratchProject(pack, 'react-19', 'react');
-  react18 = await scratchProject(pack, 'react-18', 'react-18');
-  await addSources(react19, ['server.ts', 'vite.config.ts', 'src', 'api-usage.tsx']);
-  // No @types/react-dom for React 18 here: the files that use React, without the one that mounts it.
-  await addSources(react18, ['server.ts', 'src/App.tsx', 'api-usage.tsx']);
+  [react19, react18] = await Promise.all([installedProject(pack, 19, OLDEST_TYPESCRIPT), installedProject(pack, 18, OLDEST_TYPESCRIPT)]);
+  for (const project of [react19, react18]) {
+    for (const [compiler, include] of Object.entries(TSCONFIGS)) {
+      await writeFile(join(project, `tsconfig.${compiler}.json`), JSON.stringify({ extends: './tsconfig.json', include }));
+    }
+  }
 }, SLOW);
 
 afterAll(async () => {
@@ -93,11 +99,22 @@ describe('npm pack', () => {
 });
 
 describe('installed in a strict TypeScript project (skipLibCheck off, exactOptionalPropertyTypes on)', () => {
+  it('resolves the dependencies a user gets today, not this repository\'s locked ones', async () => {
+    const installed = JSON.parse(await sh('npm', ['ls', '--json', 'typescript', 'typescript-oldest', '@types/react'], { cwd: react18 })) as {
+      dependencies: Record<string, { version: string }>;
+    };
+    expect(installed.dependencies['typescript-oldest']?.version.startsWith(`${OLDEST_TYPESCRIPT}.`)).toBe(true);
+    expect(installed.dependencies['@types/react']?.version.startsWith('18.')).toBe(true);
+    expect(Number(installed.dependencies.typescript?.version.split('.')[0])).toBeGreaterThanOrEqual(7);
+  });
+
   it.each([
-    ['React 19', () => react19],
-    ['React 18', () => react18],
-  ])('the example app and the documented API compile against %s types', async (_, project) => {
-    await typecheck(project(), 'tsconfig.check.json');
+    ['React 19', 'the newest TypeScript', () => react19, 'typescript'],
+    ['React 18', 'the newest TypeScript', () => react18, 'typescript'],
+    ['React 19', 'the oldest TypeScript', () => react19, 'typescript-oldest'],
+    ['React 18', 'the oldest TypeScript', () => react18, 'typescript-oldest'],
+  ] as const)('the example app and the documented API compile against %s types with %s', async (_, __, project, compiler) => {
+    await typecheck(project(), `tsconfig.${compiler}.json`, compiler);
   }, SLOW);
 });
 

@@ -1,10 +1,11 @@
 /**
  * The package as a user gets it: packed from this repository's build (or, when dist/ is older than
- * the sources, from a fresh copy that `prepack` builds), then unpacked into scratch projects whose
- * other dependencies are this repository's installed ones, linked in. No network, no registry.
+ * the sources, from a fresh copy that `prepack` builds), then installed with `npm install` from the
+ * registry into scratch projects, beside the versions of its dependencies and of TypeScript that a
+ * user installing today gets (not this repository's locked ones).
  */
 import { execFile } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readdir, realpath, stat, symlink } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, realpath, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -87,30 +88,38 @@ async function npmPack(cwd: string, workDir: string, flags: string[] = []): Prom
   return { workDir, tarball: join(workDir, packed.filename), files: packed.files.map((file) => file.path) };
 }
 
+/** The compilers a scratch project holds: the newest TypeScript, and the oldest release the README claims. */
+export type Compiler = 'typescript' | 'typescript-oldest';
+
+const EXAMPLE = join(PROJECT_ROOT, 'examples/vite-react-express');
+
 /**
- * A scratch project with the tarball unpacked as node_modules/bff-auth and every other installed
- * package linked in; `reactTypes` picks which React types are node_modules/@types/react.
+ * The example app and the consumer file as a project that installs the tarball and the example's
+ * dependencies from the registry (`--prefer-offline`: npm's cache first), with React 18 or 19 and
+ * its types, and two compilers: `typescript` at its newest and `typescript-oldest` at `oldest`.
  */
-export async function scratchProject(pack: PackResult, name: string, reactTypes: 'react' | 'react-18'): Promise<string> {
-  const project = join(pack.workDir, name);
-  const modules = join(project, 'node_modules');
-  const installed = await realpath(join(PROJECT_ROOT, 'node_modules'));
-  await mkdir(join(modules, 'bff-auth'), { recursive: true });
-  await sh('tar', ['-xzf', pack.tarball, '-C', join(modules, 'bff-auth'), '--strip-components=1'], { cwd: project });
-  for (const entry of await readdir(installed)) {
-    if (entry.startsWith('.') || entry === 'bff-auth' || entry === '@types') continue;
-    await symlink(join(installed, entry), join(modules, entry));
-  }
-  await mkdir(join(modules, '@types'));
-  for (const entry of await readdir(join(installed, '@types'))) {
-    if (entry === 'react' || entry === 'react-18') continue;
-    await symlink(join(installed, '@types', entry), join(modules, '@types', entry));
-  }
-  await symlink(join(installed, '@types', reactTypes), join(modules, '@types', 'react'));
+export async function installedProject(pack: PackResult, react: 18 | 19, oldest: string): Promise<string> {
+  const project = join(pack.workDir, `react-${react}`);
+  await cp(EXAMPLE, project, { recursive: true, filter: (source) => !source.includes('node_modules') });
+  await cp(join(PROJECT_ROOT, 'test/package/consumer/api-usage.tsx'), join(project, 'api-usage.tsx'));
+  const manifest = JSON.parse(await readFile(join(project, 'package.json'), 'utf8')) as Record<'dependencies' | 'devDependencies', Record<string, string>>;
+  const reactRange = `^${react}.0.0`;
+  Object.assign(manifest.dependencies, { 'bff-auth': `file:${pack.tarball}`, react: reactRange, 'react-dom': reactRange });
+  Object.assign(manifest.devDependencies, {
+    '@types/react': reactRange,
+    '@types/react-dom': reactRange,
+    typescript: '*',
+    'typescript-oldest': `npm:typescript@~${oldest}.0`,
+  });
+  await writeFile(join(project, 'package.json'), JSON.stringify(manifest, null, 2));
+  await sh('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd: project,
+    env: { ...process.env, npm_config_update_notifier: 'false' },
+  });
   return project;
 }
 
-/** tsc over a project; resolves with its output, rejects with it when there are errors. */
-export function typecheck(project: string, tsconfig = 'tsconfig.json'): Promise<string> {
-  return sh(process.execPath, [join(PROJECT_ROOT, 'node_modules/typescript/bin/tsc'), '-p', tsconfig], { cwd: project });
+/** `compiler`'s tsc over a project; resolves with its output, rejects with it when there are errors. */
+export function typecheck(project: string, tsconfig: string, compiler: Compiler): Promise<string> {
+  return sh(process.execPath, [join(project, 'node_modules', compiler, 'bin/tsc'), '-p', tsconfig], { cwd: project });
 }
