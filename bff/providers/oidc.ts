@@ -79,6 +79,8 @@ export interface IssuerTemplate {
   discovered: (issuer: string) => string;
   /** The issuer a token must name, from the discovered one and the token's unverified claims. */
   forToken: (discovered: string, claims: JWTPayload) => string;
+  /** Whether the callback's `iss` (RFC 9207) is one the discovered template yields; the ID token must then name that one. */
+  fits: (discovered: string, iss: string) => boolean;
 }
 
 /** What the provider uses of a preset, its config fields already read. */
@@ -194,10 +196,17 @@ class OidcProvider implements Provider {
 
   async exchangeCode(callback: URLSearchParams, transaction: LoginTransaction, redirectUri: string): Promise<TokenResult> {
     const as = await this.server();
-    checkCallbackIssuer(callback, transaction, { issuer: as.issuer, promisesIss: as.authorization_response_iss_parameter_supported });
+    const template = this.rules.issuerTemplate;
+    const fits = template && ((iss: string) => template.fits(as.issuer, iss));
+    const checked = checkCallbackIssuer(callback, transaction, { issuer: as.issuer, promisesIss: as.authorization_response_iss_parameter_supported, fits });
     const context = { config: this.config, code: callback.get('code') ?? '', codeVerifier: transaction.codeVerifier, redirectUri };
     const answer = await this.send(this.tokenCall(), endpoint(as.token_endpoint, 'token'), context, 'token');
     const tokenAs = this.issuerOf(as, answer);
+    const iss = checked.get('iss');
+    // Under a template the callback's `iss` named some tenant: it must be the one the ID token is checked against.
+    if (template && iss !== null && iss !== tokenAs.issuer) {
+      throw new AuthBffError('issuer_mismatch', "The authorization response named another issuer than the ID token's.", { reason: 'iss_parameter_mismatch' });
+    }
     const body = await oauth.processAuthorizationCodeResponse(tokenAs, this.client, asJsonResponse(answer), { expectedNonce: transaction.nonce, requireIdToken: true });
     return this.acceptTokenResponse(tokenAs, body);
   }
@@ -364,8 +373,8 @@ export function oidcPlatform<Extra extends z.ZodRawShape>(preset: OidcPreset<Ext
         issuerTemplate: preset.issuerTemplate,
         withoutPkce: preset.withoutPkce,
         withoutNonce: preset.withoutNonce,
-        // Any error on the callback of these platforms is the user's step failing (their cancel codes included).
-        callback: { ...STANDARD_CALLBACK, unknownErrorMeans: 'access_denied' },
+        // Any error on the callback of these platforms, RFC 6749's codes and their cancel codes alike, is the user's step failing (issue #16).
+        callback: { ...STANDARD_CALLBACK, everyErrorMeans: 'access_denied' },
       };
       return new OidcProvider({ ...config, issuer: config.issuer ?? preset.issuer(config) }, context, rules);
     },
