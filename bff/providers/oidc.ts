@@ -27,6 +27,16 @@ import { mapUser, STANDARD_USER_FIELDS, type UserFieldMap } from './user-fields.
 
 const oidcScope = (fallback: string) => z.string().regex(/(^|\s)openid(\s|$)/, 'must include "openid"').default(fallback);
 
+/** The parameters the BFF itself sends (RFC 6749 §4.1.1, RFC 7636, OIDC Core §3.1.2.1): an entry may add others, never these. */
+const PROTOCOL_PARAMS = ['response_type', 'client_id', 'redirect_uri', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method'];
+
+/** Authorization parameters a server wants beyond the protocol's (Auth0's `audience`, `prompt=consent` for a refresh token from an oidc-provider based server). */
+const extraAuthorizationParams = z
+  .record(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be a parameter name'), z.string().max(2048))
+  .refine((params) => Object.keys(params).every((name) => !PROTOCOL_PARAMS.includes(name)), {
+    message: `must not set the parameters the BFF sends itself (${PROTOCOL_PARAMS.join(', ')})`,
+  });
+
 const configSchema = providerBase
   .extend({
     type: z.literal('oidc'),
@@ -34,6 +44,7 @@ const configSchema = providerBase
     scope: oidcScope('openid profile email'),
     endpoints: endpointOverrides.omit({ identity: true }).optional(),
     tokenEndpointAuthMethod: z.enum(['client_secret_basic', 'client_secret_post']).default('client_secret_basic'),
+    authorizationParams: extraAuthorizationParams.optional(),
     /** Puts the ID token in the end-session URL; off by default since that puts it in the address bar. */
     endSessionIdTokenHint: z.boolean().default(false),
     /** An unknown `kid` re-fetches the JWKS at most once per this many ms. */
@@ -189,7 +200,13 @@ class OidcProvider implements Provider {
     const as = await this.server();
     const url = new URL(endpoint(as.authorization_endpoint, 'authorization'));
     const pkce = this.rules.withoutPkce ? { code_challenge: undefined, code_challenge_method: undefined } : {};
-    const params = { ...authorizationParams({ config: this.config, redirectUri, state, codeChallenge }), ...pkce, ...this.rules.authorizationParams, nonce };
+    const params = {
+      ...authorizationParams({ config: this.config, redirectUri, state, codeChallenge }),
+      ...pkce,
+      ...this.rules.authorizationParams,
+      ...this.config.authorizationParams,
+      nonce,
+    };
     for (const [name, value] of present(params)) url.searchParams.set(name, value);
     return { url, issuer: as.issuer };
   }

@@ -5,32 +5,24 @@
  * parameters, a token-step refusal, any callback error, a token step that never answers, refresh,
  * and each platform's quirks.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TestBrowser } from '../support/browser.js';
 import { fetchHeaders } from '../support/dev-stack.js';
 import { HOSTILE_SUBJECT, startHostileProvider, type HostileProvider } from '../support/hostile-provider.js';
 import { everyErrorIsDenial } from '../support/platform-cases/platform-case.js';
 import { loginThrough, onStackFor, sessionIn, startProviderStack, type ProviderStack } from '../support/provider-stack.js';
+import { startUpstream, type Upstream } from '../support/upstream.js';
 
 type Stack = ProviderStack<HostileProvider>;
 
-/** An upstream API behind the proxy that remembers which access token each call carried. */
-let upstream: { server: Server; origin: string; seen: string[] };
+let upstream: Upstream;
 beforeAll(async () => {
-  const seen: string[] = [];
-  const server = createServer((req, res) => {
-    seen.push((req.headers.authorization ?? '').replace(/^Bearer /, ''));
-    res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  upstream = { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
+  upstream = await startUpstream();
 });
-afterAll(() => new Promise((resolve) => upstream?.server.close(resolve)));
+afterAll(() => upstream?.close());
 
 /** The BFF config of `providers`, each with an API at `/api/<id>` on the upstream. */
-const withApis = (providers: Array<{ id: string }>) => ({
+const withApis = (providers: Array<{ id: string } & Record<string, unknown>>) => ({
   providers,
   apis: providers.map(({ id }) => ({ path: `/api/${id}`, provider: id, target: upstream.origin })),
 });
