@@ -158,12 +158,14 @@ const RECIPES: Recipe[] = [
   },
 ];
 
+type ReadmeRecipe = Record<string, unknown> & { id: string; issuer: string; authorizationParams?: Record<string, string> };
+
 /** The README's recipe entries, from the JSON block after its `oidc-server-recipes` marker. */
-function readmeRecipes(): Array<Record<string, unknown> & { id: string; issuer: string }> {
+function readmeRecipes(): ReadmeRecipe[] {
   const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
   const block = /<!-- oidc-server-recipes -->\s*```json\n([\s\S]*?)\n```/.exec(readme)?.[1];
   if (block === undefined) throw new Error('README.md has no oidc-server-recipes block');
-  return (JSON.parse(block) as { providers: Array<Record<string, unknown> & { id: string; issuer: string }> }).providers;
+  return (JSON.parse(block) as { providers: ReadmeRecipe[] }).providers;
 }
 
 const README_RECIPES = readmeRecipes();
@@ -220,9 +222,11 @@ describe.each(RECIPES.map((recipe) => [recipe.id, recipe] as const))('%s', (id, 
     expect(issuer.slice(new URL(issuer).origin.length)).toBe(server.issuerPath);
   });
 
-  it('signs in with the expected User', async () => {
-    const { browser, location, callbackUrl } = await login(id);
+  it('signs in with the expected User, sending the entry\'s authorization parameters', async () => {
+    const { browser, location, callbackUrl, authorizationUrl } = await login(id);
     expect(location).toBe('/home');
+    const sent = new URL(authorizationUrl).searchParams;
+    for (const [name, value] of Object.entries(entry().authorizationParams ?? {})) expect(sent.get(name)).toBe(value);
     expect(callbackUrl.searchParams.has('iss')).toBe(server.issParameter);
     expect(await sessionIn({ origin }, browser)).toEqual({
       authenticated: true,
