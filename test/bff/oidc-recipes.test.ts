@@ -6,7 +6,7 @@
  *
  * What each server does, and where it is said:
  * - Keycloak: realm issuer `/realms/{realm}` (https://www.keycloak.org/docs/latest/securing_apps/#_oidc-generic);
- *   `iss` on the redirect back; logout wants `client_id` or `id_token_hint` with `post_logout_redirect_uri`
+ *   `iss` on the redirect back since RFC 9207 support (https://github.com/keycloak/keycloak/issues/20584, always added); logout wants `client_id` or `id_token_hint` with `post_logout_redirect_uri`
  *   (its error text, https://github.com/s1t5/mail-archiver/discussions/298); refresh tokens with every code grant.
  * - Auth0: issuer `https://{tenant}/` with the slash (its discovery document, quoted in
  *   https://qiita.com/smesh/items/db9b90bc6735cf9381af); refresh tokens with `offline_access`
@@ -158,7 +158,7 @@ const RECIPES: Recipe[] = [
   },
 ];
 
-type ReadmeRecipe = Record<string, unknown> & { id: string; issuer: string; authorizationParams?: Record<string, string> };
+type ReadmeRecipe = Record<string, unknown> & { id: string; issuer: string; tokenEndpointAuthMethod?: string; authorizationParams?: Record<string, string> };
 
 /** The README's recipe entries, from the JSON block after its `oidc-server-recipes` marker. */
 function readmeRecipes(): ReadmeRecipe[] {
@@ -191,7 +191,7 @@ beforeAll(async () => {
     idps.set(id, idp);
     // The README's entry as it stands, its origin and credentials the test's.
     const recipe = { ...entry, issuer: idp.origin + entry.issuer.slice(new URL(entry.issuer).origin.length), clientId: idp.clientId, clientSecret: idp.clientSecret };
-    const method = String(entry.tokenEndpointAuthMethod ?? 'client_secret_basic');
+    const method = entry.tokenEndpointAuthMethod ?? 'client_secret_basic';
     providers.push(recipe, { ...recipe, id: `${id}-other-auth`, tokenEndpointAuthMethod: otherMethod(method) });
   }
   bff = await startTestBff(port, { providers, apis: RECIPES.map(({ id }) => ({ path: `/api/${id}`, provider: id, target: upstream.origin })) });
