@@ -260,6 +260,17 @@ describe('microsoft', () => {
     expect(await sessionIn(stack, result.browser)).toEqual({ authenticated: false });
   });
 
+  it("a refresh answer's ID token is checked against the template filled from its own tid too", async () => {
+    stack.idp.behave({ refreshIdToken: 'same-subject', accessTokenLifetime: 30 });
+    const { browser } = await loginThrough(stack, 'microsoft');
+    const apiCall = () => browser.get(`${stack.origin}/api/microsoft/me`, { headers: fetchHeaders });
+    expect((await apiCall()).status).toBe(200);
+    behaveAsEntra({ iss: `${stack.idp.origin}/${TENANT_B}/v2.0` });
+    stack.idp.behave({ refreshIdToken: 'same-subject', accessTokenLifetime: 30 });
+    expect((await apiCall()).status).toBe(401);
+    expect(await sessionIn(stack, browser)).toEqual({ authenticated: false });
+  });
+
   it('an email without xms_edov is not verified, whatever email_verified says', async () => {
     behaveAsEntra({ email_verified: true });
     expect((await userAfterLogin(stack, 'microsoft')).emailVerified).toBeUndefined();
