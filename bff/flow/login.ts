@@ -132,7 +132,7 @@ export async function completeLogin(context: FlowContext, provider: Provider, re
     }
     const error = single(callback, names.error);
     if (error !== undefined) {
-      const code = errorResponseCode(error, names.unknownErrorMeans);
+      const code = names.everyErrorMeans ?? errorResponseCode(error, names.unknownErrorMeans);
       throw new AuthBffError(code, 'The provider did not grant the login.', { reason: authorizationErrorReason(error) });
     }
     if (single(callback, names.code) === undefined) {

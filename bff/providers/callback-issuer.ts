@@ -7,6 +7,11 @@ export interface IssuerFacts {
   issuer?: string | undefined;
   /** It promises an `iss` on every authorization response (RFC 9207 §3). */
   promisesIss?: boolean | undefined;
+  /**
+   * Whether an `iss` names this server where its issuer is a template (Microsoft's `{tenantid}`):
+   * the issuer itself is known only from the ID token, which must then name this same `iss`.
+   */
+  fits?: ((iss: string) => boolean) | undefined;
 }
 
 /**
@@ -22,7 +27,7 @@ export function checkCallbackIssuer(callback: URLSearchParams, transaction: Logi
     params.delete('iss');
     return params;
   }
-  const mismatch = iss === null ? server.promisesIss === true : iss !== transaction.issuer;
+  const mismatch = iss === null ? server.promisesIss === true : iss !== transaction.issuer && server.fits?.(iss) !== true;
   if (mismatch || server.issuer !== transaction.issuer) {
     throw new AuthBffError('issuer_mismatch', 'The authorization response came from another issuer than the login was sent to.', {
       reason: iss === null ? 'iss_parameter_missing' : 'iss_parameter_mismatch',

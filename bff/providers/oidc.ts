@@ -27,6 +27,16 @@ import { mapUser, STANDARD_USER_FIELDS, type UserFieldMap } from './user-fields.
 
 const oidcScope = (fallback: string) => z.string().regex(/(^|\s)openid(\s|$)/, 'must include "openid"').default(fallback);
 
+/** The parameters the BFF itself sends (RFC 6749 §4.1.1, RFC 7636, OIDC Core §3.1.2.1): an entry may add others, never these. */
+const PROTOCOL_PARAMS = ['response_type', 'client_id', 'redirect_uri', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method'];
+
+/** Authorization parameters a server wants beyond the protocol's (Auth0's `audience`, `prompt=consent` for a refresh token from an oidc-provider based server). */
+const extraAuthorizationParams = z
+  .record(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be a parameter name'), z.string().max(2048))
+  .refine((params) => Object.keys(params).every((name) => !PROTOCOL_PARAMS.includes(name)), {
+    message: `must not set the parameters the BFF sends itself (${PROTOCOL_PARAMS.join(', ')})`,
+  });
+
 const configSchema = providerBase
   .extend({
     type: z.literal('oidc'),
@@ -34,6 +44,7 @@ const configSchema = providerBase
     scope: oidcScope('openid profile email'),
     endpoints: endpointOverrides.omit({ identity: true }).optional(),
     tokenEndpointAuthMethod: z.enum(['client_secret_basic', 'client_secret_post']).default('client_secret_basic'),
+    authorizationParams: extraAuthorizationParams.optional(),
     /** Puts the ID token in the end-session URL; off by default since that puts it in the address bar. */
     endSessionIdTokenHint: z.boolean().default(false),
     /** An unknown `kid` re-fetches the JWKS at most once per this many ms. */
@@ -79,6 +90,8 @@ export interface IssuerTemplate {
   discovered: (issuer: string) => string;
   /** The issuer a token must name, from the discovered one and the token's unverified claims. */
   forToken: (discovered: string, claims: JWTPayload) => string;
+  /** Whether the callback's `iss` (RFC 9207) is one the discovered template yields; the ID token must then name that one. */
+  fits: (discovered: string, iss: string) => boolean;
 }
 
 /** What the provider uses of a preset, its config fields already read. */
@@ -187,17 +200,30 @@ class OidcProvider implements Provider {
     const as = await this.server();
     const url = new URL(endpoint(as.authorization_endpoint, 'authorization'));
     const pkce = this.rules.withoutPkce ? { code_challenge: undefined, code_challenge_method: undefined } : {};
-    const params = { ...authorizationParams({ config: this.config, redirectUri, state, codeChallenge }), ...pkce, ...this.rules.authorizationParams, nonce };
+    const params = {
+      ...authorizationParams({ config: this.config, redirectUri, state, codeChallenge }),
+      ...pkce,
+      ...this.rules.authorizationParams,
+      ...this.config.authorizationParams,
+      nonce,
+    };
     for (const [name, value] of present(params)) url.searchParams.set(name, value);
     return { url, issuer: as.issuer };
   }
 
   async exchangeCode(callback: URLSearchParams, transaction: LoginTransaction, redirectUri: string): Promise<TokenResult> {
     const as = await this.server();
-    checkCallbackIssuer(callback, transaction, { issuer: as.issuer, promisesIss: as.authorization_response_iss_parameter_supported });
+    const template = this.rules.issuerTemplate;
+    const fits = template && ((iss: string) => template.fits(as.issuer, iss));
+    const checked = checkCallbackIssuer(callback, transaction, { issuer: as.issuer, promisesIss: as.authorization_response_iss_parameter_supported, fits });
     const context = { config: this.config, code: callback.get('code') ?? '', codeVerifier: transaction.codeVerifier, redirectUri };
     const answer = await this.send(this.tokenCall(), endpoint(as.token_endpoint, 'token'), context, 'token');
     const tokenAs = this.issuerOf(as, answer);
+    const iss = checked.get('iss');
+    // Under a template the callback's `iss` named some tenant: it must be the one the ID token is checked against.
+    if (template && iss !== null && iss !== tokenAs.issuer) {
+      throw new AuthBffError('issuer_mismatch', "The authorization response named another issuer than the ID token's.", { reason: 'iss_parameter_mismatch' });
+    }
     const body = await oauth.processAuthorizationCodeResponse(tokenAs, this.client, asJsonResponse(answer), { expectedNonce: transaction.nonce, requireIdToken: true });
     return this.acceptTokenResponse(tokenAs, body);
   }
@@ -364,8 +390,8 @@ export function oidcPlatform<Extra extends z.ZodRawShape>(preset: OidcPreset<Ext
         issuerTemplate: preset.issuerTemplate,
         withoutPkce: preset.withoutPkce,
         withoutNonce: preset.withoutNonce,
-        // Any error on the callback of these platforms is the user's step failing (their cancel codes included).
-        callback: { ...STANDARD_CALLBACK, unknownErrorMeans: 'access_denied' },
+        // Any error on the callback of these platforms, RFC 6749's codes and their cancel codes alike, is the user's step failing (issue #16).
+        callback: { ...STANDARD_CALLBACK, everyErrorMeans: 'access_denied' },
       };
       return new OidcProvider({ ...config, issuer: config.issuer ?? preset.issuer(config) }, context, rules);
     },

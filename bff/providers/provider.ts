@@ -65,6 +65,11 @@ export interface CallbackParameters {
    * its error parameter without listing the values (default: `token_exchange_failed`).
    */
   unknownErrorMeans?: AuthErrorCode;
+  /**
+   * What every error value means, RFC 6749's own included, for a platform whose callback error is
+   * always the user's step at the platform ending without a login (the global platforms, issue #16).
+   */
+  everyErrorMeans?: AuthErrorCode;
   /** The provider POSTs the parameters as a form (OAuth 2.0 Form Post Response Mode) rather than redirecting with a query. */
   formPost: boolean;
 }

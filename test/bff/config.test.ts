@@ -119,6 +119,16 @@ describe('resolveConfig rejects a bad config with a message naming the field', (
     expect(issueAbout(error, 'providers.1.issuer')).toMatch(/must be https/);
   });
 
+  it.each(['state', 'nonce', 'redirect_uri', 'code_challenge', 'scope'])('an oidc authorizationParams that would set %s, which the BFF sends itself', (name) => {
+    const error = configErrorOf(() => resolveConfig(valid({ providers: [oidc({ authorizationParams: { prompt: 'consent', [name]: 'mine' } })] })));
+    expect(issueAbout(error, 'providers.0.authorizationParams')).toMatch(/must not set the parameters the BFF sends itself/);
+  });
+
+  it('an oidc authorizationParams of other parameters is accepted', () => {
+    const resolved = resolveConfig(valid({ providers: [oidc({ authorizationParams: { prompt: 'consent', audience: 'https://api.example.com' } })] }));
+    expect(resolved.providers.map(({ id }) => id)).toEqual(['corp']);
+  });
+
   it('an oauth2 endpoint on plain http off loopback', () => {
     const entry = oauth2();
     const error = configErrorOf(() =>

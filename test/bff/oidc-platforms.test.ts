@@ -1,14 +1,31 @@
 /**
- * The OpenID Connect platforms (google, microsoft, gitlab) through the real BFF routes against
+ * The OpenID Connect platforms (google, microsoft, gitlab, slack, linkedin) through the real BFF routes against
  * the hostile test provider, told to behave as each platform does (its claims, its issuer
  * forms, its discovery): the happy path with the expected User, the authorization URL's
- * parameters, a token-step refusal, a denial, and each platform's quirks.
+ * parameters, a token-step refusal, any callback error, a token step that never answers, refresh,
+ * and each platform's quirks.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { TestBrowser } from '../support/browser.js';
+import { fetchHeaders } from '../support/dev-stack.js';
 import { HOSTILE_SUBJECT, startHostileProvider, type HostileProvider } from '../support/hostile-provider.js';
-import { loginThrough, sessionIn, startProviderStack, type ProviderStack } from '../support/provider-stack.js';
+import { everyErrorIsDenial } from '../support/platform-cases/platform-case.js';
+import { loginThrough, onStackFor, sessionIn, startProviderStack, type ProviderStack } from '../support/provider-stack.js';
+import { startUpstream, type Upstream } from '../support/upstream.js';
 
 type Stack = ProviderStack<HostileProvider>;
+
+let upstream: Upstream;
+beforeAll(async () => {
+  upstream = await startUpstream();
+});
+afterAll(() => upstream?.close());
+
+/** The BFF config of `providers`, each with an API at `/api/<id>` on the upstream. */
+const withApis = (providers: Array<{ id: string } & Record<string, unknown>>) => ({
+  providers,
+  apis: providers.map(({ id }) => ({ path: `/api/${id}`, provider: id, target: upstream.origin })),
+});
 
 const entry = (idp: HostileProvider, id: string, type: string, extra: Record<string, unknown> = {}) => ({
   id,
@@ -27,30 +44,72 @@ async function userAfterLogin(stack: Stack, provider: string) {
   return session.user;
 }
 
-/** The cases every platform shares: a token-step refusal and a denial at the provider. */
-function commonCases(stack: () => Stack, provider: string) {
+async function failsWith(stack: Stack, provider: string, code: string) {
+  const result = await loginThrough(stack, provider);
+  expect(result.location).toBe(`/home?auth_error=${code}`);
+  expect(await sessionIn(stack, result.browser)).toEqual({ authenticated: false });
+}
+
+/**
+ * The cases every platform shares, in the shape of test/bff/platforms.test.ts: a token-step refusal,
+ * a denial (any callback error), a token endpoint that never answers, and refresh through the API
+ * proxy at `refreshing` (the entry that asks for a refresh token, where that takes a field).
+ */
+function commonCases(stack: () => Stack, provider: string, refreshing = provider) {
   it('a refusal at the token step is token_exchange_failed and signs no one in', async () => {
     stack().idp.behave({ token: 'invalid_grant' });
-    const result = await loginThrough(stack(), provider);
-    expect(result.location).toBe('/home?auth_error=token_exchange_failed');
-    expect(await sessionIn(stack(), result.browser)).toEqual({ authenticated: false });
+    await failsWith(stack(), provider, 'token_exchange_failed');
   });
 
   it('a denial at the provider is access_denied', async () => {
     stack().idp.behave({ callbackError: 'access_denied' });
     expect((await loginThrough(stack(), provider)).location).toBe('/home?auth_error=access_denied');
   });
+
+  it("any error on a callback with a valid state, RFC 6749's busy codes included, is access_denied", async () => {
+    await everyErrorIsDenial(stack(), provider);
+  });
+
+  it('a token endpoint that never answers ends the login with provider_unavailable', async () => {
+    const behavior = { token: 'hang' } as const;
+    stack().idp.behave(behavior);
+    await onStackFor(stack(), behavior, (target) => failsWith(target, provider, 'provider_unavailable'));
+  });
+
+  const apiCall = (browser: TestBrowser) => browser.get(`${stack().origin}/api/${refreshing}/me`, { headers: fetchHeaders });
+
+  it('refreshes an expiring access token for the API proxy, storing each rotated refresh token', async () => {
+    const { idp } = stack();
+    idp.behave({ accessTokenLifetime: 30 });
+    const { browser, location } = await loginThrough(stack(), refreshing);
+    expect(location).toBe('/home');
+    const issuedAtLogin = idp.issued.length;
+    // The provider takes each refresh token once: the second refresh works only if the first one's new token was stored.
+    for (let call = 0; call < 2; call += 1) expect((await apiCall(browser)).status).toBe(200);
+    const sent = upstream.seen.slice(-2);
+    expect(new Set(sent).size).toBe(2);
+    for (const token of sent) expect(idp.issued.slice(issuedAtLogin)).toContain(token);
+  });
+
+  it('a refused refresh ends the session (401 from the API proxy)', async () => {
+    stack().idp.behave({ accessTokenLifetime: 30 });
+    const { browser } = await loginThrough(stack(), refreshing);
+    stack().idp.behave({ token: 'invalid_grant' });
+    expect((await apiCall(browser)).status).toBe(401);
+    expect(await sessionIn(stack(), browser)).toEqual({ authenticated: false });
+  });
 }
 
 describe('google', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startProviderStack(startHostileProvider, (idp) => ({
-      providers: [
+    stack = await startProviderStack(startHostileProvider, (idp) =>
+      withApis([
         entry(idp, 'google', 'google'),
         entry(idp, 'google-hd', 'google', { hostedDomain: 'example.com', accessType: 'offline' }),
-      ],
-    }));
+        entry(idp, 'google-offline', 'google', { accessType: 'offline' }),
+      ]),
+    );
   });
   afterAll(() => stack?.close());
   beforeEach(() => stack.idp.reset());
@@ -104,7 +163,7 @@ describe('google', () => {
     expect((await loginThrough(stack, 'google')).location).toBe('/home?auth_error=issuer_mismatch');
   });
 
-  commonCases(() => stack, 'google');
+  commonCases(() => stack, 'google', 'google-offline');
 });
 
 describe('microsoft', () => {
@@ -114,13 +173,12 @@ describe('microsoft', () => {
   beforeAll(async () => {
     stack = await startProviderStack(
       () => startHostileProvider({ issuerPath: '/common/v2.0' }),
-      (idp) => ({
-        providers: [
+      (idp) =>
+        withApis([
           entry(idp, 'microsoft', 'microsoft'),
           entry(idp, 'microsoft-a', 'microsoft', { allowedTenants: [TENANT_A] }),
           { ...entry(idp, 'microsoft-authority', 'microsoft', { authority: idp.origin }), issuer: undefined },
-        ],
-      }),
+        ]),
     );
   });
   afterAll(() => stack?.close());
@@ -182,6 +240,37 @@ describe('microsoft', () => {
     expect(await sessionIn(stack, result.browser)).toEqual({ authenticated: false });
   });
 
+  it("a callback iss (RFC 9207) naming the token's own tenant signs in: it is never compared with the template", async () => {
+    for (const tenant of [TENANT_A, TENANT_B]) {
+      behaveAsEntra({}, tenant);
+      stack.idp.behave({ callbackIss: { iss: `${stack.idp.origin}/${tenant}/v2.0` } });
+      expect((await userAfterLogin(stack, 'microsoft')).unionId).toBe(`oid-in-${tenant}`);
+    }
+  });
+
+  it.each([
+    ["another tenant than the ID token's", (origin: string) => `${origin}/${TENANT_B}/v2.0`],
+    ['the template itself', (origin: string) => `${origin}/{tenantid}/v2.0`],
+    ['a tenant of another authority', () => `https://attacker.example.test/${TENANT_A}/v2.0`],
+    ['something else in the tenant place', (origin: string) => `${origin}/${TENANT_A}/x/v2.0`],
+  ])('a callback iss naming %s is issuer_mismatch', async (_, iss) => {
+    stack.idp.behave({ callbackIss: { iss: iss(stack.idp.origin) } });
+    const result = await loginThrough(stack, 'microsoft');
+    expect(result.location).toBe('/home?auth_error=issuer_mismatch');
+    expect(await sessionIn(stack, result.browser)).toEqual({ authenticated: false });
+  });
+
+  it("a refresh answer's ID token is checked against the template filled from its own tid too", async () => {
+    stack.idp.behave({ refreshIdToken: 'same-subject', accessTokenLifetime: 30 });
+    const { browser } = await loginThrough(stack, 'microsoft');
+    const apiCall = () => browser.get(`${stack.origin}/api/microsoft/me`, { headers: fetchHeaders });
+    expect((await apiCall()).status).toBe(200);
+    behaveAsEntra({ iss: `${stack.idp.origin}/${TENANT_B}/v2.0` });
+    stack.idp.behave({ refreshIdToken: 'same-subject', accessTokenLifetime: 30 });
+    expect((await apiCall()).status).toBe(401);
+    expect(await sessionIn(stack, browser)).toEqual({ authenticated: false });
+  });
+
   it('an email without xms_edov is not verified, whatever email_verified says', async () => {
     behaveAsEntra({ email_verified: true });
     expect((await userAfterLogin(stack, 'microsoft')).emailVerified).toBeUndefined();
@@ -198,7 +287,7 @@ describe('gitlab', () => {
     // A self-managed instance under a relative URL root: discovery at the issuer's path.
     stack = await startProviderStack(
       () => startHostileProvider({ issuerPath: '/gitlab' }),
-      (idp) => ({ providers: [entry(idp, 'gitlab', 'gitlab')] }),
+      (idp) => withApis([entry(idp, 'gitlab', 'gitlab')]),
     );
   });
   afterAll(() => stack?.close());
@@ -236,7 +325,7 @@ describe('gitlab', () => {
 describe('slack', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startProviderStack(startHostileProvider, (idp) => ({ providers: [entry(idp, 'slack', 'slack')] }));
+    stack = await startProviderStack(startHostileProvider, (idp) => withApis([entry(idp, 'slack', 'slack')]));
   });
   afterAll(() => stack?.close());
   beforeEach(() => {
@@ -270,7 +359,7 @@ describe('linkedin', () => {
   beforeAll(async () => {
     stack = await startProviderStack(
       () => startHostileProvider({ issuerPath: '/oauth' }),
-      (idp) => ({ providers: [entry(idp, 'linkedin', 'linkedin')] }),
+      (idp) => withApis([entry(idp, 'linkedin', 'linkedin')]),
     );
   });
   afterAll(() => stack?.close());

@@ -5,19 +5,18 @@
  * has it (through the API proxy, which asks `req.auth.accessToken()`), and each
  * platform's own quirks. One BFF serves all platforms at once.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestBffOnFreePort, type TestBff, type TestBffConfig } from '../support/bff.js';
 import type { TestBrowser } from '../support/browser.js';
 import { fetchHeaders } from '../support/dev-stack.js';
 import { loginThrough, onStackFor, sessionIn, STACK_TIMEOUT_MS, type ProviderStack } from '../support/provider-stack.js';
 import { PLATFORM_CASES, type AnyEmulator, type PlatformCase } from '../support/platform-cases/index.js';
+import { startUpstream, type Upstream } from '../support/upstream.js';
 
 let bff: TestBff;
 let bffConfig: TestBffConfig;
 let origin: string;
-let upstream: { server: Server; origin: string; seen: string[] };
+let upstream: Upstream;
 const emulators = new Map<string, AnyEmulator>();
 
 beforeAll(async () => {
@@ -33,19 +32,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await bff?.close();
   await Promise.all([...emulators.values()].map((emulator) => emulator.close()));
-  await new Promise((resolve) => upstream?.server.close(resolve));
+  await upstream?.close();
 });
 
-/** An upstream API behind the proxy that remembers which access token each call carried. */
-async function startUpstream() {
-  const seen: string[] = [];
-  const server = createServer((req, res) => {
-    seen.push((req.headers.authorization ?? '').replace(/^Bearer /, ''));
-    res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
-}
 
 describe.each(PLATFORM_CASES.map((platform) => [platform.id, platform] as const))('type %s', (id, platform: PlatformCase) => {
   let emulator: AnyEmulator;

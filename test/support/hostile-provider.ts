@@ -27,8 +27,8 @@ export interface Behavior {
   /** Merged into the discovery document, e.g. a hostile `end_session_endpoint`. */
   discoveryOverrides: Record<string, unknown>;
   jwks: Outage;
-  /** The `iss` parameter on the redirect back (RFC 9207). */
-  callbackIss: 'correct' | 'wrong' | 'missing';
+  /** The `iss` parameter on the redirect back (RFC 9207): its issuer, the attacker's, none, or this one. */
+  callbackIss: 'correct' | 'wrong' | 'missing' | { iss: string };
   /** When set, the redirect back carries `error=<value>` and no code. */
   callbackError?: string;
   token: Outage | 'invalid_grant' | 'not-json' | 'error-200';
@@ -256,8 +256,9 @@ export async function startHostileProvider(
     }
     const state = query.get('state');
     if (state !== null) back.searchParams.set('state', state);
-    if (behavior.now.callbackIss !== 'missing') {
-      back.searchParams.set('iss', behavior.now.callbackIss === 'correct' ? issuer : ATTACKER_ISSUER);
+    const callbackIss = behavior.now.callbackIss;
+    if (callbackIss !== 'missing') {
+      back.searchParams.set('iss', typeof callbackIss === 'object' ? callbackIss.iss : callbackIss === 'correct' ? issuer : ATTACKER_ISSUER);
     }
     res.writeHead(302, { location: back.href }).end();
   }

@@ -44,7 +44,7 @@ export const discord = definePlatform({
   // OAUTH2: `identify` for /users/@me, `email` for its `email` and `verified`.
   scope: 'identify email',
   config: { clientSecret },
-  callback: { unknownErrorMeans: 'access_denied' },
+  callback: { everyErrorMeans: 'access_denied' },
   authorization: { params: authorizationParamsWithoutPkce },
   token: tokenCall('client_secret_post', { pkce: false }),
   // OAUTH2: whether the refresh token rotates is not said (UNCONFIRMED): the engine keeps the one each answer brings.

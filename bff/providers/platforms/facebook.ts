@@ -39,7 +39,7 @@ export const facebook = definePlatform({
   scope: 'email,public_profile',
   config: { clientSecret, graphVersion },
   // LOGIN_FLOW: a denial is `error_reason=user_denied&error=access_denied`; any other error is read as a refusal too.
-  callback: { unknownErrorMeans: 'access_denied' },
+  callback: { everyErrorMeans: 'access_denied' },
   authorization: { params: authorizationParamsWithoutPkce },
   // LOGIN_FLOW shows a GET with the secret in the query; a POSTed form works as well (Auth.js, Arctic) and keeps it out of URLs.
   token: tokenCall('client_secret_post', { pkce: false }),

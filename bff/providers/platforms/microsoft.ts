@@ -13,7 +13,8 @@ import { oidcPlatform } from '../oidc.js';
  * `{authority}/{tenantid}/v2.0`, `consumers` the personal accounts' tenant (OIDC); a token's
  * `iss` names the tenant in its `tid` (CLAIMS), so every issuer check expects the template
  * filled with the token's own `tid`, as the oauth4webapi maintainers advise
- * (https://github.com/panva/oauth4webapi/pull/131). `oid` (the `profile` scope) is the user
+ * (https://github.com/panva/oauth4webapi/pull/131); a callback `iss` (RFC 9207) may name any tenant
+ * of the template, and the ID token must then name that same one. `oid` (the `profile` scope) is the user
  * across the tenant's apps, `sub` is per app (CLAIMS). `email` is not verified (NOAUTH): only
  * the optional claim `xms_edov` (OPTIONAL_CLAIMS) says the domain owner verified it.
  */
@@ -22,6 +23,9 @@ const MULTI_TENANT = /\/(common|organizations)\/v2\.0$/;
 const CONSUMERS = /\/consumers\/v2\.0$/;
 /** CLAIMS: the tenant of personal Microsoft accounts. */
 const CONSUMERS_TENANT = '9188040d-6c67-4c5b-b112-36a304b66dad';
+/** CLAIMS: `tid` is a GUID. */
+const TENANT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const PLACEHOLDER = '{tenantid}';
 
 export const microsoft = oidcPlatform({
   type: 'microsoft',
@@ -39,6 +43,11 @@ export const microsoft = oidcPlatform({
   requiredClaims: ({ allowedTenants }) => ({ tid: allowedTenants }),
   issuerTemplate: {
     discovered: (issuer) => issuer.replace(MULTI_TENANT, '/{tenantid}/v2.0').replace(CONSUMERS, `/${CONSUMERS_TENANT}/v2.0`),
-    forToken: (discovered, { tid }) => (typeof tid === 'string' ? discovered.replace('{tenantid}', tid) : discovered),
+    forToken: (discovered, { tid }) => (typeof tid === 'string' ? discovered.replace(PLACEHOLDER, tid) : discovered),
+    fits: (discovered, iss) => {
+      const [head = '', tail = ''] = discovered.split(PLACEHOLDER);
+      const tid = iss.slice(head.length, iss.length - tail.length);
+      return discovered.includes(PLACEHOLDER) && TENANT_ID.test(tid) && discovered.replace(PLACEHOLDER, tid) === iss;
+    },
   },
 });

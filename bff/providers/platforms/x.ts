@@ -31,7 +31,7 @@ export const x = definePlatform({
   // AUTHORIZATION_CODE: `offline.access` brings a refresh token; add `users.email` for the email.
   scope: 'users.read tweet.read offline.access',
   config: { clientSecret },
-  callback: { unknownErrorMeans: 'access_denied' },
+  callback: { everyErrorMeans: 'access_denied' },
   authorization: { params: authorizationParams },
   token: tokenCall('client_secret_basic'),
   // ROTATION: each answer brings a new refresh token, which the engine stores in place of the spent one.

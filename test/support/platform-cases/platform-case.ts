@@ -62,6 +62,21 @@ export async function callbackWith(stack: Pick<ProviderStack<AnyEmulator>, 'orig
   return { status: answer.status, location: answer.headers.get('location'), session: await sessionIn(stack, browser) };
 }
 
+/** Callback errors of every kind: RFC 6749's (a busy server's among them), OIDC's, and a platform's own. */
+const CALLBACK_ERRORS = ['access_denied', 'server_error', 'temporarily_unavailable', 'invalid_scope', 'invalid_request', 'login_required', 'user_cancelled'];
+
+/**
+ * For the global platforms (issue #16): every `error` on a callback with the login's own state,
+ * whatever its value, sends the browser back with access_denied and no session, never a 5xx.
+ * `params` are what the platform sends beside it (Facebook's `error_reason`).
+ */
+export async function everyErrorIsDenial(stack: Pick<ProviderStack<AnyEmulator>, 'origin'>, provider: string, params: Record<string, string> = {}) {
+  for (const error of CALLBACK_ERRORS) {
+    const { status, location, session } = await callbackWith(stack, provider, { ...params, error });
+    expect({ error, status, location, session }).toEqual({ error, status: 302, location: '/home?auth_error=access_denied', session: { authenticated: false } });
+  }
+}
+
 /** A login at `provider` gives a session as `providerUserId` when `agrees`, else fails as `profile_failed` with no session. */
 export async function signsInOnlyAs(stack: ProviderStack<AnyEmulator>, provider: string, providerUserId: string, agrees: boolean) {
   const { location, browser } = await loginThrough(stack, provider);
