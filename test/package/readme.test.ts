@@ -2,9 +2,12 @@
  * The README's TypeScript is the example app's, word for word: every ts/tsx block names its file
  * in a `<!-- file: PATH -->` line above it, and the file is what the package tests install, compile
  * in strict mode and drive in Chromium. So a snippet that stops compiling fails a test.
+ * And the README is the registry's package page: every link in it must resolve there too.
  */
-import { readFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from './scratch.js';
 
@@ -47,5 +50,47 @@ describe('the README code', () => {
 
   it('names only the current API: refetch, not the old refresh', () => {
     expect(readme).not.toMatch(/\brefresh\(\)/);
+  });
+});
+
+/** The links of a markdown text outside its code blocks: `[text](target)`. */
+function linkTargets(markdown: string): string[] {
+  const prose = markdown.replace(/^```[\s\S]*?^```$/gm, '');
+  return [...prose.matchAll(/\]\(([^)\s]+)\)/g)].map((match) => match[1]!);
+}
+
+/** GitHub's (and the registry's) anchor for a heading: lower case, punctuation dropped, spaces as hyphens. */
+const anchorOf = (heading: string) =>
+  heading
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+    .replace(/\s/g, '-');
+
+describe('the README links', () => {
+  const targets = linkTargets(readme);
+  const relative = [...new Set(targets.filter((target) => !/^([a-z][a-z0-9+.-]*:|#)/i.test(target)).map((target) => target.replace(/#.*$/, '')))];
+
+  it('has relative links to check', () => {
+    expect(relative).toContain('SECURITY.md');
+  });
+
+  it('point at files of the repository', async () => {
+    const missing = [];
+    for (const target of relative) if (!(await access(join(PROJECT_ROOT, target)).then(() => true, () => false))) missing.push(target);
+    expect(missing).toEqual([]);
+  });
+
+  // --ignore-scripts: the list comes from package.json's `files`, with no build (prepack) first.
+  it('point at files the package ships (npm pack --dry-run)', async () => {
+    const { stdout } = await promisify(execFile)('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: PROJECT_ROOT });
+    const [{ files }] = JSON.parse(stdout) as [{ files: { path: string }[] }];
+    const shipped = files.map(({ path }) => path);
+    const unshipped = relative.filter((target) => !shipped.some((path) => path === target || path.startsWith(`${target.replace(/\/$/, '')}/`)));
+    expect(unshipped).toEqual([]);
+  });
+
+  it('point at headings of the README when they are anchors', () => {
+    const anchors = new Set([...readme.matchAll(/^#{1,6} (.+)$/gm)].map((match) => anchorOf(match[1]!.replaceAll('`', ''))));
+    expect(targets.filter((target) => target.startsWith('#') && !anchors.has(target.slice(1)))).toEqual([]);
   });
 });

@@ -4,9 +4,9 @@ import type { EndpointOverrides } from '../config-fields.js';
 import type { CallbackParameters, TokenSet } from '../provider.js';
 import type { AnswerFormat, RefusalRule } from './answers.js';
 
-/**
+/*
  * A platform described as data, run by one generic provider (platform-provider.ts).
- * How to add a platform: docs/adding-a-platform.md.
+ * How to add a platform: docs/adding-a-platform.md in the repository (not in the package).
  */
 
 /** The endpoint keys a config entry may override (docs/design.md: the same names everywhere); `endSession` is OIDC's alone. */
