@@ -30,7 +30,7 @@ function unwrapped(schema: z.ZodType): z.ZodType {
 
 function shapeOf({ type, configSchema }: ProviderType): Record<string, z.ZodType> {
   if (!(configSchema instanceof z.ZodObject)) throw new Error(`provider type "${type}": its configSchema is not a z.object, so its fields cannot be listed`);
-  return configSchema.shape as Record<string, z.ZodType>;
+  return configSchema.shape;
 }
 
 /** `name` when required, `name?` when optional, `name = default`; an enum lists its values. */
@@ -83,17 +83,22 @@ export function platformTables(types: Iterable<ProviderType> = PROVIDER_TYPES.va
   ].join('\n');
 }
 
-/** The text between the markers, or an error naming what is missing. */
+/** Where the generated text sits: between the markers' lines. */
+function markedRange(readme: string): [number, number] {
+  const begin = readme.indexOf(`${BEGIN}\n`);
+  const end = readme.indexOf(`\n${END}`, begin);
+  if (begin < 0 || end < 0) throw new Error(`README.md has no "${BEGIN}" ... "${END}" lines`);
+  return [begin + BEGIN.length + 1, end];
+}
+
+/** The text between the markers. */
 export function generatedPart(readme: string): string {
-  const begin = readme.indexOf(BEGIN);
-  const end = readme.indexOf(END);
-  if (begin < 0 || end < begin) throw new Error(`README.md has no "${BEGIN}" ... "${END}" section`);
-  return readme.slice(begin + BEGIN.length, end).replace(/^\n/, '').replace(/\n$/, '');
+  return readme.slice(...markedRange(readme));
 }
 
 export function withTables(readme: string, tables: string): string {
-  const current = generatedPart(readme);
-  return readme.replace(`${BEGIN}\n${current}\n${END}`, `${BEGIN}\n${tables}\n${END}`);
+  const [begin, end] = markedRange(readme);
+  return readme.slice(0, begin) + tables + readme.slice(end);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -9,6 +9,8 @@ import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { PROVIDER_TYPES } from '../../bff/providers/registry.js';
+import { generatedPart, platformTables } from '../../scripts/platform-table.js';
 import { PROJECT_ROOT } from './scratch.js';
 
 interface Block {
@@ -92,5 +94,15 @@ describe('the README links', () => {
   it('point at headings of the README when they are anchors', () => {
     const anchors = new Set([...readme.matchAll(/^#{1,6} (.+)$/gm)].map((match) => anchorOf(match[1]!.replaceAll('`', ''))));
     expect(targets.filter((target) => target.startsWith('#') && !anchors.has(target.slice(1)))).toEqual([]);
+  });
+});
+
+describe('the README platform tables', () => {
+  it('are what `npm run docs:platforms` makes from the provider types (run it after changing a platform)', () => {
+    expect(generatedPart(readme)).toBe(platformTables());
+  });
+
+  it('describe every registered provider type: each has a guide', () => {
+    expect([...PROVIDER_TYPES.values()].filter((providerType) => !providerType.guide).map(({ type }) => type)).toEqual([]);
   });
 });
