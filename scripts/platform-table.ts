@@ -22,7 +22,8 @@ const MISSING = '?';
 const cell = (text: string) => text.replaceAll('|', '\\|');
 const row = (cells: readonly string[]) => `| ${cells.map(cell).join(' | ')} |`;
 
-function unwrapped(schema: z.ZodType): z.ZodType {
+/** The schema under its default, prefault and optional wrappers. */
+export function unwrapped(schema: z.ZodType): z.ZodType {
   let inner = schema;
   while (inner instanceof z.ZodDefault || inner instanceof z.ZodPrefault || inner instanceof z.ZodOptional) inner = inner.unwrap() as z.ZodType;
   return inner;

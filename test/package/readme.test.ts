@@ -9,8 +9,10 @@ import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { configSchema } from '../../bff/config/schema.js';
 import { PROVIDER_TYPES } from '../../bff/providers/registry.js';
-import { generatedPart, platformTables } from '../../scripts/platform-table.js';
+import { generatedPart, platformTables, unwrapped } from '../../scripts/platform-table.js';
 import { PROJECT_ROOT } from './scratch.js';
 
 interface Block {
@@ -104,5 +106,29 @@ describe('the README platform tables', () => {
 
   it('describe every registered provider type: each has a guide', () => {
     expect([...PROVIDER_TYPES.values()].filter((providerType) => !providerType.guide).map(({ type }) => type)).toEqual([]);
+  });
+});
+
+describe('the README configuration table', () => {
+  /** Its rows: the field (backticks dropped) and its default cell. */
+  const rows = (() => {
+    const lines = readme.split('\n');
+    const header = lines.indexOf('| field | default | meaning |');
+    const end = lines.indexOf('', header);
+    return new Map(
+      lines.slice(header + 2, end).map((line) => {
+        const [field = '', defaultValue = ''] = line.split(' | ').map((cell) => cell.replace(/^\| /, ''));
+        return [field.replaceAll('`', ''), defaultValue.trim()];
+      }),
+    );
+  })();
+
+  it('lists every top-level option of the config schema with its default (an object option: each of its fields)', () => {
+    const options = Object.entries(configSchema.shape).flatMap(([key, schema]) => {
+      const inner = unwrapped(schema);
+      return inner instanceof z.ZodObject && !rows.has(key) ? Object.keys(inner.shape).map((field) => `${key}.${field}`) : [key];
+    });
+    expect(options).toContain('server.trustProxy');
+    expect(options.filter((option) => !rows.get(option))).toEqual([]);
   });
 });
