@@ -345,7 +345,7 @@ export const oidcProviderType: ProviderType<typeof configSchema> = {
     revocation: 'when discovery names a revocation endpoint',
     console: "your provider's (Keycloak, Auth0, Okta, Authentik, Zitadel...)",
     redirect: `${FULL_REDIRECT_URI}, and \`baseUrl + "/"\` as the post-logout redirect URI`,
-    localDevelopment: "the provider's rules; the demo's development provider (`npm start`) signs in any username",
+    localDevelopment: "the provider's rules (a local one: this repository's demo runs one that signs in any username, `npm start`)",
   },
 };
 
