@@ -8,11 +8,12 @@ import { execFile } from 'node:child_process';
 import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { configSchema } from '../../bff/config/schema.js';
 import { PROVIDER_TYPES } from '../../bff/providers/registry.js';
 import { generatedPart, platformTables, unwrapped } from '../../scripts/platform-table.js';
+import { startDevStack, type DevStack } from '../support/dev-stack.js';
 import { PROJECT_ROOT } from './scratch.js';
 
 interface Block {
@@ -130,5 +131,25 @@ describe('the README configuration table', () => {
     });
     expect(options).toContain('server.trustProxy');
     expect(options.filter((option) => !rows.get(option))).toEqual([]);
+  });
+});
+
+describe("the README's curl sign-in on the demo's `dev` provider", () => {
+  const recipe = codeBlocks(readme).find((block) => block.language === 'sh' && block.code.includes('/auth/login/dev'));
+  let stack: DevStack;
+  beforeAll(async () => {
+    stack = await startDevStack();
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('signs in as alice, reads the session and signs out, run as written (on this test\'s address)', async () => {
+    expect(recipe).toBeDefined();
+    const script = recipe!.code.replaceAll('http://localhost:3000', stack.origin);
+    const { stdout } = await promisify(execFile)('bash', ['-e', '-c', script], { cwd: PROJECT_ROOT });
+    expect(stdout).toContain('"authenticated":true');
+    expect(stdout).toContain('"id":"dev:alice"');
+    expect(stdout).toMatch(/\{"redirectTo":/);
   });
 });
