@@ -2,7 +2,9 @@
  * The README's TypeScript is the example app's, word for word: every ts/tsx block names its file
  * in a `<!-- file: PATH -->` line above it, and the file is what the package tests install, compile
  * in strict mode and drive in Chromium. So a snippet that stops compiling fails a test.
- * And the README is the registry's package page: every link in it must resolve there too.
+ * And the README is the registry's package page: every link in it must resolve there too. Its
+ * platform tables are generated (scripts/platform-table.ts), its configuration table follows the
+ * config schema, and its curl sign-in runs against the development provider.
  */
 import { execFile } from 'node:child_process';
 import { access, readFile } from 'node:fs/promises';
