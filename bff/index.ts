@@ -31,3 +31,4 @@ export type { AnswerFormat, RefusalRule } from './providers/engine/answers.js';
 export { authorizationParams, bearer, ERROR_MEMBER, refreshCall, tokenCall } from './providers/engine/rfc6749.js';
 export { clientSecret as clientSecretField } from './providers/config-fields.js';
 export type { CallbackParameters, ProviderType, TokenSet } from './providers/provider.js';
+export type { PlatformGuide } from './providers/platform-guide.js';

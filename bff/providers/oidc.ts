@@ -10,6 +10,7 @@ import { createPlatformCall, present, type PlatformCall } from './engine/platfor
 import { authorizationParams, ERROR_MEMBER, refreshCall, revocationCall, tokenCall, type ClientAuthMethod } from './engine/rfc6749.js';
 import { isJsonObject } from './json-body.js';
 import { createProviderJwtVerifier, JWKS_REFETCH_COOLDOWN_MS } from './provider-jwt.js';
+import { FULL_REDIRECT_URI, type PlatformGuide } from './platform-guide.js';
 import type { CodeContext } from './engine/platform-spec.js';
 import { STANDARD_CALLBACK, type CallbackParameters } from './provider.js';
 import type {
@@ -83,6 +84,8 @@ export interface OidcPreset<Extra extends z.ZodRawShape> {
   withoutPkce?: boolean;
   /** The platform does not support the OIDC `nonce`, so none is sent or expected. */
   withoutNonce?: boolean;
+  /** What the README's platform tables say of it. */
+  guide?: PlatformGuide;
 }
 
 export interface IssuerTemplate {
@@ -361,6 +364,15 @@ export const oidcProviderType: ProviderType<typeof configSchema> = {
   type: 'oidc',
   configSchema,
   create: (config, context) => new OidcProvider(config, context),
+  guide: {
+    title: 'Any OpenID Connect provider',
+    ids: '`sub`',
+    refresh: 'when it gives a refresh token',
+    revocation: 'when discovery names a revocation endpoint',
+    console: "your provider's (Keycloak, Auth0, Okta, Authentik, Zitadel...)",
+    redirect: `${FULL_REDIRECT_URI}, and \`baseUrl + "/"\` as the post-logout redirect URI`,
+    localDevelopment: "the provider's rules (a local one: this repository's demo runs one that signs in any username, `npm start`)",
+  },
 };
 
 /** The provider type of an OpenID Connect platform: the `oidc` entry with `issuer` optional, the preset's fields and defaults. */
@@ -395,6 +407,7 @@ export function oidcPlatform<Extra extends z.ZodRawShape>(preset: OidcPreset<Ext
       };
       return new OidcProvider({ ...config, issuer: config.issuer ?? preset.issuer(config) }, context, rules);
     },
+    guide: preset.guide,
   };
   return platform;
 }

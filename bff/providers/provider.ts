@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { AuthErrorCode, ProviderInfo, User } from '../../shared/index.js';
 import type { Logger } from '../log.js';
+import type { PlatformGuide } from './platform-guide.js';
 
 /** The token endpoint's answer, kept sealed on the server and never sent to the browser. */
 export interface TokenSet {
@@ -130,6 +131,8 @@ export interface ProviderType<Schema extends z.ZodType = z.ZodType> {
   type: string;
   configSchema: Schema;
   create: (config: z.infer<Schema>, context: ProviderContext) => Provider;
+  /** What the README's platform tables say of it (every built-in type has one). */
+  guide?: PlatformGuide;
 }
 
 /** What `GET /auth/providers` tells about a provider. */

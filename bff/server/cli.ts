@@ -5,13 +5,15 @@ import { ConfigError } from '../errors.js';
 import { startServer } from './start.js';
 
 const USAGE = `Usage: bff-auth serve --config FILE [--port N] [--host HOST] [--static DIR]
+       bff-auth --version
 
   --config FILE   the config: a JSON file, where "\${NAME}" in a string is replaced by the
                   environment variable NAME; or a module (bff-auth.config.js, .mjs, .cjs)
                   whose default export is the config, functions included
   --port N        port to listen on (default: $PORT, else 3000)
   --host HOST     interface to listen on (default: 127.0.0.1; 0.0.0.0 for all)
-  --static DIR    a built single-page app to serve next to the auth routes
+  --static DIR    a built single-page app to serve next to the auth routes; index.html
+                  answers any other GET whose Accept names text/html (a client-side route)
 
 Open the config's baseUrl in the browser. Ready when GET /auth/health answers 200.`;
 

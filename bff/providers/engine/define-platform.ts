@@ -22,6 +22,7 @@ export function definePlatform<const Type extends string, Shape extends z.ZodRaw
     type: spec.type,
     configSchema,
     create: (config, context) => new PlatformProvider(spec, config as PlatformConfig<Shape>, context),
+    guide: spec.guide,
   };
   return providerType;
 }

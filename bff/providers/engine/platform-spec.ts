@@ -1,12 +1,13 @@
 import type { z } from 'zod';
 import type { AuthErrorCode } from '../../../shared/index.js';
 import type { EndpointOverrides } from '../config-fields.js';
+import type { PlatformGuide } from '../platform-guide.js';
 import type { CallbackParameters, TokenSet } from '../provider.js';
 import type { AnswerFormat, AnswerMatch, RefusalRule } from './answers.js';
 
-/**
+/*
  * A platform described as data, run by one generic provider (platform-provider.ts).
- * How to add a platform: docs/adding-a-platform.md.
+ * How to add a platform: docs/adding-a-platform.md in the repository (not in the package).
  */
 
 /** The endpoint keys a config entry may override (docs/design.md: the same names everywhere); `endSession` is OIDC's alone. */
@@ -184,6 +185,8 @@ export interface PlatformSpec<Shape extends z.ZodRawShape, Type extends string =
   user: UserPaths;
   /** Avatar hosts that serve the same image over https, so an `http://` avatar is upgraded rather than become mixed content. */
   httpsAvatarHosts?: readonly string[];
+  /** What the README's platform tables say of it (`npm run docs:platforms`). */
+  guide?: PlatformGuide;
   /** Code hooks, only where data cannot say it. */
   hooks?: {
     /** Signs each request before it is sent (Alipay's RSA2). */

@@ -1,6 +1,7 @@
 import { definePlatform } from '../engine/define-platform.js';
 import type { PlatformEntry } from '../engine/platform-spec.js';
 import { GATEWAY_SUCCESS, readSignedAnswer, rsaKeys, signRequest } from '../families/alipay-rsa2.js';
+import { FULL_REDIRECT_URI } from '../platform-guide.js';
 
 /*
  * Alipay (支付宝) website login: user authorization, then two calls through the gateway,
@@ -34,6 +35,16 @@ export const alipay = definePlatform({
   // USER_INFO goes to the token call's gateway unless `endpoints.userinfo` says otherwise.
   endpoints: { authorization: 'https://openauth.alipay.com/oauth2/publicAppAuthorize.htm', token: 'https://openapi.alipay.com/gateway.do' },
   scope: 'auth_user',
+  // Facts sheet (platforms.md, Alipay [A8], from JustAuth): localhost and 127.0.0.1 redirect URIs are not accepted.
+  guide: {
+    title: 'Alipay',
+    ids: '`open_id`, else `user_id`',
+    refresh: 'yes',
+    revocation: 'no',
+    console: 'open.alipay.com (授权回调地址)',
+    redirect: FULL_REDIRECT_URI,
+    localDevelopment: 'a public https origin (Alipay refuses localhost and 127.0.0.1)',
+  },
   config: rsaKeys,
   // AUTHORIZE: the code comes back as `auth_code` (with app_id, source and scope).
   callback: { code: 'auth_code' },

@@ -1,5 +1,6 @@
 import { clientSecret } from '../config-fields.js';
 import { definePlatform } from '../engine/define-platform.js';
+import { FULL_REDIRECT_URI, LOCAL_DEVELOPMENT } from '../platform-guide.js';
 
 /*
  * DingTalk (钉钉) third-party website login, the current API (not the legacy sns one). Documents:
@@ -20,6 +21,15 @@ export const dingtalk = definePlatform({
     userinfo: 'https://api.dingtalk.com/v1.0/contact/users/me',
   },
   scope: 'openid',
+  guide: {
+    title: 'DingTalk',
+    ids: '`openId` / `unionId`',
+    refresh: 'yes',
+    revocation: 'no',
+    console: 'open-dev.dingtalk.com (重定向URL)',
+    redirect: FULL_REDIRECT_URI,
+    localDevelopment: LOCAL_DEVELOPMENT.undocumented,
+  },
   config: { clientSecret },
   // IDENTITY: the code comes back as `authCode`; a failure as `error=...` whose values are not listed, so any value the RFC does not name is read as the user's refusal.
   callback: { code: 'authCode', unknownErrorMeans: 'access_denied' },

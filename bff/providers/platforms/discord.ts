@@ -1,6 +1,7 @@
 import { clientSecret } from '../config-fields.js';
 import { definePlatform } from '../engine/define-platform.js';
 import { authorizationParamsWithoutPkce, bearer, ERROR_MEMBER, refreshCall, revocationCall, tokenCall } from '../engine/rfc6749.js';
+import { FULL_REDIRECT_URI, LOCAL_DEVELOPMENT } from '../platform-guide.js';
 
 /*
  * Discord, plain OAuth 2.0 (it also publishes an OIDC discovery document; the profile here is /users/@me). Documents:
@@ -39,10 +40,19 @@ export const discord = definePlatform({
     authorization: 'https://discord.com/oauth2/authorize',
     token: 'https://discord.com/api/oauth2/token',
     userinfo: 'https://discord.com/api/users/@me',
-    revocation: 'https://discord.com/api/oauth2/token/revoke',
+    revocation: 'yes (revokes the whole authorization)',
   },
   // OAUTH2: `identify` for /users/@me, `email` for its `email` and `verified`.
   scope: 'identify email',
+  guide: {
+    title: 'Discord',
+    ids: 'snowflake `id` (a string past 2^53)',
+    refresh: 'yes',
+    revocation: 'yes (revokes the whole authorization)',
+    console: 'discord.com/developers/applications (OAuth2 → Redirects)',
+    redirect: FULL_REDIRECT_URI,
+    localDevelopment: LOCAL_DEVELOPMENT.undocumented,
+  },
   config: { clientSecret },
   callback: { everyErrorMeans: 'access_denied' },
   authorization: { params: authorizationParamsWithoutPkce },

@@ -1,5 +1,6 @@
 import { clientSecret } from '../config-fields.js';
 import { definePlatform } from '../engine/define-platform.js';
+import { FULL_REDIRECT_URI } from '../platform-guide.js';
 
 /*
  * Douyin Open Platform (抖音开放平台), website apps. Documents:
@@ -16,11 +17,20 @@ export const douyin = definePlatform({
   endpoints: {
     authorization: 'https://open.douyin.com/platform/oauth/connect/',
     token: 'https://open.douyin.com/oauth/access_token/',
-    refresh: 'https://open.douyin.com/oauth/refresh_token/',
+    refresh: 'yes',
     userinfo: 'https://open.douyin.com/oauth/userinfo/',
   },
   // AUTHORIZE: comma-separated.
   scope: 'user_info',
+  guide: {
+    title: 'Douyin',
+    ids: '`open_id` / `union_id`',
+    refresh: 'yes',
+    revocation: 'no',
+    console: 'developer.open-douyin.com',
+    redirect: FULL_REDIRECT_URI,
+    localDevelopment: 'a public https origin (https only)',
+  },
   config: { clientSecret },
   authorization: {
     params: ({ config, redirectUri, state }) => ({ client_key: config.clientId, response_type: 'code', scope: config.scope, redirect_uri: redirectUri, state }),

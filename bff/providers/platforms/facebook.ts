@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { clientSecret } from '../config-fields.js';
 import { definePlatform } from '../engine/define-platform.js';
 import { authorizationParamsWithoutPkce, bearer, tokenCall } from '../engine/rfc6749.js';
+import { FULL_REDIRECT_URI, LOCAL_DEVELOPMENT } from '../platform-guide.js';
 
 /*
  * Facebook Login on the Graph API. Documents:
@@ -37,6 +38,15 @@ export const facebook = definePlatform({
   }),
   // LOGIN_FLOW: comma-separated permissions.
   scope: 'email,public_profile',
+  guide: {
+    title: 'Facebook',
+    ids: 'app-scoped `id`',
+    refresh: 'no (tokens last about 60 days)',
+    revocation: 'no',
+    console: 'developers.facebook.com/apps (Facebook Login → Valid OAuth Redirect URIs)',
+    redirect: FULL_REDIRECT_URI,
+    localDevelopment: LOCAL_DEVELOPMENT.undocumented,
+  },
   config: { clientSecret, graphVersion },
   // LOGIN_FLOW: a denial is `error_reason=user_denied&error=access_denied`; any other error is read as a refusal too.
   callback: { everyErrorMeans: 'access_denied' },

@@ -1,6 +1,7 @@
 import { clientSecret } from '../config-fields.js';
 import { definePlatform } from '../engine/define-platform.js';
 import { authorizationParams, bearer, ERROR_MEMBER, refreshCall, tokenCall } from '../engine/rfc6749.js';
+import { FULL_REDIRECT_URI, LOCAL_DEVELOPMENT } from '../platform-guide.js';
 
 /*
  * Feishu (飞书) and Lark, its international edition: one API on two sets of hosts. Documents
@@ -17,7 +18,7 @@ import { authorizationParams, bearer, ERROR_MEMBER, refreshCall, tokenCall } fro
  */
 const jsonUtf8 = () => ({ 'content-type': 'application/json; charset=utf-8' });
 
-function feishuPlatform<const Type extends string>(type: Type, name: string, hosts: { accounts: string; open: string }) {
+function feishuPlatform<const Type extends string>(type: Type, name: string, hosts: { accounts: string; open: string }, console: string) {
   return definePlatform({
     type,
     name,
@@ -28,6 +29,15 @@ function feishuPlatform<const Type extends string>(type: Type, name: string, hos
     },
     // REFRESH_V2: a refresh token only comes with `offline_access` (the app must have it enabled).
     scope: 'offline_access',
+    guide: {
+      title: name,
+      ids: '`open_id` / `union_id`',
+      refresh: 'yes, rotating (needs `offline_access`)',
+      revocation: 'no',
+      console,
+      redirect: FULL_REDIRECT_URI,
+      localDevelopment: LOCAL_DEVELOPMENT.undocumented,
+    },
     config: { clientSecret },
     // AUTHORIZE: a refusal comes back as `error`, its value UNCONFIRMED: any value RFC 6749 does not name is read as the user's.
     callback: { unknownErrorMeans: 'access_denied' },
@@ -44,5 +54,5 @@ function feishuPlatform<const Type extends string>(type: Type, name: string, hos
   });
 }
 
-export const feishu = feishuPlatform('feishu', 'Feishu', { accounts: 'accounts.feishu.cn', open: 'open.feishu.cn' });
-export const lark = feishuPlatform('lark', 'Lark', { accounts: 'accounts.larksuite.com', open: 'open.larksuite.com' });
+export const feishu = feishuPlatform('feishu', 'Feishu', { accounts: 'accounts.feishu.cn', open: 'open.feishu.cn' }, 'open.feishu.cn/app (安全设置 → 重定向 URL)');
+export const lark = feishuPlatform('lark', 'Lark', { accounts: 'accounts.larksuite.com', open: 'open.larksuite.com' }, 'open.larksuite.com/app (Security settings → Redirect URLs)');

@@ -1,6 +1,7 @@
 import { clientSecret } from '../config-fields.js';
 import { definePlatform } from '../engine/define-platform.js';
 import { bearer, ERROR_MEMBER } from '../engine/rfc6749.js';
+import { FULL_REDIRECT_URI, LOCAL_DEVELOPMENT } from '../platform-guide.js';
 
 /*
  * Gitee (码云). Documents:
@@ -19,6 +20,15 @@ export const gitee = definePlatform({
   },
   // OAUTH: space-separated.
   scope: 'user_info',
+  guide: {
+    title: 'Gitee',
+    ids: 'numeric `id` as a string',
+    refresh: 'yes',
+    revocation: 'no',
+    console: 'gitee.com/oauth/applications',
+    redirect: FULL_REDIRECT_URI,
+    localDevelopment: LOCAL_DEVELOPMENT.undocumented,
+  },
   config: { clientSecret },
   authorization: {
     params: ({ config, redirectUri, state }) => ({ client_id: config.clientId, redirect_uri: redirectUri, response_type: 'code', scope: config.scope, state }),

@@ -4,6 +4,7 @@ import { isJsonObject } from '../json-body.js';
 import { definePlatform } from '../engine/define-platform.js';
 import type { PlatformEntry, ProfileTools } from '../engine/platform-spec.js';
 import { authorizationParams, bearer, ERROR_MEMBER, refreshCall, tokenCall } from '../engine/rfc6749.js';
+import { FULL_REDIRECT_URI, LOCAL_CALLBACK } from '../platform-guide.js';
 
 /*
  * GitHub OAuth apps, and GitHub Enterprise Server with the endpoints overridden
@@ -49,6 +50,16 @@ export const github = definePlatform({
     userinfo: 'https://api.github.com/user',
   },
   scope: 'read:user user:email',
+  // AUTHORIZING ("Redirect URLs", "Loopback redirect urls"): one callback URL per OAuth app; http on a loopback host.
+  guide: {
+    title: 'GitHub',
+    ids: 'numeric `id` as a string',
+    refresh: 'only for apps with expiring tokens',
+    revocation: 'no',
+    console: 'github.com/settings/developers (OAuth Apps)',
+    redirect: FULL_REDIRECT_URI,
+    localDevelopment: `${LOCAL_CALLBACK} on a second OAuth app: an app has one callback URL, and http is allowed on loopback`,
+  },
   config: { clientSecret },
   authorization: { params: authorizationParams },
   token: tokenCall(),

@@ -1,4 +1,5 @@
 import { oidcPlatform } from '../oidc.js';
+import { FULL_REDIRECT_URI, LOCAL_DEVELOPMENT } from '../platform-guide.js';
 
 /*
  * GitLab as an OpenID Connect provider, gitlab.com or a self-managed instance through
@@ -10,6 +11,15 @@ import { oidcPlatform } from '../oidc.js';
  */
 export const gitlab = oidcPlatform({
   type: 'gitlab',
+  guide: {
+    title: 'GitLab',
+    ids: '`sub`',
+    refresh: 'yes, rotating',
+    revocation: 'yes (discovery)',
+    console: 'gitlab.com/-/user_settings/applications (or your instance\'s)',
+    redirect: FULL_REDIRECT_URI,
+    localDevelopment: LOCAL_DEVELOPMENT.undocumented,
+  },
   issuer: () => 'https://gitlab.com',
   extra: {},
   fields: { username: ['nickname', 'preferred_username'] },

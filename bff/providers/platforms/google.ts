@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { oidcPlatform } from '../oidc.js';
+import { FULL_REDIRECT_URI, LOCAL_DEVELOPMENT } from '../platform-guide.js';
 
 /*
  * Google (OpenID Connect). Documents:
@@ -15,6 +16,16 @@ import { oidcPlatform } from '../oidc.js';
  */
 export const google = oidcPlatform({
   type: 'google',
+  // https://developers.google.com/identity/protocols/oauth2/web-server#uri-validation: plain http only for localhost.
+  guide: {
+    title: 'Google',
+    ids: '`sub`',
+    refresh: 'with `"accessType": "offline"`',
+    revocation: 'yes (discovery)',
+    console: 'console.cloud.google.com (APIs & Services → Credentials, OAuth client ID, Web application)',
+    redirect: FULL_REDIRECT_URI,
+    localDevelopment: LOCAL_DEVELOPMENT.localhost,
+  },
   issuer: () => 'https://accounts.google.com',
   extra: {
     accessType: z.enum(['online', 'offline']).default('online'),

@@ -1,4 +1,5 @@
 import { oidcPlatform } from '../oidc.js';
+import { FULL_REDIRECT_URI, LOCAL_DEVELOPMENT } from '../platform-guide.js';
 
 /*
  * Sign In with LinkedIn using OpenID Connect. Documents:
@@ -13,6 +14,15 @@ import { oidcPlatform } from '../oidc.js';
  */
 export const linkedin = oidcPlatform({
   type: 'linkedin',
+  guide: {
+    title: 'LinkedIn',
+    ids: '`sub`',
+    refresh: 'partners only',
+    revocation: 'no',
+    console: 'linkedin.com/developers/apps (Auth → Authorized redirect URLs)',
+    redirect: FULL_REDIRECT_URI,
+    localDevelopment: LOCAL_DEVELOPMENT.undocumented,
+  },
   issuer: () => 'https://www.linkedin.com/oauth',
   tokenEndpointAuthMethod: 'client_secret_post',
   withoutPkce: true,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { endpointUrl } from '../config-fields.js';
 import { oidcPlatform } from '../oidc.js';
+import { FULL_REDIRECT_URI, LOCAL_DEVELOPMENT } from '../platform-guide.js';
 
 /*
  * Microsoft Entra ID (identity platform v2.0). Documents:
@@ -29,6 +30,16 @@ const PLACEHOLDER = '{tenantid}';
 
 export const microsoft = oidcPlatform({
   type: 'microsoft',
+  // https://learn.microsoft.com/en-us/entra/identity-platform/reply-url: plain http only for localhost.
+  guide: {
+    title: 'Microsoft Entra ID',
+    ids: '`sub` / `oid`',
+    refresh: 'with `offline_access` in `scope`, rotating',
+    revocation: 'no',
+    console: 'entra.microsoft.com (App registrations → Authentication, Web platform)',
+    redirect: FULL_REDIRECT_URI,
+    localDevelopment: LOCAL_DEVELOPMENT.localhost,
+  },
   issuer: ({ authority, tenant }) => `${authority.replace(/\/+$/, '')}/${tenant}/v2.0`,
   extra: {
     tenant: z

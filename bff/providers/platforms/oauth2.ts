@@ -3,6 +3,7 @@ import { clientSecret, endpointUrl, providerEntry } from '../config-fields.js';
 import { PlatformProvider } from '../engine/platform-provider.js';
 import type { PlatformConfig, PlatformSpec } from '../engine/platform-spec.js';
 import { authorizationParams, bearer, ERROR_MEMBER, refreshCall, revocationCall, tokenCall } from '../engine/rfc6749.js';
+import { FULL_REDIRECT_URI } from '../platform-guide.js';
 import type { ProviderType } from '../provider.js';
 import { STANDARD_ID_FIELDS, STANDARD_USER_FIELDS } from '../user-fields.js';
 
@@ -77,4 +78,13 @@ export const oauth2: ProviderType<typeof configSchema> = {
   type: 'oauth2',
   configSchema,
   create: (config, context) => new PlatformProvider(specOf(config), config, context),
+  guide: {
+    title: 'Any OAuth 2.0 server',
+    ids: 'the first of `sub`, `id`, `user_id` in userinfo, or `userFields.id`',
+    refresh: 'when it gives a refresh token',
+    revocation: 'with `endpoints.revocation`',
+    console: "your server's",
+    redirect: FULL_REDIRECT_URI,
+    localDevelopment: "the server's rules",
+  },
 };

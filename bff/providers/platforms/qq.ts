@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { clientSecret } from '../config-fields.js';
 import { definePlatform } from '../engine/define-platform.js';
+import { FULL_REDIRECT_URI, LOCAL_DEVELOPMENT } from '../platform-guide.js';
 
 /*
  * QQ Connect (QQ互联, graph.qq.com). Documents:
@@ -24,6 +25,15 @@ export const qq = definePlatform({
     userinfo: 'https://graph.qq.com/user/get_user_info',
   },
   scope: 'get_user_info',
+  guide: {
+    title: 'QQ',
+    ids: '`openid` / `unionid` with `"unionId": true`',
+    refresh: 'yes (single-use refresh tokens)',
+    revocation: 'no',
+    console: 'connect.qq.com',
+    redirect: FULL_REDIRECT_URI,
+    localDevelopment: LOCAL_DEVELOPMENT.undocumented,
+  },
   config: {
     clientSecret,
     /** UNIONID: ask /me for the unionid too (the app needs the unionid permission, else error 100048). */

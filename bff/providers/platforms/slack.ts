@@ -1,4 +1,5 @@
 import { oidcPlatform } from '../oidc.js';
+import { FULL_REDIRECT_URI, LOCAL_DEVELOPMENT } from '../platform-guide.js';
 
 /*
  * Sign in with Slack (OpenID Connect). Documents:
@@ -14,6 +15,15 @@ import { oidcPlatform } from '../oidc.js';
  */
 export const slack = oidcPlatform({
   type: 'slack',
+  guide: {
+    title: 'Slack',
+    ids: '`sub` (the team id stays in the raw profile)',
+    refresh: 'only with token rotation enabled',
+    revocation: 'no',
+    console: 'api.slack.com/apps (OAuth & Permissions → Redirect URLs)',
+    redirect: FULL_REDIRECT_URI,
+    localDevelopment: LOCAL_DEVELOPMENT.undocumented,
+  },
   issuer: () => 'https://slack.com',
   tokenEndpointAuthMethod: 'client_secret_post',
   extra: {},

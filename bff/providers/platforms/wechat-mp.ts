@@ -14,6 +14,15 @@ export const wechatMp = definePlatform({
   name: 'WeChat',
   endpoints: { authorization: 'https://open.weixin.qq.com/connect/oauth2/authorize', ...WECHAT_SNS_ENDPOINTS },
   scope: 'snsapi_userinfo',
+  guide: {
+    title: 'WeChat Official Account',
+    ids: '`openid` / `unionid` (`snsapi_userinfo` only)',
+    refresh: 'yes',
+    revocation: 'no',
+    console: 'mp.weixin.qq.com (网页授权域名; certified service accounts)',
+    redirect: 'the domain',
+    localDevelopment: 'a public https origin on the registered domain, opened in WeChat\'s browser',
+  },
   config: {
     ...wechatSns.config,
     /** WEB_AUTH: `snsapi_userinfo` asks for consent and gives the profile; `snsapi_base` is silent and gives only the openid. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { clientSecret } from '../config-fields.js';
 import { definePlatform } from '../engine/define-platform.js';
+import { LOCAL_DEVELOPMENT } from '../platform-guide.js';
 import { idAt } from '../user-fields.js';
 
 /*
@@ -28,6 +29,15 @@ const NON_MEMBER_ID = ['openid', 'OpenId'];
 export const wecom = definePlatform({
   type: 'wecom',
   name: 'WeCom',
+  guide: {
+    title: 'WeCom (企业微信)',
+    ids: "the member's `userid` (a non-member's `openid` with `allowNonMembers`)",
+    refresh: 'no (no user token)',
+    revocation: 'no',
+    console: 'work.weixin.qq.com admin (应用管理 → the self-built app: 可信域名 / Web网页授权回调域名)',
+    redirect: 'the domain',
+    localDevelopment: LOCAL_DEVELOPMENT.domainOnly,
+  },
   endpoints: {
     authorization: 'https://login.work.weixin.qq.com/wwlogin/sso/login',
     token: 'https://qyapi.weixin.qq.com/cgi-bin/gettoken',

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { clientSecret } from '../config-fields.js';
 import { definePlatform } from '../engine/define-platform.js';
 import { ERROR_MEMBER } from '../engine/rfc6749.js';
+import { FULL_REDIRECT_URI, LOCAL_DEVELOPMENT } from '../platform-guide.js';
 
 /*
  * Sina Weibo (open.weibo.com). Documents:
@@ -19,9 +20,18 @@ export const weibo = definePlatform({
     authorization: 'https://api.weibo.com/oauth2/authorize',
     token: 'https://api.weibo.com/oauth2/access_token',
     userinfo: 'https://api.weibo.com/2/users/show.json',
-    revocation: 'https://api.weibo.com/oauth2/revokeoauth2',
+    revocation: 'yes (`revokeoauth2`)',
   },
   scope: '',
+  guide: {
+    title: 'Weibo',
+    ids: '`uid` (string)',
+    refresh: 'no (web apps get no refresh token)',
+    revocation: 'yes (`revokeoauth2`)',
+    console: 'open.weibo.com (授权回调页)',
+    redirect: FULL_REDIRECT_URI,
+    localDevelopment: LOCAL_DEVELOPMENT.undocumented,
+  },
   // AUTHORIZE: `scope` is optional (comma-separated, e.g. `email`); none asks for the basic profile.
   config: { clientSecret, scope: z.string().default('') },
   authorization: {

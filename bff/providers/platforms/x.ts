@@ -1,6 +1,7 @@
 import { clientSecret } from '../config-fields.js';
 import { definePlatform } from '../engine/define-platform.js';
 import { authorizationParams, bearer, ERROR_MEMBER, refreshCall, revocationCall, tokenCall } from '../engine/rfc6749.js';
+import { FULL_REDIRECT_URI } from '../platform-guide.js';
 
 /*
  * X (Twitter) OAuth 2.0, a confidential client. Documents:
@@ -26,10 +27,20 @@ export const x = definePlatform({
     authorization: 'https://x.com/i/oauth2/authorize',
     token: 'https://api.x.com/2/oauth2/token',
     userinfo: 'https://api.x.com/2/users/me',
-    revocation: 'https://api.x.com/2/oauth2/revoke',
+    revocation: 'yes',
   },
   // AUTHORIZATION_CODE: `offline.access` brings a refresh token; add `users.email` for the email.
   scope: 'users.read tweet.read offline.access',
+  // https://docs.x.com/resources/fundamentals/developer-apps (callback URLs): not localhost; 127.0.0.1 instead.
+  guide: {
+    title: 'X',
+    ids: '`data.id` (a string)',
+    refresh: 'yes, rotating (needs `offline.access`)',
+    revocation: 'yes',
+    console: 'developer.x.com (User authentication settings: Web App, confidential client)',
+    redirect: FULL_REDIRECT_URI,
+    localDevelopment: 'X refuses `localhost`: register `http://127.0.0.1:5173/auth/callback/<id>`, set `baseUrl` to `http://127.0.0.1:5173` and open that',
+  },
   config: { clientSecret },
   callback: { everyErrorMeans: 'access_denied' },
   authorization: { params: authorizationParams },
