@@ -58,7 +58,7 @@ function registration(providers: InitProvider[]): string[] {
   return providers.flatMap(({ id, registersDomain, postLogoutRedirect }) => {
     const callback = `${DEV_BASE_URL}/auth/callback/${id}`;
     const lines = registersDomain
-      ? [`${id}: the callback domain ${host} (for ${callback}); this console does not accept localhost: use a domain that reaches this machine (README, Platforms)`]
+      ? [`${id}: the callback domain (for ${callback}: ${host}); WeChat takes a domain, and not localhost: see the README's Platforms`]
       : [`${id}: the redirect URI ${callback}`];
     if (postLogoutRedirect) lines.push(`${id}: the post-logout redirect URI ${DEV_BASE_URL}/`);
     return lines;

@@ -14,8 +14,10 @@ export function envFile(names: string[], secret?: string): string {
     '# What server.ts reads. `npm run server` loads .env; in production, set these in the environment.',
     `SESSION_SECRET=${secret ?? ''}`,
     ...names.map((name) => `${name}=`),
-    '# BASE_URL=http://localhost:5173 (the address in the browser; in production, the public https origin)',
-    '# PORT=3000 (where server.ts listens; vite.config reads it too)',
+    '# The address in the browser (in production, the public https origin):',
+    '# BASE_URL=http://localhost:5173',
+    '# Where server.ts listens (Vite forwards /auth and /api to it; it reads PORT from its own environment):',
+    '# PORT=3000',
     '',
   ].join('\n');
 }

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ViteReactApp } from './detect.js';
 import { addMissing, envFile, newSecret } from './env-file.js';
-import { addToPackage } from './package-json.js';
+import { addToPackage, SCRIPTS } from './package-json.js';
 import { providerEnv, type InitProvider } from './providers.js';
 import { serverFile } from './server-file.js';
 import { addProxy, proxiesAuth } from './vite-config.js';
@@ -55,7 +55,7 @@ function tsconfigAction(existing: string | undefined, viteConfig: string): FileA
 function packageAction(app: ViteReactApp): { action: FileAction; notes: string[] } {
   const path = 'package.json';
   const { pkg, added, keptScripts } = addToPackage(app.pkg);
-  const notes = keptScripts.map((name) => `package.json: kept your "${name}" script ("${app.pkg.scripts?.[name]}"); the README's runs "${pkg.scripts?.[name]}"`);
+  const notes = keptScripts.map((name) => `package.json: kept your "${name}" script ("${app.pkg.scripts?.[name]}"); the README's runs "${SCRIPTS[name]}"`);
   if (added.length === 0) return { action: { path, status: 'unchanged', detail: '' }, notes };
   const indent = /^([ \t]+)"/m.exec(app.pkgText)?.[1] ?? '  ';
   return { action: { path, status: 'updated', detail: added.join('; '), content: `${JSON.stringify(pkg, null, indent)}\n` }, notes };

@@ -4,7 +4,8 @@
  * `plugins: [react()]` as its one property. Anything else is left alone and the snippet printed.
  */
 
-const TEMPLATE_EXPORT = /^export default defineConfig\(\{\n([ \t]+)plugins: \[react\(\)\],?\n\}\)(;?)[ \t]*$/m;
+/** The default export, with the comment lines right above it (create-vite's link to the docs). */
+const TEMPLATE_EXPORT = /^((?:\/\/[^\n]*\n)*)export default defineConfig\(\{\n([ \t]+)plugins: \[react\(\)\],?\n\}\)(;?)[ \t]*$/m;
 
 /** Whether the config already sends /auth somewhere: a proxy entry for it. */
 export const proxiesAuth = (config: string): boolean => /['"]\/auth['"]\s*:/.test(config);
@@ -37,12 +38,12 @@ ${serverProperty('  ', "'")}`;
 export function addProxy(config: string): string | null {
   const match = TEMPLATE_EXPORT.exec(config);
   if (!match || /\b(server|proxy)\b/.test(config) || config.includes('\r')) return null;
-  const [whole, indent, semicolon] = match as unknown as [string, string, string];
+  const [whole, comments, indent, semicolon] = match as unknown as [string, string, string, string];
   const quote = /from "/.test(config) ? '"' : "'";
   const replaced = [
     constLine(semicolon),
     '',
-    'export default defineConfig({',
+    `${comments}export default defineConfig({`,
     `${indent}plugins: [react()],`,
     serverProperty(indent, quote),
     `})${semicolon}`,
