@@ -115,7 +115,7 @@ const readJson = async (path: string) => JSON.parse(await read(path)) as Record<
 /** Every file of the app, by path, for comparing before and after. */
 async function snapshot(): Promise<Record<string, string>> {
   const paths = [...Object.keys(TEMPLATE), 'server.ts', '.env', '.env.example'];
-  return Object.fromEntries(await Promise.all(paths.map(async (path) => [path, await read(path).catch(() => '(none)')])));
+  return Object.fromEntries(await Promise.all(paths.map(async (path): Promise<[string, string]> => [path, await read(path).catch(() => '(none)')])));
 }
 
 describe('bff-auth init in a fresh create-vite react-ts app', () => {
@@ -142,7 +142,8 @@ describe('bff-auth init in a fresh create-vite react-ts app', () => {
   it('adds the scripts and the dependencies the README uses, and keeps every version already there', async () => {
     init();
     const pkg = await readJson('package.json');
-    expect(pkg.scripts).toEqual({ ...JSON.parse(TEMPLATE['package.json']!).scripts, server: 'tsx --env-file=.env server.ts' });
+    const template = JSON.parse(TEMPLATE['package.json']!) as { scripts: Record<string, string> };
+    expect(pkg.scripts).toEqual({ ...template.scripts, server: 'tsx --env-file=.env server.ts' });
     expect(Object.keys(pkg.dependencies!)).toEqual(['@tanstack/react-query', 'bff-auth', 'express', 'react', 'react-dom']);
     expect(pkg.dependencies!['bff-auth']).toMatch(/^\^\d+\.\d+\.\d+/);
     expect(pkg.devDependencies!).toMatchObject({ '@types/node': '^24.19.2', typescript: '~7.0.2' });

@@ -77,8 +77,8 @@ function start(app: string, args: string[], env: NodeJS.ProcessEnv, ready: (outp
       output += chunk.toString();
       if (ready(output)) resolve();
     };
-    child.stdout!.on('data', read);
-    child.stderr!.on('data', read);
+    child.stdout.on('data', read);
+    child.stderr.on('data', read);
     child.once('exit', (code) => reject(new Error(`npm ${args.join(' ')} exited (${code}):\n${output}`)));
   });
   return { child, ready: started, output: () => output };
