@@ -58,7 +58,8 @@ function registration(providers: InitProvider[]): string[] {
   return providers.flatMap(({ id, registersDomain, postLogoutRedirect }) => {
     const callback = `${DEV_BASE_URL}/auth/callback/${id}`;
     const lines = registersDomain
-      ? [`${id}: the callback domain (for ${callback}: ${host}); WeChat takes a domain, and not localhost: see the README's Platforms`]
+      ? // The console takes a domain only (README, Platforms); whether it takes localhost, the platform facts sheet does not say.
+        [`${id}: the callback domain (授权回调域) ${host}, the host of ${callback}; if the console refuses it, develop on a domain of yours that reaches this machine, with BASE_URL set to it`]
       : [`${id}: the redirect URI ${callback}`];
     if (postLogoutRedirect) lines.push(`${id}: the post-logout redirect URI ${DEV_BASE_URL}/`);
     return lines;

@@ -175,7 +175,7 @@ describe('bff-auth init in a fresh create-vite react-ts app', () => {
     expect(out).toContain('github: the redirect URI http://localhost:5173/auth/callback/github');
     expect(out).toContain('oidc: the redirect URI http://localhost:5173/auth/callback/oidc');
     expect(out).toContain('oidc: the post-logout redirect URI http://localhost:5173/');
-    expect(out).toContain('wechat: the callback domain (for http://localhost:5173/auth/callback/wechat: localhost:5173)');
+    expect(out).toContain('wechat: the callback domain (授权回调域) localhost:5173, the host of http://localhost:5173/auth/callback/wechat');
     expect(out).toContain('npm install');
     expect(out).toContain('in src/main.tsx:');
     expect(out).toContain('<AuthProvider>');
@@ -219,6 +219,17 @@ describe('bff-auth init in an app that has some of it already', () => {
     expect(out).toMatch(/skipped +vite\.config\.ts +not the shape init edits safely/);
     expect(out).toContain('Paste into vite.config.ts');
     expect(out).toContain("proxy: { '/auth': server, '/api': server },");
+  });
+
+  it('edits a vite.config.js with double quotes and semicolons in that style', async () => {
+    await rm(join(app, 'vite.config.ts'));
+    const config = 'import { defineConfig } from "vite";\nimport react from "@vitejs/plugin-react";\n\nexport default defineConfig({\n    plugins: [react()]\n});\n';
+    await writeFile(join(app, 'vite.config.js'), config);
+    expect(init().out).toMatch(/updated +vite\.config\.js/);
+    const edited = await read('vite.config.js');
+    expect(edited).toContain('const server = { target: `http://127.0.0.1:${process.env.PORT ?? 3000}` };\n');
+    expect(edited).toContain('export default defineConfig({\n    plugins: [react()],\n    server: {\n');
+    expect(edited).toContain('        proxy: { "/auth": server, "/api": server },\n    },\n});\n');
   });
 
   it('keeps a dev script that runs something else, and says so', async () => {

@@ -129,7 +129,9 @@ describe('npx bff-auth init into a fresh npm create vite React-TS app', () => {
     await sh('npm', ['run', 'build'], { cwd: app, env: NPM_ENV });
     // TypeScript 7 is strict by default; older templates said so in the tsconfig. Either way, strict it is.
     await sh('npx', ['tsc', '-p', 'tsconfig.node.json', '--strict'], { cwd: app, env: NPM_ENV });
-    await sh('npx', ['tsc', '-p', 'tsconfig.app.json', '--strict'], { cwd: app, env: NPM_ENV });
+    // The browser's side reads every declaration it uses. (server.ts with skipLibCheck off waits for
+    // issue #18 section 1: ioredis's declarations import redis-errors, which has no types.)
+    await sh('npx', ['tsc', '-p', 'tsconfig.app.json', '--strict', '--skipLibCheck', 'false'], { cwd: app, env: NPM_ENV });
   }, SLOW);
 
   it('changes nothing when run again, now from the installed package', async () => {
