@@ -107,7 +107,8 @@ export function runInit(options: InitOptions): number {
   let installed = false;
   if (options.install) {
     const [command, ...args] = app.installCommand.split(' ') as [string, ...string[]];
-    const result = spawnSync(command, args, { cwd: dir, stdio: 'inherit' });
+    // Windows runs npm, pnpm and yarn as .cmd files, through a shell.
+    const result = spawnSync(command, args, { cwd: dir, stdio: 'inherit', shell: process.platform === 'win32' });
     if (result.status !== 0) {
       options.print(`${app.installCommand} failed (${result.error?.message ?? `exit code ${result.status}`}); the files are written: run it again.`);
       return 1;

@@ -262,6 +262,22 @@ describe('bff-auth init refuses, with a reason and exit code 1', () => {
     expect(await snapshot()).toEqual(before);
   });
 
+  it('--install whose package manager cannot run, after the files are written', async () => {
+    await writeFile(join(app, 'pnpm-lock.yaml'), '');
+    const path = process.env.PATH;
+    process.env.PATH = app; // no pnpm there, whatever this machine has installed
+    let result: ReturnType<typeof init>;
+    try {
+      result = init(['install', true], ['providers', 'github']);
+    } finally {
+      process.env.PATH = path;
+    }
+    const { code, out } = result;
+    expect(code).toBe(1);
+    expect(out).toMatch(/created +server\.ts/);
+    expect(out).toMatch(/pnpm install failed \(.*\); the files are written: run it again\./);
+  });
+
   it.each([
     ['nope', 'unknown type "nope"'],
     ['github,alipay', '"alipay" needs fields init cannot fill in'],
