@@ -1,6 +1,6 @@
 /**
  * `bff-auth init` as a new user runs it (issue #18): a fresh `npm create vite` React-TS app from the
- * registry, `init` from the packed package, one `npm install` (the tarball and the registry), the
+ * registry, `init --install` from the packed package (one install: the tarball and the registry), the
  * AuthProvider snippet applied, then the app's own `npm run build` (tsc -b: strict, server.ts
  * included) and a sign-in through the development provider in Chromium, with `npm run server` and
  * `npm run dev` side by side as the README runs them.
@@ -101,13 +101,13 @@ describe('npx bff-auth init into a fresh npm create vite React-TS app', () => {
     root = await mkdtemp(join(tmpdir(), 'bff-auth-init-app-'));
     await sh('npm', ['create', '--yes', 'vite@latest', 'app', '--', '--template', 'react-ts', '--no-interactive'], { cwd: root, env: NPM_ENV });
     app = join(root, 'app');
-    const bin = join(runner, 'node_modules/bff-auth/bin/bff-auth.js');
-    firstRun = await sh(process.execPath, [bin, 'init', '--providers', 'oidc'], { cwd: app });
-    // The one install: what init added, with bff-auth from the tarball rather than the registry.
+    // bff-auth from the tarball rather than the registry: init keeps a dependency already listed.
     const pkg = JSON.parse(await readFile(join(app, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
     pkg.dependencies['bff-auth'] = `file:${pack.tarball}`;
     await writeFile(join(app, 'package.json'), JSON.stringify(pkg, null, 2));
-    await sh('npm', ['install'], { cwd: app, env: NPM_ENV });
+    // The one install: --install, after init has added the rest.
+    const bin = join(runner, 'node_modules/bff-auth/bin/bff-auth.js');
+    firstRun = await sh(process.execPath, [bin, 'init', '--providers', 'oidc', '--install'], { cwd: app, env: NPM_ENV });
     await writeFile(join(app, 'src/main.tsx'), MAIN);
     await writeFile(join(app, 'src/App.tsx'), APP);
   }, SLOW);
@@ -120,7 +120,9 @@ describe('npx bff-auth init into a fresh npm create vite React-TS app', () => {
   it('writes server.ts, the Vite proxy, the scripts and .env, and says what to register', async () => {
     expect(firstRun).toMatch(/created +server\.ts/);
     expect(firstRun).toMatch(/updated +vite\.config\.ts +the dev proxy for \/auth and \/api/);
+    expect(firstRun).toMatch(/updated +package\.json +scripts: server; dependencies: express, @tanstack\/react-query; devDependencies: tsx, @types\/express/);
     expect(firstRun).toContain('oidc: the redirect URI http://localhost:5173/auth/callback/oidc');
+    expect(firstRun).not.toContain('Install what package.json now lists');
     expect(await readFile(join(app, '.env'), 'utf8')).toMatch(/^SESSION_SECRET=[\w-]{43}$/m);
   });
 
