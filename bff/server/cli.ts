@@ -2,10 +2,12 @@ import { parseArgs } from 'node:util';
 import { loadConfigFile } from '../config/config-file.js';
 import type { AuthBffConfig } from '../config/resolve.js';
 import { ConfigError } from '../errors.js';
+import { initCommand } from '../init/command.js';
 import { startServer } from './start.js';
 
 const USAGE = `Usage: bff-auth serve --config FILE [--port N] [--host HOST] [--static DIR]
        bff-auth --version
+       bff-auth init [--providers oidc,github,wechat] [--force] [--install] [--dir DIR]
 
   --config FILE   the config: a JSON file, where "\${NAME}" in a string is replaced by the
                   environment variable NAME; or a module (bff-auth.config.js, .mjs, .cjs)
@@ -15,7 +17,9 @@ const USAGE = `Usage: bff-auth serve --config FILE [--port N] [--host HOST] [--s
   --static DIR    a built single-page app to serve next to the auth routes; index.html
                   answers any other GET whose Accept names text/html (a client-side route)
 
-Open the config's baseUrl in the browser. Ready when GET /auth/health answers 200.`;
+Open the config's baseUrl in the browser. Ready when GET /auth/health answers 200.
+
+init sets up bff-auth in an existing Vite + React app (bff-auth init --help).`;
 
 function fail(message: string): never {
   console.error(message);
@@ -49,6 +53,7 @@ async function serve(args: string[]) {
 }
 
 async function main([command, ...args]: string[]) {
+  if (command === 'init') process.exit(initCommand(args));
   if (!['serve', '--help', '-h', 'help'].includes(command ?? '')) fail(USAGE);
   if (command !== 'serve') return console.log(USAGE);
   try {
