@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevProvider, type DevProvider } from '../../demo/dev-provider.js';
 import { freePort } from '../support/bff.js';
 import { CHROMIUM_SKIP_NOTICE, hasChromium, launchChromium } from '../support/chromium.js';
-import { PROJECT_ROOT, packBuild, sh, type PackResult } from '../package/scratch.js';
+import { packBuild, sh, type PackResult } from '../package/scratch.js';
 
 /** Packing may build the library; create-vite and one install come from the registry (the npm cache helps). */
 const SLOW = 600_000;
@@ -103,10 +103,12 @@ describe('npx bff-auth init into a fresh npm create vite React-TS app', () => {
     const pkg = JSON.parse(await readFile(join(app, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
     pkg.dependencies['bff-auth'] = `file:${pack.tarball}`;
     await writeFile(join(app, 'package.json'), JSON.stringify(pkg, null, 2));
-    // The one install: --install, after init has added the rest. This first run is this repository's
-    // bin (the app has no bff-auth yet); the second run below is the packed one, installed.
-    const bin = join(PROJECT_ROOT, 'bin/bff-auth.js');
-    firstRun = await sh(process.execPath, [bin, 'init', '--providers', 'oidc', '--install'], { cwd: app, env: NPM_ENV });
+    // `npx bff-auth init` as a user runs it, the package fetched into npx's cache (the tarball in
+    // place of the registry's copy), then the one install into the app: --install.
+    firstRun = await sh('npm', ['exec', '--yes', `--package=${pack.tarball}`, '--', 'bff-auth', 'init', '--providers', 'oidc', '--install'], {
+      cwd: app,
+      env: NPM_ENV,
+    });
     await writeFile(join(app, 'src/main.tsx'), MAIN);
     await writeFile(join(app, 'src/App.tsx'), APP);
   }, SLOW);
