@@ -41,7 +41,7 @@ describe('LoginButton in Simplified Chinese (labels={zhCN})', () => {
   it.each(CHINESE)('%s reads %s', async (provider, label) => {
     stubBff({ '/auth/session': json(SIGNED_OUT), '/auth/providers': json(PROVIDERS) });
     renderWithAuth(<LoginButton provider={provider} labels={zhCN} />);
-    await screen.findByRole('button', { name: label });
+    await screen.findByRole('button', { name: label }, { timeout: 5000 });
   });
 
   it('reads 登录 until the provider list answers, then names the platform, never the English name', async () => {
@@ -93,7 +93,7 @@ describe('LoginButton in English (no labels)', () => {
   ])('%s reads %s', async (provider, label) => {
     stubBff({ '/auth/session': json(SIGNED_OUT), '/auth/providers': json(PROVIDERS) });
     renderWithAuth(<LoginButton provider={provider} />);
-    await screen.findByRole('button', { name: label });
+    await screen.findByRole('button', { name: label }, { timeout: 5000 });
   });
 });
 
