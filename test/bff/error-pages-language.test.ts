@@ -19,19 +19,19 @@ afterAll(async () => {
 
 /** A BFF whose baseUrl is its own address, so that the login route does not send the browser to another host first. */
 async function startBff(rateLimit: AuthBffConfig['rateLimit']): Promise<string> {
-  let router: express.Router | undefined;
-  const server = express()
-    .use((req, res, next) => router!(req, res, next))
-    .listen(0, '127.0.0.1');
+  const app = express();
+  const server = app.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  router = createAuthBff({
-    baseUrl: origin,
-    secrets: [TEST_SECRET],
-    logger: silentLogger,
-    rateLimit,
-    providers: [{ id: 'github', type: 'github', clientId: 'a', clientSecret: 'b' }],
-  }).router;
+  app.use(
+    createAuthBff({
+      baseUrl: origin,
+      secrets: [TEST_SECRET],
+      logger: silentLogger,
+      rateLimit,
+      providers: [{ id: 'github', type: 'github', clientId: 'a', clientSecret: 'b' }],
+    }).router,
+  );
   closers.push(() => new Promise((resolve) => server.close(() => resolve())));
   return origin;
 }
