@@ -13,32 +13,13 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { loadConfigFile } from '../../bff/config/config-file.js';
 import { resolveConfig } from '../../bff/config/resolve.js';
+import { codeBlocks } from '../support/markdown.js';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 
 /** The built-in Chinese platforms: each has a guide in both languages. */
 const PLATFORMS = ['wechat', 'wechat-mp', 'qq', 'weibo', 'dingtalk', 'feishu', 'alipay', 'gitee', 'douyin', 'wecom'];
 const DOCTOR = { 'zh-CN': 'npx bff-auth doctor --config bff-auth.json --lang zh', en: 'npx bff-auth doctor --config bff-auth.json' };
-
-interface Block {
-  language: string;
-  code: string;
-  where: string;
-}
-
-function codeBlocks(markdown: string, file: string): Block[] {
-  const blocks: Block[] = [];
-  const lines = markdown.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const fence = /^```(\w*)\s*$/.exec(lines[i]!);
-    if (!fence) continue;
-    const end = lines.indexOf('```', i + 1);
-    if (end < 0) throw new Error(`${file}:${i + 1}: an unclosed code block`);
-    blocks.push({ language: fence[1]!, code: lines.slice(i + 1, end).join('\n') + '\n', where: `${file}:${i + 1}` });
-    i = end;
-  }
-  return blocks;
-}
 
 const guides = Object.fromEntries(
   await Promise.all(
