@@ -19,7 +19,8 @@ export function sendErrorPage(req: Request, res: Response, status: number, code:
   const sentence = fill(escapeHtml(messages.sentence), { message: fill(escapeHtml(text.message), escaped), code: `<code>${code}</code>` });
   res
     .status(status)
-    .set({ 'Content-Language': messages.lang, Vary: 'Accept-Language' })
+    .set('Content-Language', messages.lang)
+    .vary('Accept-Language')
     .type('html')
     .send(`<!doctype html>
 <html lang="${messages.lang}">
