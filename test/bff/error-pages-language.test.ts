@@ -4,6 +4,7 @@
  * weights respected, English by default. Through the real routes of a mounted router.
  */
 import { once } from 'node:events';
+import { get, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import fc from 'fast-check';
@@ -115,6 +116,17 @@ describe('the unknown-provider page follows Accept-Language', () => {
       expect(page.text).toContain('Back to the app');
       expect(page.text).not.toMatch(/[\u4e00-\u9fff]/);
     }
+  });
+
+  it('is English for a request with no Accept-Language at all (fetch would send "*")', async () => {
+    const request = get(`${bff}/auth/login/weixin`);
+    const [response] = (await once(request, 'response')) as [IncomingMessage];
+    let html = '';
+    for await (const chunk of response) html += String(chunk);
+    expect(response.statusCode).toBe(404);
+    expect(response.headers['content-language']).toBe(ENGLISH);
+    expect(html).toContain('<html lang="en">');
+    expect(html).toContain('Unknown sign-in provider');
   });
 
   it('escapes the provider id in both languages', async () => {
