@@ -1,6 +1,7 @@
 import { useAuthContext } from './context.js';
 import { useState } from './react.js';
 import type { ButtonHTMLAttributes, MouseEvent, ReactElement, ReactNode } from './react.js';
+import type { AuthLabels } from './labels.js';
 import { useProviders } from './useProviders.js';
 
 export interface LoginButtonProps extends Omit<ButtonHTMLAttributes<HTMLButtonElement>, 'type'> {
@@ -12,9 +13,11 @@ export interface LoginButtonProps extends Omit<ButtonHTMLAttributes<HTMLButtonEl
    * ("Sign in" until then, the id when the list does not name it).
    */
   children?: ReactNode;
+  /** The built-in label's language: a locale such as `zhCN` from `bff-auth/client/locales/zh-CN` (default English). */
+  labels?: Pick<AuthLabels, 'loginButton'> | undefined;
 }
 
-export function LoginButton({ provider, returnTo, children, disabled, onClick, ...rest }: LoginButtonProps): ReactElement {
+export function LoginButton({ provider, returnTo, children, labels, disabled, onClick, ...rest }: LoginButtonProps): ReactElement {
   const { login } = useAuthContext().auth;
   const providers = useProviders();
   const name = providers.data?.find((p) => p.id === provider)?.name ?? (providers.isPending ? '' : provider);
@@ -34,7 +37,7 @@ export function LoginButton({ provider, returnTo, children, disabled, onClick, .
         login(provider, { returnTo });
       }}
     >
-      {children ?? (name ? `Sign in with ${name}` : 'Sign in')}
+      {children ?? (labels ? labels.loginButton(name) : name ? `Sign in with ${name}` : 'Sign in')}
     </button>
   );
 }

@@ -6,6 +6,7 @@ export type { AuthState, AuthStatus } from './authState.js';
 export { useProviders } from './useProviders.js';
 export { LoginButton } from './LoginButton.js';
 export type { LoginButtonProps } from './LoginButton.js';
+export type { AuthLabels } from './labels.js';
 export { RequireAuth } from './RequireAuth.js';
 export type { RequireAuthProps } from './RequireAuth.js';
 export { authFetch, useAuthFetch } from './authFetch.js';

@@ -1,4 +1,4 @@
-import { RETURN_TO_PARAM, ROUTES, SLIDE_PARAM } from '../shared/index.js';
+import { LOGIN_ROUTE, LOGOUT_ROUTE, RETURN_TO_PARAM, SESSION_ROUTE, SLIDE_PARAM } from '../shared/index.js';
 import type { LogoutResponse, SessionResponse } from '../shared/index.js';
 import { AuthClientError } from './errors.js';
 import type { QueryClient, UseQueryOptions } from './react.js';
@@ -49,7 +49,7 @@ export function createSessionControls(client: QueryClient, basePath: string): Se
 
   const read = async (slide: boolean) => {
     const session = await requestJson<SessionResponse>(
-      basePath + ROUTES.session + (slide ? '' : `?${SLIDE_PARAM}=false`),
+      basePath + SESSION_ROUTE + (slide ? '' : `?${SLIDE_PARAM}=false`),
     );
     // Only a change is news (a first signed-in read counts: that is a login landing).
     // Posting on every read would make the tabs ping-pong.
@@ -107,12 +107,12 @@ export function createSessionControls(client: QueryClient, basePath: string): Se
     actions: {
       login(providerId, { returnTo = location.pathname + location.search + location.hash } = {}) {
         location.assign(
-          `${basePath}${ROUTES.login}${encodeURIComponent(providerId)}?${RETURN_TO_PARAM}=${encodeURIComponent(returnTo)}`,
+          `${basePath}${LOGIN_ROUTE}${encodeURIComponent(providerId)}?${RETURN_TO_PARAM}=${encodeURIComponent(returnTo)}`,
         );
       },
 
       async logout() {
-        const { redirectTo } = await requestJson<LogoutResponse>(basePath + ROUTES.logout, { method: 'POST' });
+        const { redirectTo } = await requestJson<LogoutResponse>(basePath + LOGOUT_ROUTE, { method: 'POST' });
         // A read still in flight must not bring the old session back.
         epoch++;
         await client.cancelQueries({ queryKey });

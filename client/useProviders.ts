@@ -1,6 +1,6 @@
 import { useQuery } from './react.js';
 import type { UseQueryResult } from './react.js';
-import { ROUTES } from '../shared/index.js';
+import { PROVIDERS_ROUTE } from '../shared/index.js';
 import type { ProviderInfo } from '../shared/index.js';
 import { useAuthContext } from './context.js';
 import type { AuthClientError } from './errors.js';
@@ -12,7 +12,7 @@ export function useProviders(): UseQueryResult<ProviderInfo[], AuthClientError> 
   return useQuery(
     {
       queryKey: ['bff-auth', basePath, 'providers'],
-      queryFn: () => requestJson<ProviderInfo[]>(basePath + ROUTES.providers),
+      queryFn: () => requestJson<ProviderInfo[]>(basePath + PROVIDERS_ROUTE),
       staleTime: Infinity,
     },
     client,

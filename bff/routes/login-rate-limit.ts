@@ -4,7 +4,7 @@ import type { Request, RequestHandler } from 'express';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Logger } from '../log.js';
 import type { RedisClient } from '../session/redis-client.js';
-import { navigationErrorPage } from './unknown-provider-page.js';
+import { sendErrorPage } from './pages/error-page.js';
 
 export interface RateLimitOptions {
   /** Requests per minute per client IP on each of the login and callback routes. */
@@ -122,10 +122,7 @@ export function createLoginRateLimit(
         const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
         logger.warn('rate_limit.exceeded', { route: bucket, bucket: bucketName(key) });
         res.set('Retry-After', String(retryAfter));
-        res
-          .status(429)
-          .type('html')
-          .send(navigationErrorPage('Too many sign-in attempts', `Too many sign-in attempts came from your network; please try again in ${retryAfter} seconds`, 'rate_limited'));
+        sendErrorPage(req, res, 429, 'rate_limited', { seconds: String(retryAfter) });
       }
     },
   };

@@ -12,7 +12,7 @@ import type { LoginRateLimit } from './login-rate-limit.js';
 import { queryOf } from './request-target.js';
 import { errorHandler, methodNotAllowed, noStore, requireCsrfHeader, requireTopLevelNavigation } from './respond.js';
 import { sessionRoute, type SessionRoute } from './session-route.js';
-import { unknownProviderPage } from './unknown-provider-page.js';
+import { sendErrorPage } from './pages/error-page.js';
 
 /** Marks a login sent on to baseUrl's host, so a proxy that rewrites Host cannot make it loop. */
 const HOST_REDIRECTED_PARAM = 'hostRedirected';
@@ -56,7 +56,7 @@ export function createRouter(
       context.logger.warn('login.host_mismatch', { host: req.host, baseUrl: context.baseUrl.origin });
     }
     const provider = providerOf(req);
-    if (!provider) return res.status(404).type('html').send(unknownProviderPage(String(req.params.provider)));
+    if (!provider) return sendErrorPage(req, res, 404, 'unknown_provider', { provider: String(req.params.provider).slice(0, 64) });
     res.redirect(302, await beginLogin(context, provider, req, res));
   });
 

@@ -16,38 +16,16 @@ import { configSchema } from '../../bff/config/schema.js';
 import { PROVIDER_TYPES } from '../../bff/providers/registry.js';
 import { generatedPart, platformTables, unwrapped } from '../../scripts/platform-table.js';
 import { startDevStack, type DevStack } from '../support/dev-stack.js';
+import { codeBlocks } from '../support/markdown.js';
 import { PROJECT_ROOT } from './scratch.js';
 
-interface Block {
-  language: string;
-  code: string;
-  /** The path named by the marker line above the block, if any. */
-  file?: string;
-  line: number;
-}
-
-function codeBlocks(markdown: string): Block[] {
-  const blocks: Block[] = [];
-  const lines = markdown.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const fence = /^```(\w*)\s*$/.exec(lines[i]!);
-    if (!fence) continue;
-    const end = lines.indexOf('```', i + 1);
-    if (end < 0) throw new Error(`README.md:${i + 1}: an unclosed code block`);
-    const file = /^<!-- file: (\S+) -->$/.exec(lines[i - 1] ?? '')?.[1];
-    blocks.push({ language: fence[1]!, code: lines.slice(i + 1, end).join('\n') + '\n', file, line: i + 1 });
-    i = end;
-  }
-  return blocks;
-}
-
 const readme = await readFile(join(PROJECT_ROOT, 'README.md'), 'utf8');
-const typescript = codeBlocks(readme).filter((block) => block.language === 'ts' || block.language === 'tsx');
+const typescript = codeBlocks(readme, 'README.md').filter((block) => block.language === 'ts' || block.language === 'tsx');
 
 describe('the README code', () => {
   it('has TypeScript blocks, each one a named file', () => {
     expect(typescript.length).toBeGreaterThanOrEqual(3);
-    expect(typescript.filter((block) => !block.file).map((block) => `README.md:${block.line}`)).toEqual([]);
+    expect(typescript.filter((block) => !block.file).map((block) => block.where)).toEqual([]);
   });
 
   it.each(typescript.filter((block) => block.file).map((block) => [block.file!, block]))('%s is quoted word for word', async (file, block) => {
@@ -137,7 +115,7 @@ describe('the README configuration table', () => {
 });
 
 describe("the README's curl sign-in on the demo's `dev` provider", () => {
-  const recipe = codeBlocks(readme).find((block) => block.language === 'sh' && block.code.includes('/auth/login/dev'));
+  const recipe = codeBlocks(readme, 'README.md').find((block) => block.language === 'sh' && block.code.includes('/auth/login/dev'));
   let stack: DevStack;
   beforeAll(async () => {
     stack = await startDevStack();
