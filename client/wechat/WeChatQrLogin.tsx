@@ -52,11 +52,11 @@ export function WeChatQrLogin({
   useEffect(() => {
     if (href !== undefined && !isEmbedStylesheet(href)) return setPhase({ at: 'failed', refused: true });
     const options = { [RETURN_TO_PARAM]: returnTo, style, href, lang };
-    const query = new URLSearchParams(Object.entries(options).filter((option): option is [string, string] => option[1] !== undefined));
+    const query = String(new URLSearchParams(Object.entries(options).filter((option): option is [string, string] => option[1] !== undefined)));
     const controller = new AbortController();
     let expiry: ReturnType<typeof setTimeout> | undefined;
     setPhase({ at: 'loading' });
-    requestJson<EmbedResponse>(`${basePath}${ROUTES.login}${encodeURIComponent(provider)}${EMBED_PATH}?${query}`, { signal: controller.signal }).then(
+    requestJson<EmbedResponse>(`${basePath}${ROUTES.login}${encodeURIComponent(provider)}${EMBED_PATH}${query && `?${query}`}`, { signal: controller.signal }).then(
       ({ url }) => {
         setPhase({ at: 'shown', url, loaded: false });
         expiry = setTimeout(() => setPhase({ at: 'expired' }), lifetimeMs);
