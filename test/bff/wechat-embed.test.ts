@@ -10,15 +10,7 @@ import { TestBrowser } from '../support/browser.js';
 import { fetchHeaders } from '../support/dev-stack.js';
 import { startWeChatEmulator, WECHAT_PATHS, type WeChatEmulator } from '../support/emulators/wechat.js';
 import { sessionIn } from '../support/provider-stack.js';
-
-/** What WeChat's, WeCom's and a desktop browser's user agents carry. */
-export const USER_AGENTS = {
-  wechat:
-    'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.47(0x18002f2c) NetType/WIFI Language/zh_CN',
-  wecom:
-    'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 wxwork/4.1.22 MicroMessenger/7.0.1 Language/zh ColorScheme/Light',
-  desktop: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
-};
+import { USER_AGENTS } from '../support/user-agents.js';
 
 const { officialAccountAuthorization, scan: _scan, ...sns } = WECHAT_PATHS;
 const endpointsAt = (origin: string, authorization: string) => ({ authorization: origin + authorization, token: origin + sns.token, userinfo: origin + sns.userinfo });
