@@ -3,10 +3,13 @@
  * own iframe) and the `inWeChat` hand-off of `/auth/login/wechat` to the official account's login
  * inside WeChat's browser, against two WeChat emulators: the website app and the official account.
  */
+import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { isEmbedStylesheet } from '../../shared/index.js';
 import { ConfigError, resolveConfig } from '../../bff/index.js';
-import { startTestBffOnFreePort, TEST_SECRET, type TestBff } from '../support/bff.js';
+import { startTestBffOnFreePort, TEST_SECRET, type TestBff, type TestBffConfig } from '../support/bff.js';
 import { TestBrowser } from '../support/browser.js';
+import { runs, URL_PIECES } from '../support/fuzz.js';
 import { fetchHeaders } from '../support/dev-stack.js';
 import { startWeChatEmulator, WECHAT_PATHS, type WeChatEmulator } from '../support/emulators/wechat.js';
 import { sessionIn } from '../support/provider-stack.js';
@@ -18,15 +21,17 @@ const endpointsAt = (origin: string, authorization: string) => ({ authorization:
 let site: WeChatEmulator;
 let mp: WeChatEmulator;
 let bff: TestBff;
+let config: TestBffConfig;
 beforeAll(async () => {
   [site, mp] = await Promise.all([startWeChatEmulator(), startWeChatEmulator()]);
-  bff = await startTestBffOnFreePort({
+  config = {
     providers: [
       { id: 'wechat', type: 'wechat', clientId: site.appId, clientSecret: site.appSecret, endpoints: endpointsAt(site.origin, sns.authorization), inWeChat: 'wechat-mp' },
       { id: 'wechat-mp', type: 'wechat-mp', clientId: mp.appId, clientSecret: mp.appSecret, endpoints: endpointsAt(mp.origin, officialAccountAuthorization) },
       { id: 'gh', type: 'github', clientId: 'a', clientSecret: 'b' },
     ],
-  });
+  };
+  bff = await startTestBffOnFreePort(config);
 });
 beforeEach(() => {
   site.reset();
@@ -148,6 +153,46 @@ describe('GET /auth/login/:provider/embed', () => {
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ error: 'invalid_request' });
     expect(browser.setCookieLog).toEqual([]);
+  });
+
+  it('property: any options give the QR page on the emulator with only stylesheets it may load, or a 400; never a 5xx, a fragment or another page', async () => {
+    const value = fc.oneof(
+      fc.constantFrom('black', 'white', 'cn', 'en', 'https://cdn.example.com/a.css', 'data:text/css,a{}', 'javascript:alert(1)', 'http://x'),
+      fc.array(fc.constantFrom(...URL_PIECES), { maxLength: 5 }).map((pieces) => pieces.join('')),
+      fc.string({ maxLength: 40 }),
+    );
+    const option = fc.tuple(fc.constantFrom('style', 'href', 'lang', 'returnTo', 'state', 'redirect_uri', 'appid'), value);
+    await fc.assert(
+      fc.asyncProperty(fc.array(option, { maxLength: 5 }), async (options) => {
+        const query = new URLSearchParams(options.map(([name, text]) => [name, text.replace(/[\uD800-\uDFFF]/g, '\uFFFD')])).toString();
+        const response = await embed(new TestBrowser(), 'wechat', query);
+        expect([200, 400], query).toContain(response.status);
+        if (response.status !== 200) return;
+        const url = new URL(((await response.json()) as { url: string }).url);
+        expect(url.origin + url.pathname).toBe(site.origin + sns.authorization);
+        expect(url.hash).toBe('');
+        expect(url.searchParams.get('appid')).toBe(site.appId);
+        expect(url.searchParams.getAll('redirect_uri')).toEqual([`${bff.url}/auth/callback/wechat`]);
+        for (const href of url.searchParams.getAll('href')) expect(isEmbedStylesheet(href)).toBe(true);
+      }),
+      { numRuns: runs(60) },
+    );
+  });
+
+  it("counts against the logins' rate limit: over it a JSON 429 with Retry-After, and the redirect login is over it too", async () => {
+    const limited = await startTestBffOnFreePort({ ...config, rateLimit: { loginsPerMinute: 2 } });
+    try {
+      const ask = () => new TestBrowser().get(`${limited.url}/auth/login/wechat/embed`, { headers: fetchHeaders });
+      expect((await ask()).status).toBe(200);
+      expect((await ask()).status).toBe(200);
+      const refused = await ask();
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(await refused.json()).toMatchObject({ error: 'rate_limited' });
+      expect((await fetch(`${limited.url}/auth/login/wechat`, { redirect: 'manual' })).status).toBe(429);
+    } finally {
+      await limited.close();
+    }
   });
 
   it('takes GET only', async () => {
