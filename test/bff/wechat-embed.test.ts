@@ -11,11 +11,11 @@ import { startTestBffOnFreePort, TEST_SECRET, type TestBff, type TestBffConfig }
 import { TestBrowser } from '../support/browser.js';
 import { runs, URL_PIECES } from '../support/fuzz.js';
 import { fetchHeaders } from '../support/dev-stack.js';
-import { startWeChatEmulator, WECHAT_PATHS, type WeChatEmulator } from '../support/emulators/wechat.js';
+import { startWeChatEmulator, WECHAT_PATHS, WECHAT_SCAN_PATH, type WeChatEmulator } from '../support/emulators/wechat.js';
 import { sessionIn } from '../support/provider-stack.js';
 import { USER_AGENTS } from '../support/user-agents.js';
 
-const { officialAccountAuthorization, scan: _scan, ...sns } = WECHAT_PATHS;
+const { officialAccountAuthorization, ...sns } = WECHAT_PATHS;
 const endpointsAt = (origin: string, authorization: string) => ({ authorization: origin + authorization, token: origin + sns.token, userinfo: origin + sns.userinfo });
 
 let site: WeChatEmulator;
@@ -53,7 +53,7 @@ async function scanEmbedded(browser: TestBrowser, query?: string) {
   const page = await browser.get(url);
   expect(page.status).toBe(200);
   expect(await page.text()).toContain('<button>scan</button>');
-  const scanned = await browser.get(`${site.origin}${WECHAT_PATHS.scan}${new URL(url).search}`);
+  const scanned = await browser.get(`${site.origin}${WECHAT_SCAN_PATH}${new URL(url).search}`);
   return { url, callbackUrl: scanned.headers.get('location') ?? '' };
 }
 

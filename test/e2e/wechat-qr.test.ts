@@ -12,7 +12,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestBffOnFreePort, type TestBff } from '../support/bff.js';
 import { CHROMIUM_SKIP_NOTICE, hasChromium, launchChromium } from '../support/chromium.js';
-import { startWeChatEmulator, WECHAT_PATHS, type WeChatEmulator } from '../support/emulators/wechat.js';
+import { startWeChatEmulator, WECHAT_PATHS, WECHAT_SCAN_PATH, type WeChatEmulator } from '../support/emulators/wechat.js';
 import { USER_AGENTS } from '../support/user-agents.js';
 
 if (!hasChromium) console.warn(CHROMIUM_SKIP_NOTICE);
@@ -107,7 +107,7 @@ describe.skipIf(!hasChromium)('WeChat login in Chromium', () => {
   it('a callback whose state was tampered with on the way is refused: not signed in, invalid_state', async () => {
     const page = await newPage();
     // The scan's redirect back, its state changed on the way (the browser follows the Location it is given).
-    await page.route(`${site.origin}${WECHAT_PATHS.scan}?**`, async (route) => {
+    await page.route(`${site.origin}${WECHAT_SCAN_PATH}?**`, async (route) => {
       const response = await route.fetch({ maxRedirects: 0 });
       const back = new URL(response.headers().location ?? '');
       back.searchParams.set('state', 'X'.repeat(32));

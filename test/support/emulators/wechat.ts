@@ -43,8 +43,6 @@ export const WECHAT_PATHS = {
   authorization: '/connect/qrconnect',
   /** The official accounts' authorization page, on the same emulator. */
   officialAccountAuthorization: '/connect/oauth2/authorize',
-  /** The embedded QR page's "scan" (the emulator's own: WeChat learns of the scan from the phone). */
-  scan: '/connect/qrconnect/scan',
   token: '/sns/oauth2/access_token',
   refresh: '/sns/oauth2/refresh_token',
   userinfo: '/sns/userinfo',
@@ -52,6 +50,9 @@ export const WECHAT_PATHS = {
 
 /** WeChat matches the link against a strict pattern: these parameters in this order (Wechat_webpage_authorization.html). */
 const AUTHORIZATION_PARAMS = ['appid', 'redirect_uri', 'response_type', 'scope', 'state'];
+/** The embedded QR page's "scan": the emulator's own (WeChat learns of a scan from the phone); not an endpoint of the BFF's. */
+export const WECHAT_SCAN_PATH = '/connect/qrconnect/scan';
+
 /** The embedded QR page's link: wxLogin.js's parameters in its order (platforms.md, "Embedded QR"). */
 const EMBEDDED_PARAMS = ['appid', 'scope', 'redirect_uri', 'state', 'login_type', 'self_redirect'];
 /** Bad parameters show this page instead of a QR code (Wechat_Login.html). */
@@ -64,7 +65,7 @@ function embeddedQrPage(query: Record<string, string>): Answer {
   const fields = Object.entries(query).map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`);
   const body = `<!doctype html><html lang="${query.lang === 'en' ? 'en' : 'zh-CN'}"><head><meta charset="utf-8"><title>WeChat login (emulator)</title></head>
 <body data-style="${escapeHtml(query.style ?? 'black')}"><div role="img" aria-label="QR code">▦▦▦</div>
-<form method="get" action="${WECHAT_PATHS.scan}" target="${target}">${fields.join('')}<button>scan</button></form></body></html>`;
+<form method="get" action="${WECHAT_SCAN_PATH}" target="${target}">${fields.join('')}<button>scan</button></form></body></html>`;
   return { type: 'text/html; charset=utf-8', body };
 }
 
@@ -123,7 +124,7 @@ export async function startWeChatEmulator(): Promise<WeChatEmulator> {
             return embeddedLink(request.query) ? embeddedQrPage(request.query) : INVALID_LINK;
           },
         },
-        [`GET ${WECHAT_PATHS.scan}`]: authorizeRoute<WeChatBehavior>(wechat, { valid: embeddedLink, invalid: INVALID_LINK, deny: () => {} }),
+        [`GET ${WECHAT_SCAN_PATH}`]: authorizeRoute<WeChatBehavior>(wechat, { valid: embeddedLink, invalid: INVALID_LINK, deny: () => {} }),
         [`GET ${WECHAT_PATHS.officialAccountAuthorization}`]: authorize(['snsapi_userinfo', 'snsapi_base']),
         [`GET ${WECHAT_PATHS.token}`]: {
           behavior: 'token',
