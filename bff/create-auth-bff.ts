@@ -43,6 +43,8 @@ export interface AuthBff {
   sessions: UserSessions;
   /** The configured providers, as `GET /auth/providers` lists them. */
   providers: readonly ProviderInfo[];
+  /** The origins the embeddable providers' login pages load from (WeChat's QR): what the app's CSP `frame-src` must allow. */
+  embedOrigins: readonly string[];
   /** Waits for background work (token revocation) and closes the session store the BFF opened. */
   close: () => Promise<void>;
 }
@@ -100,6 +102,7 @@ export function createAuthBff<const Platforms extends readonly ProviderType[] = 
     proxy,
     sessions: { list: (userId) => sessions.listOf(userId), end: (target) => sessions.endOf(target) },
     providers,
+    embedOrigins: [...new Set(resolved.providers.flatMap(({ embed }) => (embed ? [embed.origin] : [])))],
     async close() {
       await background.drain();
       if (owned) await store.close();

@@ -44,6 +44,8 @@ export interface ProviderInfo {
   id: string;
   name: string;
   type: string;
+  /** Present when the provider's login page can sit in an iframe of the app's page (`WeChatQrLogin`, `bff-auth/client/wechat`). */
+  embeddable?: true;
 }
 
 /** The body of `POST /auth/logout`. */

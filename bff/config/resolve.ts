@@ -63,13 +63,16 @@ export function resolveConfig(input: unknown): ResolvedConfig {
 
   const providers: Provider[] = [];
   const seen = new Set<string>();
+  const fields = new Map<Provider, string>();
   checked.forEach((entry, index) => {
     if ('issues' in entry) return;
     const provider = entry.providerType.create(entry.config, { httpTimeoutMs: config.httpTimeoutMs, logger });
     if (seen.has(provider.id)) issues.push(`providers.${index}.id: "${provider.id}" is used by another provider`);
     seen.add(provider.id);
     providers.push(provider);
+    fields.set(provider, `providers.${index}`);
   });
+  for (const provider of providers) issues.push(...handOffIssues(provider, providers, fields.get(provider) ?? ''));
   const ids = new Set(entries.map((entry) => String((entry as { id?: unknown }).id)));
   config.apis.forEach((api, index) => issues.push(...apiIssues(api, ids, config.basePath, `apis.${index}`)));
   if (issues.length > 0) throw new ConfigError(issues);
@@ -80,6 +83,12 @@ export function resolveConfig(input: unknown): ResolvedConfig {
     logger,
     postLogoutRedirectUri: config.postLogoutRedirectUri ?? new URL('/', config.baseUrl).href,
   };
+}
+
+/** A hand-off (`inWeChat`) must name a configured entry of the type it is for. */
+function handOffIssues({ handOff }: Provider, providers: readonly Provider[], field: string): string[] {
+  if (!handOff || providers.some(({ id, type }) => id === handOff.to && type === handOff.type)) return [];
+  return [`${field}.${handOff.field}: no ${handOff.type} provider "${handOff.to}" is configured`];
 }
 
 /** What is wrong with an API proxy entry beyond its shape: it must name a configured provider and stay out of the auth routes. */

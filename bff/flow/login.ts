@@ -3,7 +3,7 @@ import * as oauth from 'oauth4webapi';
 import { ROUTES, type AuthErrorCode, type User } from '../../shared/index.js';
 import { randomAlphanumeric, STATE_LENGTH, STATE_PATTERN } from '../crypto/random.js';
 import { AuthBffError } from '../errors.js';
-import { STANDARD_CALLBACK, type Provider } from '../providers/provider.js';
+import { STANDARD_CALLBACK, type AuthorizationRequest, type Provider } from '../providers/provider.js';
 import { guarded } from '../session/store.js';
 import { runLoginHook } from '../users/login-hook.js';
 import { classifyProviderError, reasonOf } from './classify.js';
@@ -27,34 +27,63 @@ function logFailure(context: FlowContext, provider: Provider, error: AuthBffErro
   context.emit({ type: 'login_failed', ...fields });
 }
 
+type Authorize = (request: AuthorizationRequest) => Promise<{ url: URL; issuer?: string | undefined }>;
+
+/** A fresh `state`, PKCE verifier and (for OIDC) nonce, sealed in the transaction cookie; resolves with the page to send the user to. */
+async function startLogin(context: FlowContext, provider: Provider, req: Request, res: Response, returnTo: string, authorize: Authorize) {
+  const state = randomAlphanumeric(STATE_LENGTH);
+  const codeVerifier = oauth.generateRandomCodeVerifier();
+  const nonce = provider.usesNonce ? oauth.generateRandomNonce() : undefined;
+  const { url, issuer } = await authorize({
+    redirectUri: redirectUri(context, provider),
+    state,
+    codeChallenge: await oauth.calculatePKCECodeChallenge(codeVerifier),
+    nonce,
+    userAgent: req.get('user-agent'),
+  }).catch((error: unknown) => Promise.reject(classifyProviderError(error, 'provider_unavailable')));
+  const formPost = (provider.callback ?? STANDARD_CALLBACK).formPost;
+  await context.transactions.begin(req, res, { provider: provider.id, state, codeVerifier, nonce, returnTo, issuer }, { formPost });
+  context.logger.info('login.start', { provider: provider.id });
+  return url.href;
+}
+
 /**
- * Starts a login: a fresh `state`, PKCE verifier and (for OIDC) nonce, sealed in
- * the transaction cookie; resolves with the authorization URL to redirect to, or
- * with `returnTo?auth_error=CODE` when the provider cannot be reached.
+ * The provider whose login a browser with this user agent gets: the one the entry hands off to
+ * (a `wechat` entry's `inWeChat` inside WeChat), else the provider itself.
+ */
+export function providerFor(context: FlowContext, provider: Provider, userAgent: string | undefined): Provider {
+  const { handOff } = provider;
+  return (handOff?.appliesTo(userAgent ?? '') && context.providers.get(handOff.to)) || provider;
+}
+
+/**
+ * Starts a login; resolves with the authorization URL to redirect to, or with
+ * `returnTo?auth_error=CODE` when the provider cannot be reached.
  */
 export async function beginLogin(context: FlowContext, provider: Provider, req: Request, res: Response): Promise<string> {
   const returnTo = safeReturnTo(req.query.returnTo, context.baseUrl);
   try {
-    const state = randomAlphanumeric(STATE_LENGTH);
-    const codeVerifier = oauth.generateRandomCodeVerifier();
-    const nonce = provider.usesNonce ? oauth.generateRandomNonce() : undefined;
-    const { url, issuer } = await provider
-      .authorizationUrl({
-        redirectUri: redirectUri(context, provider),
-        state,
-        codeChallenge: await oauth.calculatePKCECodeChallenge(codeVerifier),
-        nonce,
-        userAgent: req.get('user-agent'),
-      })
-      .catch((error: unknown) => Promise.reject(classifyProviderError(error, 'provider_unavailable')));
-    const formPost = (provider.callback ?? STANDARD_CALLBACK).formPost;
-    await context.transactions.begin(req, res, { provider: provider.id, state, codeVerifier, nonce, returnTo, issuer }, { formPost });
-    context.logger.info('login.start', { provider: provider.id });
-    return url.href;
+    return await startLogin(context, provider, req, res, returnTo, (request) => provider.authorizationUrl(request));
   } catch (error) {
     const reported = failure(error);
     logFailure(context, provider, reported, error);
     return loginLocation(returnTo, context.baseUrl, reported.code);
+  }
+}
+
+/**
+ * Starts a login whose page sits in an iframe (the embed route): the same transaction, resolving
+ * with the iframe's URL; a failure rejects with its `AuthBffError`, for a JSON answer.
+ */
+export async function beginEmbeddedLogin(context: FlowContext, provider: Provider, req: Request, res: Response): Promise<string> {
+  const { embed } = provider;
+  if (!embed) throw new AuthBffError('unknown_provider', 'No provider with this id can be embedded.');
+  try {
+    return await startLogin(context, provider, req, res, safeReturnTo(req.query.returnTo, context.baseUrl), (request) => embed.url(request, req.query));
+  } catch (error) {
+    const reported = failure(error);
+    logFailure(context, provider, reported, error);
+    throw reported;
   }
 }
 

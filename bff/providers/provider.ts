@@ -95,6 +95,20 @@ export interface Provider {
   readonly callback?: CallbackParameters;
   /** The authorization URL (RFC 6749 §4.1.1 with PKCE S256, RFC 7636) and the issuer it belongs to. */
   authorizationUrl: (request: AuthorizationRequest) => Promise<{ url: URL; issuer?: string | undefined }>;
+  /**
+   * A login page the app may show in an iframe (WeChat's QR), where the provider has one: the
+   * origin it loads from (a page's CSP `frame-src`), and its URL for `options` (the route's
+   * query), or an `invalid_request` error for options it refuses.
+   */
+  readonly embed?: {
+    origin: string;
+    url: (request: AuthorizationRequest, options: Record<string, unknown>) => Promise<{ url: URL; issuer?: string | undefined }>;
+  };
+  /**
+   * The provider whose login starts instead for this user agent (WeChat's official account
+   * inside WeChat), where the entry names one; `to` and `type` are what the config must hold.
+   */
+  readonly handOff?: { field: string; to: string; type: string; appliesTo: (userAgent: string) => boolean };
   /** code -> token: checks the callback parameters and redeems the code with the client secret. */
   exchangeCode: (callback: URLSearchParams, transaction: LoginTransaction, redirectUri: string) => Promise<TokenResult>;
   /** token -> id */
@@ -136,6 +150,6 @@ export interface ProviderType<Schema extends z.ZodType = z.ZodType> {
 }
 
 /** What `GET /auth/providers` tells about a provider. */
-export function describeProvider({ id, name, type }: Provider): ProviderInfo {
-  return { id, name, type };
+export function describeProvider({ id, name, type, embed }: Provider): ProviderInfo {
+  return embed ? { id, name, type, embeddable: true } : { id, name, type };
 }

@@ -4,6 +4,8 @@ import type { Request, RequestHandler } from 'express';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Logger } from '../log.js';
 import type { RedisClient } from '../session/redis-client.js';
+import { AuthBffError } from '../errors.js';
+import { sendError } from './respond.js';
 import { sendErrorPage } from './pages/error-page.js';
 
 export interface RateLimitOptions {
@@ -12,8 +14,11 @@ export interface RateLimitOptions {
 }
 
 export interface LoginRateLimit {
-  /** Throttles a navigation route per client IP (`req.ip`: Express's `trust proxy` decides it); `bucket` names the route. */
-  middleware: (bucket: string) => RequestHandler;
+  /**
+   * Throttles a route per client IP (`req.ip`: Express's `trust proxy` decides it); `bucket` names
+   * the route. Over the limit a navigation gets a page, a fetch route (`answer: 'json'`) its JSON error.
+   */
+  middleware: (bucket: string, answer?: 'page' | 'json') => RequestHandler;
 }
 
 const DURATION_SECONDS = 60;
@@ -93,7 +98,8 @@ function proxyWarning(logger: Logger): (req: Request) => void {
  * Sentinel group: every BFF process shares the count), else in this process; a Redis
  * outage falls back to this process's count.
  * Over the limit a navigation gets a 429 page with `Retry-After`, not a redirect:
- * it says what happened and when to try again, and cannot loop.
+ * it says what happened and when to try again, and cannot loop; the embed route (a
+ * fetch, counted with the logins) gets the 429 JSON error with `Retry-After`.
  */
 export function createLoginRateLimit(
   options: RateLimitOptions | false,
@@ -108,7 +114,7 @@ export function createLoginRateLimit(
   const warnOfProxy = proxyWarning(logger);
 
   return {
-    middleware: (bucket) => async (req, res, next) => {
+    middleware: (bucket, answer = 'page') => async (req, res, next) => {
       warnOfProxy(req);
       const key = `${bucket}:${clientKey(req.ip)}`;
       try {
@@ -122,6 +128,7 @@ export function createLoginRateLimit(
         const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
         logger.warn('rate_limit.exceeded', { route: bucket, bucket: bucketName(key) });
         res.set('Retry-After', String(retryAfter));
+        if (answer === 'json') return sendError(res, new AuthBffError('rate_limited', `Too many sign-in attempts; try again in ${retryAfter} seconds.`));
         sendErrorPage(req, res, 429, 'rate_limited', { seconds: String(retryAfter) });
       }
     },

@@ -1,11 +1,11 @@
 import cookieParser from 'cookie-parser';
 import express, { type Request, type Response, type Router } from 'express';
-import { ROUTES, type ProviderInfo } from '../../shared/index.js';
+import { EMBED_PATH, ROUTES, type EmbedResponse, type ProviderInfo } from '../../shared/index.js';
 import { AuthBffError } from '../errors.js';
 import { backchannelLogout } from '../flow/backchannel-logout.js';
 import type { BackgroundTasks } from '../flow/background.js';
 import type { FlowContext } from '../flow/context.js';
-import { beginLogin, completeLogin } from '../flow/login.js';
+import { beginEmbeddedLogin, beginLogin, completeLogin, providerFor } from '../flow/login.js';
 import { logout } from '../flow/logout.js';
 import { loginLocation } from '../flow/return-to.js';
 import type { LoginRateLimit } from './login-rate-limit.js';
@@ -31,10 +31,23 @@ export function createRouter(
 ): Router {
   const routes = express.Router();
   routes.use(noStore, cookieParser());
+  const providerOf = (req: Request) => context.providers.get(String(req.params.provider));
+
+  // A fetch (the page's iframe login), so ahead of the navigation rules below, which match it as a
+  // prefix of the login route; counted in the logins' bucket, after the CSRF rule.
+  routes
+    .route(`${ROUTES.login}:provider${EMBED_PATH}`)
+    .get(requireCsrfHeader, rateLimit.middleware('login', 'json'), async (req: Request, res: Response) => {
+      const provider = providerOf(req);
+      if (!provider) throw new AuthBffError('unknown_provider', 'No provider with this id is configured.');
+      const body: EmbedResponse = { url: await beginEmbeddedLogin(context, provider, req, res) };
+      res.json(body);
+    })
+    .all(methodNotAllowed('GET'));
+
   routes.use([`${ROUTES.login}:provider`, `${ROUTES.callback}:provider`], requireTopLevelNavigation);
   routes.use(`${ROUTES.login}:provider`, rateLimit.middleware('login'));
   routes.use(`${ROUTES.callback}:provider`, rateLimit.middleware('callback'));
-  const providerOf = (req: Request) => context.providers.get(String(req.params.provider));
 
   routes.get(`${ROUTES.login}:provider`, async (req: Request, res: Response) => {
     // The transaction cookie must be set on the host the provider returns to (baseUrl's), or the
@@ -57,7 +70,7 @@ export function createRouter(
     }
     const provider = providerOf(req);
     if (!provider) return sendErrorPage(req, res, 404, 'unknown_provider', { provider: String(req.params.provider).slice(0, 64) });
-    res.redirect(302, await beginLogin(context, provider, req, res));
+    res.redirect(302, await beginLogin(context, providerFor(context, provider, req.get('user-agent')), req, res));
   });
 
   const callback = async (req: Request, res: Response) => {

@@ -34,14 +34,20 @@ const DEFAULT_CSP: Record<string, string[]> = {
  * CSP, `X-Frame-Options: DENY`, `Referrer-Policy: strict-origin-when-cross-origin`
  * (the callback still says `no-referrer`), HSTS when the public origin is https.
  */
-function securityHeaders(https: boolean, contentSecurityPolicy: false | Record<string, string[]> | undefined) {
+function securityHeaders(https: boolean, contentSecurityPolicy: false | Record<string, string[]> | undefined, frameSources: readonly string[]) {
   return helmet({
     contentSecurityPolicy:
       contentSecurityPolicy === false
         ? false
         : {
             useDefaults: false,
-            directives: { ...DEFAULT_CSP, ...(https ? { 'upgrade-insecure-requests': [] } : {}), ...contentSecurityPolicy },
+            directives: {
+              ...DEFAULT_CSP,
+              // The embeddable providers' login pages (WeChat's QR in `WeChatQrLogin`), and nothing else in a frame.
+              ...(frameSources.length > 0 ? { 'frame-src': [...frameSources] } : {}),
+              ...(https ? { 'upgrade-insecure-requests': [] } : {}),
+              ...contentSecurityPolicy,
+            },
           },
     xFrameOptions: { action: 'deny' },
     referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
@@ -65,7 +71,7 @@ export async function createServerApp(
   // Valid already: createAuthBff checked the whole config.
   const { trustProxy, contentSecurityPolicy } = serverOptionsSchema.parse(config.server ?? {});
   if (trustProxy !== undefined) app.set('trust proxy', trustProxy);
-  const security = securityHeaders(new URL(config.baseUrl).protocol === 'https:', contentSecurityPolicy);
+  const security = securityHeaders(new URL(config.baseUrl).protocol === 'https:', contentSecurityPolicy, auth.embedOrigins);
   app.use(security);
   app.use(auth.router);
   if (options.staticDir !== undefined) app.use(await serveSpa(options.staticDir));

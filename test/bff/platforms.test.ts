@@ -63,9 +63,9 @@ describe.each(PLATFORM_CASES.map((platform) => [platform.id, platform] as const)
     });
   });
 
-  it('lists itself with its name and type', async () => {
+  it('lists itself with its name and type, and whether it can be embedded', async () => {
     const providers = await (await fetch(`${origin}/auth/providers`, { headers: fetchHeaders })).json();
-    expect(providers).toContainEqual({ id, name: platform.name, type: platform.type ?? id });
+    expect(providers).toContainEqual({ id, name: platform.name, type: platform.type ?? id, ...(platform.embeddable ? { embeddable: true } : {}) });
   });
 
   /** The platform's refusal, logged as the provider's error code (never its free text). */

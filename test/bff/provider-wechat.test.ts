@@ -45,9 +45,9 @@ describe('type wechat: website login (网站应用微信登录) against the WeCh
     });
   });
 
-  it('lists itself as "WeChat" of type wechat', async () => {
+  it('lists itself as "WeChat" of type wechat, embeddable (the QR code in an iframe)', async () => {
     const providers = await (await fetch(`${stack.origin}/auth/providers`, { headers: fetchHeaders })).json();
-    expect(providers).toContainEqual({ id: 'wechat', name: 'WeChat', type: 'wechat' });
+    expect(providers).toContainEqual({ id: 'wechat', name: 'WeChat', type: 'wechat', embeddable: true });
   });
 
   it("sends the browser to qrconnect with WeChat's parameters in WeChat's order, the #wechat_redirect fragment and no PKCE", async () => {

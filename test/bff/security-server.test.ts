@@ -63,6 +63,21 @@ describe('configured headers', () => {
     expect(none.headers.get('content-security-policy')).toBeNull();
     expect(none.headers.get('x-frame-options')).toBe('DENY');
   });
+
+  const frameSrc = (response: Response) => /(?:^|;)\s*frame-src ([^;]*)/.exec(response.headers.get('content-security-policy') ?? '')?.[1];
+  const wechat = { id: 'wechat', type: 'wechat' as const, clientId: 'wx1', clientSecret: 's' };
+
+  it("allows exactly the wechat entry's QR page origin in frame-src, its authorization endpoint override included", async () => {
+    expect(frameSrc(await start({ providers: [...PROVIDERS, wechat] }))).toBe('https://open.weixin.qq.com');
+    const overridden = { ...wechat, endpoints: { authorization: 'https://qr.example.test:8443/connect/qrconnect' } };
+    expect(frameSrc(await start({ providers: [overridden] }))).toBe('https://qr.example.test:8443');
+  });
+
+  it('has no frame-src without an embeddable provider (default-src self then governs frames), and a configured one wins', async () => {
+    expect(frameSrc(await start({}))).toBeUndefined();
+    const configured = await start({ providers: [wechat], server: { contentSecurityPolicy: { 'frame-src': ["'none'"] } } });
+    expect(frameSrc(configured)).toBe("'none'");
+  });
 });
 
 describe('request timeouts', () => {

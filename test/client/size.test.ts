@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { CLIENT_BUDGET_BYTES, measureClientSize } from '../../bench/client-size.js';
+import { CLIENT_BUDGET_BYTES, measureClientSize, measureWeChatQrSize, WECHAT_QR_BUDGET_BYTES } from '../../bench/client-size.js';
 
 describe('client bundle size', () => {
   it(`stays within ${CLIENT_BUDGET_BYTES} bytes gzipped, React and react-query excluded`, async () => {
@@ -27,5 +27,9 @@ describe('client bundle size', () => {
     const chinese = /[\u4e00-\u9fff]/;
     expect(await bundle(`export * from './client/index.ts';`)).not.toMatch(chinese);
     expect(await bundle(`export * from './client/index.ts'; export { zhCN } from './client/locales/zh-CN.ts';`)).toMatch(chinese);
+  });
+
+  it(`bff-auth/client/wechat stays within ${WECHAT_QR_BUDGET_BYTES} bytes gzipped on its own`, async () => {
+    expect(await measureWeChatQrSize()).toBeLessThanOrEqual(WECHAT_QR_BUDGET_BYTES);
   });
 });

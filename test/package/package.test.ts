@@ -58,7 +58,7 @@ describe('npm pack', () => {
     for (const needed of ['package.json', 'README.md', 'LICENSE', 'docs/design.md', 'bin/bff-auth.js', 'dist/bff/server/cli.js']) {
       expect(pack.files).toContain(needed);
     }
-    for (const entry of ['shared', 'bff', 'client']) {
+    for (const entry of ['shared', 'bff', 'client', 'client/wechat']) {
       expect(pack.files).toContain(`dist/${entry}/index.js`);
       expect(pack.files).toContain(`dist/${entry}/index.d.ts`);
     }

@@ -65,6 +65,8 @@ export class PlatformProvider<Shape extends z.ZodRawShape> implements Provider {
   readonly callback: CallbackParameters;
   readonly refresh?: (tokens: TokenSet) => Promise<TokenSet>;
   readonly revoke?: (tokens: TokenSet) => Promise<void>;
+  readonly embed?: Provider['embed'];
+  readonly handOff?: Provider['handOff'];
   private readonly send: PlatformCall;
   private readonly endpoints: PlatformEndpoints;
   private readonly appTokens?: AppTokenCache;
@@ -83,16 +85,36 @@ export class PlatformProvider<Shape extends z.ZodRawShape> implements Provider {
     if (spec.appToken) this.appTokens = new AppTokenCache(() => this.fetchAppToken());
     if (spec.refresh) this.refresh = (tokens) => this.refreshTokens(tokens);
     if (spec.revocation) this.revoke = async (tokens) => void (await this.step('revocation', { config, tokens }));
+    const { embed, handOff } = spec;
+    if (embed) {
+      this.embed = {
+        origin: new URL(this.endpoint(['authorization'])).origin,
+        url: async (request, query) => {
+          const options = embed.options.safeParse(query);
+          if (!options.success) throw new AuthBffError('invalid_request', `${spec.name}'s embedded login does not take these options.`);
+          return this.pageUrl(embed.params({ config, ...request, options: options.data }));
+        },
+      };
+    }
+    const to = handOff && (config as Record<string, unknown>)[handOff.field];
+    if (handOff && typeof to === 'string') {
+      this.handOff = { field: handOff.field, to, type: handOff.type, appliesTo: (agent) => handOff.userAgent.test(agent) && !handOff.except?.test(agent) };
+    }
   }
 
   async authorizationUrl({ redirectUri, state, codeChallenge, userAgent = '' }: AuthorizationRequest) {
     const { inApp } = this.spec.authorization;
     const inside = inApp?.userAgent.test(userAgent) ? inApp : undefined;
     const link = inside ?? this.spec.authorization;
-    const url = new URL(inside?.endpoint ?? this.endpoint(['authorization']));
-    const params = link.params({ config: this.config, redirectUri, state, codeChallenge });
-    for (const [name, value] of present(params)) url.searchParams.append(name, value);
+    const { url, issuer } = this.pageUrl(link.params({ config: this.config, redirectUri, state, codeChallenge }), inside?.endpoint);
     if (link.fragment !== undefined) url.hash = link.fragment;
+    return { url, issuer };
+  }
+
+  /** The authorization endpoint (or an in-app page's own `endpoint`) with `params`, and the issuer it belongs to. */
+  private pageUrl(params: Record<string, string | undefined>, endpoint = this.endpoint(['authorization'])) {
+    const url = new URL(endpoint);
+    for (const [name, value] of present(params)) url.searchParams.append(name, value);
     return { url, issuer: this.spec.issuer };
   }
 

@@ -165,6 +165,21 @@ export interface PlatformSpec<Shape extends z.ZodRawShape, Type extends string =
   appToken?: AppTokenSpec<PlatformConfig<Shape>>;
   /** `false` where the token step's answer holds no token of the user (WeCom): the session keeps none, and `accessToken` is empty. */
   userToken?: false;
+  /**
+   * A login page the app may show in an iframe of its own page (WeChat's embedded QR), where the
+   * platform has one: at the `authorization` endpoint, with these parameters. `options` checks
+   * the query the app passes on (`style`, `href`, `lang`); the route refuses what it refuses.
+   */
+  embed?: {
+    options: z.ZodType<Record<string, string | undefined>>;
+    params: Params<AuthorizationContext<PlatformConfig<Shape>> & { options: Record<string, string | undefined> }>;
+  };
+  /**
+   * Another entry whose login starts instead when a browser's user agent says this platform's
+   * page cannot work there (WeChat's QR page inside WeChat itself): the entry field naming it, the
+   * type it must have, and the user agents it is for.
+   */
+  handOff?: { field: string; type: string; userAgent: RegExp; except?: RegExp };
   token: CallSpec<CodeContext<PlatformConfig<Shape>>>;
   /** Where refresh works (RFC 6749 §6, or the platform's own call). */
   refresh?: CallSpec<TokenContext<PlatformConfig<Shape>>>;

@@ -29,6 +29,7 @@ import {
   type ClientErrorCode,
   type ProviderInfo,
 } from 'bff-auth/client';
+import { WeChatQrLogin, type EmbedLang, type WeChatQrLoginProps } from 'bff-auth/client/wechat';
 
 const config: AuthBffConfig = {
   baseUrl: 'http://localhost:5173',
@@ -38,12 +39,20 @@ const config: AuthBffConfig = {
   providers: [
     { id: 'corp', type: 'oidc', name: 'Corp SSO', issuer: 'https://login.example.com', clientId: 'a', clientSecret: 'b' },
     { id: 'gh', type: 'github', clientId: 'a', clientSecret: 'b' },
+    { id: 'wechat', type: 'wechat', clientId: 'wx1', clientSecret: 'b', inWeChat: 'wechat-mp' },
+    { id: 'wechat-mp', type: 'wechat-mp', clientId: 'wx2', clientSecret: 'b' },
   ],
 };
 
 export function server(): AuthBff {
   const auth = createAuthBff(config);
+  const frameSources: readonly string[] = auth.embedOrigins;
   const app = express();
+  // The app's own CSP lets WeChat's QR page into its frame.
+  app.use((_req, res, next) => {
+    res.set('Content-Security-Policy', `frame-src ${frameSources.join(' ')}`);
+    next();
+  });
   app.use(auth.router);
   app.get('/api/me', auth.requireSession(), (req, res) => {
     res.json({ user: req.auth!.user, expiresAt: req.auth!.expiresAt });
@@ -100,6 +109,9 @@ export function Root({ session }: { session?: SessionResponse }) {
   );
 }
 
+const lang: EmbedLang = 'en';
+const qrProps: WeChatQrLoginProps = { returnTo: '/after', style: 'white', href: 'https://cdn.example.com/qr.css', lang, lifetimeMs: 120_000, title: 'WeChat QR code' };
+
 function Page() {
   const { status, user, error, signedOut, logout, refetch, login } = useAuth();
   const providers = useProviders();
@@ -111,9 +123,13 @@ function Page() {
       {code && <p role="alert">{code}</p>}
       {signedOut && <p>Signed out</p>}
       {user?.name}
-      {list.map((provider) => (
-        <LoginButton key={provider.id} provider={provider.id} returnTo="/after" className="button" onClick={(event) => event.currentTarget.blur()} />
-      ))}
+      {list.map((provider) =>
+        provider.embeddable ? (
+          <WeChatQrLogin key={provider.id} {...qrProps} provider={provider.id} />
+        ) : (
+          <LoginButton key={provider.id} provider={provider.id} returnTo="/after" className="button" onClick={(event) => event.currentTarget.blur()} />
+        ),
+      )}
       <RequireAuth login="corp" loading={<p>Loading</p>} fallback={<LoginButton provider="corp">Continue</LoginButton>}>
         <button onClick={() => void fetchApi('/api/me', { method: 'GET' })}>Me</button>
       </RequireAuth>

@@ -9,6 +9,9 @@
  * Refusals are HTTP 200 `{errcode, errmsg}`; the token endpoint serves its JSON as
  * text/plain (https://github.com/panva/oauth4webapi/pull/155). /connect/qrconnect
  * shows no QR code: it approves at once (or denies, redirecting back with only `state`).
+ * The embedded QR (`login_type=jssdk`, as wxLogin.js builds its iframe: /work/shared/platforms.md,
+ * "Embedded QR") is a page to show in an iframe, whose "scan" button stands for the phone: it
+ * sends the top window (`self_redirect=false`) or the frame itself (`true`) to the callback.
  */
 import { randomBytes } from 'node:crypto';
 import type { Outage } from './emulator-server.js';
@@ -47,6 +50,25 @@ export const WECHAT_PATHS = {
 
 /** WeChat matches the link against a strict pattern: these parameters in this order (Wechat_webpage_authorization.html). */
 const AUTHORIZATION_PARAMS = ['appid', 'redirect_uri', 'response_type', 'scope', 'state'];
+/** The embedded QR page's "scan": the emulator's own (WeChat learns of a scan from the phone); not an endpoint of the BFF's. */
+export const WECHAT_SCAN_PATH = '/connect/qrconnect/scan';
+
+/** The embedded QR page's link: wxLogin.js's parameters in its order (platforms.md, "Embedded QR"). */
+const EMBEDDED_PARAMS = ['appid', 'scope', 'redirect_uri', 'state', 'login_type', 'self_redirect'];
+/** Bad parameters show this page instead of a QR code (Wechat_Login.html). */
+const INVALID_LINK: Answer = { type: 'text/html; charset=utf-8', body: '<html><body><p>该链接无法访问</p></body></html>' };
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+
+/** The QR page in the iframe: a stand-in QR code and the "scan" button, a form to the scan route carrying the link's parameters. */
+function embeddedQrPage(query: Record<string, string>): Answer {
+  const target = query.self_redirect === 'true' ? '_self' : '_top';
+  const fields = Object.entries(query).map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`);
+  const body = `<!doctype html><html lang="${query.lang === 'en' ? 'en' : 'zh-CN'}"><head><meta charset="utf-8"><title>WeChat login (emulator)</title></head>
+<body data-style="${escapeHtml(query.style ?? 'black')}"><div role="img" aria-label="QR code">▦▦▦</div>
+<form method="get" action="${WECHAT_SCAN_PATH}" target="${target}">${fields.join('')}<button>scan</button></form></body></html>`;
+  return { type: 'text/html; charset=utf-8', body };
+}
+
 /** Userinfo answers with the content-type its documents' host sends for JSON; the token endpoint with text/plain. */
 const USERINFO_CONTENT_TYPE = 'application/json; encoding=utf-8';
 
@@ -82,12 +104,27 @@ export async function startWeChatEmulator(): Promise<WeChatEmulator> {
             query.response_type === 'code' &&
             scopes.includes(query.scope ?? '') &&
             /^[A-Za-z0-9]{0,128}$/.test(query.state ?? ''),
-          // Bad parameters show this page instead of a QR code (Wechat_Login.html).
-          invalid: { type: 'text/html; charset=utf-8', body: '<html><body><p>该链接无法访问</p></body></html>' },
+          invalid: INVALID_LINK,
           deny: () => {},
         });
+      const embeddedLink = (query: Record<string, string>) =>
+        Object.keys(query).filter((name) => EMBEDDED_PARAMS.includes(name)).join() === EMBEDDED_PARAMS.join() &&
+        query.appid === wechat.clientId &&
+        query.scope === 'snsapi_login' &&
+        query.login_type === 'jssdk' &&
+        ['true', 'false'].includes(query.self_redirect ?? '') &&
+        /^[A-Za-z0-9]{0,128}$/.test(query.state ?? '') &&
+        URL.canParse(query.redirect_uri ?? '');
+      const redirectLogin = authorize(['snsapi_login']);
       return {
-        [`GET ${WECHAT_PATHS.authorization}`]: authorize(['snsapi_login']),
+        [`GET ${WECHAT_PATHS.authorization}`]: {
+          behavior: 'authorize',
+          handle: (request, now, all) => {
+            if (request.query.login_type !== 'jssdk') return redirectLogin.handle(request, now, all);
+            return embeddedLink(request.query) ? embeddedQrPage(request.query) : INVALID_LINK;
+          },
+        },
+        [`GET ${WECHAT_SCAN_PATH}`]: authorizeRoute<WeChatBehavior>(wechat, { valid: embeddedLink, invalid: INVALID_LINK, deny: () => {} }),
         [`GET ${WECHAT_PATHS.officialAccountAuthorization}`]: authorize(['snsapi_userinfo', 'snsapi_base']),
         [`GET ${WECHAT_PATHS.token}`]: {
           behavior: 'token',

@@ -22,6 +22,8 @@ export interface PlatformCase<Emulator extends AnyEmulator = AnyEmulator> {
   type?: string;
   /** The button label it lists itself with. */
   name: string;
+  /** Whether it lists itself as `embeddable` (its login page can sit in the app's iframe). */
+  embeddable?: true;
   /** A platform of the app's own (`definePlatform`), which the BFF is given in `platforms`; absent for a built-in one. */
   platform?: ProviderType;
   start: () => Promise<Emulator>;

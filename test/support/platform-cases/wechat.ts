@@ -19,6 +19,7 @@ const { officialAccountAuthorization: _officialAccountAuthorization, ...paths } 
 export const wechatCase = platformCase<WeChatEmulator>({
   id: 'wechat',
   name: 'WeChat',
+  embeddable: true,
   ...wechatLogin,
   entries: (wechat) => [entryAt(wechat, 'wechat', paths)],
 });
