@@ -186,3 +186,14 @@ export async function startAppleEmulator(): Promise<AppleEmulator> {
   issuer = emulator.origin;
   return Object.assign(emulator, { issuer, teamId, keyId, privateKeyPem: app.privateKeyPem });
 }
+
+/** A BFF config entry for the emulator, as an app configures Apple: the team, the key id and the `.p8` key instead of a client secret. */
+export const appleEntry = (apple: AppleEmulator, id = 'apple') => ({
+  id,
+  type: 'apple' as const,
+  issuer: apple.issuer,
+  clientId: apple.clientId,
+  teamId: apple.teamId,
+  keyId: apple.keyId,
+  privateKey: apple.privateKeyPem,
+});

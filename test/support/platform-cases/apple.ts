@@ -1,20 +1,10 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { expect } from 'vitest';
 import { readFormPostPage } from '../emulators/emulator-server.js';
-import { APPLE_PATHS, appleAppKey, startAppleEmulator, type AppleEmulator } from '../emulators/apple.js';
+import { APPLE_PATHS, appleAppKey, appleEntry, startAppleEmulator, type AppleEmulator } from '../emulators/apple.js';
 import { TestBrowser } from '../browser.js';
 import { loginThrough, sessionIn, type ProviderStack } from '../provider-stack.js';
 import { callbackWith, platformCase, type AnyEmulator } from './platform-case.js';
-
-const entry = (apple: AppleEmulator, id: string) => ({
-  id,
-  type: 'apple' as const,
-  issuer: apple.issuer,
-  clientId: apple.clientId,
-  teamId: apple.teamId,
-  keyId: apple.keyId,
-  privateKey: apple.privateKeyPem,
-});
 
 /** The token calls the emulator received, newest last. */
 const tokenCalls = (apple: AppleEmulator) => apple.requests.filter(({ method, path }) => method === 'POST' && path === APPLE_PATHS.token);
@@ -34,7 +24,7 @@ export const appleCase = platformCase<AppleEmulator>({
   id: 'apple',
   name: 'apple',
   start: startAppleEmulator,
-  entries: (apple) => [entry(apple, 'apple'), { ...entry(apple, 'apple-other-key'), privateKey: appleAppKey().privateKeyPem }],
+  entries: (apple) => [appleEntry(apple), { ...appleEntry(apple, 'apple-other-key'), privateKey: appleAppKey().privateKeyPem }],
   // The first authorization: the name comes from the posted `user`; the email is the ID token's (a relay address), its flag the string "true".
   user: ({ user }) => ({ providerUserId: user.sub, name: 'Jane Appleseed', email: user.email, emailVerified: true }),
   refusals: { token: { token: 'invalid-grant' } },
@@ -89,6 +79,13 @@ export const appleCase = platformCase<AppleEmulator>({
         expect(location).toBe('/home');
         expect(session.authenticated && session.user.name).toBeUndefined();
       }
+    },
+    'on http the transaction cookie stays SameSite=Lax: None needs Secure, which only https sets': async ({ stack }) => {
+      const browser = new TestBrowser();
+      await browser.get(`${stack.origin}/auth/login/apple`);
+      const transaction = browser.setCookieLog.find((header) => header.startsWith('bff-auth.tx.')) ?? '';
+      expect(transaction).toMatch(/; SameSite=Lax/);
+      expect(transaction).not.toMatch(/; Secure/);
     },
     'email_verified as a boolean is read as well': async ({ stack, emulator }) => {
       emulator.user.email_verified = true;
