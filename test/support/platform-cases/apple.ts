@@ -1,8 +1,10 @@
+import fc from 'fast-check';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { expect } from 'vitest';
 import { readFormPostPage } from '../emulators/emulator-server.js';
 import { APPLE_PATHS, appleAppKey, appleEntry, startAppleEmulator, type AppleEmulator } from '../emulators/apple.js';
 import { TestBrowser } from '../browser.js';
+import { runs } from '../fuzz.js';
 import { loginThrough, sessionIn, type ProviderStack } from '../provider-stack.js';
 import { callbackWith, platformCase, type AnyEmulator } from './platform-case.js';
 
@@ -17,7 +19,7 @@ async function loginPosting(stack: ProviderStack<AnyEmulator>, rewrite: (fields:
   if (!page) throw new Error('the emulator answered no form_post page');
   rewrite(page.fields);
   const callback = await browser.post(page.action, { body: page.fields });
-  return { location: callback.headers.get('location'), session: await sessionIn(stack, browser) };
+  return { status: callback.status, location: callback.headers.get('location'), session: await sessionIn(stack, browser) };
 }
 
 export const appleCase = platformCase<AppleEmulator>({
@@ -86,6 +88,28 @@ export const appleCase = platformCase<AppleEmulator>({
       const transaction = browser.setCookieLog.find((header) => header.startsWith('bff-auth.tx.')) ?? '';
       expect(transaction).toMatch(/; SameSite=Lax/);
       expect(transaction).not.toMatch(/; Secure/);
+    },
+    'fuzz: any form body posted back with a valid state: no 5xx, a closed-list error or the ID token\'s user, never one the body names': async ({ stack, emulator }) => {
+      const value = fc.oneof(
+        fc.string({ maxLength: 40 }),
+        fc.json({ maxDepth: 4 }),
+        fc.constantFrom('{"name":{"firstName":"Eve","lastName":"X"},"email":"victim@example.test","sub":"victim"}', '%ZZ', '&=&', '\u0000', 'x'.repeat(20_000)),
+      );
+      const extra = fc.array(fc.tuple(fc.constantFrom('code', 'state', 'user', 'error', 'error_description', 'iss', 'id_token', 'sub'), value), { maxLength: 4 });
+      await fc.assert(
+        fc.asyncProperty(extra, fc.boolean(), async (fields, genuineCode) => {
+          const { location, status, session } = await loginPosting(stack, (posted) => {
+            if (!genuineCode) posted.delete('code');
+            posted.delete('user');
+            for (const [name, text] of fields) posted.append(name, text);
+          });
+          // A body past the route's 16 KiB is refused before the flow reads it (a 4xx); any other ends the login with a redirect
+          // (to / when a repeated state names no transaction).
+          expect(status === 303 ? location : String(status)).toMatch(status === 303 ? /^\/(home)?(\?auth_error=[a-z_]+)?$/ : /^4\d\d$/);
+          if (session.authenticated) expect(session.user).toMatchObject({ providerUserId: emulator.user.sub, email: emulator.user.email });
+        }),
+        { numRuns: runs(20) },
+      );
     },
     'email_verified as a boolean is read as well': async ({ stack, emulator }) => {
       emulator.user.email_verified = true;
