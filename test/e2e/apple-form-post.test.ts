@@ -11,7 +11,7 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import express, { type Express } from 'express';
+import express from 'express';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAuthBff, silentLogger, type AuthBff } from '../../bff/index.js';
@@ -57,8 +57,8 @@ describe.skipIf(!hasChromium)('Apple form_post in Chromium over https', () => {
     });
     const applePageOrigin = await listen(applePage, '127.0.0.1');
 
-    let app: Express | undefined;
-    bffServer = createServer({ key: tls.key, cert: tls.cert }, (req, res) => app?.(req, res));
+    // Listening first: the BFF's baseUrl names the port.
+    bffServer = createServer({ key: tls.key, cert: tls.cert });
     origin = await listen(bffServer, 'localhost');
     auth = createAuthBff({
       baseUrl: origin,
@@ -68,7 +68,7 @@ describe.skipIf(!hasChromium)('Apple form_post in Chromium over https', () => {
 { ...appleEntry(apple), endpoints: { authorization: applePageOrigin + APPLE_PATHS.authorization } },
       ],
     });
-    app = express()
+    const app = express()
       .use((req, res, next) => {
         if (req.method === 'POST') {
           const names = (req.headers.cookie ?? '').split(/;\s*/).filter((cookie) => TX_COOKIE.test(cookie));
@@ -83,6 +83,7 @@ describe.skipIf(!hasChromium)('Apple form_post in Chromium over https', () => {
       })
       .use(auth.router)
       .get(['/', '/home'], (_req, res) => res.type('html').send('<!doctype html><title>the app</title>'));
+    bffServer.on('request', app);
     browser = await launchChromium([`--ignore-certificate-errors-spki-list=${tls.spkiSha256}`]);
   });
   afterAll(async () => {
