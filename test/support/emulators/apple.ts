@@ -45,6 +45,8 @@ export interface AppleEmulator extends PlatformEmulator<AppleBehavior, AppleUser
   keyId: string;
   /** The app's `.p8` key, as the developer downloads it; the emulator knows only its public half. */
   privateKeyPem: string;
+  /** Every client secret it accepted, at any endpoint. */
+  acceptedSecrets: string[];
 }
 
 export const APPLE_PATHS = { authorization: '/auth/authorize', token: '/auth/token', jwks: '/auth/keys', revocation: '/auth/revoke' };
@@ -74,6 +76,7 @@ export async function startAppleEmulator(): Promise<AppleEmulator> {
   const keyId = 'EMUKEY0001';
   let issuer = '';
   const nonces = new Map<string, string>();
+  const acceptedSecrets: string[] = [];
 
   /** The client_secret JWT, checked as Apple does: any fault is `invalid_client`. */
   const clientRefused = async (apple: EmulatorTools<AppleUser>, { body }: EmulatorRequest): Promise<Answer | undefined> => {
@@ -81,7 +84,9 @@ export async function startAppleEmulator(): Promise<AppleEmulator> {
     try {
       if (decodeProtectedHeader(body.client_secret).kid !== keyId) return error('invalid_client');
       const { payload } = await jwtVerify(body.client_secret, app.publicKey, { algorithms: ['ES256'], issuer: teamId, subject: apple.clientId, audience: issuer, requiredClaims: ['iat', 'exp'] });
-      return (payload.exp ?? 0) - (payload.iat ?? 0) > MAX_SECRET_LIFETIME ? error('invalid_client') : undefined;
+      if ((payload.exp ?? 0) - (payload.iat ?? 0) > MAX_SECRET_LIFETIME) return error('invalid_client');
+      acceptedSecrets.push(body.client_secret);
+      return undefined;
     } catch {
       return error('invalid_client');
     }
@@ -184,7 +189,7 @@ export async function startAppleEmulator(): Promise<AppleEmulator> {
     }),
   });
   issuer = emulator.origin;
-  return Object.assign(emulator, { issuer, teamId, keyId, privateKeyPem: app.privateKeyPem });
+  return Object.assign(emulator, { issuer, teamId, keyId, privateKeyPem: app.privateKeyPem, acceptedSecrets });
 }
 
 /** A BFF config entry for the emulator, as an app configures Apple: the team, the key id and the `.p8` key instead of a client secret. */

@@ -4,6 +4,7 @@ import { expect } from 'vitest';
 import { readFormPostPage } from '../emulators/emulator-server.js';
 import { APPLE_PATHS, appleAppKey, appleEntry, startAppleEmulator, type AppleEmulator } from '../emulators/apple.js';
 import { TestBrowser } from '../browser.js';
+import { fetchHeaders } from '../dev-stack.js';
 import { runs } from '../fuzz.js';
 import { loginThrough, sessionIn, type ProviderStack } from '../provider-stack.js';
 import { callbackWith, platformCase, type AnyEmulator } from './platform-case.js';
@@ -54,6 +55,16 @@ export const appleCase = platformCase<AppleEmulator>({
       expect(claims).toMatchObject({ iss: emulator.teamId, sub: emulator.clientId, aud: emulator.issuer });
       expect((claims.exp ?? 0) - (claims.iat ?? 0)).toBeGreaterThan(0);
       expect((claims.exp ?? 0) - (claims.iat ?? 0)).toBeLessThanOrEqual(15 * 60);
+    },
+    'logout revokes the refresh token at Apple, the client authenticated by a fresh secret Apple accepts': async ({ stack, emulator }) => {
+      const { browser } = await loginThrough(stack, 'apple');
+      const refreshToken = emulator.issued.findLast((token) => token.startsWith('r'));
+      expect((await browser.post(`${stack.origin}/auth/logout`, { headers: fetchHeaders })).status).toBe(200);
+      // Revocation runs after the answer, in the background.
+      await expect.poll(() => emulator.requests.findLast(({ path }) => path === APPLE_PATHS.revocation)?.body.token).toBe(refreshToken);
+      const secret = emulator.requests.findLast(({ path }) => path === APPLE_PATHS.revocation)?.body.client_secret;
+      expect(secret).not.toBe(tokenCalls(emulator).at(-1)?.body.client_secret);
+      await expect.poll(() => secret !== undefined && emulator.acceptedSecrets.includes(secret)).toBe(true);
     },
     'a client secret signed with another key is refused by Apple (invalid_client): token_exchange_failed': async ({ stack, emulator, failsWith }) => {
       await failsWith('token_exchange_failed', 'apple-other-key');
