@@ -1,7 +1,7 @@
 /**
  * Every built-in platform, and one of the test app's own (`platforms`), through the real BFF routes against its emulator: the
  * happy path with the expected User, a refusal at the token step and at the id or
- * profile step, a denial, a provider that never answers, refresh where the platform
+ * profile step (where the platform has one: Apple's ID token is all), a denial, a provider that never answers, refresh where the platform
  * has it (through the API proxy, which asks `req.auth.accessToken()`), and each
  * platform's own quirks. One BFF serves all platforms at once.
  */
