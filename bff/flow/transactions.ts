@@ -15,7 +15,8 @@ export const MAX_TRANSACTIONS_IN_FLIGHT = 3;
 /**
  * Login transactions, each in its own encrypted, authenticated cookie named by
  * its `state` (so two tabs can log in at once; the callback finds its cookie by
- * that name). `SameSite=Lax` because it must ride the provider's redirect back.
+ * that name). `SameSite=Lax` because it must ride the provider's redirect back;
+ * `None` for a form_post provider on https (see `begin`).
  * On https the name has the `__Host-` prefix, so the browser accepts it only
  * host-only with `Path=/` and `Secure`: a sibling subdomain cannot plant one
  * (login CSRF). Small: `returnTo` is bounded and nothing else is large.
@@ -32,7 +33,10 @@ export class Transactions {
     this.cookieOptions = { httpOnly: true, secure: options.secure, sameSite: 'lax', path: '/' };
   }
 
-  /** A form_post callback is a cross-site POST, which a `Lax` cookie does not ride: `None` then, on https only (it needs `Secure`). */
+  /**
+   * A form_post callback (Apple) is a cross-site POST, which a `Lax` cookie does not ride: `None` then, on https
+   * only (`None` needs `Secure`). It holds this login's state, verifier and nonce only, and opens once.
+   */
   async begin(req: Request, res: Response, transaction: LoginTransaction, { formPost = false } = {}) {
     const sealed = await this.sealer.seal({ ...transaction }, TRANSACTION_TTL_SECONDS);
     for (const name of await this.pastNewest(req, MAX_TRANSACTIONS_IN_FLIGHT - 1)) res.clearCookie(name, this.cookieOptions);

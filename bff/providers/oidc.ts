@@ -4,11 +4,11 @@ import { z } from 'zod';
 import { AuthBffError } from '../errors.js';
 import { createProviderFetch } from '../http/provider-fetch.js';
 import { checkCallbackIssuer } from './callback-issuer.js';
-import { endpointOverrides, endpointUrl, providerBase } from './config-fields.js';
+import { clientSecret, endpointOverrides, endpointUrl, providerBase } from './config-fields.js';
 import { cachedDiscovery } from './discovery.js';
 import { createPlatformCall, present, type PlatformCall } from './engine/platform-call.js';
 import { authorizationParams, ERROR_MEMBER, refreshCall, revocationCall, tokenCall, type ClientAuthMethod } from './engine/rfc6749.js';
-import { isJsonObject } from './json-body.js';
+import { isJsonObject, parseJson, valueAt } from './json-body.js';
 import { createProviderJwtVerifier, JWKS_REFETCH_COOLDOWN_MS } from './provider-jwt.js';
 import { FULL_REDIRECT_URI, type PlatformGuide } from './platform-guide.js';
 import type { CodeContext } from './engine/platform-spec.js';
@@ -54,17 +54,38 @@ const configSchema = providerBase
   .strict();
 
 type OidcConfig = z.infer<typeof configSchema>;
+/** An entry as the provider holds it: the client secret, where there is one, is asked of the rules per call. */
+type OidcEntry = Omit<OidcConfig, 'clientSecret'>;
+
+/** The config fields of a client that authenticates with a configured secret. */
+type SecretField = { clientSecret: typeof clientSecret };
 
 /**
  * A platform that speaks OpenID Connect, as data on the `oidc` type: its default
  * issuer, scope and claim names, the config fields it adds, and the few rules
- * its documents add. `Extra` is the shape of those added fields.
+ * its documents add. `Extra` is the shape of those added fields, `Credentials` the
+ * fields that stand for `clientSecret` where the platform has the client make its secret.
  */
-export interface OidcPreset<Extra extends z.ZodRawShape> {
+export interface OidcPreset<Extra extends z.ZodRawShape, Credentials extends z.ZodRawShape = SecretField> {
   type: string;
   /** The platform's issuer, used when the entry names none. */
   issuer: (config: z.infer<z.ZodObject<Extra>>) => string;
+  /**
+   * Where the client makes a fresh secret for each call to the token endpoint (Apple's signed
+   * JWT): the config fields it is made from, in place of `clientSecret`, and how it is made.
+   */
+  clientSecret?: { fields: Credentials; make: (credentials: z.infer<z.ZodObject<Credentials>>, client: { clientId: string; issuer: string }) => Promise<string> };
+  /** The callback comes as a form POST (OAuth 2.0 Form Post Response Mode), which the authorization request asks for. */
+  responseMode?: 'form_post';
+  /**
+   * A callback parameter holding unsigned JSON about the user (Apple's `user`), and the paths in
+   * it whose text, joined by spaces, is the display name when no signed claim names the user.
+   * Nothing else is taken from it: it is not signed.
+   */
+  postedName?: { param: string; paths: readonly string[] };
   scope?: string;
+  /** The platform returns an ID token without `openid` in the scope (Apple's scopes are `name` and `email`), so the scope need not name it. */
+  withoutOpenidScope?: boolean;
   /** How the platform wants the client authenticated at its token endpoint, where not Basic. */
   tokenEndpointAuthMethod?: ClientAuthMethod;
   extra: Extra;
@@ -100,6 +121,9 @@ export interface IssuerTemplate {
 /** What the provider uses of a preset, its config fields already read. */
 interface OidcRules {
   type: string;
+  /** The client secret of the next call to the token endpoint. */
+  clientSecret: () => Promise<string>;
+  postedName?: OidcPreset<z.ZodRawShape>['postedName'];
   fields: UserFieldMap;
   unionIdClaim?: string | undefined;
   schemelessIssuer?: boolean | undefined;
@@ -111,7 +135,16 @@ interface OidcRules {
   callback?: CallbackParameters | undefined;
 }
 
-const GENERIC_RULES: OidcRules = { type: 'oidc', fields: STANDARD_USER_FIELDS, authorizationParams: {}, requiredClaims: {} };
+/** The configured client secret, for every call. */
+const configuredSecret = (secret: string) => () => Promise.resolve(secret);
+
+const genericRules = (config: OidcConfig): OidcRules => ({
+  type: 'oidc',
+  clientSecret: configuredSecret(config.clientSecret),
+  fields: STANDARD_USER_FIELDS,
+  authorizationParams: {},
+  requiredClaims: {},
+});
 
 /** ID token claims about the token itself rather than the user (OIDC Core §2); kept out of the profile. */
 const PROTOCOL_CLAIMS = ['iss', 'aud', 'exp', 'iat', 'nbf', 'nonce', 'at_hash', 'c_hash', 'auth_time', 'azp', 'sid', 'acr', 'amr', 'jti'];
@@ -163,9 +196,9 @@ class OidcProvider implements Provider {
   readonly type: string;
 
   constructor(
-    private readonly config: OidcConfig,
+    private readonly config: OidcEntry,
     context: ProviderContext,
-    private readonly rules: OidcRules = GENERIC_RULES,
+    private readonly rules: OidcRules,
   ) {
     this.type = rules.type;
     this.usesNonce = !rules.withoutNonce;
@@ -183,6 +216,11 @@ class OidcProvider implements Provider {
   /** The insecure-request flag is safe: the provider fetch itself refuses plain http off loopback. */
   private get requestOptions() {
     return { [oauth.customFetch]: this.fetch, [oauth.allowInsecureRequests]: true };
+  }
+
+  /** The entry with the client secret of this call to the token endpoint. */
+  private async callConfig(): Promise<OidcConfig> {
+    return { ...this.config, clientSecret: await this.rules.clientSecret() };
   }
 
   /** The discovered metadata, with the configured endpoints in place of the discovered ones. */
@@ -219,7 +257,7 @@ class OidcProvider implements Provider {
     const template = this.rules.issuerTemplate;
     const fits = template && ((iss: string) => template.fits(as.issuer, iss));
     const checked = checkCallbackIssuer(callback, transaction, { issuer: as.issuer, promisesIss: as.authorization_response_iss_parameter_supported, fits });
-    const context = { config: this.config, code: callback.get('code') ?? '', codeVerifier: transaction.codeVerifier, redirectUri };
+    const context = { config: await this.callConfig(), code: callback.get('code') ?? '', codeVerifier: transaction.codeVerifier, redirectUri };
     const answer = await this.send(this.tokenCall(), endpoint(as.token_endpoint, 'token'), context, 'token');
     const tokenAs = this.issuerOf(as, answer);
     const iss = checked.get('iss');
@@ -228,7 +266,17 @@ class OidcProvider implements Provider {
       throw new AuthBffError('issuer_mismatch', "The authorization response named another issuer than the ID token's.", { reason: 'iss_parameter_mismatch' });
     }
     const body = await oauth.processAuthorizationCodeResponse(tokenAs, this.client, asJsonResponse(answer), { expectedNonce: transaction.nonce, requireIdToken: true });
-    return this.acceptTokenResponse(tokenAs, body);
+    return { ...(await this.acceptTokenResponse(tokenAs, body)), callbackClaims: this.postedClaims(callback) };
+  }
+
+  /** The display name the platform posted beside the code (`postedName`), read as text only; anything else in that JSON is ignored. */
+  private postedClaims(callback: URLSearchParams): Record<string, unknown> | undefined {
+    const posted = this.rules.postedName;
+    const values = posted === undefined ? [] : callback.getAll(posted.param);
+    if (posted === undefined || values.length !== 1) return undefined;
+    const json = parseJson(values[0] ?? '');
+    const parts = posted.paths.map((path) => valueAt(json, path)).filter((part): part is string => typeof part === 'string' && part.trim() !== '');
+    return parts.length === 0 ? undefined : { name: parts.map((part) => part.trim()).join(' ') };
   }
 
   /** RFC 6749 §4.1.3, with the PKCE verifier unless the platform refuses PKCE. */
@@ -280,7 +328,7 @@ class OidcProvider implements Provider {
     if (tokens.refresh_token === undefined) throw new AuthBffError('unauthenticated', 'The session has no refresh token.');
     const as = await this.server();
     const url = endpoint(this.config.endpoints?.refresh ?? as.token_endpoint, 'token');
-    const answer = await this.send(refreshCall(this.config.tokenEndpointAuthMethod), url, { config: this.config, tokens }, 'refresh');
+    const answer = await this.send(refreshCall(this.config.tokenEndpointAuthMethod), url, { config: await this.callConfig(), tokens }, 'refresh');
     const tokenAs = this.issuerOf(as, answer);
     const fresh = (await this.acceptTokenResponse(tokenAs, await oauth.processRefreshTokenResponse(tokenAs, this.client, asJsonResponse(answer)))).tokens;
     const refreshed = { ...fresh, refresh_token: fresh.refresh_token ?? tokens.refresh_token, id_token: fresh.id_token ?? tokens.id_token };
@@ -297,7 +345,7 @@ class OidcProvider implements Provider {
   async revoke(tokens: TokenSet) {
     const as = await this.server();
     if (as.revocation_endpoint === undefined) return;
-    await this.send(revocationCall(this.config.tokenEndpointAuthMethod), as.revocation_endpoint, { config: this.config, tokens }, 'revocation');
+    await this.send(revocationCall(this.config.tokenEndpointAuthMethod), as.revocation_endpoint, { config: await this.callConfig(), tokens }, 'revocation');
   }
 
   async resolveIdentity({ idTokenClaims = {} }: TokenResult): Promise<Identity> {
@@ -317,13 +365,14 @@ class OidcProvider implements Provider {
     };
   }
 
-  async fetchProfile({ tokens }: TokenResult, identity: Identity) {
+  /** The signed claims, over what the callback posted. */
+  async fetchProfile({ tokens, callbackClaims }: TokenResult, identity: Identity) {
     const as = await this.server();
-    if (as.userinfo_endpoint === undefined) return identity.claims;
+    if (as.userinfo_endpoint === undefined) return { ...callbackClaims, ...identity.claims };
     const response = await oauth.userInfoRequest(as, this.client, tokens.access_token, this.requestOptions);
     // OIDC Core §5.3.2: the userinfo `sub` must equal the ID token's, else the answer is not about this user.
     const userinfo = await oauth.processUserInfoResponse(as, this.client, identity.subject, response);
-    return { ...identity.claims, ...userinfo, ...emailVerifiedOf(identity.claims, userinfo) };
+    return { ...callbackClaims, ...identity.claims, ...userinfo, ...emailVerifiedOf(identity.claims, userinfo) };
   }
 
   toUser(profile: Record<string, unknown>) {
@@ -363,7 +412,7 @@ class OidcProvider implements Provider {
 export const oidcProviderType: ProviderType<typeof configSchema> = {
   type: 'oidc',
   configSchema,
-  create: (config, context) => new OidcProvider(config, context),
+  create: (config, context) => new OidcProvider(config, context, genericRules(config)),
   guide: {
     title: 'Any OpenID Connect provider',
     ids: '`sub`',
@@ -376,12 +425,16 @@ export const oidcProviderType: ProviderType<typeof configSchema> = {
 };
 
 /** The provider type of an OpenID Connect platform: the `oidc` entry with `issuer` optional, the preset's fields and defaults. */
-export function oidcPlatform<Extra extends z.ZodRawShape>(preset: OidcPreset<Extra>) {
+export function oidcPlatform<Extra extends z.ZodRawShape, Credentials extends z.ZodRawShape = SecretField>(preset: OidcPreset<Extra, Credentials>) {
+  // Without `clientSecret.fields`, Credentials is its default: the configured secret.
+  const credentials = (preset.clientSecret?.fields ?? { clientSecret }) as Credentials;
   const schema = configSchema
+    .omit({ clientSecret: true })
+    .extend(credentials)
     .extend({
       type: z.literal(preset.type),
       issuer: endpointUrl.optional(),
-      scope: oidcScope(preset.scope ?? 'openid profile email'),
+      scope: preset.withoutOpenidScope ? z.string().default(preset.scope ?? '') : oidcScope(preset.scope ?? 'openid profile email'),
       tokenEndpointAuthMethod: configSchema.shape.tokenEndpointAuthMethod.removeDefault().default(preset.tokenEndpointAuthMethod ?? 'client_secret_basic'),
     })
     .extend(preset.extra)
@@ -391,21 +444,25 @@ export function oidcPlatform<Extra extends z.ZodRawShape>(preset: OidcPreset<Ext
     configSchema: schema,
     create: (entry, context) => {
       // zod cannot follow a generic extension; the schema above is what makes this so.
-      const config = entry as unknown as Omit<OidcConfig, 'issuer'> & { issuer?: string } & z.infer<z.ZodObject<Extra>>;
+      const config = entry as unknown as Omit<OidcEntry, 'issuer'> & { issuer?: string } & z.infer<z.ZodObject<Extra>> & z.infer<z.ZodObject<Credentials>>;
+      const issuer = config.issuer ?? preset.issuer(config);
+      const make = preset.clientSecret?.make;
       const rules: OidcRules = {
         type: preset.type,
+        clientSecret: make ? () => make(config, { clientId: config.clientId, issuer }) : configuredSecret((config as { clientSecret?: string }).clientSecret ?? ''),
+        postedName: preset.postedName,
         fields: { ...STANDARD_USER_FIELDS, ...preset.fields },
         unionIdClaim: preset.unionIdClaim,
         schemelessIssuer: preset.schemelessIssuer,
-        authorizationParams: preset.authorizationParams?.(config) ?? {},
+        authorizationParams: { ...preset.authorizationParams?.(config), response_mode: preset.responseMode },
         requiredClaims: preset.requiredClaims?.(config) ?? {},
         issuerTemplate: preset.issuerTemplate,
         withoutPkce: preset.withoutPkce,
         withoutNonce: preset.withoutNonce,
         // Any error on the callback of these platforms, RFC 6749's codes and their cancel codes alike, is the user's step failing (issue #16).
-        callback: { ...STANDARD_CALLBACK, everyErrorMeans: 'access_denied' },
+        callback: { ...STANDARD_CALLBACK, everyErrorMeans: 'access_denied', formPost: preset.responseMode === 'form_post' },
       };
-      return new OidcProvider({ ...config, issuer: config.issuer ?? preset.issuer(config) }, context, rules);
+      return new OidcProvider({ ...config, issuer }, context, rules);
     },
     guide: preset.guide,
   };

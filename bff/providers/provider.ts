@@ -21,6 +21,11 @@ export interface TokenResult {
   tokens: TokenSet;
   /** The validated ID token claims, for OpenID Connect providers. */
   idTokenClaims?: Record<string, unknown>;
+  /**
+   * Claims the callback itself carried beside the code (Apple posts the user's name once, as
+   * unsigned JSON): for display only, never an id or an email, and below every signed claim.
+   */
+  callbackClaims?: Record<string, unknown>;
 }
 
 /** The result of the token -> id step. */

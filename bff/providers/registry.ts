@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { oidcProviderType } from './oidc.js';
 import { alipay } from './platforms/alipay.js';
+import { apple } from './platforms/apple.js';
 import { dingtalk } from './platforms/dingtalk.js';
 import { discord } from './platforms/discord.js';
 import { douyin } from './platforms/douyin.js';
@@ -40,6 +41,7 @@ const BUILT_IN = [
   alipay,
   google,
   microsoft,
+  apple,
   gitlab,
   slack,
   linkedin,

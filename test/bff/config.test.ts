@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -432,5 +433,45 @@ describe('createAuthBff', () => {
     } finally {
       await auth.close();
     }
+  });
+});
+
+describe('an apple entry: a key that signs the client secret instead of clientSecret', () => {
+  const { privateKey: ecKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const { privateKey: rsaKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const { privateKey: otherCurve } = generateKeyPairSync('ec', { namedCurve: 'P-384' });
+  const pkcs8 = ecKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const apple = (overrides: Record<string, unknown> = {}) => ({
+    id: 'apple',
+    type: 'apple',
+    clientId: 'com.example.web',
+    teamId: 'ABCDE12345',
+    keyId: 'KEY1234567',
+    privateKey: pkcs8,
+    ...overrides,
+  });
+  const issueOf = (overrides: Record<string, unknown>, field: string) => issueAbout(configErrorOf(() => resolveConfig(valid({ providers: [apple(overrides)] }))), field);
+
+  it('accepts the .p8 key, with no clientSecret', () => {
+    expect(() => createAuthBff(valid({ providers: [apple()] })).close()).not.toThrow();
+  });
+
+  it.each([
+    ['an RSA key', rsaKey.export({ type: 'pkcs8', format: 'pem' }).toString()],
+    ['a P-384 key', otherCurve.export({ type: 'pkcs8', format: 'pem' }).toString()],
+    ['the P-256 key in SEC1 ("EC PRIVATE KEY") rather than PKCS#8', ecKey.export({ type: 'sec1', format: 'pem' }).toString()],
+    ['a truncated PEM', pkcs8.slice(0, 80)],
+    ['the key id pasted in its place', 'KEY1234567'],
+  ])('refuses %s as privateKey, at start, naming the field', (_, privateKey) => {
+    expect(issueOf({ privateKey }, 'providers.0.privateKey')).toMatch(/^providers\.0\.privateKey: must be the P-256 private key Apple issues/);
+  });
+
+  it.each(['teamId', 'keyId'])('refuses a missing or malformed %s', (field) => {
+    expect(issueOf({ [field]: undefined }, `providers.0.${field}`)).toMatch(new RegExp(`^providers\\.0\\.${field}: `));
+    expect(issueOf({ [field]: 'ABC DE' }, `providers.0.${field}`)).toMatch(/must be the .* from the Apple developer account/);
+  });
+
+  it('refuses a clientSecret: Apple has none, the BFF signs one per call', () => {
+    expect(configErrorOf(() => resolveConfig(valid({ providers: [apple({ clientSecret: 'secret' })] }))).message).toMatch(/clientSecret/);
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { TestBrowser } from '../support/browser.js';
+import { appleEntry, startAppleEmulator } from '../support/emulators/apple.js';
 import { startHostileStackBehindTls, type TlsHostileStack } from '../support/hostile-stack.js';
 
 // The BFF believes it is https://app.example.test (behind a TLS-terminating proxy); requests reach it on loopback.
@@ -34,4 +35,20 @@ it('on https the cookies are Secure, with the __Host- prefix, and sameSite is co
   expect(session).toMatch(/; Secure/);
   expect(session).toMatch(/; SameSite=Lax/);
   expect(session).not.toMatch(/Domain=/i);
+});
+
+it("on https a form_post provider's transaction cookie is SameSite=None; Secure, so that the provider's cross-site POST carries it", async () => {
+  const apple = await startAppleEmulator();
+  const appleStack = await startHostileStackBehindTls(PUBLIC_ORIGIN, { providers: [appleEntry(apple)] });
+  try {
+    const browser = new TestBrowser();
+    await browser.get(`${appleStack.origin}/auth/login/apple`);
+    const transaction = browser.setCookieLog.find((header) => header.startsWith('__Host-bff-auth.tx.')) ?? '';
+    expect(transaction).toMatch(/; Secure/);
+    expect(transaction).toMatch(/; SameSite=None/);
+    expect(transaction).toMatch(/; HttpOnly/);
+  } finally {
+    await appleStack.close();
+    await apple.close();
+  }
 });

@@ -9,8 +9,8 @@ export const CHROMIUM_INSTALL_HINT = 'apt-get install -y chromium';
 /** The notice a skipped end-to-end test file prints, so a skip is never silent. */
 export const CHROMIUM_SKIP_NOTICE = `end-to-end tests skipped: Chromium not found at ${CHROMIUM_PATH}; install it with: ${CHROMIUM_INSTALL_HINT}`;
 
-/** Headless Chromium, with nothing running in the background that would call out to the network. */
-export function launchChromium(): Promise<Browser> {
+/** Headless Chromium, with nothing running in the background that would call out to the network; `extraArgs` are added flags. */
+export function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
@@ -22,6 +22,7 @@ export function launchChromium(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...extraArgs,
     ],
   });
 }

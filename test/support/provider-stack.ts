@@ -2,6 +2,7 @@ import type { SessionResponse } from '../../shared/index.js';
 import { startTestBffOnFreePort, type TestBff, type TestBffConfig } from './bff.js';
 import { TestBrowser } from './browser.js';
 import { fetchHeaders } from './dev-stack.js';
+import { readFormPostPage } from './emulators/emulator-server.js';
 
 /** A test identity provider that approves at once: the hostile provider or a platform emulator. */
 export interface TestIdentityProvider {
@@ -86,9 +87,12 @@ export async function loginThrough(stack: Pick<ProviderStack<TestIdentityProvide
     return { status: start.status, authorizationUrl, callbackUrl: undefined, location: authorizationUrl, browser };
   }
   const back = await browser.get(authorizationUrl);
-  const callbackUrl = back.headers.get('location') ?? '';
-  if (!callbackUrl.startsWith(stack.origin)) throw new Error(`the provider did not send the browser back: ${back.status} ${await back.text()}`);
-  const callback = await browser.get(callbackUrl);
+  // A redirect back, or a form_post page (emulators/emulator-server.ts) that the browser submits.
+  const page = back.status === 200 ? await back.text() : '';
+  const posted = readFormPostPage(page);
+  const callbackUrl = posted?.action ?? back.headers.get('location') ?? '';
+  if (!callbackUrl.startsWith(stack.origin)) throw new Error(`the provider did not send the browser back: ${back.status} ${page}`);
+  const callback = posted ? await browser.post(callbackUrl, { body: posted.fields }) : await browser.get(callbackUrl);
   return { status: callback.status, authorizationUrl, callbackUrl, location: callback.headers.get('location') ?? '', browser };
 }
 

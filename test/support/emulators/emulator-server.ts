@@ -82,3 +82,23 @@ export function fail(res: ServerResponse, outage: Outage) {
 export function redirect(res: ServerResponse, location: URL) {
   res.writeHead(302, { location: location.href }).end();
 }
+
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
+const unescapeHtml = (text: string) => text.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)));
+
+/** form_post (OAuth 2.0 Form Post Response Mode §2): a page that POSTs `params` to `action` once loaded. */
+export function formPostPage(action: string, params: Record<string, string>): { type: string; body: string } {
+  const inputs = Object.entries(params).map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`);
+  return {
+    type: 'text/html; charset=utf-8',
+    body: `<!doctype html><html><head><title>Signing in</title></head><body onload="document.forms[0].submit()"><form method="post" action="${escapeHtml(action)}">${inputs.join('')}</form></body></html>`,
+  };
+}
+
+/** A {@link formPostPage} read back as a browser submits it: where, and what; undefined for any other page. */
+export function readFormPostPage(html: string): { action: string; fields: URLSearchParams } | undefined {
+  const action = /<form method="post" action="([^"]*)">/.exec(html)?.[1];
+  if (action === undefined) return undefined;
+  const inputs = [...html.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)];
+  return { action: unescapeHtml(action), fields: new URLSearchParams(inputs.map(([, name = '', value = '']) => [unescapeHtml(name), unescapeHtml(value)])) };
+}

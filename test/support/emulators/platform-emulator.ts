@@ -21,8 +21,8 @@ export interface Answer {
   body: unknown;
 }
 
-/** A route's handler, given its own switch and all of them: an answer, or where to send the browser. */
-export type Handler<Behavior = Record<string, string>> = (request: EmulatorRequest, now: string, behavior: Behavior) => Answer | URL;
+/** A route's handler, given its own switch and all of them: an answer, or where to send the browser (at once, or once a signature is made or checked). */
+export type Handler<Behavior = Record<string, string>> = (request: EmulatorRequest, now: string, behavior: Behavior) => Answer | URL | Promise<Answer | URL>;
 
 export interface EmulatorRequest extends RecordedRequest {
   /** The query, a form body and a JSON body's string and number members, merged. */
@@ -195,8 +195,10 @@ export async function startPlatformEmulator<Behavior extends Record<string, stri
     if (!route) return answer(res, definition.notFound);
     const now = behavior.now[route.behavior] as string;
     if (OUTAGES.includes(now)) return fail(res, now as Outage);
-    const result = route.handle(request, now, behavior.now);
-    return result instanceof URL ? redirect(res, result) : answer(res, result);
+    void Promise.resolve(route.handle(request, now, behavior.now)).then(
+      (result) => (result instanceof URL ? redirect(res, result) : answer(res, result)),
+      (error: unknown) => answer(res, { status: 500, type: 'text/plain', body: `the emulator failed: ${String(error)}` }),
+    );
   });
 
   // The tools themselves, so that handlers see what a test changes.

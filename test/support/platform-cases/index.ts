@@ -1,5 +1,6 @@
 import { acmeCase } from './acme.js';
 import { alipayCase } from './alipay.js';
+import { appleCase } from './apple.js';
 import { dingtalkCase } from './dingtalk.js';
 import { discordCase } from './discord.js';
 import { douyinCase } from './douyin.js';
@@ -34,5 +35,6 @@ export const PLATFORM_CASES: PlatformCase[] = [
   discordCase,
   facebookCase,
   xCase,
+  appleCase,
   acmeCase,
 ];

@@ -31,8 +31,11 @@ export interface PlatformCase<Emulator extends AnyEmulator = AnyEmulator> {
   entries: (emulator: Emulator) => AuthBffConfig<readonly ProviderType[]>['providers'];
   /** The User a login gives, without `id` and `provider`. */
   user: (emulator: Emulator) => Omit<User, 'id' | 'provider'>;
-  /** The behavior that refuses the token step, and the one that refuses the id or profile step (its switch is also the one the suite fails outright). */
-  refusals: { token: Partial<Emulator extends PlatformEmulator<infer B, object> ? B : never>; profile: Record<string, string> };
+  /**
+   * The behavior that refuses the token step, and the one that refuses the id or profile step (its switch is also the one the suite
+   * fails outright); no `profile` where the platform has no such step (Apple: the ID token is all).
+   */
+  refusals: { token: Partial<Emulator extends PlatformEmulator<infer B, object> ? B : never>; profile?: Record<string, string> };
   /** Refresh: whether refresh tokens rotate, the behavior that refuses one and (where the answer names the user) one that names another; false: no refresh; absent: tokens do not expire. */
   refresh?: { rotates: boolean; refusal: string; otherUser?: string } | false;
   quirks?: Record<string, (context: QuirkContext<Emulator>) => Promise<void>>;
@@ -52,15 +55,18 @@ export function platformCase<Emulator extends AnyEmulator>(definition: PlatformC
 /**
  * Where the BFF sends the browser when the platform comes back to `provider` with `params`
  * (an error the documents do not list, say) and the login's own state, and whether a session began.
+ * A `form_post` platform comes back with a POST of the same parameters.
  */
-export async function callbackWith(stack: Pick<ProviderStack<AnyEmulator>, 'origin'>, provider: string, params: Record<string, string>) {
+export async function callbackWith(stack: Pick<ProviderStack<AnyEmulator>, 'origin'>, provider: string, params: Record<string, string>, { formPost = false } = {}) {
   const browser = new TestBrowser();
   const start = await browser.get(`${stack.origin}/auth/login/${provider}?returnTo=%2Fhome`);
   const authorization = new URL(start.headers.get('location') ?? '');
   const callback = new URL(authorization.searchParams.get('redirect_uri') ?? '');
   callback.searchParams.set('state', authorization.searchParams.get('state') ?? '');
   for (const [name, value] of Object.entries(params)) callback.searchParams.set(name, value);
-  const answer = await browser.get(callback);
+  const answer = formPost
+    ? await browser.post(`${callback.origin}${callback.pathname}`, { body: callback.searchParams })
+    : await browser.get(callback);
   return { status: answer.status, location: answer.headers.get('location'), session: await sessionIn(stack, browser) };
 }
 
