@@ -11,6 +11,7 @@ import { authorizationParams, ERROR_MEMBER, refreshCall, revocationCall, tokenCa
 import { isJsonObject } from './json-body.js';
 import { createProviderJwtVerifier, JWKS_REFETCH_COOLDOWN_MS } from './provider-jwt.js';
 import type { CodeContext } from './engine/platform-spec.js';
+import type { ProviderProbes, Registration } from './registration.js';
 import { STANDARD_CALLBACK, type CallbackParameters } from './provider.js';
 import type {
   AuthorizationRequest,
@@ -72,6 +73,8 @@ export interface OidcPreset<Extra extends z.ZodRawShape> {
   withoutPkce?: boolean;
   /** The platform does not support the OIDC `nonce`, so none is sent or expected. */
   withoutNonce?: boolean;
+  /** Where the app is registered, for `bff-auth doctor`. */
+  registration?: Registration;
 }
 
 export interface IssuerTemplate {
@@ -145,6 +148,7 @@ class OidcProvider implements Provider {
   private readonly verifyJwt: ReturnType<typeof createProviderJwtVerifier>;
 
   readonly type: string;
+  readonly probes: ProviderProbes = { discovery: () => this.discoveryProbe() };
 
   constructor(
     private readonly config: OidcConfig,
@@ -167,6 +171,17 @@ class OidcProvider implements Provider {
   /** The insecure-request flag is safe: the provider fetch itself refuses plain http off loopback. */
   private get requestOptions() {
     return { [oauth.customFetch]: this.fetch, [oauth.allowInsecureRequests]: true };
+  }
+
+  /** Discovery as the doctor sees it: an issuer that differs is `issuer_mismatch` (OIDC Discovery §4.3). */
+  private async discoveryProbe() {
+    try {
+      const { issuer, jwks_uri: jwksUri } = await this.discover();
+      return { issuer, jwksUri };
+    } catch (error) {
+      if (!(error instanceof oauth.OperationProcessingError) || error.code !== oauth.JSON_ATTRIBUTE_COMPARISON) throw error;
+      throw new AuthBffError('issuer_mismatch', 'The discovery document names another issuer than the one configured.', { cause: error });
+    }
   }
 
   /** The discovered metadata, with the configured endpoints in place of the discovered ones. */
@@ -351,6 +366,7 @@ export function oidcPlatform<Extra extends z.ZodRawShape>(preset: OidcPreset<Ext
   const platform: ProviderType<typeof schema> = {
     type: preset.type,
     configSchema: schema,
+    registration: preset.registration,
     create: (entry, context) => {
       // zod cannot follow a generic extension; the schema above is what makes this so.
       const config = entry as unknown as Omit<OidcConfig, 'issuer'> & { issuer?: string } & z.infer<z.ZodObject<Extra>>;

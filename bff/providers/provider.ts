@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { AuthErrorCode, ProviderInfo, User } from '../../shared/index.js';
 import type { Logger } from '../log.js';
+import type { ProviderProbes, Registration } from './registration.js';
 
 /** The token endpoint's answer, kept sealed on the server and never sent to the browser. */
 export interface TokenSet {
@@ -103,6 +104,8 @@ export interface Provider {
   endSessionUrl?: (tokens: TokenSet, options: { postLogoutRedirectUri: string; state: string }) => Promise<string | undefined>;
   /** Verifies an OIDC back-channel logout token, where the provider supports back-channel logout. */
   verifyLogoutToken?: (logoutToken: string) => Promise<LogoutTokenClaims>;
+  /** Harmless calls `bff-auth doctor` makes to prove the registration. */
+  readonly probes?: ProviderProbes;
 }
 
 /** What a verified OIDC back-channel logout token says. */
@@ -122,6 +125,8 @@ export interface ProviderContext {
 export interface ProviderType<Schema extends z.ZodType = z.ZodType> {
   type: string;
   configSchema: Schema;
+  /** Where the app is registered and how the platform refuses, for `bff-auth doctor`. */
+  registration?: Registration | undefined;
   create: (config: z.infer<Schema>, context: ProviderContext) => Provider;
 }
 

@@ -3,6 +3,7 @@ import type { AuthErrorCode } from '../../../shared/index.js';
 import type { EndpointOverrides } from '../config-fields.js';
 import type { CallbackParameters, TokenSet } from '../provider.js';
 import type { AnswerFormat, RefusalRule } from './answers.js';
+import type { Registration } from '../registration.js';
 
 /**
  * A platform described as data, run by one generic provider (platform-provider.ts).
@@ -156,6 +157,8 @@ export interface PlatformSpec<Shape extends z.ZodRawShape, Type extends string =
   user: UserPaths;
   /** Avatar hosts that serve the same image over https, so an `http://` avatar is upgraded rather than become mixed content. */
   httpsAvatarHosts?: readonly string[];
+  /** Where the app is registered and how its token endpoint refuses, for `bff-auth doctor`. */
+  registration?: Registration;
   /** Code hooks, only where data cannot say it. */
   hooks?: {
     /** Signs each request before it is sent (Alipay's RSA2). */

@@ -1,6 +1,6 @@
 import { clientSecret } from '../config-fields.js';
 import { definePlatform } from '../engine/define-platform.js';
-import { authorizationParamsWithoutPkce, bearer, ERROR_MEMBER, refreshCall, revocationCall, tokenCall } from '../engine/rfc6749.js';
+import { authorizationParamsWithoutPkce, bearer, ERROR_MEMBER, refreshCall, revocationCall, TOKEN_PROBE, tokenCall } from '../engine/rfc6749.js';
 
 /*
  * Discord, plain OAuth 2.0 (it also publishes an OIDC discovery document; the profile here is /users/@me). Documents:
@@ -66,4 +66,5 @@ export const discord = definePlatform({
     locale: ['locale'],
   },
   hooks: { completeProfile: async (profile) => withAvatarUrl(profile) },
+  registration: { console: 'https://discord.com/developers/applications', tokenProbe: TOKEN_PROBE },
 });

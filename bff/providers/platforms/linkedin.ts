@@ -18,4 +18,5 @@ export const linkedin = oidcPlatform({
   withoutPkce: true,
   withoutNonce: true,
   extra: {},
+  registration: { console: 'https://www.linkedin.com/developers/apps' },
 });

@@ -41,4 +41,5 @@ export const microsoft = oidcPlatform({
     discovered: (issuer) => issuer.replace(MULTI_TENANT, '/{tenantid}/v2.0').replace(CONSUMERS, `/${CONSUMERS_TENANT}/v2.0`),
     forToken: (discovered, { tid }) => (typeof tid === 'string' ? discovered.replace('{tenantid}', tid) : discovered),
   },
+  registration: { console: 'https://entra.microsoft.com/#view/Microsoft_AAD_RegisteredApps/ApplicationsListBlade' },
 });
