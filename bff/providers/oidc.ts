@@ -148,7 +148,7 @@ class OidcProvider implements Provider {
   private readonly verifyJwt: ReturnType<typeof createProviderJwtVerifier>;
 
   readonly type: string;
-  readonly probes: ProviderProbes = { discovery: () => this.discoveryProbe() };
+  readonly probes: ProviderProbes;
 
   constructor(
     private readonly config: OidcConfig,
@@ -166,6 +166,7 @@ class OidcProvider implements Provider {
     this.send = createPlatformCall({ name: this.name, refusals: [ERROR_MEMBER] }, config, this.fetch);
     this.discover = cachedDiscovery(config.issuer, this.fetch, rules.issuerTemplate?.discovered(config.issuer));
     this.verifyJwt = createProviderJwtVerifier(this.fetch, httpTimeoutMs, config.jwksRefetchCooldownMs);
+    this.probes = { discovery: { issuer: config.issuer, read: () => this.discoveryProbe() } };
   }
 
   /** The insecure-request flag is safe: the provider fetch itself refuses plain http off loopback. */
@@ -176,8 +177,7 @@ class OidcProvider implements Provider {
   /** Discovery as the doctor sees it: an issuer that differs is `issuer_mismatch` (OIDC Discovery §4.3). */
   private async discoveryProbe() {
     try {
-      const { issuer, jwks_uri: jwksUri } = await this.discover();
-      return { issuer, jwksUri };
+      return { jwksUri: (await this.discover()).jwks_uri };
     } catch (error) {
       if (!(error instanceof oauth.OperationProcessingError) || error.code !== oauth.JSON_ATTRIBUTE_COMPARISON) throw error;
       throw new AuthBffError('issuer_mismatch', 'The discovery document names another issuer than the one configured.', { cause: error });

@@ -50,8 +50,8 @@ export interface Registration {
 
 /** What a provider lets the doctor try: harmless calls, whose answers the doctor judges. */
 export interface ProviderProbes {
-  /** OpenID Connect: the discovery document read and its issuer checked (an `issuer_mismatch` error when it differs). */
-  discovery?: () => Promise<{ issuer: string; jwksUri?: string | undefined }>;
+  /** OpenID Connect: the configured issuer, and its discovery document read (an `issuer_mismatch` error when it names another). */
+  discovery?: { issuer: string; read: () => Promise<{ jwksUri?: string | undefined }> };
   /** The token endpoint's answer to a code it never issued, refusals and status not judged. */
   tokenWithInvalidCode?: (redirectUri: string) => Promise<unknown>;
 }

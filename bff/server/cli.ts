@@ -1,10 +1,14 @@
 import { parseArgs } from 'node:util';
 import { loadConfigFile } from '../config/config-file.js';
 import type { AuthBffConfig } from '../config/resolve.js';
+import { renderReport } from '../doctor/report.js';
+import { langOf } from '../doctor/messages.js';
+import { runDoctorOnFile } from '../doctor/run-doctor.js';
 import { ConfigError } from '../errors.js';
 import { startServer } from './start.js';
 
 const USAGE = `Usage: bff-auth serve --config FILE [--port N] [--host HOST] [--static DIR]
+       bff-auth doctor --config FILE [--lang zh|en] [--json]
 
   --config FILE   the config: a JSON file, where "\${NAME}" in a string is replaced by the
                   environment variable NAME; or a module (bff-auth.config.js, .mjs, .cjs)
@@ -13,7 +17,13 @@ const USAGE = `Usage: bff-auth serve --config FILE [--port N] [--host HOST] [--s
   --host HOST     interface to listen on (default: 127.0.0.1; 0.0.0.0 for all)
   --static DIR    a built single-page app to serve next to the auth routes
 
-Open the config's baseUrl in the browser. Ready when GET /auth/health answers 200.`;
+Open the config's baseUrl in the browser. Ready when GET /auth/health answers 200.
+
+doctor checks the config and each provider's registration: what redirect URI to register and
+where, and harmless live calls (discovery, JWKS, the authorization endpoint, a token call with
+a made-up code). It exits 0 when all pass, 1 otherwise.
+  --lang zh|en    the report's language (default: from LANG)
+  --json          the report as JSON (its shape: docs/design.md, "bff-auth doctor")`;
 
 function fail(message: string): never {
   console.error(message);
@@ -46,11 +56,23 @@ async function serve(args: string[]) {
   process.once('SIGINT', shutdown);
 }
 
-async function main([command, ...args]: string[]) {
-  if (!['serve', '--help', '-h', 'help'].includes(command ?? '')) fail(USAGE);
-  if (command !== 'serve') return console.log(USAGE);
+async function doctor(args: string[]) {
+  const { values } = parseArgs({ args, options: { config: { type: 'string' }, lang: { type: 'string' }, json: { type: 'boolean' } } });
+  if (!values.config) fail(`--config FILE is required\n\n${USAGE}`);
+  if (values.lang !== undefined && !['zh', 'en'].includes(values.lang)) fail(`--lang must be zh or en, not "${values.lang}"`);
+  const report = await runDoctorOnFile(values.config, { lang: langOf(values.lang, process.env) });
+  console.log(values.json ? JSON.stringify(report, null, 2) : renderReport(report));
+  process.exit(report.ok ? 0 : 1);
+}
+
+const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { serve, doctor };
+
+async function main([command = '', ...args]: string[]) {
+  if (!['serve', 'doctor', '--help', '-h', 'help'].includes(command)) fail(USAGE);
+  const run = COMMANDS[command];
+  if (!run) return console.log(USAGE);
   try {
-    await serve(args);
+    await run(args);
   } catch (error) {
     fail(error instanceof ConfigError ? error.message : `bff-auth could not start: ${(error as Error).message}`);
   }
