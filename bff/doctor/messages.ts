@@ -104,6 +104,6 @@ export const label = (lang: Lang, key: keyof (typeof LABELS)['en']): string => L
 
 /** `--lang`, else the locale of LANG / LC_ALL: Chinese for zh*, English otherwise. */
 export function langOf(option: string | undefined, env: Record<string, string | undefined>): Lang {
-  const chosen = option ?? env.LC_ALL ?? env.LANG ?? '';
+  const chosen = option ?? (env.LC_ALL || env.LANG || '');
   return chosen.toLowerCase().startsWith('zh') ? 'zh' : 'en';
 }

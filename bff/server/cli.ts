@@ -5,7 +5,6 @@ import { renderReport } from '../doctor/report.js';
 import { langOf } from '../doctor/messages.js';
 import { runDoctorOnFile } from '../doctor/run-doctor.js';
 import { ConfigError } from '../errors.js';
-import { startServer } from './start.js';
 
 const USAGE = `Usage: bff-auth serve --config FILE [--port N] [--host HOST] [--static DIR]
        bff-auth doctor --config FILE [--lang zh|en] [--json]
@@ -47,6 +46,7 @@ async function serve(args: string[]) {
   if (!Number.isInteger(port) || port < 0 || port > 65_535) fail(`--port must be a port number, not "${values.port}"`);
 
   const config = (await loadConfigFile(values.config)) as AuthBffConfig;
+  const { startServer } = await import('./start.js');
   const server = await startServer(config, { port, host: values.host, staticDir: values.static });
   // Browsers must use baseUrl: a login started on another name for this host could not finish there.
   console.log(`bff-auth: open ${new URL(String(config.baseUrl)).origin}/ (the config's baseUrl)`);
