@@ -10,6 +10,7 @@ import { runDoctor, type DoctorReport } from '../../bff/doctor/run-doctor.js';
 import { cli, exitWithin, killRunning, STARTUP_MS } from '../support/bff-process.js';
 import { ALIPAY_PATHS, startAlipayEmulator, type AlipayEmulator } from '../support/emulators/alipay.js';
 import { startWeChatEmulator, WECHAT_PATHS, type WeChatEmulator } from '../support/emulators/wechat.js';
+import { PLATFORM_CASES } from '../support/platform-cases/index.js';
 
 const SECRET = 'doctor-test-secret-0123456789-abcdefghij';
 const BASE_URL = 'https://app.example.com';
@@ -177,6 +178,35 @@ describe('bff-auth doctor against the emulators and oidc-provider', () => {
     expect(text).toContain('授权回调域: app.example.com');
     expect(text).toContain('✗ wechat：平台拒绝了 clientSecret（errcode 40125）：请从控制台复制 AppSecret（遗失可在控制台重置）。');
     expect(text.split('\n').at(-1)).toBe('1 个问题需要修正。');
+  });
+});
+
+/** DingTalk refuses a bad code and a bad client alike (dingtalk.ts), and the app's own platform describes no registration: no token probe. */
+const WITHOUT_PROBE = ['dingtalk', 'acme-id'];
+
+describe.each(PLATFORM_CASES)('bff-auth doctor on the $id emulator', (platformCase) => {
+  const run = async (change: (entry: Record<string, unknown>) => Record<string, unknown>) => {
+    const emulator = await platformCase.start();
+    try {
+      const [entry] = platformCase.entries(emulator) as Record<string, unknown>[];
+      const platforms = platformCase.platform ? [platformCase.platform] : [];
+      return await doctor(configWith([change(entry ?? {})], { platforms }));
+    } finally {
+      await emulator.close();
+    }
+  };
+
+  it('passes with the emulator\'s credentials: the authorization endpoint answers, a made-up code is refused as invalid', async () => {
+    const report = await run((entry) => entry);
+    expect(problems(report)).toEqual([]);
+    const hasProbe = report.findings.some((finding) => finding.code === 'token_invalidCode');
+    expect(hasProbe).toBe(!WITHOUT_PROBE.includes(platformCase.id));
+  });
+
+  it('names a wrong secret (or a wrong client) from the live call', async () => {
+    const report = await run((entry) => ('clientSecret' in entry ? { ...entry, clientSecret: 'not-the-secret' } : { ...entry, clientId: 'not-the-app' }));
+    const codes = problems(report).map((line) => line.split(' ')[1]);
+    expect(codes).toEqual(WITHOUT_PROBE.includes(platformCase.id) ? [] : [expect.stringMatching(/^token_(wrongSecret|badClient|unknownApp)$/)]);
   });
 });
 
