@@ -49,7 +49,7 @@ async function discoveryFindings({ provider, timeoutMs, fetch }: LiveContext): P
   const findings = [passed('discovery_ok', { provider: id, value: discovery.issuer }, id)];
   if (jwksUri === undefined) return [...findings, problem('jwks_failed', { provider: id, detail: 'the document names no jwks_uri' }, { provider: id })];
   try {
-    const jwks: unknown = await within(timeoutMs, async () => (await fetch(jwksUri)).json());
+    const jwks = await within(timeoutMs, async (): Promise<unknown> => (await fetch(jwksUri)).json());
     const keys = isJsonObject(jwks) && Array.isArray(jwks.keys) ? jwks.keys.length : 0;
     findings.push(keys > 0 ? passed('jwks_ok', { provider: id, count: keys }, id) : problem('jwks_empty', { provider: id }, { provider: id }));
   } catch (error) {
