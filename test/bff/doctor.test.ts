@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevProvider, type DevProvider } from '../../demo/dev-provider.js';
+import { langOf } from '../../bff/doctor/messages.js';
 import { renderReport } from '../../bff/doctor/report.js';
 import { runDoctor, type DoctorReport } from '../../bff/doctor/run-doctor.js';
 import { cli, exitWithin, killRunning, STARTUP_MS } from '../support/bff-process.js';
@@ -155,7 +156,7 @@ describe('bff-auth doctor against the emulators and oidc-provider', () => {
 
   it('each config problem is one line saying what to do', async () => {
     const report = await doctor(
-      configWith([{ ...wechatMpEntry() }], { baseUrl: 'http://203.0.113.5', secrets: ['short-secret'] }),
+      configWith([wechatMpEntry()], { baseUrl: 'http://203.0.113.5', secrets: ['short-secret'] }),
       { NODE_ENV: 'production' },
     );
     expect(problems(report)).toEqual(['secrets.0 secret_too_short', 'baseUrl base_url_http', 'session.store memory_store_production', 'wechat-mp domain_not_plain']);
@@ -178,6 +179,13 @@ describe('bff-auth doctor against the emulators and oidc-provider', () => {
     expect(text).toContain('授权回调域: app.example.com');
     expect(text).toContain('✗ wechat：平台拒绝了 clientSecret（errcode 40125）：请从控制台复制 AppSecret（遗失可在控制台重置）。');
     expect(text.split('\n').at(-1)).toBe('1 个问题需要修正。');
+  });
+
+  it('the language is --lang, else the locale of LC_ALL or LANG', () => {
+    expect(langOf('zh', { LANG: 'en_US.UTF-8' })).toBe('zh');
+    expect(langOf(undefined, { LANG: 'zh_CN.UTF-8' })).toBe('zh');
+    expect(langOf(undefined, { LC_ALL: 'en_GB.UTF-8', LANG: 'zh_CN.UTF-8' })).toBe('en');
+    expect(langOf(undefined, {})).toBe('en');
   });
 });
 
