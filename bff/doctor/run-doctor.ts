@@ -43,18 +43,25 @@ export interface DoctorReport {
 
 export const DOCTOR_TIMEOUT_MS = 5_000;
 
-interface Built {
-  provider: Provider;
+interface Entry {
+  id: string;
+  name: string;
   providerType: ProviderType;
+  /** Absent where its type's schema refuses the entry (a `config_invalid` finding says why). */
+  provider?: Provider;
 }
 
-/** Each provider entry the doctor can build, on its own: one bad entry (or a bad top level) does not hide the others. */
-function buildProviders(entries: unknown[], types: ReadonlyMap<string, ProviderType>, timeoutMs: number): Built[] {
+/**
+ * Each provider entry with an id and a known type, built where its type's schema takes it:
+ * one bad entry (or a bad top level) hides neither the others nor its own registration.
+ */
+function readEntries(entries: unknown[], types: ReadonlyMap<string, ProviderType>, timeoutMs: number): Entry[] {
   return entries.flatMap((entry) => {
     const providerType = isJsonObject(entry) ? types.get(String(entry.type)) : undefined;
-    const parsed = providerType?.configSchema.safeParse({ ...(entry as object), httpTimeoutMs: timeoutMs });
-    if (!providerType || !parsed?.success) return [];
-    return [{ provider: providerType.create(parsed.data, { httpTimeoutMs: timeoutMs, logger: silentLogger }), providerType }];
+    if (!isJsonObject(entry) || typeof entry.id !== 'string' || !providerType) return [];
+    const parsed = providerType.configSchema.safeParse({ ...entry, httpTimeoutMs: timeoutMs });
+    const provider = parsed.success ? providerType.create(parsed.data, { httpTimeoutMs: timeoutMs, logger: silentLogger }) : undefined;
+    return [{ id: entry.id, name: provider?.name ?? (typeof entry.name === 'string' ? entry.name : providerType.type), providerType, provider }];
   });
 }
 
@@ -78,15 +85,14 @@ export async function runDoctor(raw: unknown, options: DoctorOptions = {}): Prom
   if (baseUrl) {
     const postLogout = typeof config.postLogoutRedirectUri === 'string' ? config.postLogoutRedirectUri : new URL('/', baseUrl).href;
     const fetch = createProviderFetch(timeoutMs);
-    const built = buildProviders(Array.isArray(config.providers) ? config.providers : [], types, timeoutMs);
+    const entries = readEntries(Array.isArray(config.providers) ? config.providers : [], types, timeoutMs);
     const checked = await Promise.all(
-      built.map(async ({ provider, providerType: { registration } }) => {
-        const redirectUri = callbackUri(baseUrl, basePath, provider.id);
-        const [live, postLogoutRedirectUri] = await Promise.all([
-          liveFindings({ provider, registration, redirectUri, timeoutMs, fetch }),
-          endSessionOf(provider, postLogout, timeoutMs),
-        ]);
-        const info: ProviderRegistrationInfo = { id: provider.id, type: provider.type, name: provider.name, redirectUri };
+      entries.map(async ({ id, name, providerType: { type, registration }, provider }) => {
+        const redirectUri = callbackUri(baseUrl, basePath, id);
+        const [live, postLogoutRedirectUri] = provider
+          ? await Promise.all([liveFindings({ provider, registration, redirectUri, timeoutMs, fetch }), endSessionOf(provider, postLogout, timeoutMs)])
+          : [[], undefined];
+        const info: ProviderRegistrationInfo = { id, type, name, redirectUri };
         if (postLogoutRedirectUri !== undefined) info.postLogoutRedirectUri = postLogoutRedirectUri;
         if (registration?.domainField !== undefined) info.domain = { field: registration.domainField, value: baseUrl.host };
         if (registration?.console !== undefined) info.console = registration.console;

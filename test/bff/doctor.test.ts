@@ -143,6 +143,11 @@ describe('bff-auth doctor against the emulators and oidc-provider', () => {
     );
     expect(problems(report)).toEqual(['alipay own_public_key', 'alipay-swapped keys_swapped', 'alipay answer_signature_invalid']);
     expect(report.findings.find((finding) => finding.code === 'own_public_key')?.field).toBe('providers.0.alipayPublicKey');
+    // The entry the schema refuses still gets what to register.
+    expect(report.providers.map(({ id, redirectUri }) => `${id} ${redirectUri}`)).toEqual([
+      `alipay ${BASE_URL}/auth/callback/alipay`,
+      `alipay-swapped ${BASE_URL}/auth/callback/alipay-swapped`,
+    ]);
     // The validator's own "must be an RSA private key" is not said a second time.
     expect(report.findings.filter((finding) => finding.code === 'config_invalid')).toEqual([]);
   });
