@@ -29,7 +29,7 @@ function storeFindings(session: unknown, env: Record<string, string | undefined>
   return memory && env.NODE_ENV === 'production' ? [problem('memory_store_production', {}, { field: 'session.store' })] : [];
 }
 
-/** A DNS name with a dot: no IP address, no port, no localhost (WeChat's 网页授权域名). */
+/** A DNS name with a dot: no IP address, no port, no localhost. */
 const isPlainDomain = (url: URL) => url.port === '' && isIP(url.hostname.replace(/^\[|\]$/g, '')) === 0 && url.hostname.includes('.');
 
 /** What each provider entry's platform says about it as written: its domain rules and its own field checks. */
@@ -41,8 +41,8 @@ function entryFindings(entry: Entry, index: number, types: ReadonlyMap<string, P
   if (registration.plainDomain && baseUrl && !isPlainDomain(baseUrl)) {
     findings.push(problem('domain_not_plain', { provider, domainField: registration.domainField ?? 'domain', value: baseUrl.host }, { provider }));
   }
-  for (const { code, field } of registration.checkEntry?.(entry) ?? []) {
-    findings.push(problem(code, { provider, field }, { provider, field: `providers.${index}.${field}` }));
+  for (const { code, field, otherField = '' } of registration.checkEntry?.(entry) ?? []) {
+    findings.push(problem(code, { provider, field, otherField }, { provider, field: `providers.${index}.${field}` }));
   }
   return findings;
 }

@@ -34,6 +34,8 @@ export type ProbeVerdict = Exclude<keyof TokenProbe, 'path'>;
 export interface EntryProblem {
   code: string;
   field: string;
+  /** The field it is confused with, where two are (a swapped key pair). */
+  otherField?: string;
 }
 
 export interface Registration {

@@ -143,6 +143,9 @@ describe('bff-auth doctor against the emulators and oidc-provider', () => {
     );
     expect(problems(report)).toEqual(['alipay own_public_key', 'alipay-swapped keys_swapped', 'alipay answer_signature_invalid']);
     expect(report.findings.find((finding) => finding.code === 'own_public_key')?.field).toBe('providers.0.alipayPublicKey');
+    expect(report.findings.find((finding) => finding.code === 'keys_swapped')?.message).toBe(
+      "alipay-swapped: privateKey and alipayPublicKey are swapped: put the app's private key in privateKey and the platform's public key in alipayPublicKey.",
+    );
     // The entry the schema refuses still gets what to register.
     expect(report.providers.map(({ id, redirectUri }) => `${id} ${redirectUri}`)).toEqual([
       `alipay ${BASE_URL}/auth/callback/alipay`,

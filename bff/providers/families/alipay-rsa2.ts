@@ -49,7 +49,7 @@ const spki = (key: KeyObject) => key.export({ type: 'spki', format: 'der' });
  */
 export function keyProblems({ privateKey, alipayPublicKey }: Record<string, unknown>): EntryProblem[] {
   const [own, theirs] = [kindOf(privateKey), kindOf(alipayPublicKey)];
-  if (own === 'public' && theirs === 'private') return [{ code: 'keys_swapped', field: 'privateKey' }];
+  if (own === 'public' && theirs === 'private') return [{ code: 'keys_swapped', field: 'privateKey', otherField: 'alipayPublicKey' }];
   const problems: EntryProblem[] = [];
   if (own !== 'private') problems.push({ code: own === 'public' ? 'public_key_as_private' : 'private_key_unreadable', field: 'privateKey' });
   if (theirs === undefined) problems.push({ code: 'public_key_unreadable', field: 'alipayPublicKey' });
