@@ -69,9 +69,9 @@ async function authorizationFinding({ provider, redirectUri, timeoutMs, fetch }:
       return response.status;
     });
     if (status < 500) return passed('authorization_ok', { provider: id, status }, id);
-    return problem('authorization_failed', { provider: id, status, detail: `answered HTTP ${status}` }, { provider: id });
+    return problem('authorization_failed', { provider: id, status }, { provider: id });
   } catch (error) {
-    return problem('authorization_failed', { provider: id, detail: `did not answer (${detailOf(error)})` }, { provider: id });
+    return problem('authorization_failed', { provider: id, detail: detailOf(error) }, { provider: id });
   }
 }
 

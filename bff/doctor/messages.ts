@@ -29,7 +29,8 @@ const en: Catalog = {
   jwks_empty: (p) => `${p.provider}: the JWKS has no keys: ID tokens cannot be verified; check the provider's signing keys.`,
   jwks_failed: (p) => `${p.provider}: the JWKS could not be read (${p.detail}): check the provider's jwks_uri.`,
   authorization_ok: (p) => `${p.provider}: the authorization endpoint answers (HTTP ${p.status}).`,
-  authorization_failed: (p) => `${p.provider}: the authorization endpoint ${p.detail}: check endpoints.authorization (or issuer).`,
+  authorization_failed: (p) =>
+    `${p.provider}: the authorization endpoint ${p.status === undefined ? `did not answer (${p.detail})` : `answered HTTP ${p.status}`}: check endpoints.authorization (or issuer).`,
   token_invalidCode: (p) => `${p.provider}: the token endpoint knows the app: a made-up code is refused as invalid (${p.detail}).`,
   token_unknownApp: (p) => `${p.provider}: the platform does not know clientId (${p.detail}): copy the app id from the console.`,
   token_wrongSecret: (p) => `${p.provider}: the platform refuses clientSecret (${p.detail}): copy the app secret from the console (reset it there if lost).`,
@@ -63,7 +64,7 @@ const zh: Catalog = {
   jwks_empty: (p) => `${p.provider}：JWKS 中没有密钥：无法验证 ID Token；请检查身份提供方的签名密钥。`,
   jwks_failed: (p) => `${p.provider}：无法读取 JWKS（${p.detail}）：请检查身份提供方的 jwks_uri。`,
   authorization_ok: (p) => `${p.provider}：授权地址可访问（HTTP ${p.status}）。`,
-  authorization_failed: (p) => `${p.provider}：授权地址${p.detail}：请检查 endpoints.authorization（或 issuer）。`,
+  authorization_failed: (p) => `${p.provider}：授权地址${p.status === undefined ? `无法访问（${p.detail}）` : `返回了 HTTP ${p.status}`}：请检查 endpoints.authorization（或 issuer）。`,
   token_invalidCode: (p) => `${p.provider}：令牌接口认得这个应用：伪造的 code 被判为无效（${p.detail}）。`,
   token_unknownApp: (p) => `${p.provider}：平台不认识 clientId（${p.detail}）：请从控制台复制 AppID。`,
   token_wrongSecret: (p) => `${p.provider}：平台拒绝了 clientSecret（${p.detail}）：请从控制台复制 AppSecret（遗失可在控制台重置）。`,

@@ -57,12 +57,16 @@ async function serve(args: string[]) {
 }
 
 async function doctor(args: string[]) {
-  const { values } = parseArgs({ args, options: { config: { type: 'string' }, lang: { type: 'string' }, json: { type: 'boolean' } } });
+  const { values } = parseArgs({
+    args,
+    options: { config: { type: 'string' }, lang: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) return console.log(USAGE);
   if (!values.config) fail(`--config FILE is required\n\n${USAGE}`);
   if (values.lang !== undefined && !['zh', 'en'].includes(values.lang)) fail(`--lang must be zh or en, not "${values.lang}"`);
   const report = await runDoctorOnFile(values.config, { lang: langOf(values.lang, process.env) });
-  console.log(values.json ? JSON.stringify(report, null, 2) : renderReport(report));
-  process.exit(report.ok ? 0 : 1);
+  // Exit once the report is written (a pipe may take it asynchronously); idle keep-alive sockets must not hold the process.
+  process.stdout.write(`${values.json ? JSON.stringify(report, null, 2) : renderReport(report)}\n`, () => process.exit(report.ok ? 0 : 1));
 }
 
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { serve, doctor };
