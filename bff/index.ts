@@ -28,7 +28,8 @@ export type {
   UserPaths,
 } from './providers/engine/platform-spec.js';
 export type { AnswerFormat, RefusalRule } from './providers/engine/answers.js';
-export { authorizationParams, bearer, ERROR_MEMBER, refreshCall, tokenCall } from './providers/engine/rfc6749.js';
+export { authorizationParams, bearer, ERROR_MEMBER, refreshCall, TOKEN_PROBE, tokenCall } from './providers/engine/rfc6749.js';
+export type { EntryProblem, Registration, TokenProbe } from './providers/registration.js';
 export { clientSecret as clientSecretField } from './providers/config-fields.js';
 export type { CallbackParameters, ProviderType, TokenSet } from './providers/provider.js';
 export type { PlatformGuide } from './providers/platform-guide.js';

@@ -12,9 +12,12 @@ import { loginLocation, safeReturnTo } from './return-to.js';
 import { TRANSACTION_TTL_SECONDS } from './transactions.js';
 import { boundedProfile } from '../providers/profile-bounds.js';
 
-function redirectUri(context: FlowContext, provider: Provider): string {
-  return new URL(`${context.basePath}${ROUTES.callback}${encodeURIComponent(provider.id)}`, context.baseUrl).href;
+/** The provider's redirect URI, the one registered at the platform (bff-auth doctor prints it). */
+export function callbackUri(baseUrl: URL, basePath: string, providerId: string): string {
+  return new URL(`${basePath}${ROUTES.callback}${encodeURIComponent(providerId)}`, baseUrl).href;
 }
+
+const redirectUri = (context: FlowContext, provider: Provider) => callbackUri(context.baseUrl, context.basePath, provider.id);
 
 function failure(error: unknown): AuthBffError {
   return error instanceof AuthBffError ? error : new AuthBffError('internal_error', 'The login failed unexpectedly.', { cause: error });

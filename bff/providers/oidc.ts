@@ -12,6 +12,7 @@ import { isJsonObject, parseJson, valueAt } from './json-body.js';
 import { createProviderJwtVerifier, JWKS_REFETCH_COOLDOWN_MS } from './provider-jwt.js';
 import { FULL_REDIRECT_URI, type PlatformGuide } from './platform-guide.js';
 import type { CodeContext } from './engine/platform-spec.js';
+import type { ProviderProbes, Registration } from './registration.js';
 import { STANDARD_CALLBACK, type CallbackParameters } from './provider.js';
 import type {
   AuthorizationRequest,
@@ -107,6 +108,8 @@ export interface OidcPreset<Extra extends z.ZodRawShape, Credentials extends z.Z
   withoutNonce?: boolean;
   /** What the README's platform tables say of it. */
   guide?: PlatformGuide;
+  /** Where the app is registered, for `bff-auth doctor`. */
+  registration?: Registration;
 }
 
 export interface IssuerTemplate {
@@ -194,6 +197,7 @@ class OidcProvider implements Provider {
   private readonly verifyJwt: ReturnType<typeof createProviderJwtVerifier>;
 
   readonly type: string;
+  readonly probes: ProviderProbes;
 
   constructor(
     private readonly config: OidcEntry,
@@ -211,6 +215,7 @@ class OidcProvider implements Provider {
     this.send = createPlatformCall({ name: this.name, refusals: [ERROR_MEMBER] }, config, this.fetch);
     this.discover = cachedDiscovery(config.issuer, this.fetch, rules.issuerTemplate?.discovered(config.issuer));
     this.verifyJwt = createProviderJwtVerifier(this.fetch, httpTimeoutMs, config.jwksRefetchCooldownMs);
+    this.probes = { discovery: { issuer: config.issuer, read: () => this.discoveryProbe() } };
   }
 
   /** The insecure-request flag is safe: the provider fetch itself refuses plain http off loopback. */
@@ -221,6 +226,16 @@ class OidcProvider implements Provider {
   /** The entry with the client secret of this call to the token endpoint. */
   private async callConfig(): Promise<OidcConfig> {
     return { ...this.config, clientSecret: await this.rules.clientSecret() };
+  }
+
+  /** Discovery as the doctor sees it: an issuer that differs is `issuer_mismatch` (OIDC Discovery §4.3). */
+  private async discoveryProbe() {
+    try {
+      return { jwksUri: (await this.discover()).jwks_uri };
+    } catch (error) {
+      if (!(error instanceof oauth.OperationProcessingError) || error.code !== oauth.JSON_ATTRIBUTE_COMPARISON) throw error;
+      throw new AuthBffError('issuer_mismatch', 'The discovery document names another issuer than the one configured.', { cause: error });
+    }
   }
 
   /** The discovered metadata, with the configured endpoints in place of the discovered ones. */
@@ -442,6 +457,7 @@ export function oidcPlatform<Extra extends z.ZodRawShape, Credentials extends z.
   const platform: ProviderType<typeof schema> = {
     type: preset.type,
     configSchema: schema,
+    registration: preset.registration,
     create: (entry, context) => {
       // zod cannot follow a generic extension; the schema above is what makes this so.
       const config = entry as unknown as Omit<OidcEntry, 'issuer'> & { issuer?: string } & z.infer<z.ZodObject<Extra>> & z.infer<z.ZodObject<Credentials>>;

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { AuthErrorCode, ProviderInfo, User } from '../../shared/index.js';
 import type { Logger } from '../log.js';
 import type { PlatformGuide } from './platform-guide.js';
+import type { ProviderProbes, Registration } from './registration.js';
 
 /** The token endpoint's answer, kept sealed on the server and never sent to the browser. */
 export interface TokenSet {
@@ -130,6 +131,8 @@ export interface Provider {
   endSessionUrl?: (tokens: TokenSet, options: { postLogoutRedirectUri: string; state: string }) => Promise<string | undefined>;
   /** Verifies an OIDC back-channel logout token, where the provider supports back-channel logout. */
   verifyLogoutToken?: (logoutToken: string) => Promise<LogoutTokenClaims>;
+  /** Harmless calls `bff-auth doctor` makes to prove the registration. */
+  readonly probes?: ProviderProbes;
 }
 
 /** What a verified OIDC back-channel logout token says. */
@@ -149,6 +152,8 @@ export interface ProviderContext {
 export interface ProviderType<Schema extends z.ZodType = z.ZodType> {
   type: string;
   configSchema: Schema;
+  /** Where the app is registered and how the platform refuses, for `bff-auth doctor`. */
+  registration?: Registration | undefined;
   create: (config: z.infer<Schema>, context: ProviderContext) => Provider;
   /** What the README's platform tables say of it (every built-in type has one). */
   guide?: PlatformGuide;

@@ -1,13 +1,16 @@
 import { parseArgs } from 'node:util';
 import { loadConfigFile } from '../config/config-file.js';
 import type { AuthBffConfig } from '../config/resolve.js';
+import { renderReport } from '../doctor/report.js';
+import { langOf } from '../doctor/messages.js';
+import { runDoctorOnFile } from '../doctor/run-doctor.js';
 import { ConfigError } from '../errors.js';
 import { initCommand } from '../init/command.js';
-import { startServer } from './start.js';
 
 const USAGE = `Usage: bff-auth serve --config FILE [--port N] [--host HOST] [--static DIR]
-       bff-auth --version
        bff-auth init [--providers oidc,github,wechat] [--force] [--install] [--dir DIR]
+       bff-auth doctor --config FILE [--lang zh|en] [--json]
+       bff-auth --version
 
   --config FILE   the config: a JSON file, where "\${NAME}" in a string is replaced by the
                   environment variable NAME; or a module (bff-auth.config.js, .mjs, .cjs)
@@ -18,6 +21,12 @@ const USAGE = `Usage: bff-auth serve --config FILE [--port N] [--host HOST] [--s
                   answers any other GET whose Accept names text/html (a client-side route)
 
 Open the config's baseUrl in the browser. Ready when GET /auth/health answers 200.
+
+doctor checks the config and each provider's registration: what redirect URI to register and
+where, and harmless live calls (discovery, JWKS, the authorization endpoint, a token call with
+a made-up code). It exits 0 when all pass, 1 otherwise.
+  --lang zh|en    the report's language (default: from LANG)
+  --json          the report as JSON (its shape: docs/design.md, "bff-auth doctor")
 
 init sets up bff-auth in an existing Vite + React app (bff-auth init --help).`;
 
@@ -43,6 +52,7 @@ async function serve(args: string[]) {
   if (!Number.isInteger(port) || port < 0 || port > 65_535) fail(`--port must be a port number, not "${values.port}"`);
 
   const config = (await loadConfigFile(values.config)) as AuthBffConfig;
+  const { startServer } = await import('./start.js');
   const server = await startServer(config, { port, host: values.host, staticDir: values.static });
   // Browsers must use baseUrl: a login started on another name for this host could not finish there.
   console.log(`bff-auth: open ${new URL(String(config.baseUrl)).origin}/ (the config's baseUrl)`);
@@ -52,12 +62,26 @@ async function serve(args: string[]) {
   process.once('SIGINT', shutdown);
 }
 
-async function main([command, ...args]: string[]) {
-  if (command === 'init') process.exit(initCommand(args));
-  if (!['serve', '--help', '-h', 'help'].includes(command ?? '')) fail(USAGE);
-  if (command !== 'serve') return console.log(USAGE);
+async function doctor(args: string[]) {
+  const { values } = parseArgs({
+    args,
+    options: { config: { type: 'string' }, lang: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) return console.log(USAGE);
+  if (!values.config) fail(`--config FILE is required\n\n${USAGE}`);
+  if (values.lang !== undefined && !['zh', 'en'].includes(values.lang)) fail(`--lang must be zh or en, not "${values.lang}"`);
+  const report = await runDoctorOnFile(values.config, { lang: langOf(values.lang, process.env) });
+  // Exit once the report is written (a pipe may take it asynchronously); idle keep-alive sockets must not hold the process.
+  process.stdout.write(`${values.json ? JSON.stringify(report, null, 2) : renderReport(report)}\n`, () => process.exit(report.ok ? 0 : 1));
+}
+
+const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { serve, doctor, init: async (args) => process.exit(initCommand(args)) };
+
+async function main([command = '', ...args]: string[]) {
+  const run = COMMANDS[command];
+  if (!run) return ['--help', '-h', 'help'].includes(command) ? console.log(USAGE) : fail(USAGE);
   try {
-    await serve(args);
+    await run(args);
   } catch (error) {
     fail(error instanceof ConfigError ? error.message : `bff-auth could not start: ${(error as Error).message}`);
   }

@@ -2,7 +2,7 @@
  * A platform the test app defines for itself, as an app would, with nothing but what
  * `bff-auth/bff` exports (its emulator: test/support/emulators/acme.ts).
  */
-import { authorizationParams, bearer, clientSecretField, definePlatform, ERROR_MEMBER, refreshCall, tokenCall } from '../../bff/index.js';
+import { authorizationParams, bearer, clientSecretField, definePlatform, ERROR_MEMBER, refreshCall, TOKEN_PROBE, tokenCall } from '../../bff/index.js';
 
 export const acmePlatform = definePlatform({
   type: 'acme-id',
@@ -22,4 +22,6 @@ export const acmePlatform = definePlatform({
   refusals: [ERROR_MEMBER],
   // The token answer names the user too (`user_id`); the profile's `uid` is the one that counts, and the two must agree.
   user: { idFrom: 'userinfo', id: ['user_id', 'uid'], name: ['nick'], email: ['mail'], avatarUrl: ['avatar'] },
+  // What bff-auth doctor checks of it: RFC 6749's refusals.
+  registration: { console: 'https://id.acme.example/developers', tokenProbe: TOKEN_PROBE },
 });

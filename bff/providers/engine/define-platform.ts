@@ -21,6 +21,7 @@ export function definePlatform<const Type extends string, Shape extends z.ZodRaw
   const providerType: ProviderType<typeof configSchema> = {
     type: spec.type,
     configSchema,
+    registration: spec.registration,
     create: (config, context) => new PlatformProvider(spec, config as PlatformConfig<Shape>, context),
     guide: spec.guide,
   };

@@ -48,21 +48,33 @@ function buildRequest<Context>(call: CallSpec<Context>, endpoint: string, contex
   return { url, method: call.method, headers, body: call.form && new URLSearchParams(values(call.form)) };
 }
 
-/**
- * The engine's one way to call a platform: the request built from the call's data (and
- * signed, where the platform signs), the answer parsed whatever its content-type, a
- * refusal found inside it before its HTTP status is looked at (platforms refuse with
- * HTTP 200), then the envelope opened. No URL, secret or token goes into an error message.
- */
-export function createPlatformCall<Config>(rules: CallRules<Config>, config: Config, fetch: typeof globalThis.fetch): PlatformCall {
-  const { name, hooks } = rules;
+/** One call to the platform, its answer read but not judged (bff-auth doctor's probe). */
+export type PlatformAnswer = <Context>(call: CallSpec<Context>, endpoint: string, context: Context, step: Step) => Promise<{ response: Response; answer: unknown }>;
+
+/** The request built from the call's data (and signed, where the platform signs), the answer parsed whatever its content-type. */
+export function createPlatformAnswer<Config>(rules: CallRules<Config>, config: Config, fetch: typeof globalThis.fetch): PlatformAnswer {
+  const { hooks } = rules;
   return async (call, endpoint, context, step) => {
     const unsigned = buildRequest(call, endpoint, context, rules.headers);
     const request = hooks?.sign ? hooks.sign(unsigned, config) : unsigned;
     const response = await fetch(request.url, { method: request.method, headers: request.headers, body: request.body?.toString() });
     const text = await readBodyText(response);
+    const answer = hooks?.readAnswer ? hooks.readAnswer(text, request, config, STEP_FAILURE[step]) : parseAnswer(text, rules.answers ?? ['json']);
+    return { response, answer };
+  };
+}
+
+/**
+ * The engine's one way to call a platform: the answer read (createPlatformAnswer), a
+ * refusal found inside it before its HTTP status is looked at (platforms refuse with
+ * HTTP 200), then the envelope opened. No URL, secret or token goes into an error message.
+ */
+export function createPlatformCall<Config>(rules: CallRules<Config>, config: Config, fetch: typeof globalThis.fetch): PlatformCall {
+  const { name } = rules;
+  const read = createPlatformAnswer(rules, config, fetch);
+  return async (call, endpoint, context, step) => {
+    const { response, answer } = await read(call, endpoint, context, step);
     const failure = STEP_FAILURE[step];
-    const answer = hooks?.readAnswer ? hooks.readAnswer(text, request, config, failure) : parseAnswer(text, rules.answers ?? ['json']);
     const appToken = (context as { appToken?: string }).appToken;
     if (appToken !== undefined && matches(answer, rules.appToken?.invalid)) {
       throw new StaleAppToken(failure, `${name}'s ${step} endpoint refused the app token.`, { reason: 'app_token_stale' });

@@ -17,7 +17,8 @@ import {
 } from '../provider.js';
 import { idAt, idString, mapUser } from '../user-fields.js';
 import { AppTokenCache } from './app-token.js';
-import { createPlatformCall, present, StaleAppToken, type PlatformCall, type Step } from './platform-call.js';
+import { createPlatformAnswer, createPlatformCall, present, StaleAppToken, type PlatformCall, type Step } from './platform-call.js';
+import type { ProviderProbes } from '../registration.js';
 import {
   STEP_FAILURE,
   type CallSpec,
@@ -67,6 +68,7 @@ export class PlatformProvider<Shape extends z.ZodRawShape> implements Provider {
   readonly revoke?: (tokens: TokenSet) => Promise<void>;
   readonly embed?: Provider['embed'];
   readonly handOff?: Provider['handOff'];
+  readonly probes: ProviderProbes;
   private readonly send: PlatformCall;
   private readonly endpoints: PlatformEndpoints;
   private readonly appTokens?: AppTokenCache;
@@ -81,7 +83,9 @@ export class PlatformProvider<Shape extends z.ZodRawShape> implements Provider {
     this.type = spec.type;
     this.callback = { ...STANDARD_CALLBACK, ...spec.callback };
     this.endpoints = typeof spec.endpoints === 'function' ? spec.endpoints(config) : spec.endpoints;
-    this.send = createPlatformCall(spec, config, createProviderFetch(config.httpTimeoutMs ?? context.httpTimeoutMs));
+    const fetch = createProviderFetch(config.httpTimeoutMs ?? context.httpTimeoutMs);
+    this.send = createPlatformCall(spec, config, fetch);
+    this.probes = spec.registration?.tokenProbe ? { tokenWithInvalidCode: (redirectUri) => this.tokenAnswer(redirectUri, createPlatformAnswer(spec, config, fetch)) } : {};
     if (spec.appToken) this.appTokens = new AppTokenCache(() => this.fetchAppToken());
     if (spec.refresh) this.refresh = (tokens) => this.refreshTokens(tokens);
     if (spec.revocation) this.revoke = async (tokens) => void (await this.step('revocation', { config, tokens }));
@@ -245,6 +249,12 @@ export class PlatformProvider<Shape extends z.ZodRawShape> implements Provider {
       endpoint: (key: EndpointKey) => this.endpoint([key]),
       request: (call: CallSpec<TokenContext<PlatformConfig<Shape>>>, url: string) => this.send(call, url, { config: this.config, tokens }, 'userinfo'),
     };
+  }
+
+  /** The token call with a code the platform never issued (bff-auth doctor), its answer unjudged. */
+  private async tokenAnswer(redirectUri: string, read: ReturnType<typeof createPlatformAnswer>): Promise<unknown> {
+    const context = { config: this.config, code: 'bff-auth-doctor-invalid-code', codeVerifier: 'bff-auth-doctor-code-verifier-0123456789abcdefghij', redirectUri };
+    return (await read(this.spec.token, this.endpoint(this.spec.token.endpoint ?? STEP_ENDPOINTS.token), context, 'token')).answer;
   }
 
   /**

@@ -4,6 +4,7 @@ import type { EndpointOverrides } from '../config-fields.js';
 import type { PlatformGuide } from '../platform-guide.js';
 import type { CallbackParameters, TokenSet } from '../provider.js';
 import type { AnswerFormat, AnswerMatch, RefusalRule } from './answers.js';
+import type { Registration } from '../registration.js';
 
 /*
  * A platform described as data, run by one generic provider (platform-provider.ts).
@@ -202,6 +203,8 @@ export interface PlatformSpec<Shape extends z.ZodRawShape, Type extends string =
   httpsAvatarHosts?: readonly string[];
   /** What the README's platform tables say of it (`npm run docs:platforms`). */
   guide?: PlatformGuide;
+  /** Where the app is registered and how its token endpoint refuses, for `bff-auth doctor`. */
+  registration?: Registration;
   /** Code hooks, only where data cannot say it. */
   hooks?: {
     /** Signs each request before it is sent (Alipay's RSA2). */

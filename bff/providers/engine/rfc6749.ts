@@ -1,5 +1,6 @@
 import type { AuthorizationContext, CallSpec, CodeContext, Params, PlatformEntry, TokenContext } from './platform-spec.js';
 import type { RefusalRule } from './answers.js';
+import type { TokenProbe } from '../registration.js';
 
 /** The parts of a platform that follow RFC 6749 as written, for specs to use or spread. */
 
@@ -70,3 +71,6 @@ export const bearer: Params<TokenContext<PlatformEntry>> = ({ tokens }) => ({ au
 
 /** §5.2: an `error` member is a refusal, also when the platform answers it with HTTP 200 (GitHub). */
 export const ERROR_MEMBER: RefusalRule = { path: 'error', busy: ['temporarily_unavailable', 'server_error'] };
+
+/** §5.2 for bff-auth doctor: a made-up code is `invalid_grant`, a wrong client id or secret `invalid_client`. */
+export const TOKEN_PROBE: TokenProbe = { path: 'error', invalidCode: ['invalid_grant'], badClient: ['invalid_client'] };

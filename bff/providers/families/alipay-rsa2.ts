@@ -5,6 +5,7 @@ import { AuthBffError } from '../../errors.js';
 import { isJsonObject, parseJson } from '../json-body.js';
 import { topLevelMembers } from '../json-members.js';
 import type { PlatformRequest } from '../engine/platform-spec.js';
+import type { EntryProblem } from '../registration.js';
 
 /*
  * Alipay's gateway signatures (RSA2 = SHA256withRSA), for alipay.ts. Documents:
@@ -30,6 +31,34 @@ const rsaKey = (parse: (pem: string) => KeyObject, what: string) =>
   z.string().transform((pem, context) => parsed(parse, pem) ?? (context.addIssue({ code: 'custom', message: `must be ${what} in PEM` }), z.NEVER));
 
 export const rsaKeys = { privateKey: rsaKey(createPrivateKey, 'an RSA private key'), alipayPublicKey: rsaKey(createPublicKey, 'an RSA public key') };
+
+/** Which kind of RSA key a PEM holds; a private key parses as a public one too, so it is tried first. */
+function kindOf(pem: unknown): 'private' | 'public' | undefined {
+  if (typeof pem !== 'string') return undefined;
+  if (parsed(createPrivateKey, pem)) return 'private';
+  return parsed(createPublicKey, pem) ? 'public' : undefined;
+}
+
+const spki = (key: KeyObject) => key.export({ type: 'spki', format: 'der' });
+
+/**
+ * The keys as written, for bff-auth doctor: `privateKey` is the app's private key (应用私钥),
+ * `alipayPublicKey` Alipay's public key (支付宝公钥). The classic mistake is the app's own public
+ * key (应用公钥, the one uploaded to Alipay) in `alipayPublicKey`: it parses, and every answer then
+ * fails its signature check. A public key parses from a private one, so that one is named too.
+ */
+export function keyProblems({ privateKey, alipayPublicKey }: Record<string, unknown>): EntryProblem[] {
+  const [own, theirs] = [kindOf(privateKey), kindOf(alipayPublicKey)];
+  if (own === 'public' && theirs === 'private') return [{ code: 'keys_swapped', field: 'privateKey', otherField: 'alipayPublicKey' }];
+  const problems: EntryProblem[] = [];
+  if (own !== 'private') problems.push({ code: own === 'public' ? 'public_key_as_private' : 'private_key_unreadable', field: 'privateKey' });
+  if (theirs === undefined) problems.push({ code: 'public_key_unreadable', field: 'alipayPublicKey' });
+  if (theirs === 'private') problems.push({ code: 'private_key_as_public', field: 'alipayPublicKey' });
+  if (own === 'private' && theirs === 'public' && spki(createPublicKey(privateKey as string)).equals(spki(createPublicKey(alipayPublicKey as string)))) {
+    problems.push({ code: 'own_public_key', field: 'alipayPublicKey' });
+  }
+  return problems;
+}
 
 /** SIGN: every parameter but `sign` and empty ones, sorted by name, `name=value` with raw values, joined by `&`. */
 function signingText(params: Array<[string, string]>): string {
@@ -73,7 +102,7 @@ export function readSignedAnswer(text: string, request: PlatformRequest, { alipa
   const signature = parseJson(raw('sign') ?? '');
   if (typeof signature !== 'string') throw new AuthBffError(failure, `Alipay's answer is not signed${codesOf(content)}.`);
   if (!verify('sha256', Buffer.from(signed), alipayPublicKey, Buffer.from(signature, 'base64'))) {
-    throw new AuthBffError(failure, "Alipay's answer failed its signature check.");
+    throw new AuthBffError(failure, "Alipay's answer failed its signature check.", { reason: 'answer_signature_invalid' });
   }
   return content;
 }

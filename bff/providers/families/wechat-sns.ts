@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { clientSecret } from '../config-fields.js';
 import type { PlatformSpec } from '../engine/platform-spec.js';
+import type { TokenProbe } from '../registration.js';
 
 /*
  * What WeChat's website login (wechat.ts) and official-account web authorization
@@ -23,6 +24,19 @@ const config = {
 };
 
 type Sns = Pick<PlatformSpec<typeof config>, 'config' | 'authorization' | 'token' | 'refresh' | 'userinfo' | 'refusals' | 'user' | 'httpsAvatarHosts'>;
+
+/**
+ * RETURN_CODES, for bff-auth doctor: the token endpoint checks the appid, then the secret, then
+ * the code, so 40029 proves all three but the code. 40164 (caller IP not on the allowlist) is
+ * listed for the cgi-bin APIs; whether sns answers it is UNCONFIRMED, so it is only recognized.
+ */
+export const WECHAT_TOKEN_PROBE: TokenProbe = {
+  path: 'errcode',
+  invalidCode: [40029, 40163, 42003],
+  unknownApp: [40013],
+  wrongSecret: [40125],
+  ipNotAllowed: [40164],
+};
 
 export const WECHAT_SNS_ENDPOINTS = {
   token: 'https://api.weixin.qq.com/sns/oauth2/access_token',

@@ -1,6 +1,6 @@
 import { definePlatform } from '../engine/define-platform.js';
 import type { PlatformEntry } from '../engine/platform-spec.js';
-import { GATEWAY_SUCCESS, readSignedAnswer, rsaKeys, signRequest } from '../families/alipay-rsa2.js';
+import { GATEWAY_SUCCESS, keyProblems, readSignedAnswer, rsaKeys, signRequest } from '../families/alipay-rsa2.js';
 import { FULL_REDIRECT_URI } from '../platform-guide.js';
 
 /*
@@ -62,4 +62,11 @@ export const alipay = definePlatform({
   // The token answer names the user: `open_id` (per app, the default for new apps) or `user_id` (2088..., per Alipay user), as the app is configured.
   user: { idFrom: 'token', id: ['open_id', 'user_id'], name: ['nick_name'], avatarUrl: ['avatar'] },
   hooks: { sign: signRequest, readAnswer: readSignedAnswer },
+  // ERRORS: `isv.code-invalid` is OAUTH_TOKEN's bad code; `isv.invalid-app-id` and `isv.invalid-signature`
+  // are from the public error list, not re-verified (platforms.md §Alipay): only recognized.
+  registration: {
+    console: 'https://open.alipay.com/develop/manage',
+    tokenProbe: { path: 'sub_code', invalidCode: ['isv.code-invalid'], unknownApp: ['isv.invalid-app-id'], badSignature: ['isv.invalid-signature'] },
+    checkEntry: keyProblems,
+  },
 });

@@ -51,6 +51,7 @@ export const apple = oidcPlatform({
     redirect: `${FULL_REDIRECT_URI}, https only (the Services ID's Return URLs)`,
     localDevelopment: 'a public https origin: a tunnel, or a locally trusted certificate on a development hostname (Apple takes https redirect URIs only)',
   },
+  registration: { console: 'https://developer.apple.com/account/resources/identifiers/list/serviceId' },
   issuer: () => 'https://appleid.apple.com',
   scope: 'name email',
   withoutOpenidScope: true,

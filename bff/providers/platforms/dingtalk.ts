@@ -52,4 +52,6 @@ export const dingtalk = definePlatform({
   tokenFields: { accessToken: 'accessToken', refreshToken: 'refreshToken', expiresIn: 'expireIn' },
   // USERS_ME: `openId` is per app, `unionId` across the developer's apps; the email is not documented as verified.
   user: { idFrom: 'userinfo', id: ['openId'], unionId: ['unionId'], name: ['nick'], email: ['email'], avatarUrl: ['avatarUrl'] },
+  // No token probe for bff-auth doctor: a bad code and a bad client are both `InvalidAuthentication` (USER_TOKEN), so it could prove nothing.
+  registration: { console: 'https://open-dev.dingtalk.com/' },
 });

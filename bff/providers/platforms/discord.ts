@@ -1,6 +1,6 @@
 import { clientSecret } from '../config-fields.js';
 import { definePlatform } from '../engine/define-platform.js';
-import { authorizationParamsWithoutPkce, bearer, ERROR_MEMBER, refreshCall, revocationCall, tokenCall } from '../engine/rfc6749.js';
+import { authorizationParamsWithoutPkce, bearer, ERROR_MEMBER, refreshCall, revocationCall, TOKEN_PROBE, tokenCall } from '../engine/rfc6749.js';
 import { FULL_REDIRECT_URI, LOCAL_DEVELOPMENT } from '../platform-guide.js';
 
 /*
@@ -76,4 +76,5 @@ export const discord = definePlatform({
     locale: ['locale'],
   },
   hooks: { completeProfile: async (profile) => withAvatarUrl(profile) },
+  registration: { console: 'https://discord.com/developers/applications', tokenProbe: TOKEN_PROBE },
 });

@@ -63,4 +63,6 @@ export const facebook = definePlatform({
   refusals: [{ path: 'error.code' }],
   // MAP_USERS: `id` is app-scoped. Facebook does not say the email is verified.
   user: { idFrom: 'userinfo', id: ['id'], name: ['name'], email: ['email'], emailVerified: false, avatarUrl: ['picture.data.url'] },
+  // Graph error codes: 100 an invalid parameter (the code), 101 an invalid app id, 1 "Error validating client secret" (UNCONFIRMED: only recognized).
+  registration: { console: 'https://developers.facebook.com/apps/', tokenProbe: { path: 'error.code', invalidCode: [100], unknownApp: [101], wrongSecret: [1] } },
 });

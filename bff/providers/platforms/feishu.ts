@@ -18,7 +18,7 @@ import { FULL_REDIRECT_URI, LOCAL_DEVELOPMENT } from '../platform-guide.js';
  */
 const jsonUtf8 = () => ({ 'content-type': 'application/json; charset=utf-8' });
 
-function feishuPlatform<const Type extends string>(type: Type, name: string, hosts: { accounts: string; open: string }, console: string) {
+function feishuPlatform<const Type extends string>(type: Type, name: string, hosts: { accounts: string; open: string; console: string }, consoleSteps: string) {
   return definePlatform({
     type,
     name,
@@ -34,7 +34,7 @@ function feishuPlatform<const Type extends string>(type: Type, name: string, hos
       ids: '`open_id` / `union_id`',
       refresh: 'yes, rotating (needs `offline_access`)',
       revocation: 'no',
-      console,
+      console: `${hosts.console}/app (${consoleSteps})`,
       redirect: FULL_REDIRECT_URI,
       localDevelopment: LOCAL_DEVELOPMENT.undocumented,
     },
@@ -51,8 +51,13 @@ function feishuPlatform<const Type extends string>(type: Type, name: string, hos
     refusals: [{ path: 'code', ok: [0], busy: [20050], required: true }, ERROR_MEMBER],
     // USER_INFO: `open_id` per app, `union_id` per developer; addresses are imported by admins, not verified.
     user: { idFrom: 'userinfo', id: ['open_id'], unionId: ['union_id'], name: ['name'], email: ['email', 'enterprise_email'], avatarUrl: ['avatar_url'] },
+    // TOKEN_V2: 20003 code not found, 20004 expired, 20065 used; 20002 bad client secret; 20071 redirect_uri mismatch (安全设置 → 重定向 URL).
+    registration: {
+      console: `https://${hosts.console}/app`,
+      tokenProbe: { path: 'code', invalidCode: [20003, 20004, 20065], badClient: [20002], redirectMismatch: [20071] },
+    },
   });
 }
 
-export const feishu = feishuPlatform('feishu', 'Feishu', { accounts: 'accounts.feishu.cn', open: 'open.feishu.cn' }, 'open.feishu.cn/app (安全设置 → 重定向 URL)');
-export const lark = feishuPlatform('lark', 'Lark', { accounts: 'accounts.larksuite.com', open: 'open.larksuite.com' }, 'open.larksuite.com/app (Security settings → Redirect URLs)');
+export const feishu = feishuPlatform('feishu', 'Feishu', { accounts: 'accounts.feishu.cn', open: 'open.feishu.cn', console: 'open.feishu.cn' }, '安全设置 → 重定向 URL');
+export const lark = feishuPlatform('lark', 'Lark', { accounts: 'accounts.larksuite.com', open: 'open.larksuite.com', console: 'open.larksuite.com' }, 'Security settings → Redirect URLs');

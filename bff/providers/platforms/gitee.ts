@@ -1,6 +1,6 @@
 import { clientSecret } from '../config-fields.js';
 import { definePlatform } from '../engine/define-platform.js';
-import { bearer, ERROR_MEMBER } from '../engine/rfc6749.js';
+import { bearer, ERROR_MEMBER, TOKEN_PROBE } from '../engine/rfc6749.js';
 import { FULL_REDIRECT_URI, LOCAL_DEVELOPMENT } from '../platform-guide.js';
 
 /*
@@ -46,4 +46,5 @@ export const gitee = definePlatform({
   headers: { 'user-agent': 'bff-auth' },
   refusals: [ERROR_MEMBER],
   user: { idFrom: 'userinfo', id: ['id'], name: ['name'], username: ['login'], email: ['email'], avatarUrl: ['avatar_url'] },
+  registration: { console: 'https://gitee.com/oauth/applications', tokenProbe: TOKEN_PROBE },
 });

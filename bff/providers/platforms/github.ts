@@ -80,4 +80,9 @@ export const github = definePlatform({
     avatarUrl: ['avatar_url'],
   },
   hooks: { completeProfile: withPrimaryEmail },
+  // TOKEN_ERRORS: each refusal by name, with HTTP 200.
+  registration: {
+    console: 'https://github.com/settings/developers',
+    tokenProbe: { path: 'error', invalidCode: ['bad_verification_code'], badClient: ['incorrect_client_credentials'], redirectMismatch: ['redirect_uri_mismatch'] },
+  },
 });

@@ -23,4 +23,5 @@ export const gitlab = oidcPlatform({
   issuer: () => 'https://gitlab.com',
   extra: {},
   fields: { username: ['nickname', 'preferred_username'] },
+  registration: { console: 'https://gitlab.com/-/user_settings/applications' },
 });

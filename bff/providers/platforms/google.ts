@@ -38,4 +38,5 @@ export const google = oidcPlatform({
     hd: hostedDomain,
   }),
   requiredClaims: ({ hostedDomain }) => ({ hd: hostedDomain === undefined ? undefined : [hostedDomain] }),
+  registration: { console: 'https://console.cloud.google.com/apis/credentials' },
 });

@@ -28,4 +28,5 @@ export const linkedin = oidcPlatform({
   withoutPkce: true,
   withoutNonce: true,
   extra: {},
+  registration: { console: 'https://www.linkedin.com/developers/apps' },
 });

@@ -61,4 +61,5 @@ export const microsoft = oidcPlatform({
       return discovered.includes(PLACEHOLDER) && TENANT_ID.test(tid) && discovered.replace(PLACEHOLDER, tid) === iss;
     },
   },
+  registration: { console: 'https://entra.microsoft.com/#view/Microsoft_AAD_RegisteredApps/ApplicationsListBlade' },
 });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { clientSecret, endpointUrl, providerEntry } from '../config-fields.js';
 import { PlatformProvider } from '../engine/platform-provider.js';
 import type { PlatformConfig, PlatformSpec } from '../engine/platform-spec.js';
-import { authorizationParams, bearer, ERROR_MEMBER, refreshCall, revocationCall, tokenCall } from '../engine/rfc6749.js';
+import { authorizationParams, bearer, ERROR_MEMBER, refreshCall, revocationCall, TOKEN_PROBE, tokenCall } from '../engine/rfc6749.js';
 import { FULL_REDIRECT_URI } from '../platform-guide.js';
 import type { ProviderType } from '../provider.js';
 import { STANDARD_ID_FIELDS, STANDARD_USER_FIELDS } from '../user-fields.js';
@@ -71,12 +71,14 @@ function specOf(config: PlatformConfig<typeof shape>): PlatformSpec<typeof shape
       idFrom: 'userinfo',
       id: id === undefined ? STANDARD_ID_FIELDS : [id],
     },
+    registration: { tokenProbe: TOKEN_PROBE },
   };
 }
 
 export const oauth2: ProviderType<typeof configSchema> = {
   type: 'oauth2',
   configSchema,
+  registration: { tokenProbe: TOKEN_PROBE },
   create: (config, context) => new PlatformProvider(specOf(config), config, context),
   guide: {
     title: 'Any OAuth 2.0 server',

@@ -66,4 +66,11 @@ export const qq = definePlatform({
   // USER_INFO: figureurl_qq_2 (100px) may be missing; figureurl_qq_1 (40px) is always there. Avatars come as http://.
   user: { idFrom: 'identity', id: ['openid'], unionId: ['unionid'], name: ['nickname'], avatarUrl: ['figureurl_qq_2', 'figureurl_qq_1'] },
   httpsAvatarHosts: ['qlogo.cn'],
+  // TOKEN and the codes table (platforms.md §QQ): 100019 a code that cannot be redeemed, 100020 one used,
+  // 100010 a redirect_uri not registered, 100016 a client check that failed. Which code a wrong
+  // app id and a wrong key each get is UNCONFIRMED: both are read as a bad client.
+  registration: {
+    console: 'https://connect.qq.com/manage.html',
+    tokenProbe: { path: 'error', invalidCode: [100019, 100020], badClient: [100016], redirectMismatch: [100010] },
+  },
 });

@@ -27,4 +27,5 @@ export const slack = oidcPlatform({
   issuer: () => 'https://slack.com',
   tokenEndpointAuthMethod: 'client_secret_post',
   extra: {},
+  registration: { console: 'https://api.slack.com/apps' },
 });

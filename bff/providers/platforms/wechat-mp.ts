@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { definePlatform } from '../engine/define-platform.js';
-import { WECHAT_SNS_ENDPOINTS, wechatSns } from '../families/wechat-sns.js';
+import { WECHAT_SNS_ENDPOINTS, WECHAT_TOKEN_PROBE, wechatSns } from '../families/wechat-sns.js';
 
 /*
  * WeChat Official Account web authorization (公众号网页授权), inside WeChat's browser:
  * - WEB_AUTH: https://developers.weixin.qq.com/doc/service/guide/h5/auth.html
  * - TOKEN: https://developers.weixin.qq.com/doc/service/api/webdev/access/api_snsaccesstoken
- * The same sns API as website login, with the account's appid and secret.
+ * The same sns API as website login, with the account's appid and secret. The 网页授权域名 is the
+ * exact host, without scheme, path or port (设置与开发 → 账号设置 → 功能设置; platforms.md §2).
  */
 export const wechatMp = definePlatform({
   ...wechatSns,
@@ -35,4 +36,5 @@ export const wechatMp = definePlatform({
   },
   // WEB_AUTH: with snsapi_base, sns/userinfo answers 48001; the openid is all there is.
   skipUserinfo: (config) => config.scope === 'snsapi_base',
+  registration: { console: 'https://mp.weixin.qq.com/', domainField: '网页授权域名', plainDomain: true, tokenProbe: WECHAT_TOKEN_PROBE },
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { EMBED_LANGS, EMBED_STYLES, isEmbedStylesheet } from '../../../shared/index.js';
 import { definePlatform } from '../engine/define-platform.js';
-import { WECHAT_SNS_ENDPOINTS, wechatSns } from '../families/wechat-sns.js';
+import { WECHAT_SNS_ENDPOINTS, WECHAT_TOKEN_PROBE, wechatSns } from '../families/wechat-sns.js';
 import { LOCAL_DEVELOPMENT } from '../platform-guide.js';
 
 /*
@@ -10,6 +10,7 @@ import { LOCAL_DEVELOPMENT } from '../platform-guide.js';
  * - WXLOGIN_JS: the embedded QR, https://res.wx.qq.com/connect/zh_CN/htmledition/js/wxLogin.js and its
  *   parameters as WEBSITE_LOGIN (步骤1, "网站内嵌二维码") lists them (/work/shared/platforms.md, "Embedded QR").
  * Website apps ask for `snsapi_login` (第一步). A denial comes back with `state` and no code.
+ * The app's 授权回调域 is a domain, not a URI (管理中心 → 网站应用 → 开发信息).
  */
 export const wechat = definePlatform({
   ...wechatSns,
@@ -60,4 +61,5 @@ export const wechat = definePlatform({
    * works inside WeChat (/work/shared/platforms.md §2: it works only there).
    */
   handOff: { field: 'inWeChat', type: 'wechat-mp', userAgent: /MicroMessenger/i, except: /wxwork/i },
+  registration: { console: 'https://open.weixin.qq.com/cgi-bin/index', domainField: '授权回调域', tokenProbe: WECHAT_TOKEN_PROBE },
 });

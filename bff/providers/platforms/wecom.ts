@@ -38,6 +38,8 @@ export const wecom = definePlatform({
     redirect: 'the domain',
     localDevelopment: LOCAL_DEVELOPMENT.domainOnly,
   },
+  // No token probe: the token endpoint is the app token's (gettoken), which takes no code.
+  registration: { console: 'https://work.weixin.qq.com/wework_admin/frame#apps', domainField: '可信域名', plainDomain: true },
   endpoints: {
     authorization: 'https://login.work.weixin.qq.com/wwlogin/sso/login',
     token: 'https://qyapi.weixin.qq.com/cgi-bin/gettoken',

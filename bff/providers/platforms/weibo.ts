@@ -56,4 +56,6 @@ export const weibo = definePlatform({
   // The token answer's `uid` is a string; the profile's `id` is a 64-bit number that JSON
   // would round past 2^53, so its string twin `idstr` is read instead (USERS_SHOW).
   user: { idFrom: 'token', id: ['uid', 'idstr'], name: ['screen_name'], avatarUrl: ['avatar_hd', 'avatar_large', 'profile_image_url'] },
+  // ERROR_CODE: 21325 invalid grant, 21324 invalid client, 21322 redirect_uri mismatch (授权回调页, 应用信息 → 高级信息).
+  registration: { console: 'https://open.weibo.com/apps', tokenProbe: { path: 'error_code', invalidCode: [21325], badClient: [21324], redirectMismatch: [21322] } },
 });

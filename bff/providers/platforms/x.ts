@@ -1,6 +1,6 @@
 import { clientSecret } from '../config-fields.js';
 import { definePlatform } from '../engine/define-platform.js';
-import { authorizationParams, bearer, ERROR_MEMBER, refreshCall, revocationCall, tokenCall } from '../engine/rfc6749.js';
+import { authorizationParams, bearer, ERROR_MEMBER, refreshCall, revocationCall, TOKEN_PROBE, tokenCall } from '../engine/rfc6749.js';
 import { FULL_REDIRECT_URI } from '../platform-guide.js';
 
 /*
@@ -67,5 +67,10 @@ export const x = definePlatform({
     email: ['confirmed_email'],
     emailVerified: true,
     avatarUrl: ['profile_image_url'],
+  },
+  // AUTHORIZATION_CODE: a call without valid Basic credentials is `unauthorized_client`; a bad code `invalid_request`.
+  registration: {
+    console: 'https://developer.x.com/en/portal/dashboard',
+    tokenProbe: { ...TOKEN_PROBE, invalidCode: ['invalid_grant', 'invalid_request'], badClient: ['invalid_client', 'unauthorized_client'] },
   },
 });
