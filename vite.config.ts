@@ -41,7 +41,7 @@ export default defineConfig({
       {
         extends: true,
         // The DOM tests share jsdom's document and React's module state: each file keeps its own.
-        test: { name: 'dom', include: ['test/**/*.test.tsx'], environment: 'jsdom', isolate: true },
+        test: { name: 'dom', include: ['test/**/*.test.tsx'], environment: 'jsdom', isolate: true, setupFiles: ['test/client/setup.ts'] },
       },
     ],
   },

@@ -197,8 +197,12 @@ describe('bff-auth doctor against the emulators and oidc-provider', () => {
   });
 });
 
-/** DingTalk refuses a bad code and a bad client alike (dingtalk.ts): no token probe. The app's own platform (acme-id) has one, as its data says. */
-const WITHOUT_PROBE = ['dingtalk'];
+/**
+ * No token probe: DingTalk refuses a bad code and a bad client alike (dingtalk.ts); WeCom's token
+ * endpoint is the app token's, which takes no code (wecom.ts); Apple, like every OpenID Connect
+ * platform, is checked through discovery and its JWKS. The app's own platform (acme-id) has one, as its data says.
+ */
+const WITHOUT_PROBE = ['dingtalk', 'wecom', 'apple'];
 
 describe.each(PLATFORM_CASES)('bff-auth doctor on the $id emulator', (platformCase) => {
   const run = async (change: (entry: Record<string, unknown>) => Record<string, unknown>) => {
