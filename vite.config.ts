@@ -24,6 +24,7 @@ export default defineConfig({
   build: { outDir: 'dist', emptyOutDir: true },
   test: {
     root: '.',
+    globalSetup: ['test/global-setup.ts'],
     // Real servers, real Redis, real Chromium: give them room on a shared 2-core machine.
     testTimeout: 30_000,
     hookTimeout: 60_000,

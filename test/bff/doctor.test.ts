@@ -234,7 +234,7 @@ describe('the bff-auth doctor command', () => {
   it('--json prints the report and exits 1 on a problem', async () => {
     const file = join(dir, 'bff-auth.config.json');
     await writeFile(file, JSON.stringify(configWith([wechatEntry({ clientSecret: '${WECHAT_SECRET}' })])));
-    const child = cli(['doctor', '--config', file, '--json'], { WECHAT_SECRET: 'not-the-secret', LC_ALL: '', LANG: 'en_US.UTF-8' });
+    const child = cli(['doctor', '--config', file, '--json'], { WECHAT_SECRET: 'not-the-secret', LC_ALL: '', LANG: 'en_US.UTF-8' }, 'sources');
     // Startup under tsx on a loaded machine is most of this bound.
     expect(await exitWithin(child, STARTUP_MS)).toBe(1);
     const report = JSON.parse(child.stdout()) as DoctorReport;

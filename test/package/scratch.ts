@@ -1,13 +1,12 @@
 /**
- * The package as a user gets it: packed from this repository's build (or, when dist/ is older than
- * the sources, from a fresh copy that `prepack` builds), then installed with `npm install` from the
+ * The package as a user gets it: packed from this repository's build, then installed with `npm install` from the
  * registry into scratch projects, beside the versions of its dependencies and of TypeScript that a
  * user installing today gets (not this repository's locked ones).
  */
 import { execFile } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readdir, readFile, realpath, stat, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
@@ -33,49 +32,12 @@ export async function sh(command: string, args: string[], options: { cwd: string
   }
 }
 
-/** What git would commit (tracked and new files), dist/ and node_modules left out. */
-async function sourceFiles(): Promise<string[]> {
-  const listed = await sh('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], { cwd: PROJECT_ROOT });
-  return listed.split('\0').filter((path) => path && path !== 'node_modules' && !path.startsWith('dist/'));
-}
-
 /**
- * `npm pack` of the package. `npm test` builds dist/ once before the tests; packing reuses that build
- * (`--ignore-scripts`: `prepack` does not build again). A dist/ that is missing or older than a source
- * (a test run without `npm test`) is never rebuilt in place, where other tests use it: the sources
- * are copied and packed there instead, which builds them.
+ * `npm pack` of the package: of dist/ as vitest's global setup left it (built for the sources as
+ * they are), with `--ignore-scripts` so that `prepack` does not build it a second time.
  */
 export async function packBuild(): Promise<PackResult> {
-  const workDir = await mkdtemp(join(tmpdir(), 'bff-auth-pack-'));
-  const sources = await sourceFiles();
-  if (await isBuilt(sources)) return npmPack(PROJECT_ROOT, workDir, ['--ignore-scripts']);
-  const clone = join(workDir, 'clone');
-  for (const path of sources) {
-    await mkdir(dirname(join(clone, path)), { recursive: true });
-    await cp(join(PROJECT_ROOT, path), join(clone, path)).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'ENOENT') throw error; // deleted in the work tree, not yet in git
-    });
-  }
-  await symlink(await realpath(join(PROJECT_ROOT, 'node_modules')), join(clone, 'node_modules'));
-  return npmPack(clone, workDir);
-}
-
-/** Whether dist/ was built after every source it is built from last changed. */
-async function isBuilt(sources: string[]): Promise<boolean> {
-  const built = await oldestMtime(join(PROJECT_ROOT, 'dist'));
-  const inputs = sources.filter((path) => /^(shared|bff|client)\/|^(package|tsconfig.*)\.json$/.test(path));
-  for (const path of inputs) {
-    const changed = await stat(join(PROJECT_ROOT, path)).then((info) => info.mtimeMs, () => 0);
-    if (changed >= built) return false;
-  }
-  return true;
-}
-
-/** The oldest modification time of a file under `dir`, or 0 when there is none. */
-async function oldestMtime(dir: string): Promise<number> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
-  const times = await Promise.all(entries.filter((entry) => entry.isFile()).map(async (entry) => (await stat(join(entry.parentPath, entry.name))).mtimeMs));
-  return times.length ? Math.min(...times) : 0;
+  return npmPack(PROJECT_ROOT, await mkdtemp(join(tmpdir(), 'bff-auth-pack-')), ['--ignore-scripts']);
 }
 
 async function npmPack(cwd: string, workDir: string, flags: string[] = []): Promise<PackResult> {

@@ -40,10 +40,15 @@ export function killRunning() {
   for (const child of running) child.process.kill('SIGKILL');
 }
 
-/** `node --import tsx bff/server/cli.ts ARGS`, as a real child process. */
-export function cli(args: string[], env: Record<string, string> = {}): Child {
+/**
+ * The `bff-auth` command as a real child process: `node bin/bff-auth.js ARGS`, the bin a user runs,
+ * over dist/ (vitest's global setup builds it when a source changed); or, for a file of the fast
+ * set, which runs without that build, `node --import tsx bff/server/cli.ts ARGS` from the sources.
+ */
+export function cli(args: string[], env: Record<string, string | undefined> = {}, from: 'dist' | 'sources' = 'dist'): Child {
+  const entry = from === 'dist' ? ['bin/bff-auth.js'] : ['--import', 'tsx', 'bff/server/cli.ts'];
   return track(
-    spawn(process.execPath, ['--import', 'tsx', 'bff/server/cli.ts', ...args], {
+    spawn(process.execPath, [...entry, ...args], {
       cwd: PROJECT_ROOT,
       env: { ...process.env, ...env, NODE_ENV: 'test' },
       stdio: ['ignore', 'pipe', 'pipe'],
