@@ -7,14 +7,21 @@ export interface LoginButtonProps extends Omit<ButtonHTMLAttributes<HTMLButtonEl
   /** The provider id, as configured in the BFF. */
   provider: string;
   returnTo?: string | undefined;
+  /** Link this provider to the session open now (`login(provider, { link: true })`); the default label becomes "Connect {provider name}". */
+  link?: boolean | undefined;
   /**
    * The label; defaults to "Sign in with {provider name}" once the provider list has answered
-   * ("Sign in" until then, the id when the list does not name it).
+   * ("Sign in" until then, the id when the list does not name it); with `link`, "Connect {provider name}" ("Connect").
    */
   children?: ReactNode;
 }
 
-export function LoginButton({ provider, returnTo, children, disabled, onClick, ...rest }: LoginButtonProps): ReactElement {
+const label = (name: string, link: boolean | undefined) => {
+  const verb = link ? 'Connect' : 'Sign in';
+  return name ? `${verb}${link ? '' : ' with'} ${name}` : verb;
+};
+
+export function LoginButton({ provider, returnTo, link, children, disabled, onClick, ...rest }: LoginButtonProps): ReactElement {
   const { login } = useAuthContext().auth;
   const providers = useProviders();
   const name = providers.data?.find((p) => p.id === provider)?.name ?? (providers.isPending ? '' : provider);
@@ -31,10 +38,10 @@ export function LoginButton({ provider, returnTo, children, disabled, onClick, .
         setStarting(true);
         // Back from the provider, the browser may restore this page as it was left: disabled.
         addEventListener('pageshow', () => setStarting(false), { once: true });
-        login(provider, { returnTo });
+        login(provider, { returnTo, link });
       }}
     >
-      {children ?? (name ? `Sign in with ${name}` : 'Sign in')}
+      {children ?? label(name, link)}
     </button>
   );
 }

@@ -1,4 +1,4 @@
-import { RETURN_TO_PARAM, ROUTES, SLIDE_PARAM } from '../shared/index.js';
+import { LINK_PARAM, RETURN_TO_PARAM, ROUTES, SLIDE_PARAM } from '../shared/index.js';
 import type { LogoutResponse, SessionResponse } from '../shared/index.js';
 import { AuthClientError } from './errors.js';
 import type { QueryClient, UseQueryOptions } from './react.js';
@@ -9,6 +9,11 @@ import { sessionInvalidators } from './sessionInvalidators.js';
 export interface LoginOptions {
   /** Where to land after the login; defaults to the current path, query and hash. */
   returnTo?: string | undefined;
+  /**
+   * Link this provider to the session open now ("Connect GitHub"): the session
+   * keeps its user and gains this provider's tokens. Without a session it is an ordinary login.
+   */
+  link?: boolean | undefined;
 }
 
 export interface AuthActions {
@@ -105,9 +110,9 @@ export function createSessionControls(client: QueryClient, basePath: string): Se
     },
 
     actions: {
-      login(providerId, { returnTo = location.pathname + location.search + location.hash } = {}) {
+      login(providerId, { returnTo = location.pathname + location.search + location.hash, link = false } = {}) {
         location.assign(
-          `${basePath}${ROUTES.login}${encodeURIComponent(providerId)}?${RETURN_TO_PARAM}=${encodeURIComponent(returnTo)}`,
+          `${basePath}${ROUTES.login}${encodeURIComponent(providerId)}?${RETURN_TO_PARAM}=${encodeURIComponent(returnTo)}${link ? `&${LINK_PARAM}=1` : ''}`,
         );
       },
 

@@ -1,10 +1,11 @@
 import type { Request, Response } from 'express';
 import * as oauth from 'oauth4webapi';
-import { ROUTES, type AuthErrorCode, type User } from '../../shared/index.js';
+import { LINK_PARAM, ROUTES, type AuthErrorCode, type User } from '../../shared/index.js';
 import { randomAlphanumeric, STATE_LENGTH, STATE_PATTERN } from '../crypto/random.js';
 import { AuthBffError } from '../errors.js';
 import { STANDARD_CALLBACK, type Provider } from '../providers/provider.js';
-import { guarded } from '../session/store.js';
+import { mayLink } from '../session/sessions.js';
+import { guarded, linkedProviders, type SessionRecord } from '../session/store.js';
 import { runLoginHook } from '../users/login-hook.js';
 import { classifyProviderError, reasonOf } from './classify.js';
 import type { FlowContext } from './context.js';
@@ -47,7 +48,8 @@ export async function beginLogin(context: FlowContext, provider: Provider, req: 
       })
       .catch((error: unknown) => Promise.reject(classifyProviderError(error, 'provider_unavailable')));
     const formPost = (provider.callback ?? STANDARD_CALLBACK).formPost;
-    await context.transactions.begin(req, res, { provider: provider.id, state, codeVerifier, nonce, returnTo, issuer }, { formPost });
+    const link = await openSessionKey(context, req, res);
+    await context.transactions.begin(req, res, { provider: provider.id, state, codeVerifier, nonce, returnTo, issuer, ...(link === undefined ? {} : { link }) }, { formPost });
     context.logger.info('login.start', { provider: provider.id });
     return url.href;
   } catch (error) {
@@ -55,6 +57,23 @@ export async function beginLogin(context: FlowContext, provider: Provider, req: 
     logFailure(context, provider, reported, error);
     return loginLocation(returnTo, context.baseUrl, reported.code);
   }
+}
+
+/** On a link login (`link=1`), the store key of the session open in this browser; without one it is an ordinary login. */
+async function openSessionKey(context: FlowContext, req: Request, res: Response): Promise<string | undefined> {
+  if (req.query[LINK_PARAM] !== '1') return undefined;
+  return (await context.sessions.view(req, res, { slide: false }))?.key;
+}
+
+/** The session a link login links to, as it is now: it must still be open, and have room for this provider. */
+async function sessionToLink(context: FlowContext, provider: Provider, key: string | undefined): Promise<SessionRecord | undefined> {
+  if (key === undefined) return undefined;
+  const open = await context.sessions.load(key);
+  if (!open) throw new AuthBffError('unauthenticated', 'The session to link to has ended; sign in again.', { reason: 'link_session_ended' });
+  if (!mayLink(open, provider.id)) {
+    throw new AuthBffError('too_many_links', 'This session holds the tokens of as many providers as it may.', { reason: 'link_limit' });
+  }
+  return open;
 }
 
 /** The callback's parameters: the query of a redirect, or the urlencoded body of a form_post (read as text by the route). */
@@ -137,6 +156,7 @@ export async function completeLogin(context: FlowContext, provider: Provider, re
     if (single(callback, names.code) === undefined) {
       throw new AuthBffError('access_denied', 'The provider sent no authorization code.', { reason: 'code_missing' });
     }
+    const open = await sessionToLink(context, provider, transaction.link);
 
     const result = await step(() => provider.exchangeCode(callback, transaction, redirectUri(context, provider)), 'token_exchange_failed');
     const identity = await step(() => provider.resolveIdentity(result), 'profile_failed');
@@ -148,12 +168,26 @@ export async function completeLogin(context: FlowContext, provider: Provider, re
       providerUserId: identity.subject,
       ...(identity.unionId === undefined ? {} : { unionId: identity.unionId }),
     };
-    const attempt = { provider: provider.id, user: { ...user }, profile, accessToken: result.tokens.access_token };
-    const { userId, ...data } = await runLoginHook(context.onLogin, attempt, context.httpTimeoutMs);
-    if (userId !== undefined) user.id = userId;
-    await context.sessions.create(req, res, { provider: provider.id, user, profile, tokens: result.tokens, sid: identity.sid, ...data });
-    context.logger.info('login.success', { provider: provider.id, user: user.id });
-    context.emit({ type: 'login', provider: provider.id, userId: user.id, linked: [provider.id] });
+    const attempt = {
+      provider: provider.id,
+      user: { ...user },
+      profile,
+      accessToken: result.tokens.access_token,
+      ...(open === undefined ? {} : { current: { user: { ...open.user }, ...(open.sessionData === undefined ? {} : { sessionData: open.sessionData }) } }),
+    };
+    const admission = await runLoginHook(context.onLogin, attempt, context.httpTimeoutMs);
+    let session: { user: User; linked: string[] };
+    if (transaction.link !== undefined) {
+      const linked = await context.sessions.link(res, transaction.link, { provider: provider.id, tokens: result.tokens, ...admission });
+      session = { user: linked.user, linked: linkedProviders(linked) };
+    } else {
+      const { userId, ...data } = admission;
+      if (userId !== undefined) user.id = userId;
+      await context.sessions.create(req, res, { provider: provider.id, user, profile, tokens: result.tokens, sid: identity.sid, ...data });
+      session = { user, linked: [provider.id] };
+    }
+    context.logger.info('login.success', { provider: provider.id, user: session.user.id, linked: session.linked.length });
+    context.emit({ type: 'login', provider: provider.id, userId: session.user.id, linked: session.linked });
     return loginLocation(returnTo, context.baseUrl);
   } catch (error) {
     const reported = failure(error);

@@ -9,7 +9,16 @@ import type { HandleCodec } from '../crypto/handle.js';
 import type { Sealer } from '../crypto/seal.js';
 import type { TokenSet } from '../providers/provider.js';
 import type { SessionCookie } from './session-cookie.js';
-import { guarded, isRecord, type SessionData, type SessionRecord, type SessionStore, type StoreLock } from './store.js';
+import {
+  guarded,
+  isRecord,
+  linkedProviders,
+  MAX_SESSION_PROVIDERS,
+  type SessionData,
+  type SessionRecord,
+  type SessionStore,
+  type StoreLock,
+} from './store.js';
 
 export interface NewSession {
   provider: string;
@@ -19,6 +28,13 @@ export interface NewSession {
   sid?: string;
   sessionData?: JsonObject;
   clientData?: JsonObject;
+}
+
+/** What an admitted link login changes in the open session: the new provider's tokens, and what the hook answered. */
+export interface SessionLink extends SessionDataPatch {
+  provider: string;
+  tokens: TokenSet;
+  userId?: string;
 }
 
 /** What `auth.updateSession` changes; a field left out stays as it is. */
@@ -71,6 +87,15 @@ export interface UserSessions {
    */
   end: (target: string | { handle: string }) => Promise<number>;
 }
+
+/** Whether a link login with `provider` may add its token set to the session: one it holds already is replaced, a new one must fit. */
+export const mayLink = (data: Pick<SessionData, 'provider' | 'linked'>, provider: string): boolean => {
+  const held = linkedProviders(data);
+  return held.includes(provider) || held.length < MAX_SESSION_PROVIDERS;
+};
+
+const tooManyLinks = () =>
+  new AuthBffError('too_many_links', `A session holds the tokens of at most ${MAX_SESSION_PROVIDERS} providers.`, { reason: 'link_limit' });
 
 /** How many times `updateData` reads and writes: a write fails only because another one landed, so a few writers to one session at once all land. */
 const UPDATE_ATTEMPTS = 16;
@@ -130,6 +155,51 @@ export class Sessions {
     const previous = this.keyOf(req);
     if (previous !== undefined) await this.end(previous);
     this.cookie.write(res, id);
+  }
+
+  /**
+   * A link login admitted: the session under `key` moves to a fresh id (no
+   * fixation; the old id stops working) and holds `link.tokens` too, replacing
+   * the token set of that provider if it held one. Its user and provider stay;
+   * its absolute expiry too. The old id ends in the compare-and-set that checks
+   * the session is still at the version the new record was built from, so a
+   * logout in between is final and tokens a refresh stored are carried over
+   * (read again and retried). Rejects with `unauthenticated` when the session
+   * has ended, `too_many_links` when it holds as many providers as it may.
+   */
+  async link(res: Response, key: string, link: SessionLink): Promise<SessionData> {
+    const { provider, tokens, userId, ...patch } = link;
+    const sealed = await this.tokenSealer.seal(tokens);
+    const id = newSessionId();
+    for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt += 1) {
+      const record = await this.load(key);
+      if (!record) {
+        await this.end(sessionKey(id));
+        throw new AuthBffError('unauthenticated', 'The session to link to has ended; sign in again.', { reason: 'link_session_ended' });
+      }
+      const { version, idleExpiresAt: _idle, ...data } = record;
+      if (!mayLink(data, provider)) {
+        await this.end(sessionKey(id));
+        throw tooManyLinks();
+      }
+      const linked = (data.linked ?? []).filter((entry) => entry.provider !== provider);
+      const next: SessionData = {
+        ...data,
+        ...patch,
+        user: userId === undefined ? data.user : { ...data.user, id: userId },
+        ...(provider === data.provider ? { tokens: sealed } : { linked: [...linked, { provider, tokens: sealed }] }),
+      };
+      const ttl = Math.min(this.timeouts.idleTimeoutSeconds, data.absoluteExpiresAt - now());
+      await guarded(this.store.set(sessionKey(id), next, ttl));
+      // Past its absolute expiry the old record reads as ended in every process, from this write on.
+      if (await guarded(this.store.update(key, version, { ...data, absoluteExpiresAt: data.createdAt }))) {
+        await this.end(key);
+        this.cookie.write(res, id);
+        return next;
+      }
+    }
+    await this.end(sessionKey(id));
+    throw new AuthBffError('session_store_unavailable', 'The session kept changing while it was linked.', { reason: 'link_contended' });
   }
 
   /**
@@ -237,7 +307,7 @@ export class Sessions {
     return found.filter(({ record }) => record.absoluteExpiresAt > time).map(({ ref, record }) => ({
       handle: this.handles.seal(ref),
       provider: record.provider,
-      linked: [record.provider],
+      linked: linkedProviders(record),
       createdAt: record.createdAt,
       // A read that slides the idle timeout moves the expiry to a full idle timeout from then (capped at the absolute expiry: then this is earlier).
       lastSeenAt: Math.max(record.createdAt, Math.min(time, record.idleExpiresAt - this.timeouts.idleTimeoutSeconds)),
@@ -291,8 +361,21 @@ export class Sessions {
    * it is still the version `record` was read at; resolves false when the
    * session ended or changed since.
    */
-  async replaceTokens(key: string, record: SessionRecord, tokens: TokenSet): Promise<boolean> {
-    return guarded(this.store.update(key, record.version, { ...record, tokens: await this.tokenSealer.seal(tokens) }));
+  async replaceTokens(key: string, record: SessionRecord, provider: string, tokens: TokenSet): Promise<boolean> {
+    const sealed = await this.tokenSealer.seal(tokens);
+    const { version, idleExpiresAt: _idle, ...data } = record;
+    const next: SessionData =
+      provider === data.provider
+        ? { ...data, tokens: sealed }
+        : { ...data, linked: (data.linked ?? []).map((entry) => (entry.provider === provider ? { provider, tokens: sealed } : entry)) };
+    return guarded(this.store.update(key, version, next));
+  }
+
+  /** Drops a linked provider's token set (its refresh was refused), only if the session is still at the version `record` was read at. */
+  async unlink(key: string, record: SessionRecord, provider: string): Promise<boolean> {
+    const { version, idleExpiresAt: _idle, linked = [], ...data } = record;
+    const rest = linked.filter((entry) => entry.provider !== provider);
+    return guarded(this.store.update(key, version, rest.length > 0 ? { ...data, linked: rest } : data));
   }
 
   /** A short lock on one session, across every process on the store. */
@@ -300,8 +383,8 @@ export class Sessions {
     return guarded(this.store.lock(`${purpose}:${key}`, ttlMs));
   }
 
-  openTokens(record: SessionRecord): Promise<TokenSet> {
-    return this.tokenSealer.open<TokenSet>(record.tokens);
+  openTokens(sealed: string): Promise<TokenSet> {
+    return this.tokenSealer.open<TokenSet>(sealed);
   }
 
   /** A record of the session's own, for code that takes one (its nested objects stay shared and frozen). */
