@@ -198,6 +198,7 @@ describe.each([
         authenticated: true,
         provider: 'dev',
         expiresAt: expect.any(Number),
+        linked: ['dev'],
         clientData: { plan: 'pro' },
         user: expect.objectContaining({ id: 'user-42', provider: 'dev', providerUserId: 'alice' }),
       });
