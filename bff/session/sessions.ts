@@ -94,6 +94,14 @@ export const mayLink = (data: Pick<SessionData, 'provider' | 'linked'>, provider
   return held.includes(provider) || held.length < MAX_SESSION_PROVIDERS;
 };
 
+/** `data` holding `sealed` as `provider`'s token set: in the place of the one it held, or linked last. */
+function withTokens(data: SessionData, provider: string, sealed: string): SessionData {
+  if (provider === data.provider) return { ...data, tokens: sealed };
+  const linked = data.linked ?? [];
+  const held = linked.some((entry) => entry.provider === provider);
+  return { ...data, linked: held ? linked.map((entry) => (entry.provider === provider ? { provider, tokens: sealed } : entry)) : [...linked, { provider, tokens: sealed }] };
+}
+
 const tooManyLinks = () =>
   new AuthBffError('too_many_links', `A session holds the tokens of at most ${MAX_SESSION_PROVIDERS} providers.`, { reason: 'link_limit' });
 
@@ -182,13 +190,7 @@ export class Sessions {
         await this.end(sessionKey(id));
         throw tooManyLinks();
       }
-      const linked = (data.linked ?? []).filter((entry) => entry.provider !== provider);
-      const next: SessionData = {
-        ...data,
-        ...patch,
-        user: userId === undefined ? data.user : { ...data.user, id: userId },
-        ...(provider === data.provider ? { tokens: sealed } : { linked: [...linked, { provider, tokens: sealed }] }),
-      };
+      const next: SessionData = { ...withTokens(data, provider, sealed), ...patch, user: userId === undefined ? data.user : { ...data.user, id: userId } };
       const ttl = Math.min(this.timeouts.idleTimeoutSeconds, data.absoluteExpiresAt - now());
       await guarded(this.store.set(sessionKey(id), next, ttl));
       // Past its absolute expiry the old record reads as ended in every process, from this write on.
@@ -362,13 +364,8 @@ export class Sessions {
    * session ended or changed since.
    */
   async replaceTokens(key: string, record: SessionRecord, provider: string, tokens: TokenSet): Promise<boolean> {
-    const sealed = await this.tokenSealer.seal(tokens);
     const { version, idleExpiresAt: _idle, ...data } = record;
-    const next: SessionData =
-      provider === data.provider
-        ? { ...data, tokens: sealed }
-        : { ...data, linked: (data.linked ?? []).map((entry) => (entry.provider === provider ? { provider, tokens: sealed } : entry)) };
-    return guarded(this.store.update(key, version, next));
+    return guarded(this.store.update(key, version, withTokens(data, provider, await this.tokenSealer.seal(tokens))));
   }
 
   /** Drops a linked provider's token set (its refresh was refused), only if the session is still at the version `record` was read at. */

@@ -2,7 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AuthEvent, LoginAttempt, OnLogin } from '../../bff/index.js';
-import type { SessionResponse } from '../../shared/index.js';
+import type { JsonObject, LogoutResponse, SessionResponse } from '../../shared/index.js';
 import { TestBrowser } from '../support/browser.js';
 import { startDevApp, type DevApp } from '../support/dev-app.js';
 import { fetchHeaders } from '../support/dev-stack.js';
@@ -37,8 +37,9 @@ beforeAll(async () => {
     (express, auth) => {
       // Whether req.auth.accessToken(provider) answers the token the proxy sends, without showing it.
       express.get('/api/token-of/:provider', auth.requireSession(), async (req, res) => {
-        const token = await req.auth?.accessToken(req.params.provider).catch((error: { code?: string }) => error.code);
-        const sent = upstreamSaw.findLast((seen) => seen.path.startsWith(`/${req.params.provider}`))?.headers.authorization;
+        const provider = String(req.params.provider);
+        const token = await req.auth?.accessToken(provider).catch((error: { code?: string }) => error.code);
+        const sent = upstreamSaw.findLast((seen) => seen.path.startsWith(`/${provider}/`))?.headers.authorization;
         res.json({ sameAsProxy: sent === `Bearer ${String(token)}`, linked: req.auth?.linked, handle: req.auth?.handle });
       });
     },
@@ -61,7 +62,8 @@ beforeAll(async () => {
   );
   origin = app.origin;
 });
-beforeEach(() => {
+beforeEach(async () => {
+  await app.auth.sessions.end(`bad:${HOSTILE_SUBJECT}`);
   decide = () => undefined;
   attempts.length = 0;
   events.length = 0;
@@ -107,12 +109,15 @@ async function linked() {
 
 const api = (browser: TestBrowser, provider: string) => browser.get(`${origin}/api/${provider}/resource`, { headers: fetchHeaders });
 const bearerAt = (provider: string) => upstreamSaw.findLast((seen) => seen.path.startsWith(`/${provider}/`))?.headers.authorization?.replace(/^Bearer /, '');
-const requestsTo = (idp: { requests: { path: string }[] }, path: string) => idp.requests.filter((request) => request.path === path);
+const requestsTo = <Recorded extends { path: string }>(idp: { requests: Recorded[] }, path: string) => idp.requests.filter((request) => request.path === path);
 
 describe('account linking: GET /auth/login/:provider?link=1 with a session open', () => {
   it('tells onLogin the open session, keeps its user and provider, and holds both token sets under a fresh id', async () => {
+    decide = ({ current }) => {
+      const sessionData: JsonObject = current ? { linkedBy: 'test' } : { roles: ['reader'] };
+      return { sessionData };
+    };
     const first = await login(new TestBrowser(), 'bad');
-    decide = ({ current }) => (current ? { sessionData: { linkedBy: 'test' } } : { sessionData: { roles: ['reader'] } });
     const { browser, location } = await login(first.browser, 'discord', { link: true });
     expect(location).toBe('/home');
 
@@ -135,11 +140,11 @@ describe('account linking: GET /auth/login/:provider?link=1 with a session open'
 
     const [session] = await app.auth.sessions.list(`bad:${HOSTILE_SUBJECT}`);
     expect(session).toMatchObject({ provider: 'bad', linked: ['bad', 'discord'] });
+    expect(await app.auth.sessions.list(`bad:${HOSTILE_SUBJECT}`)).toHaveLength(1);
     expect(events.filter((event) => event.type === 'login')).toEqual([
       { type: 'login', provider: 'bad', userId: `bad:${HOSTILE_SUBJECT}`, linked: ['bad'] },
       { type: 'login', provider: 'discord', userId: `bad:${HOSTILE_SUBJECT}`, linked: ['bad', 'discord'] },
     ]);
-    await app.auth.sessions.end(`bad:${HOSTILE_SUBJECT}`);
   });
 
   it("calls each proxied API with its own provider's token, and answers 403 not_linked for a provider the session does not hold", async () => {
@@ -159,7 +164,7 @@ describe('account linking: GET /auth/login/:provider?link=1 with a session open'
     expect(upstreamSaw).toHaveLength(before);
 
     // req.auth.accessToken(provider): the proxy's token for each, not_linked for the third.
-    const mine = async (provider: string) => (await after.get(`${origin}/api/token-of/${provider}`, { headers: fetchHeaders })).json();
+    const mine = async (provider: string) => (await after.get(`${origin}/api/token-of/${provider}`, { headers: fetchHeaders })).json() as Promise<Record<string, unknown>>;
     expect(await mine('bad')).toMatchObject({ sameAsProxy: true, linked: ['bad', 'discord'] });
     expect(await mine('discord')).toMatchObject({ sameAsProxy: true });
     expect(await mine('chat')).toMatchObject({ sameAsProxy: false });
@@ -167,13 +172,14 @@ describe('account linking: GET /auth/login/:provider?link=1 with a session open'
 
   it("logout revokes both platforms' tokens and sends the browser to the login provider's end-session page only", async () => {
     const { after } = await linked();
+    const revokedBefore = requestsTo(bad, '/revoke').length;
     const logout = await after.post(`${origin}/auth/logout`, { headers: fetchHeaders });
-    expect((await logout.json()).redirectTo).toMatch(new RegExp(`^${bad.issuer}/logout\\?`));
+    expect(((await logout.json()) as LogoutResponse).redirectTo).toMatch(new RegExp(`^${bad.issuer}/logout\\?`));
     await vi.waitFor(() => {
-      expect(requestsTo(bad, '/revoke')).toHaveLength(1);
+      expect(requestsTo(bad, '/revoke')).toHaveLength(revokedBefore + 1);
       expect(requestsTo(discord, DISCORD_PATHS.revocation)).toHaveLength(1);
     });
-    expect(bad.issued).toContain(requestsTo(bad, '/revoke')[0]?.body.token);
+    expect(bad.issued).toContain(requestsTo(bad, '/revoke').at(-1)?.body.token);
     expect(discord.issued).toContain(requestsTo(discord, DISCORD_PATHS.revocation)[0]?.body.token);
     expect(await sessionOf(after)).toEqual({ authenticated: false });
   });
@@ -240,6 +246,7 @@ describe('account linking: refresh per provider', () => {
   it("refreshes the linked provider's expiring token once for concurrent calls, leaving the login's alone", async () => {
     discord.expiresIn = 30;
     const { after } = await linked();
+    const badTokenCalls = requestsTo(bad, '/token').length;
     const answers = await Promise.all(Array.from({ length: 4 }, () => api(after, 'discord')));
     expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200]);
     expect(refreshes()).toHaveLength(1);
@@ -247,7 +254,7 @@ describe('account linking: refresh per provider', () => {
     expect(discord.issued.at(-2)).toBe(refreshed);
     expect(discord.grants.scopeOf(refreshed)).toBeDefined();
     expect((await api(after, 'bad')).status).toBe(200);
-    expect(requestsTo(bad, '/token')).toHaveLength(1);
+    expect(requestsTo(bad, '/token')).toHaveLength(badTokenCalls);
   });
 
   it('drops a linked token set its provider no longer refreshes (not_linked) and keeps the session', async () => {
