@@ -57,8 +57,8 @@ type StoredV2 = [
   sessionData?: JsonObject | null,
   /** null when there is none but linked token sets follow. */
   clientData?: JsonObject | null,
-  /** The linked providers' token sets, stored like `tokens`. */
-  linked?: [provider: string, tokens: string | [kid: string, rest: string]][],
+  /** The linked providers' token sets: each its provider and then `tokens` as that field stores it, flattened. */
+  linked?: ([provider: string, sealed: string] | [provider: string, kid: string, rest: string])[],
 ];
 
 /** The format written before (still read): an object with short keys. */
@@ -122,7 +122,7 @@ export function encodeSession(data: SessionData): string {
   const profile = claims.flatMap((claim) => [STANDARD_CLAIM_POSITIONS.get(claim) ?? claim, data.profile[claim]]);
   const stored: StoredV2 = [2, data.provider, storedUser(data, claims), profile, storedTokens(data.tokens), data.createdAt, data.absoluteExpiresAt - data.createdAt];
   // Trailing fields only as far as the last one present: a session without them stays as small as before.
-  const tail = [data.sid, data.sessionData, data.clientData, data.linked?.map(({ provider, tokens }) => [provider, storedTokens(tokens)])];
+  const tail = [data.sid, data.sessionData, data.clientData, data.linked?.map(({ provider, tokens }) => [provider, ...[storedTokens(tokens)].flat()])];
   while (tail.length > 0 && tail[tail.length - 1] === undefined) tail.pop();
   stored.push(...tail.map((field) => field ?? null));
   return JSON.stringify(stored);
@@ -154,6 +154,6 @@ export function decodeSession(text: string): SessionData {
     absoluteExpiresAt: createdAt + absoluteLifetime,
     ...(sessionData == null ? {} : { sessionData }),
     ...(clientData == null ? {} : { clientData }),
-    ...(linked === undefined ? {} : { linked: linked.map(([linkedProvider, sealed]) => ({ provider: linkedProvider, tokens: tokensOf(sealed) })) }),
+    ...(linked === undefined ? {} : { linked: linked.map(([linkedProvider, ...stored]) => ({ provider: linkedProvider, tokens: tokensOf(stored.length === 1 ? (stored[0] as string) : (stored as [string, string])) })) }),
   };
 }
