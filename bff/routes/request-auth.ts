@@ -6,7 +6,7 @@ export interface RequestAuth {
   user: Readonly<User>;
   provider: string;
   /** The provider ids whose tokens the session holds: the login's first, then those linked. */
-  linked: readonly string[];
+  linked: string[];
   /** The session's opaque name, as `auth.sessions.list` answers it (for a "sign out my other devices" page); never its cookie. */
   readonly handle: string;
   /** Epoch seconds: the nearer of the idle and the absolute expiry. */
