@@ -17,8 +17,8 @@ export interface LoginButtonProps extends Omit<ButtonHTMLAttributes<HTMLButtonEl
 }
 
 const label = (name: string, link: boolean | undefined) => {
-  const verb = link ? 'Connect' : 'Sign in';
-  return name ? `${verb}${link ? '' : ' with'} ${name}` : verb;
+  if (link) return name ? `Connect ${name}` : 'Connect';
+  return name ? `Sign in with ${name}` : 'Sign in';
 };
 
 export function LoginButton({ provider, returnTo, link, children, disabled, onClick, ...rest }: LoginButtonProps): ReactElement {
