@@ -4,7 +4,7 @@ import { LINK_PARAM, ROUTES, type AuthErrorCode, type User } from '../../shared/
 import { randomAlphanumeric, STATE_LENGTH, STATE_PATTERN } from '../crypto/random.js';
 import { AuthBffError } from '../errors.js';
 import { STANDARD_CALLBACK, type Provider } from '../providers/provider.js';
-import { mayLink } from '../session/sessions.js';
+import { assertLinkable } from '../session/sessions.js';
 import { guarded, linkedProviders, type SessionRecord } from '../session/store.js';
 import { runLoginHook } from '../users/login-hook.js';
 import { classifyProviderError, reasonOf } from './classify.js';
@@ -48,7 +48,7 @@ export async function beginLogin(context: FlowContext, provider: Provider, req: 
       })
       .catch((error: unknown) => Promise.reject(classifyProviderError(error, 'provider_unavailable')));
     const formPost = (provider.callback ?? STANDARD_CALLBACK).formPost;
-    const link = await openSessionKey(context, req, res);
+    const link = await openSessionKey(context, provider, req, res);
     await context.transactions.begin(req, res, { provider: provider.id, state, codeVerifier, nonce, returnTo, issuer, ...(link === undefined ? {} : { link }) }, { formPost });
     context.logger.info('login.start', { provider: provider.id });
     return url.href;
@@ -59,20 +59,23 @@ export async function beginLogin(context: FlowContext, provider: Provider, req: 
   }
 }
 
-/** On a link login (`link=1`), the store key of the session open in this browser; without one it is an ordinary login. */
-async function openSessionKey(context: FlowContext, req: Request, res: Response): Promise<string | undefined> {
+/**
+ * On a link login (`link=1`), the store key of the session open in this browser,
+ * refused before the provider is asked when it has no room for this provider;
+ * without a session open it is an ordinary login.
+ */
+async function openSessionKey(context: FlowContext, provider: Provider, req: Request, res: Response): Promise<string | undefined> {
   if (req.query[LINK_PARAM] !== '1') return undefined;
-  return (await context.sessions.view(req, res, { slide: false }))?.key;
+  const view = await context.sessions.view(req, res, { slide: false });
+  if (view) assertLinkable(view.data, provider.id);
+  return view?.key;
 }
 
-/** The session a link login links to, as it is now: it must still be open, and have room for this provider. */
+/** The session a link login links to, read again at the callback: it must still be open, and have room for this provider. */
 async function sessionToLink(context: FlowContext, provider: Provider, key: string | undefined): Promise<SessionRecord | undefined> {
   if (key === undefined) return undefined;
   const open = await context.sessions.load(key);
-  if (!open) throw new AuthBffError('unauthenticated', 'The session to link to has ended; sign in again.', { reason: 'link_session_ended' });
-  if (!mayLink(open, provider.id)) {
-    throw new AuthBffError('too_many_links', 'This session holds the tokens of as many providers as it may.', { reason: 'link_limit' });
-  }
+  assertLinkable(open, provider.id);
   return open;
 }
 

@@ -88,11 +88,18 @@ export interface UserSessions {
   end: (target: string | { handle: string }) => Promise<number>;
 }
 
-/** Whether a link login with `provider` may add its token set to the session: one it holds already is replaced, a new one must fit. */
-export const mayLink = (data: Pick<SessionData, 'provider' | 'linked'>, provider: string): boolean => {
+/**
+ * Rejects a link login with `provider` into a session that has ended
+ * (`unauthenticated`) or would then hold more than MAX_SESSION_PROVIDERS token
+ * sets (`too_many_links`); a provider it holds already is replaced, so fits.
+ */
+export function assertLinkable<Data extends Pick<SessionData, 'provider' | 'linked'>>(data: Data | undefined, provider: string): asserts data is Data {
+  if (data === undefined) throw new AuthBffError('unauthenticated', 'The session to link to has ended; sign in again.', { reason: 'link_session_ended' });
   const held = linkedProviders(data);
-  return held.includes(provider) || held.length < MAX_SESSION_PROVIDERS;
-};
+  if (!held.includes(provider) && held.length >= MAX_SESSION_PROVIDERS) {
+    throw new AuthBffError('too_many_links', `A session holds the tokens of at most ${MAX_SESSION_PROVIDERS} providers.`, { reason: 'link_limit' });
+  }
+}
 
 /** `data` holding `sealed` as `provider`'s token set: in the place of the one it held, or linked last. */
 function withTokens(data: SessionData, provider: string, sealed: string): SessionData {
@@ -101,9 +108,6 @@ function withTokens(data: SessionData, provider: string, sealed: string): Sessio
   const held = linked.some((entry) => entry.provider === provider);
   return { ...data, linked: held ? linked.map((entry) => (entry.provider === provider ? { provider, tokens: sealed } : entry)) : [...linked, { provider, tokens: sealed }] };
 }
-
-const tooManyLinks = () =>
-  new AuthBffError('too_many_links', `A session holds the tokens of at most ${MAX_SESSION_PROVIDERS} providers.`, { reason: 'link_limit' });
 
 /** How many times `updateData` reads and writes: a write fails only because another one landed, so a few writers to one session at once all land. */
 const UPDATE_ATTEMPTS = 16;
@@ -181,15 +185,13 @@ export class Sessions {
     const id = newSessionId();
     for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt += 1) {
       const record = await this.load(key);
-      if (!record) {
+      try {
+        assertLinkable(record, provider);
+      } catch (error) {
         await this.end(sessionKey(id));
-        throw new AuthBffError('unauthenticated', 'The session to link to has ended; sign in again.', { reason: 'link_session_ended' });
+        throw error;
       }
       const { version, idleExpiresAt: _idle, ...data } = record;
-      if (!mayLink(data, provider)) {
-        await this.end(sessionKey(id));
-        throw tooManyLinks();
-      }
       const next: SessionData = { ...withTokens(data, provider, sealed), ...patch, user: userId === undefined ? data.user : { ...data.user, id: userId } };
       const ttl = Math.min(this.timeouts.idleTimeoutSeconds, data.absoluteExpiresAt - now());
       await guarded(this.store.set(sessionKey(id), next, ttl));

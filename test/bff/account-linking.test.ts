@@ -89,14 +89,25 @@ async function sessionOf(browser: TestBrowser): Promise<SessionResponse> {
  * redirect (the SameSite=Strict session cookie stays behind). Answers that browser and where it landed.
  */
 async function login(browser: TestBrowser, provider: string, { link = false } = {}): Promise<{ browser: TestBrowser; location: string }> {
+  return callback(browser, await approved(browser, provider, { link }));
+}
+
+/** The first half of {@link login}: the callback URL the provider sends the browser back to. */
+async function approved(browser: TestBrowser, provider: string, { link = false } = {}): Promise<string> {
   const start = await browser.get(`${origin}/auth/login/${provider}?returnTo=%2Fhome${link ? '&link=1' : ''}`);
   const back = await browser.get(start.headers.get('location') ?? '');
-  const callbackUrl = back.headers.get('location') ?? '';
+  return back.headers.get('location') ?? '';
+}
+
+/** The second half of {@link login}: the callback, cross-site. */
+async function callback(browser: TestBrowser, callbackUrl: string): Promise<{ browser: TestBrowser; location: string }> {
   const crossSite = new TestBrowser();
-  for (const cookie of browser.cookies(callbackUrl).filter(({ name }) => name.startsWith('bff-auth.tx.'))) crossSite.setCookie(origin, cookie.name, cookie.value);
-  const callback = await crossSite.get(callbackUrl);
-  expect(callback.status).toBe(302);
-  return { browser: crossSite, location: callback.headers.get('location') ?? '' };
+  const state = new URL(callbackUrl).searchParams.get('state') ?? '';
+  const transaction = browser.cookies(callbackUrl).find(({ name }) => name === `bff-auth.tx.${state}`);
+  if (transaction) crossSite.setCookie(origin, transaction.name, transaction.value);
+  const answer = await crossSite.get(callbackUrl);
+  expect(answer.status).toBe(302);
+  return { browser: crossSite, location: answer.headers.get('location') ?? '' };
 }
 
 /** Signed in at `bad`, then `discord` linked: the browser holding the linked session, and the one left with the old id. */
@@ -226,12 +237,18 @@ describe('account linking: GET /auth/login/:provider?link=1 with a session open'
 
   it('holds at most five providers: a sixth link is refused with too_many_links and the session stays as it was', async () => {
     let { browser } = await login(new TestBrowser(), 'bad');
-    for (const provider of ['discord', 'chat', 'd3', 'd4']) ({ browser } = await login(browser, provider, { link: true }));
+    for (const provider of ['discord', 'chat', 'd3']) ({ browser } = await login(browser, provider, { link: true }));
+    // Two links started at once: the one finishing second names the id the first one ended.
+    const started = browser;
+    const [fifth, sixth] = [await approved(started, 'd4', { link: true }), await approved(started, 'd5', { link: true })];
+    ({ browser } = await callback(started, fifth));
     const full = await sessionOf(browser);
     expect(full).toMatchObject({ linked: ['bad', 'discord', 'chat', 'd3', 'd4'] });
-
-    const sixth = await login(browser, 'd5', { link: true });
-    expect(sixth.location).toBe('/home?auth_error=too_many_links');
+    expect((await callback(started, sixth)).location).toBe('/home?auth_error=unauthenticated');
+    expect(await sessionOf(browser)).toEqual({ ...full, expiresAt: expect.any(Number) });
+    // A sixth is refused before the provider is asked.
+    const start = await browser.get(`${origin}/auth/login/d5?returnTo=%2Fhome&link=1`);
+    expect(start.headers.get('location')).toBe('/home?auth_error=too_many_links');
     expect(await sessionOf(browser)).toEqual({ ...full, expiresAt: expect.any(Number) });
     // Linking one it holds again replaces that token set.
     const again = await login(browser, 'chat', { link: true });
