@@ -23,6 +23,8 @@ const FORWARDED_REQUEST_HEADERS = [
   'if-modified-since',
   'if-unmodified-since',
   'range',
+  // GitHub's REST API refuses a request without one with 403 (docs.github.com, rest/using-the-rest-api/getting-started-with-the-rest-api#user-agent).
+  'user-agent',
 ];
 
 /**
