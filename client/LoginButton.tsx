@@ -16,11 +16,6 @@ export interface LoginButtonProps extends Omit<ButtonHTMLAttributes<HTMLButtonEl
   children?: ReactNode;
 }
 
-const label = (name: string, link: boolean | undefined) => {
-  if (link) return name ? `Connect ${name}` : 'Connect';
-  return name ? `Sign in with ${name}` : 'Sign in';
-};
-
 export function LoginButton({ provider, returnTo, link, children, disabled, onClick, ...rest }: LoginButtonProps): ReactElement {
   const { login } = useAuthContext().auth;
   const providers = useProviders();
@@ -41,7 +36,7 @@ export function LoginButton({ provider, returnTo, link, children, disabled, onCl
         login(provider, { returnTo, link });
       }}
     >
-      {children ?? label(name, link)}
+      {children ?? (name ? `${link ? 'Connect' : 'Sign in with'} ${name}` : link ? 'Connect' : 'Sign in')}
     </button>
   );
 }

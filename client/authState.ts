@@ -11,7 +11,7 @@ export interface AuthState extends AuthActions {
   user: User | null;
   /** The session's `clientData` (set by the app's `onLogin`), or null. */
   clientData: JsonObject | null;
-  /** The provider ids whose tokens the session holds (the login's first, then those linked); empty when signed out. */
+  /** The provider ids whose tokens the session holds (the login's first, then those linked); empty when signed out (or an `initialSession` names none). */
   linked: string[];
   isLoading: boolean;
   isAuthenticated: boolean;
@@ -38,7 +38,7 @@ export function toAuthState(
     status,
     user: session?.authenticated ? session.user : null,
     clientData: (session?.authenticated && session.clientData) || null,
-    linked: session?.authenticated ? (session.linked ?? [session.provider]) : [],
+    linked: (session?.authenticated && session.linked) || [],
     isLoading: status === 'loading',
     isAuthenticated: status === 'authenticated',
     error: readError ?? loginError,

@@ -110,7 +110,7 @@ export function createSessionControls(client: QueryClient, basePath: string): Se
     },
 
     actions: {
-      login(providerId, { returnTo = location.pathname + location.search + location.hash, link = false } = {}) {
+      login(providerId, { returnTo = location.pathname + location.search + location.hash, link } = {}) {
         location.assign(
           `${basePath}${ROUTES.login}${encodeURIComponent(providerId)}?${RETURN_TO_PARAM}=${encodeURIComponent(returnTo)}${link ? `&${LINK_PARAM}=1` : ''}`,
         );
