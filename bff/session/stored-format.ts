@@ -154,6 +154,6 @@ export function decodeSession(text: string): SessionData {
     absoluteExpiresAt: createdAt + absoluteLifetime,
     ...(sessionData == null ? {} : { sessionData }),
     ...(clientData == null ? {} : { clientData }),
-    ...(linked === undefined ? {} : { linked: linked.map(([linkedProvider, ...stored]) => ({ provider: linkedProvider, tokens: tokensOf(stored.length === 1 ? (stored[0] as string) : (stored as [string, string])) })) }),
+    ...(linked === undefined ? {} : { linked: linked.map(([linkedProvider, ...stored]) => ({ provider: linkedProvider, tokens: tokensOf(stored.length === 1 ? stored[0] : stored) })) }),
   };
 }
