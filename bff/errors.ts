@@ -13,6 +13,8 @@ export const ERROR_STATUS: Record<AuthErrorCode, number> = {
   unknown_provider: 404,
   csrf_required: 403,
   unauthenticated: 401,
+  not_linked: 403,
+  too_many_links: 409,
   session_store_unavailable: 503,
   rate_limited: 429,
   invalid_request: 400,

@@ -8,16 +8,18 @@ export interface LoginButtonProps extends Omit<ButtonHTMLAttributes<HTMLButtonEl
   /** The provider id, as configured in the BFF. */
   provider: string;
   returnTo?: string | undefined;
+  /** Link this provider to the session open now (`login(provider, { link: true })`); the default label becomes "Connect {provider name}". */
+  link?: boolean | undefined;
   /**
    * The label; defaults to "Sign in with {provider name}" once the provider list has answered
-   * ("Sign in" until then, the id when the list does not name it).
+   * ("Sign in" until then, the id when the list does not name it); with `link`, "Connect {provider name}" ("Connect").
    */
   children?: ReactNode;
   /** The built-in label's language: a locale such as `zhCN` from `bff-auth/client/locales/zh-CN` (default English). */
   labels?: Pick<AuthLabels, 'loginButton'> | undefined;
 }
 
-export function LoginButton({ provider, returnTo, children, labels, disabled, onClick, ...rest }: LoginButtonProps): ReactElement {
+export function LoginButton({ provider, returnTo, link, children, labels, disabled, onClick, ...rest }: LoginButtonProps): ReactElement {
   const { login } = useAuthContext().auth;
   const providers = useProviders();
   const name = providers.data?.find((p) => p.id === provider)?.name ?? (providers.isPending ? '' : provider);
@@ -34,10 +36,10 @@ export function LoginButton({ provider, returnTo, children, labels, disabled, on
         setStarting(true);
         // Back from the provider, the browser may restore this page as it was left: disabled.
         addEventListener('pageshow', () => setStarting(false), { once: true });
-        login(provider, { returnTo });
+        login(provider, { returnTo, link });
       }}
     >
-      {children ?? (labels ? labels.loginButton(name) : name ? `Sign in with ${name}` : 'Sign in')}
+      {children ?? labels?.loginButton(name, link) ?? (name ? `${link ? 'Connect' : 'Sign in with'} ${name}` : link ? 'Connect' : 'Sign in')}
     </button>
   );
 }

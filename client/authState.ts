@@ -11,6 +11,8 @@ export interface AuthState extends AuthActions {
   user: User | null;
   /** The session's `clientData` (set by the app's `onLogin`), or null. */
   clientData: JsonObject | null;
+  /** The provider ids whose tokens the session holds (the login's first, then those linked); empty when signed out (or an `initialSession` names none). */
+  linked: string[];
   isLoading: boolean;
   isAuthenticated: boolean;
   /** The last session read's failure, else a failed login's `?auth_error=`. */
@@ -36,6 +38,7 @@ export function toAuthState(
     status,
     user: session?.authenticated ? session.user : null,
     clientData: (session?.authenticated && session.clientData) || null,
+    linked: (session?.authenticated && session.linked) || [],
     isLoading: status === 'loading',
     isAuthenticated: status === 'authenticated',
     error: readError ?? loginError,

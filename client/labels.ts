@@ -7,6 +7,7 @@ export interface AuthLabels {
   /**
    * LoginButton's label for the provider's display name as the BFF gives it (`name` in the
    * config, else the platform's, e.g. "WeChat"); `''` while the provider list has not answered.
+   * `link`: the button connects that platform to the session open (`<LoginButton link>`).
    */
-  loginButton: (providerName: string) => string;
+  loginButton: (providerName: string, link?: boolean) => string;
 }

@@ -8,7 +8,7 @@ import { AuthClientError } from './errors.js';
  */
 export async function csrfFetch(url: string | URL, init?: RequestInit): Promise<Response> {
   if (new URL(url, location.href).origin !== location.origin) {
-    throw new AuthClientError('invalid_request', 'authFetch: cross-origin URL');
+    throw new AuthClientError('invalid_request', 'Cross-origin URL');
   }
   const headers = new Headers(init?.headers);
   headers.set(CSRF_HEADER, CSRF_HEADER_VALUE);

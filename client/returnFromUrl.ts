@@ -39,7 +39,7 @@ function takeFromUrl(): ReturnFromUrl | null {
   const params = url.searchParams;
   const code = params.get(AUTH_ERROR_PARAM);
   const state = params.get(STATE_PARAM);
-  const loginError = isAuthErrorCode(code) ? new AuthClientError(code, `Sign-in failed (${code})`) : null;
+  const loginError = isAuthErrorCode(code) ? new AuthClientError(code, `Sign-in failed: ${code}`) : null;
   const signedOut =
     state !== null &&
     withStorage((storage) => storage.getItem(LOGOUT_STATE_KEY) === state && (storage.removeItem(LOGOUT_STATE_KEY), true)) === true;

@@ -1,4 +1,4 @@
-import { LOGIN_ROUTE, LOGOUT_ROUTE, RETURN_TO_PARAM, SESSION_ROUTE, SLIDE_PARAM } from '../shared/index.js';
+import { LINK_PARAM, LOGIN_ROUTE, LOGOUT_ROUTE, RETURN_TO_PARAM, SESSION_ROUTE, SLIDE_PARAM } from '../shared/index.js';
 import type { LogoutResponse, SessionResponse } from '../shared/index.js';
 import { AuthClientError } from './errors.js';
 import type { QueryClient, UseQueryOptions } from './react.js';
@@ -9,6 +9,11 @@ import { sessionInvalidators } from './sessionInvalidators.js';
 export interface LoginOptions {
   /** Where to land after the login; defaults to the current path, query and hash. */
   returnTo?: string | undefined;
+  /**
+   * Link this provider to the session open now ("Connect GitHub"): the session
+   * keeps its user and gains this provider's tokens. Without a session it is an ordinary login.
+   */
+  link?: boolean | undefined;
 }
 
 export interface AuthActions {
@@ -38,8 +43,11 @@ export const BROADCAST_READ_INTERVAL_MS = 1000;
 
 const userIdOf = (session?: SessionResponse) => (session?.authenticated ? session.user.id : null);
 
-/** Only these end-session URLs are followed: never `javascript:` or `data:` from a compromised answer. */
-const followable = (url: unknown) => typeof url === 'string' && /^https?:\/\//i.test(url);
+/**
+ * Only these end-session URLs are followed: never `javascript:` or `data:` from a compromised
+ * answer (whatever JSON it holds is tested, and followed, as the string it becomes).
+ */
+const followable = (url: string) => /^https?:\/\//i.test(url);
 
 /** The session query of one AuthProvider, and everything that keeps it fresh. */
 export function createSessionControls(client: QueryClient, basePath: string): SessionControls {
@@ -105,9 +113,9 @@ export function createSessionControls(client: QueryClient, basePath: string): Se
     },
 
     actions: {
-      login(providerId, { returnTo = location.pathname + location.search + location.hash } = {}) {
+      login(providerId, { returnTo = location.pathname + location.search + location.hash, link } = {}) {
         location.assign(
-          `${basePath}${LOGIN_ROUTE}${encodeURIComponent(providerId)}?${RETURN_TO_PARAM}=${encodeURIComponent(returnTo)}`,
+          `${basePath}${LOGIN_ROUTE}${encodeURIComponent(providerId)}?${RETURN_TO_PARAM}=${encodeURIComponent(returnTo)}${link ? `&${LINK_PARAM}=1` : ''}`,
         );
       },
 
@@ -120,7 +128,7 @@ export function createSessionControls(client: QueryClient, basePath: string): Se
         notifyOtherTabs();
         if (redirectTo === null) return;
         if (!followable(redirectTo)) {
-          throw new AuthClientError('internal_error', 'Signed out here only: the end-session URL is not http(s).');
+          throw new AuthClientError('internal_error', 'Unsafe end-session URL');
         }
         rememberLogoutState(redirectTo);
         location.assign(redirectTo);

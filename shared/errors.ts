@@ -26,6 +26,10 @@ export const AUTH_ERROR_CODES = [
   'csrf_required',
   /** A fetch route that needs a session was called without one. */
   'unauthenticated',
+  /** The session holds no tokens of the provider asked for (an API proxy entry's, `req.auth.accessToken(provider)`): connect it with a link login first. */
+  'not_linked',
+  /** A link login would make the session hold the tokens of more than 5 providers. */
+  'too_many_links',
   /** The session store did not answer. */
   'session_store_unavailable',
   /** Too many requests. */

@@ -32,3 +32,6 @@ export const RETURN_TO_PARAM = 'returnTo';
 
 /** The query parameter of the session route that reads without extending the idle timeout. */
 export const SLIDE_PARAM = 'slide';
+
+/** The query parameter of the login route that links the platform to the session open in the browser (`link=1`). */
+export const LINK_PARAM = 'link';

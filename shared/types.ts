@@ -33,6 +33,12 @@ export type SessionResponse =
       authenticated: true;
       user: User;
       provider: string;
+      /**
+       * The provider ids whose tokens the session holds: the login's first, then
+       * those linked (`login(provider, { link: true })`). The BFF always sends it;
+       * optional so that an `initialSession` written by hand need not.
+       */
+      linked?: string[];
       /** What the app's `onLogin` (or `auth.updateSession`) gave the browser; absent when none. */
       clientData?: JsonObject;
       /** Epoch seconds: the nearer of the idle and the absolute expiry. */

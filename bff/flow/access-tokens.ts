@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Request, Response } from 'express';
 import { AuthBffError } from '../errors.js';
 import type { TokenSet } from '../providers/provider.js';
-import type { SessionRecord } from '../session/store.js';
+import { sealedTokensOf, type SessionRecord } from '../session/store.js';
 import { classifyProviderError, reasonOf } from './classify.js';
 import type { FlowContext } from './context.js';
 
@@ -21,14 +21,18 @@ const isFresh = (tokens: TokenSet) => tokens.expires_at === undefined || tokens.
 const sessionEnded = (cause?: unknown) =>
   new AuthBffError('unauthenticated', 'The session has ended; sign in again.', cause === undefined ? undefined : { cause });
 
+const notLinked = (provider: string, cause?: unknown) =>
+  new AuthBffError('not_linked', `The session holds no tokens of ${provider}; connect it with a link login.`, cause === undefined ? undefined : { cause });
+
 /**
- * The access token of a session, for calls to the provider's APIs: refreshed
- * first when it is about to expire. One refresh per session at a time across
- * every process on the session store (a store lock), so concurrent API calls
- * never spend a rotating refresh token twice: the others wait for the tokens
- * the refresh stores.
+ * The access tokens of a session, one per provider whose token set it holds,
+ * for calls to the providers' APIs: refreshed first when about to expire. One
+ * refresh per session and provider at a time across every process on the
+ * session store (a store lock), so concurrent API calls never spend a rotating
+ * refresh token twice: the others wait for the tokens the refresh stores.
  */
 export class AccessTokens {
+  /** Refreshes in flight in this process, by provider and session key. */
   private readonly refreshing = new Map<string, Promise<TokenSet>>();
   /**
    * Token sets already opened, least recently used first. Keyed by the sealed
@@ -45,16 +49,20 @@ export class AccessTokens {
     this.lockTtlMs = httpTimeoutMs + STORE_ALLOWANCE_MS;
   }
 
-  async get(req: Request, res: Response, record: SessionRecord): Promise<string> {
+  /** The access token of `provider` (default: the login's); rejects with `not_linked` when the session holds none of it. */
+  async get(req: Request, res: Response, record: SessionRecord, provider = record.provider): Promise<string> {
     const { sessions } = this.context;
-    const tokens = await this.open(record);
+    const sealed = sealedTokensOf(record, provider);
+    if (sealed === undefined) throw notLinked(provider);
+    const tokens = await this.open(sealed);
     if (isFresh(tokens)) return tokens.access_token;
     const key = sessions.keyOf(req);
     if (key === undefined) throw sessionEnded();
-    let pending = this.refreshing.get(key);
+    const flight = `${provider}:${key}`;
+    let pending = this.refreshing.get(flight);
     if (!pending) {
-      pending = this.refreshOnce(key).finally(() => this.refreshing.delete(key));
-      this.refreshing.set(key, pending);
+      pending = this.refreshOnce(key, provider).finally(() => this.refreshing.delete(flight));
+      this.refreshing.set(flight, pending);
     }
     try {
       return (await pending).access_token;
@@ -64,31 +72,31 @@ export class AccessTokens {
     }
   }
 
-  /** Fresh tokens for the session under `key`: refreshed here under the lock, or stored meanwhile by whoever held it. */
-  private async refreshOnce(key: string): Promise<TokenSet> {
+  /** Fresh tokens of `provider` for the session under `key`: refreshed here under the lock, or stored meanwhile by whoever held it. */
+  private async refreshOnce(key: string, provider: string): Promise<TokenSet> {
     const deadline = Date.now() + this.lockTtlMs;
     for (;;) {
-      const lock = await this.context.sessions.lock(key, 'refresh', this.lockTtlMs);
+      const lock = await this.context.sessions.lock(key, `refresh:${provider}`, this.lockTtlMs);
       if (lock) {
         try {
-          return await this.refreshHolding(key);
+          return await this.refreshHolding(key, provider);
         } finally {
           await lock.release().catch(() => {});
         }
       }
       if (Date.now() >= deadline) throw new AuthBffError('provider_unavailable', 'The token refresh did not finish in time.');
       await sleep(WAIT_POLL_MS);
-      const { tokens } = await this.current(key);
+      const { tokens } = await this.current(key, provider);
       if (isFresh(tokens)) return tokens;
     }
   }
 
-  private async refreshHolding(key: string): Promise<TokenSet> {
+  private async refreshHolding(key: string, providerId: string): Promise<TokenSet> {
     // Read again under the lock: another process may have refreshed since this request read the session.
-    const { record, tokens } = await this.current(key);
+    const { record, tokens } = await this.current(key, providerId);
     if (isFresh(tokens)) return tokens;
-    const provider = this.context.providers.get(record.provider);
-    const fields = { provider: record.provider, user: record.user.id };
+    const provider = this.context.providers.get(providerId);
+    const fields = { provider: providerId, user: record.user.id };
     let refreshed: TokenSet;
     try {
       if (!provider?.refresh || tokens.refresh_token === undefined) {
@@ -99,40 +107,47 @@ export class AccessTokens {
       const classified = classifyProviderError(error, 'unauthenticated');
       if (classified.code === 'provider_unavailable' || classified.code === 'session_store_unavailable') throw classified;
       // Refused (whatever code the provider's refusal maps to). A process whose lock had lapsed may have spent the refresh token first: its tokens win.
-      const again = await this.current(key);
+      const again = await this.current(key, providerId);
       if (again.record.version !== record.version && isFresh(again.tokens)) return again.tokens;
-      // The provider no longer honours the session, so it can no longer act for the user: it ends.
       this.context.logger.warn('tokens.refresh_failed', { ...fields, reason: reasonOf(error) });
-      this.context.emit({ type: 'refresh_failed', provider: record.provider, userId: record.user.id, code: classified.code });
+      this.context.emit({ type: 'refresh_failed', provider: providerId, userId: record.user.id, code: classified.code });
+      if (providerId !== record.provider) {
+        // A linked provider no longer honours its tokens: the session drops them (connect it again) and goes on.
+        await this.context.sessions.unlink(key, again.record, providerId);
+        throw notLinked(providerId, error);
+      }
+      // The login's provider no longer honours the session, so it can no longer act for the user: it ends.
       await this.context.sessions.end(key);
       throw sessionEnded(error);
     }
-    if (await this.context.sessions.replaceTokens(key, record, refreshed)) {
+    if (await this.context.sessions.replaceTokens(key, record, providerId, refreshed)) {
       this.context.logger.info('tokens.refreshed', fields);
       return refreshed;
     }
     // Ended (a logout) or changed since the read: a logout is final, and tokens another process stored win.
-    const again = await this.current(key);
+    const again = await this.current(key, providerId);
     return isFresh(again.tokens) ? again.tokens : refreshed;
   }
 
-  /** The session's record and tokens as stored now; `unauthenticated` when it has ended. */
-  private async current(key: string): Promise<{ record: SessionRecord; tokens: TokenSet }> {
+  /** The session's record and `provider`'s tokens as stored now; `unauthenticated` when it has ended, `not_linked` when it no longer holds them. */
+  private async current(key: string, provider: string): Promise<{ record: SessionRecord; tokens: TokenSet }> {
     const record = await this.context.sessions.load(key);
     if (!record) throw sessionEnded();
-    return { record, tokens: await this.open(record) };
+    const sealed = sealedTokensOf(record, provider);
+    if (sealed === undefined) throw notLinked(provider);
+    return { record, tokens: await this.open(sealed) };
   }
 
-  /** The session's tokens, opened once per sealed value: unsealing on every API call costs more than the call's own work. */
-  private async open(record: SessionRecord): Promise<TokenSet> {
-    const cached = this.opened.get(record.tokens);
+  /** A token set, opened once per sealed value: unsealing on every API call costs more than the call's own work. */
+  private async open(sealed: string): Promise<TokenSet> {
+    const cached = this.opened.get(sealed);
     if (cached) {
-      this.opened.delete(record.tokens);
-      this.opened.set(record.tokens, cached);
+      this.opened.delete(sealed);
+      this.opened.set(sealed, cached);
       return cached;
     }
-    const tokens = Object.freeze(await this.context.sessions.openTokens(record));
-    this.opened.set(record.tokens, tokens);
+    const tokens = Object.freeze(await this.context.sessions.openTokens(sealed));
+    this.opened.set(sealed, tokens);
     if (this.opened.size > OPENED_CACHE_SIZE) this.opened.delete(this.opened.keys().next().value as string);
     return tokens;
   }

@@ -1,10 +1,11 @@
 import type { Request, Response } from 'express';
 import * as oauth from 'oauth4webapi';
-import { ROUTES, type AuthErrorCode, type User } from '../../shared/index.js';
+import { LINK_PARAM, ROUTES, type AuthErrorCode, type User } from '../../shared/index.js';
 import { randomAlphanumeric, STATE_LENGTH, STATE_PATTERN } from '../crypto/random.js';
 import { AuthBffError } from '../errors.js';
 import { STANDARD_CALLBACK, type AuthorizationRequest, type Provider } from '../providers/provider.js';
-import { guarded } from '../session/store.js';
+import { assertLinkable } from '../session/sessions.js';
+import { guarded, linkedProviders, type SessionRecord } from '../session/store.js';
 import { runLoginHook } from '../users/login-hook.js';
 import { classifyProviderError, reasonOf } from './classify.js';
 import type { FlowContext } from './context.js';
@@ -34,6 +35,7 @@ type Authorize = (request: AuthorizationRequest) => Promise<{ url: URL; issuer?:
 
 /** A fresh `state`, PKCE verifier and (for OIDC) nonce, sealed in the transaction cookie; resolves with the page to send the user to. */
 async function startLogin(context: FlowContext, provider: Provider, req: Request, res: Response, returnTo: string, authorize: Authorize) {
+  const link = await openSessionKey(context, provider, req, res);
   const state = randomAlphanumeric(STATE_LENGTH);
   const codeVerifier = oauth.generateRandomCodeVerifier();
   const nonce = provider.usesNonce ? oauth.generateRandomNonce() : undefined;
@@ -45,7 +47,7 @@ async function startLogin(context: FlowContext, provider: Provider, req: Request
     userAgent: req.get('user-agent'),
   }).catch((error: unknown) => Promise.reject(classifyProviderError(error, 'provider_unavailable')));
   const formPost = (provider.callback ?? STANDARD_CALLBACK).formPost;
-  await context.transactions.begin(req, res, { provider: provider.id, state, codeVerifier, nonce, returnTo, issuer }, { formPost });
+  await context.transactions.begin(req, res, { provider: provider.id, state, codeVerifier, nonce, returnTo, issuer, ...(link === undefined ? {} : { link }) }, { formPost });
   context.logger.info('login.start', { provider: provider.id });
   return url.href;
 }
@@ -88,6 +90,26 @@ export async function beginEmbeddedLogin(context: FlowContext, provider: Provide
     logFailure(context, provider, reported, error);
     throw reported;
   }
+}
+
+/**
+ * On a link login (`link=1`), the store key of the session open in this browser,
+ * refused before the provider is asked when it has no room for this provider;
+ * without a session open it is an ordinary login.
+ */
+async function openSessionKey(context: FlowContext, provider: Provider, req: Request, res: Response): Promise<string | undefined> {
+  if (req.query[LINK_PARAM] !== '1') return undefined;
+  const view = await context.sessions.view(req, res, { slide: false });
+  if (view) assertLinkable(view.data, provider.id);
+  return view?.key;
+}
+
+/** The session a link login links to, read again at the callback: it must still be open, and have room for this provider. */
+async function sessionToLink(context: FlowContext, provider: Provider, key: string | undefined): Promise<SessionRecord | undefined> {
+  if (key === undefined) return undefined;
+  const open = await context.sessions.load(key);
+  assertLinkable(open, provider.id);
+  return open;
 }
 
 /** The callback's parameters: the query of a redirect, or the urlencoded body of a form_post (read as text by the route). */
@@ -170,6 +192,7 @@ export async function completeLogin(context: FlowContext, provider: Provider, re
     if (single(callback, names.code) === undefined) {
       throw new AuthBffError('access_denied', 'The provider sent no authorization code.', { reason: 'code_missing' });
     }
+    const open = await sessionToLink(context, provider, transaction.link);
 
     const result = await step(() => provider.exchangeCode(callback, transaction, redirectUri(context, provider)), 'token_exchange_failed');
     const identity = await step(() => provider.resolveIdentity(result), 'profile_failed');
@@ -181,12 +204,26 @@ export async function completeLogin(context: FlowContext, provider: Provider, re
       providerUserId: identity.subject,
       ...(identity.unionId === undefined ? {} : { unionId: identity.unionId }),
     };
-    const attempt = { provider: provider.id, user: { ...user }, profile, accessToken: result.tokens.access_token };
-    const { userId, ...data } = await runLoginHook(context.onLogin, attempt, context.httpTimeoutMs);
-    if (userId !== undefined) user.id = userId;
-    await context.sessions.create(req, res, { provider: provider.id, user, profile, tokens: result.tokens, sid: identity.sid, ...data });
-    context.logger.info('login.success', { provider: provider.id, user: user.id });
-    context.emit({ type: 'login', provider: provider.id, userId: user.id, linked: [provider.id] });
+    const attempt = {
+      provider: provider.id,
+      user: { ...user },
+      profile,
+      accessToken: result.tokens.access_token,
+      ...(open === undefined ? {} : { current: { user: { ...open.user }, ...(open.sessionData === undefined ? {} : { sessionData: open.sessionData }) } }),
+    };
+    const admission = await runLoginHook(context.onLogin, attempt, context.httpTimeoutMs);
+    let session: { user: User; linked: string[] };
+    if (transaction.link !== undefined) {
+      const linked = await context.sessions.link(res, transaction.link, { provider: provider.id, tokens: result.tokens, ...admission });
+      session = { user: linked.user, linked: linkedProviders(linked) };
+    } else {
+      const { userId, ...data } = admission;
+      if (userId !== undefined) user.id = userId;
+      await context.sessions.create(req, res, { provider: provider.id, user, profile, tokens: result.tokens, sid: identity.sid, ...data });
+      session = { user, linked: [provider.id] };
+    }
+    context.logger.info('login.success', { provider: provider.id, user: session.user.id, linked: session.linked.length });
+    context.emit({ type: 'login', provider: provider.id, userId: session.user.id, linked: session.linked });
     return loginLocation(returnTo, context.baseUrl);
   } catch (error) {
     const reported = failure(error);

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import type { LogoutResponse } from '../../shared/index.js';
 import { randomAlphanumeric, STATE_LENGTH } from '../crypto/random.js';
-import type { TokenSet } from '../providers/provider.js';
+import { tokenSetsOf } from '../session/store.js';
 import type { BackgroundTasks } from './background.js';
 import { reasonOf } from './classify.js';
 import type { FlowContext } from './context.js';
@@ -17,20 +17,19 @@ export async function logout(context: FlowContext, background: BackgroundTasks, 
   context.logger.info('logout', fields);
   context.emit({ type: 'logout', provider: record.provider, userId: record.user.id });
 
-  const provider = context.providers.get(record.provider);
-  let tokens: TokenSet;
-  try {
-    tokens = await context.sessions.openTokens(record);
-  } catch (error) {
-    context.logger.warn('logout.tokens_unreadable', { ...fields, reason: reasonOf(error) });
-    return { redirectTo: null };
+  for (const held of tokenSetsOf(record)) {
+    const provider = context.providers.get(held.provider);
+    if (provider?.revoke) {
+      const revoke = provider.revoke.bind(provider);
+      background.run('logout.revocation_failed', { ...fields, provider: held.provider }, async () => revoke(await context.sessions.openTokens(held.tokens)));
+    }
   }
-  const revoke = provider?.revoke?.bind(provider);
-  if (revoke) background.run('logout.revocation_failed', fields, () => revoke(tokens));
-  const endSessionUrl = provider?.endSessionUrl?.bind(provider);
-  if (!endSessionUrl) return { redirectTo: null };
+  // RP-initiated logout ends the login's provider session only: a linked platform was connected, not signed in to.
+  const provider = context.providers.get(record.provider);
+  if (!provider?.endSessionUrl) return { redirectTo: null };
   try {
-    const redirectTo = await endSessionUrl(tokens, {
+    const tokens = await context.sessions.openTokens(record.tokens);
+    const redirectTo = await provider.endSessionUrl(tokens, {
       postLogoutRedirectUri: context.postLogoutRedirectUri,
       state: randomAlphanumeric(STATE_LENGTH),
     });

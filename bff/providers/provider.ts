@@ -49,6 +49,12 @@ export interface LoginTransaction {
   returnTo: string;
   /** The issuer the authorization request went to, checked against `iss` (mix-up defence, RFC 9207). */
   issuer?: string;
+  /**
+   * A link login: the store key of the session open when it started. Noted here
+   * because the `SameSite=Strict` session cookie does not ride the provider's
+   * cross-site redirect to the callback.
+   */
+  link?: string;
 }
 
 export interface AuthorizationRequest {

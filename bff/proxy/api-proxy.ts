@@ -23,6 +23,8 @@ const FORWARDED_REQUEST_HEADERS = [
   'if-modified-since',
   'if-unmodified-since',
   'range',
+  // GitHub's REST API refuses a request without one with 403 (docs.github.com, rest/using-the-rest-api/getting-started-with-the-rest-api#user-agent).
+  'user-agent',
 ];
 
 /**
@@ -69,12 +71,11 @@ export function createApiProxy(context: FlowContext, accessTokens: AccessTokens,
 
   const forward = async (req: Request, res: Response) => {
     const record = await context.sessions.read(req, res, { slide: true });
-    if (!record || record.provider !== api.provider) {
-      throw new AuthBffError('unauthenticated', `Sign in with ${api.provider} to use this API.`);
-    }
+    if (!record) throw new AuthBffError('unauthenticated', `Sign in to use this API.`);
     // req.path is parsed, so an absolute-form request target ("GET http://host/api/x") yields its path, not "http://host/...".
     const url = upstreamUrl(api.target, req.path, queryOf(req));
-    const headers: OutgoingHttpHeaders = { authorization: `Bearer ${await accessTokens.get(req, res, record)}` };
+    // Rejects with not_linked (403) when the session holds no tokens of this entry's provider.
+    const headers: OutgoingHttpHeaders = { authorization: `Bearer ${await accessTokens.get(req, res, record, api.provider)}` };
     for (const name of FORWARDED_REQUEST_HEADERS) {
       const value = req.headers[name];
       if (value !== undefined) headers[name] = value;

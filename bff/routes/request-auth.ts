@@ -5,6 +5,8 @@ export interface RequestAuth {
   /** Frozen, like `profile`: shared by the requests that read this version of the session. */
   user: Readonly<User>;
   provider: string;
+  /** The provider ids whose tokens the session holds: the login's first, then those linked. */
+  linked: string[];
   /** The session's opaque name, as `auth.sessions.list` answers it (for a "sign out my other devices" page); never its cookie. */
   readonly handle: string;
   /** Epoch seconds: the nearer of the idle and the absolute expiry. */
@@ -16,11 +18,13 @@ export interface RequestAuth {
   /** The app's data for the browser, as `GET /auth/session` carries it (for a server-rendered page's `initialSession`). */
   clientData: Readonly<JsonObject> | undefined;
   /**
-   * The session's access token, for the provider's APIs, refreshed first when
-   * it is about to expire. Rejects with an `AuthBffError` (`unauthenticated`
-   * when the provider no longer honours the session). Never send it to the browser.
+   * The session's access token of `provider` (default: the login's), for that
+   * provider's APIs, refreshed first when it is about to expire. Rejects with an
+   * `AuthBffError`: `not_linked` when the session holds no tokens of it (or a
+   * linked provider refused their refresh: they are dropped), `unauthenticated`
+   * when the login's provider no longer honours the session. Never send it to the browser.
    */
-  accessToken: () => Promise<string>;
+  accessToken: (provider?: string) => Promise<string>;
 }
 
 declare global {

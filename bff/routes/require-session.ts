@@ -2,6 +2,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import { AuthBffError } from '../errors.js';
 import type { AccessTokens } from '../flow/access-tokens.js';
 import { Sessions } from '../session/sessions.js';
+import { linkedProviders } from '../session/store.js';
 import './request-auth.js';
 import type { RequestAuth } from './request-auth.js';
 import { requireCsrfHeader, sendError } from './respond.js';
@@ -21,6 +22,7 @@ export function sessionReader(sessions: Sessions, accessTokens: AccessTokens): R
     return {
       user: data.user,
       provider: data.provider,
+      linked: linkedProviders(data),
       // Derived on demand: most requests never ask.
       get handle() {
         return sessions.handleOf(view.key);
@@ -29,7 +31,7 @@ export function sessionReader(sessions: Sessions, accessTokens: AccessTokens): R
       profile: data.profile,
       sessionData: data.sessionData,
       clientData: data.clientData,
-      accessToken: () => accessTokens.get(req, res, Sessions.record(view)),
+      accessToken: (provider?: string) => accessTokens.get(req, res, Sessions.record(view), provider),
     };
   };
 }

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ROUTES, type SessionResponse } from '../../shared/index.js';
 import type { Logger } from '../log.js';
 import type { Sessions, SessionView } from '../session/sessions.js';
+import { linkedProviders } from '../session/store.js';
 import { asAuthBffError, csrfRequired, hasCsrfHeader, sendError, setNoStore, writeJson } from './respond.js';
 
 const SIGNED_OUT: string = JSON.stringify({ authenticated: false } satisfies SessionResponse);
@@ -23,7 +24,8 @@ export function sessionRoute(sessions: Sessions, basePath: string, logger: Logge
     let start = bodyStarts.get(view.data);
     if (start === undefined) {
       const { user, provider, clientData } = view.data;
-      start = `${JSON.stringify({ authenticated: true, user, provider, clientData } satisfies Omit<SessionResponse & { authenticated: true }, 'expiresAt'>).slice(0, -1)},"expiresAt":`;
+      const linked = linkedProviders(view.data);
+      start = `${JSON.stringify({ authenticated: true, user, provider, linked, clientData } satisfies Omit<SessionResponse & { authenticated: true }, 'expiresAt'>).slice(0, -1)},"expiresAt":`;
       bodyStarts.set(view.data, start);
     }
     return `${start}${view.idleExpiresAt}}`;

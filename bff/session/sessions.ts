@@ -9,7 +9,16 @@ import type { HandleCodec } from '../crypto/handle.js';
 import type { Sealer } from '../crypto/seal.js';
 import type { TokenSet } from '../providers/provider.js';
 import type { SessionCookie } from './session-cookie.js';
-import { guarded, isRecord, type SessionData, type SessionRecord, type SessionStore, type StoreLock } from './store.js';
+import {
+  guarded,
+  isRecord,
+  linkedProviders,
+  MAX_SESSION_PROVIDERS,
+  type SessionData,
+  type SessionRecord,
+  type SessionStore,
+  type StoreLock,
+} from './store.js';
 
 export interface NewSession {
   provider: string;
@@ -19,6 +28,13 @@ export interface NewSession {
   sid?: string;
   sessionData?: JsonObject;
   clientData?: JsonObject;
+}
+
+/** What an admitted link login changes in the open session: the new provider's tokens, and what the hook answered. */
+export interface SessionLink extends SessionDataPatch {
+  provider: string;
+  tokens: TokenSet;
+  userId?: string;
 }
 
 /** What `auth.updateSession` changes; a field left out stays as it is. */
@@ -70,6 +86,27 @@ export interface UserSessions {
    * that names no live session ends nothing.
    */
   end: (target: string | { handle: string }) => Promise<number>;
+}
+
+/**
+ * Rejects a link login with `provider` into a session that has ended
+ * (`unauthenticated`) or would then hold more than MAX_SESSION_PROVIDERS token
+ * sets (`too_many_links`); a provider it holds already is replaced, so fits.
+ */
+export function assertLinkable<Data extends Pick<SessionData, 'provider' | 'linked'>>(data: Data | undefined, provider: string): asserts data is Data {
+  if (data === undefined) throw new AuthBffError('unauthenticated', 'The session to link to has ended; sign in again.', { reason: 'link_session_ended' });
+  const held = linkedProviders(data);
+  if (!held.includes(provider) && held.length >= MAX_SESSION_PROVIDERS) {
+    throw new AuthBffError('too_many_links', `A session holds the tokens of at most ${MAX_SESSION_PROVIDERS} providers.`, { reason: 'link_limit' });
+  }
+}
+
+/** `data` holding `sealed` as `provider`'s token set: in the place of the one it held, or linked last. */
+function withTokens(data: SessionData, provider: string, sealed: string): SessionData {
+  if (provider === data.provider) return { ...data, tokens: sealed };
+  const linked = data.linked ?? [];
+  const held = linked.some((entry) => entry.provider === provider);
+  return { ...data, linked: held ? linked.map((entry) => (entry.provider === provider ? { provider, tokens: sealed } : entry)) : [...linked, { provider, tokens: sealed }] };
 }
 
 /** How many times `updateData` reads and writes: a write fails only because another one landed, so a few writers to one session at once all land. */
@@ -130,6 +167,43 @@ export class Sessions {
     const previous = this.keyOf(req);
     if (previous !== undefined) await this.end(previous);
     this.cookie.write(res, id);
+  }
+
+  /**
+   * A link login admitted: the session under `key` moves to a fresh id (no
+   * fixation; the old id stops working) and holds `link.tokens` too, replacing
+   * the token set of that provider if it held one. Its user and provider stay;
+   * its absolute expiry too. The old id ends in the compare-and-set that checks
+   * the session is still at the version the new record was built from, so a
+   * logout in between is final and tokens a refresh stored are carried over
+   * (read again and retried). Rejects with `unauthenticated` when the session
+   * has ended, `too_many_links` when it holds as many providers as it may.
+   */
+  async link(res: Response, key: string, link: SessionLink): Promise<SessionData> {
+    const { provider, tokens, userId, ...patch } = link;
+    const sealed = await this.tokenSealer.seal(tokens);
+    const id = newSessionId();
+    for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt += 1) {
+      const record = await this.load(key);
+      try {
+        assertLinkable(record, provider);
+      } catch (error) {
+        await this.end(sessionKey(id));
+        throw error;
+      }
+      const { version, idleExpiresAt: _idle, ...data } = record;
+      const next: SessionData = { ...withTokens(data, provider, sealed), ...patch, user: userId === undefined ? data.user : { ...data.user, id: userId } };
+      const ttl = Math.min(this.timeouts.idleTimeoutSeconds, data.absoluteExpiresAt - now());
+      await guarded(this.store.set(sessionKey(id), next, ttl));
+      // Past its absolute expiry the old record reads as ended in every process, from this write on.
+      if (await guarded(this.store.update(key, version, { ...data, absoluteExpiresAt: data.createdAt }))) {
+        await this.end(key);
+        this.cookie.write(res, id);
+        return next;
+      }
+    }
+    await this.end(sessionKey(id));
+    throw new AuthBffError('session_store_unavailable', 'The session kept changing while it was linked.', { reason: 'link_contended' });
   }
 
   /**
@@ -237,7 +311,7 @@ export class Sessions {
     return found.filter(({ record }) => record.absoluteExpiresAt > time).map(({ ref, record }) => ({
       handle: this.handles.seal(ref),
       provider: record.provider,
-      linked: [record.provider],
+      linked: linkedProviders(record),
       createdAt: record.createdAt,
       // A read that slides the idle timeout moves the expiry to a full idle timeout from then (capped at the absolute expiry: then this is earlier).
       lastSeenAt: Math.max(record.createdAt, Math.min(time, record.idleExpiresAt - this.timeouts.idleTimeoutSeconds)),
@@ -291,8 +365,16 @@ export class Sessions {
    * it is still the version `record` was read at; resolves false when the
    * session ended or changed since.
    */
-  async replaceTokens(key: string, record: SessionRecord, tokens: TokenSet): Promise<boolean> {
-    return guarded(this.store.update(key, record.version, { ...record, tokens: await this.tokenSealer.seal(tokens) }));
+  async replaceTokens(key: string, record: SessionRecord, provider: string, tokens: TokenSet): Promise<boolean> {
+    const { version, idleExpiresAt: _idle, ...data } = record;
+    return guarded(this.store.update(key, version, withTokens(data, provider, await this.tokenSealer.seal(tokens))));
+  }
+
+  /** Drops a linked provider's token set (its refresh was refused), only if the session is still at the version `record` was read at. */
+  async unlink(key: string, record: SessionRecord, provider: string): Promise<boolean> {
+    const { version, idleExpiresAt: _idle, linked = [], ...data } = record;
+    const rest = linked.filter((entry) => entry.provider !== provider);
+    return guarded(this.store.update(key, version, rest.length > 0 ? { ...data, linked: rest } : data));
   }
 
   /** A short lock on one session, across every process on the store. */
@@ -300,8 +382,8 @@ export class Sessions {
     return guarded(this.store.lock(`${purpose}:${key}`, ttlMs));
   }
 
-  openTokens(record: SessionRecord): Promise<TokenSet> {
-    return this.tokenSealer.open<TokenSet>(record.tokens);
+  openTokens(sealed: string): Promise<TokenSet> {
+    return this.tokenSealer.open<TokenSet>(sealed);
   }
 
   /** A record of the session's own, for code that takes one (its nested objects stay shared and frozen). */

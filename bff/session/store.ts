@@ -18,7 +18,28 @@ export interface SessionData {
   sessionData?: JsonObject;
   /** The app's data for the browser: `clientData` in `GET /auth/session`. */
   clientData?: JsonObject;
+  /** The token sets of the providers linked to the session (account linking), oldest first; absent when none. */
+  linked?: LinkedTokens[];
 }
+
+/** One linked provider's token set, sealed like `tokens`. */
+export interface LinkedTokens {
+  provider: string;
+  tokens: string;
+}
+
+/** At most this many providers hold token sets in one session: the login's and up to four linked. */
+export const MAX_SESSION_PROVIDERS = 5;
+
+/** The providers whose token sets the session holds: the login's first, then the linked ones. */
+/** The sealed token set the session holds for `provider`, or undefined when it holds none. */
+export const sealedTokensOf = (data: Pick<SessionData, 'provider' | 'tokens' | 'linked'>, provider: string): string | undefined =>
+  provider === data.provider ? data.tokens : data.linked?.find((entry) => entry.provider === provider)?.tokens;
+
+/** Every token set the session holds, by provider: the login's first. */
+export const tokenSetsOf = (data: Pick<SessionData, 'provider' | 'tokens' | 'linked'>): LinkedTokens[] => [{ provider: data.provider, tokens: data.tokens }, ...(data.linked ?? [])];
+
+export const linkedProviders = (data: Pick<SessionData, 'provider' | 'linked'>): string[] => [data.provider, ...(data.linked ?? []).map(({ provider }) => provider)];
 
 /** A session as the store answers it: the data plus what the store keeps about it. */
 export interface SessionRecord extends SessionData {

@@ -55,7 +55,10 @@ type StoredV2 = [
   /** null when there is none but data follows. */
   sid?: string | null,
   sessionData?: JsonObject | null,
-  clientData?: JsonObject,
+  /** null when there is none but linked token sets follow. */
+  clientData?: JsonObject | null,
+  /** The linked providers' token sets: each its provider and then `tokens` as that field stores it, flattened. */
+  linked?: ([provider: string, sealed: string] | [provider: string, kid: string, rest: string])[],
 ];
 
 /** The format written before (still read): an object with short keys. */
@@ -119,7 +122,7 @@ export function encodeSession(data: SessionData): string {
   const profile = claims.flatMap((claim) => [STANDARD_CLAIM_POSITIONS.get(claim) ?? claim, data.profile[claim]]);
   const stored: StoredV2 = [2, data.provider, storedUser(data, claims), profile, storedTokens(data.tokens), data.createdAt, data.absoluteExpiresAt - data.createdAt];
   // Trailing fields only as far as the last one present: a session without them stays as small as before.
-  const tail = [data.sid, data.sessionData, data.clientData];
+  const tail = [data.sid, data.sessionData, data.clientData, data.linked?.map(({ provider, tokens }) => [provider, ...[storedTokens(tokens)].flat()])];
   while (tail.length > 0 && tail[tail.length - 1] === undefined) tail.pop();
   stored.push(...tail.map((field) => field ?? null));
   return JSON.stringify(stored);
@@ -133,7 +136,7 @@ export function decodeSession(text: string): SessionData {
     const { p: provider, r: profile, s: sid } = parsed;
     return { provider, user: userOf(parsed.u, profile, provider), profile, tokens: parsed.t, ...(sid === undefined ? {} : { sid }), createdAt: parsed.c, absoluteExpiresAt: parsed.a };
   }
-  const [, provider, u, pairs, tokens, createdAt, absoluteLifetime, sid, sessionData, clientData] = parsed;
+  const [, provider, u, pairs, tokens, createdAt, absoluteLifetime, sid, sessionData, clientData, linked] = parsed;
   const entries: [string, unknown][] = [];
   for (let index = 0; index < pairs.length; index += 2) {
     const claim = pairs[index];
@@ -150,6 +153,7 @@ export function decodeSession(text: string): SessionData {
     createdAt,
     absoluteExpiresAt: createdAt + absoluteLifetime,
     ...(sessionData == null ? {} : { sessionData }),
-    ...(clientData === undefined ? {} : { clientData }),
+    ...(clientData == null ? {} : { clientData }),
+    ...(linked === undefined ? {} : { linked: linked.map(([linkedProvider, ...stored]) => ({ provider: linkedProvider, tokens: tokensOf(stored.length === 1 ? stored[0] : stored) })) }),
   };
 }

@@ -12,6 +12,13 @@ export interface LoginAttempt {
   profile: Readonly<Record<string, unknown>>;
   /** The login's access token, for one more call to the platform (an org-membership check). Never send it to the browser. */
   accessToken: string;
+  /**
+   * On a link login (`?link=1` with a session open): the session open in this
+   * browser. Admitted, it keeps its user (with the `userId` answered, if any)
+   * and gains this login's tokens; `user` is the new platform's identity, for
+   * the app to record.
+   */
+  current?: { user: User; sessionData?: JsonObject };
 }
 
 /**

@@ -13,7 +13,7 @@ const NAMES: Record<string, string> = {
 
 /** Simplified Chinese: `<LoginButton provider="wechat" labels={zhCN} />` reads "使用微信登录". */
 export const zhCN: AuthLabels = {
-  loginButton: (name) => (name ? `使用${NAMES[name] ?? name}登录` : '登录'),
+  loginButton: (name, link) => (link ? `关联${NAMES[name] ?? name}` : name ? `使用${NAMES[name] ?? name}登录` : '登录'),
 };
 
 export default zhCN;

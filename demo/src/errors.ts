@@ -13,6 +13,8 @@ const SENTENCES: Record<ClientErrorCode, string> = {
   unknown_provider: 'That sign-in option is not available here.',
   csrf_required: 'The request was blocked by the cross-site request protection.',
   unauthenticated: 'You are not signed in.',
+  not_linked: 'Connect that account first.',
+  too_many_links: 'This sign-in already has as many connected accounts as it can hold.',
   session_store_unavailable: 'Sessions are temporarily unavailable. Please try again in a moment.',
   rate_limited: 'Too many attempts. Please wait a moment and try again.',
   invalid_request: 'The request was not understood.',
@@ -35,6 +37,7 @@ const LOGIN_FAILURES = new Set<ClientErrorCode>([
   'token_exchange_failed',
   'profile_failed',
   'unknown_provider',
+  'too_many_links',
 ]);
 
 export function isLoginFailure(error: AuthClientError): boolean {

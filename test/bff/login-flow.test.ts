@@ -42,6 +42,7 @@ describe('login against a real OpenID Provider (oidc-provider)', () => {
       authenticated: true,
       provider: 'dev',
       expiresAt: expect.any(Number),
+      linked: ['dev'],
       user: {
         id: 'dev:alice',
         provider: 'dev',

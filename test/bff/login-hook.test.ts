@@ -109,7 +109,7 @@ describe.each([
         routes.get('/rendered', async (req: Request, res: Response) => {
           const session = await auth.readSession(req, res);
           res.json({
-            initialSession: session ? { authenticated: true, user: session.user, provider: session.provider, clientData: session.clientData, expiresAt: session.expiresAt } : { authenticated: false },
+            initialSession: session ? { authenticated: true, user: session.user, provider: session.provider, linked: session.linked, clientData: session.clientData, expiresAt: session.expiresAt } : { authenticated: false },
           });
         });
       },
@@ -198,6 +198,7 @@ describe.each([
         authenticated: true,
         provider: 'dev',
         expiresAt: expect.any(Number),
+        linked: ['dev'],
         clientData: { plan: 'pro' },
         user: expect.objectContaining({ id: 'user-42', provider: 'dev', providerUserId: 'alice' }),
       });

@@ -59,6 +59,7 @@ describe.each(PLATFORM_CASES.map((platform) => [platform.id, platform] as const)
       authenticated: true,
       provider: id,
       expiresAt: expect.any(Number),
+      linked: [id],
       user: { id: `${id}:${user.providerUserId}`, provider: id, ...user },
     });
   });

@@ -38,6 +38,7 @@ describe('type github: an OAuth app login against the GitHub emulator', () => {
       authenticated: true,
       provider: 'github',
       expiresAt: expect.any(Number),
+      linked: ['github'],
       user: {
         id: `github:${user.id}`,
         provider: 'github',

@@ -34,6 +34,7 @@ describe('type wechat: website login (网站应用微信登录) against the WeCh
       authenticated: true,
       provider: 'wechat',
       expiresAt: expect.any(Number),
+      linked: ['wechat'],
       user: {
         id: `wechat:${user.openid}`,
         provider: 'wechat',

@@ -19,6 +19,7 @@ const sessionData = fc
     ownId: fc.option(fc.string(), { nil: undefined }),
     tokens: fc.oneof(fc.string(), fc.constant('sealed'), fc.constantFrom('eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIiwia2lkIjoiYWJjIn0..x.y.z', 'eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIiwia2lkIjoiYWJjIn1..x.y.z', '.a', 'eyJ9')),
     sid: fc.option(fc.string(), { nil: undefined }),
+    linked: fc.option(fc.uniqueArray(fc.constantFrom('github', 'wechat', 'x', 'd4'), { minLength: 1, maxLength: 4 }), { nil: undefined }),
     appData: fc.record(
       { sessionData: fc.dictionary(fc.oneof(fc.constantFrom(...CLAIM_NAMES), fc.string()), fc.jsonValue({ maxDepth: 4 }), { maxKeys: 4 }), clientData: fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 4 }), { maxKeys: 4 }) },
       { requiredKeys: [] },
@@ -26,7 +27,7 @@ const sessionData = fc
     createdAt: fc.integer({ min: 0, max: 2 ** 40 }),
     lifetime: fc.integer({ min: 0, max: 2 ** 31 }),
   })
-  .map(async ({ provider, profile, picks, emailVerified, ownId, tokens, sid, appData, createdAt, lifetime }): Promise<SessionData> => {
+  .map(async ({ provider, profile, picks, emailVerified, ownId, tokens, sid, linked, appData, createdAt, lifetime }): Promise<SessionData> => {
     const claims = Object.keys(profile);
     // A number picks a profile claim's value (a string one), as providers' mappings do; else the text itself.
     const field = (pick: string | number | undefined) => (typeof pick === 'number' ? (typeof profile[claims[pick] ?? ''] === 'string' ? (profile[claims[pick] ?? ''] as string) : undefined) : pick);
@@ -54,11 +55,12 @@ const sessionData = fc
       createdAt,
       absoluteExpiresAt: createdAt + lifetime,
       ...(appData as Pick<SessionData, 'sessionData' | 'clientData'>),
+      ...(linked === undefined ? {} : { linked: await Promise.all(linked.map(async (id) => ({ provider: id, tokens: await sealer.seal({ access_token: id }) }))) }),
     };
   });
 
 describe('stored session format', () => {
-  it('reads back exactly what it wrote: user, profile (own claims, in order), tokens byte for byte, sid, times, sessionData and clientData', async () => {
+  it('reads back exactly what it wrote: user, profile (own claims, in order), tokens byte for byte, sid, times, sessionData, clientData and linked token sets', async () => {
     await fc.assert(
       fc.asyncProperty(sessionData, async (pending) => {
         const data = await pending;
@@ -92,6 +94,11 @@ describe('stored session format', () => {
     const withClientData = encodeSession({ ...data, clientData: { plan: 'pro' } });
     expect(withClientData).toBe(`${text.slice(0, -1)},null,null,{"plan":"pro"}]`);
     expect(decodeSession(withClientData)).toStrictEqual({ ...data, clientData: { plan: 'pro' } });
+    // A linked token set costs its provider id and the sealed text past its header.
+    const github = await sealer.seal({ access_token: 'g' });
+    const withLink = encodeSession({ ...data, linked: [{ provider: 'github', tokens: github }] });
+    expect(withLink).toBe(`${text.slice(0, -1)},null,null,null,[["github",${JSON.stringify((JSON.parse(text) as string[][])[4]?.[0])},${JSON.stringify(github.slice(github.indexOf('.')))}]]]`);
+    expect(decodeSession(withLink)).toStrictEqual({ ...data, linked: [{ provider: 'github', tokens: github }] });
   });
 
   it('reads records written in the two earlier formats', () => {

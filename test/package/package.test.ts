@@ -14,6 +14,7 @@ import { formatMessage } from 'publint/utils';
 import { createServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevProvider, type DevProvider } from '../../demo/dev-provider.js';
+import { startGitHubEmulator, type GitHubEmulator } from '../support/emulators/github.js';
 import { freePort } from '../support/bff.js';
 import { CHROMIUM_SKIP_NOTICE, hasChromium, launchChromium } from '../support/chromium.js';
 import { PROJECT_ROOT, installedProject, packBuild, sh, typecheck, type Compiler, type PackResult } from './scratch.js';
@@ -140,6 +141,7 @@ if (!hasChromium) console.warn(CHROMIUM_SKIP_NOTICE);
 describe.skipIf(!hasChromium)('the example app in Chromium, in development: Vite in front, server.ts behind', () => {
   const CLIENT = { clientId: 'example-app', clientSecret: 'example-secret-0123456789-abcdefghij' };
   let devProvider: DevProvider;
+  let github: GitHubEmulator;
   let server: ChildProcess;
   let vite: ViteDevServer;
   let browser: Browser;
@@ -153,6 +155,7 @@ describe.skipIf(!hasChromium)('the example app in Chromium, in development: Vite
     devProvider = await startDevProvider({
       clients: [{ ...CLIENT, redirectUris: [`${base}/auth/callback/corp`], postLogoutRedirectUris: [`${base}/`] }],
     });
+    github = await startGitHubEmulator();
     // As the README says: `npm run server` and `npm run dev`, sharing PORT.
     server = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
       cwd: react19,
@@ -165,6 +168,10 @@ describe.skipIf(!hasChromium)('the example app in Chromium, in development: Vite
         OIDC_ISSUER: devProvider.issuer,
         OIDC_CLIENT_ID: CLIENT.clientId,
         OIDC_CLIENT_SECRET: CLIENT.clientSecret,
+        // The GitHub emulator is laid out like Enterprise Server.
+        GITHUB_CLIENT_ID: github.clientId,
+        GITHUB_CLIENT_SECRET: github.clientSecret,
+        GITHUB_SERVER_URL: github.origin,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -199,6 +206,7 @@ describe.skipIf(!hasChromium)('the example app in Chromium, in development: Vite
     await vite?.close();
     server?.kill('SIGTERM');
     await devProvider?.close();
+    await github?.close();
   });
 
   const addressBar = (page: Page) => page.evaluate(() => location.href);
@@ -218,6 +226,13 @@ describe.skipIf(!hasChromium)('the example app in Chromium, in development: Vite
     // Vite's proxy kept the browser's Host header: the login went straight through, with no detour via baseUrl.
     expect(output).toContain('"event":"login.success"');
     expect(output).not.toContain('login.host_mismatch');
+
+    // "Connect GitHub": a link login; the session keeps Ada and now calls GitHub's API with GitHub's token.
+    await page.getByRole('button', { name: 'Connect GitHub' }).click();
+    await expect.poll(() => page.getByText('GitHub connected').isVisible(), SOON).toBe(true);
+    await expect.poll(() => page.getByText('The server says you are Ada').isVisible(), SOON).toBe(true);
+    const viaProxy = await page.evaluate(async () => (await fetch('/api/github/user', { headers: { 'x-csrf': '1' } })).json() as Promise<{ login: string }>);
+    expect(viaProxy.login).toBe(github.user.login);
 
     await page.getByRole('button', { name: 'Sign out Ada' }).click();
     await page.waitForURL((url) => url.origin === devProvider.issuer, SOON);

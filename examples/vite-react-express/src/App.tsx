@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { AuthProvider, LoginButton, RequireAuth, useAuth, useAuthFetch } from 'bff-auth/client';
+import { AuthProvider, LoginButton, RequireAuth, useAuth, useAuthFetch, useProviders } from 'bff-auth/client';
 import type { User } from 'bff-auth/client';
 
 export function App() {
@@ -14,7 +14,7 @@ export function App() {
 }
 
 function Header() {
-  const { user, error, signedOut, logout } = useAuth();
+  const { user, linked, error, signedOut, logout } = useAuth();
   const [signOutError, setSignOutError] = useState('');
   return (
     <header>
@@ -26,8 +26,16 @@ function Header() {
           Sign out {user.name}
         </button>
       )}
+      {user && <ConnectGitHub linked={linked} />}
     </header>
   );
+}
+
+/** "Connect GitHub" (a link login: the session keeps its user and gains GitHub's token), when the server offers GitHub. */
+function ConnectGitHub({ linked }: { linked: string[] }) {
+  const offered = useProviders().data?.some((provider) => provider.id === 'github');
+  if (linked.includes('github')) return <p>GitHub connected</p>;
+  return offered ? <LoginButton provider="github" link /> : null;
 }
 
 /** Calls the app's own protected route: the session cookie and the CSRF header go along. */
