@@ -231,6 +231,7 @@ describe.each(RECIPES.map((recipe) => [recipe.id, recipe] as const))('%s', (id, 
     expect(await sessionIn({ origin }, browser)).toEqual({
       authenticated: true,
       provider: id,
+      linked: [id],
       expiresAt: expect.any(Number),
       user: { id: `${id}:${user.providerUserId}`, provider: id, ...user },
     });
