@@ -13,7 +13,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevProvider, type DevProvider } from '../../demo/dev-provider.js';
 import { freePort } from '../support/bff.js';
-import { CHROMIUM_SKIP_NOTICE, hasChromium, launchChromium } from '../support/chromium.js';
+import { CHROMIUM_SKIP_NOTICE, hasChromium, launchChromium, signInThroughDevProvider } from '../support/chromium.js';
 import { packBuild, sh, type PackResult } from '../package/scratch.js';
 
 /** Packing may build the library; create-vite and one install come from the registry (the npm cache helps). */
@@ -176,13 +176,7 @@ describe('npx bff-auth init into a fresh npm create vite React-TS app', () => {
       const page = await (await browser.newContext()).newPage();
       await page.goto(base);
       const signIn = page.getByRole('button', { name: 'Sign in with Single sign-on' });
-      await expect.poll(() => signIn.isVisible(), SOON).toBe(true);
-
-      await signIn.click();
-      await page.waitForURL((url) => url.origin === devProvider.issuer, SOON);
-      await page.locator('input[name="username"]').fill('ada');
-      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-      await page.waitForURL((url) => url.origin === base, SOON);
+      await signInThroughDevProvider(page, 'Sign in with Single sign-on', devProvider.issuer, base);
       await expect.poll(() => page.getByText('The server says you are Ada').isVisible(), SOON).toBe(true);
       expect(server.output()).toContain('"event":"login.success"');
 

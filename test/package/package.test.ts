@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevProvider, type DevProvider } from '../../demo/dev-provider.js';
 import { startGitHubEmulator, type GitHubEmulator } from '../support/emulators/github.js';
 import { freePort } from '../support/bff.js';
-import { CHROMIUM_SKIP_NOTICE, hasChromium, launchChromium } from '../support/chromium.js';
+import { CHROMIUM_SKIP_NOTICE, hasChromium, launchChromium, signInThroughDevProvider } from '../support/chromium.js';
 import { PROJECT_ROOT, installedProject, packBuild, sh, typecheck, type Compiler, type PackResult } from './scratch.js';
 
 /** Packing may build the whole library (see packBuild); installing reaches the registry; skipLibCheck off reads every declaration file. */
@@ -215,13 +215,7 @@ describe.skipIf(!hasChromium)('the example app in Chromium, in development: Vite
     const page = await (await browser.newContext()).newPage();
     await page.goto(base);
     const signIn = page.getByRole('button', { name: 'Sign in with Corp SSO' });
-    await expect.poll(() => signIn.isVisible(), SOON).toBe(true);
-
-    await signIn.click();
-    await page.waitForURL((url) => url.origin === devProvider.issuer, SOON);
-    await page.locator('input[name="username"]').fill('ada');
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.waitForURL((url) => url.origin === base, SOON);
+    await signInThroughDevProvider(page, 'Sign in with Corp SSO', devProvider.issuer, base);
     await expect.poll(() => page.getByText('The server says you are Ada').isVisible(), SOON).toBe(true);
     // Vite's proxy kept the browser's Host header: the login went straight through, with no detour via baseUrl.
     expect(output).toContain('"event":"login.success"');

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** Debian's Chromium: the end-to-end tests drive it and never download a browser. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -25,4 +25,19 @@ export function launchChromium(extraArgs: readonly string[] = []): Promise<Brows
       ...extraArgs,
     ],
   });
+}
+
+/**
+ * An app's sign-in through the development provider in Chromium: its sign-in button (named
+ * `button`, once it shows), the provider's login form as `username`, back at the app's `origin`.
+ */
+export async function signInThroughDevProvider(page: Page, button: string, devProvider: string, origin: string, username = 'ada'): Promise<void> {
+  const soon = { timeout: 15_000 };
+  const signIn = page.getByRole('button', { name: button });
+  await signIn.waitFor({ state: 'visible', ...soon });
+  await signIn.click();
+  await page.waitForURL((url) => url.origin === devProvider, soon);
+  await page.locator('input[name="username"]').fill(username);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.waitForURL((url) => url.origin === origin, soon);
 }
