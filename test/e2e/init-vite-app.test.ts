@@ -20,8 +20,11 @@ import { packBuild, sh, type PackResult } from '../package/scratch.js';
 const SLOW = 600_000;
 const SOON = { timeout: 15_000 };
 const CLIENT = { clientId: 'init-app', clientSecret: 'init-app-secret-0123456789-abcdefghij' };
-/** npm, quiet and without prompts; the cache first. */
-const NPM_ENV = { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false', npm_config_prefer_offline: 'true' };
+/**
+ * npm, quiet and without prompts; the cache first. Without colours: Vite colours the port of the
+ * address it prints when `CI` is set, and `start` below waits for that address as plain text.
+ */
+const NPM_ENV = { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false', npm_config_prefer_offline: 'true', NO_COLOR: '1' };
 
 if (!hasChromium) console.warn(CHROMIUM_SKIP_NOTICE);
 
