@@ -18,6 +18,8 @@ import { packBuild, sh, type PackResult } from '../package/scratch.js';
 
 /** Packing may build the library; create-vite and one install come from the registry (the npm cache helps). */
 const SLOW = 600_000;
+/** The app's two processes and Chromium: up in seconds, so a wait that goes on names what did not start. */
+const STARTED = 120_000;
 const SOON = { timeout: 15_000 };
 const CLIENT = { clientId: 'init-app', clientSecret: 'init-app-secret-0123456789-abcdefghij' };
 /**
@@ -166,7 +168,7 @@ describe('npx bff-auth init into a fresh npm create vite React-TS app', () => {
       vite = start(app, ['run', 'dev', '--', '--port', String(vitePort), '--host', '127.0.0.1'], ports, (output) => output.includes(`:${vitePort}/`));
       await Promise.all([server.ready, vite.ready]);
       browser = await launchChromium();
-    }, SLOW);
+    }, STARTED);
 
     afterAll(async () => {
       await browser?.close();
