@@ -1,7 +1,7 @@
 import type { Request, RequestHandler, Response, Router } from 'express';
 import type { ProviderInfo } from '../shared/index.js';
 import type { ApiProxyOptions } from './config/api-proxy-schema.js';
-import { resolveApiProxy, resolveConfig, type AuthBffConfig } from './config/resolve.js';
+import { resolveApiProxy, resolveConfig, tokenlessIds, type AuthBffConfig } from './config/resolve.js';
 import { createHandleCodec } from './crypto/handle.js';
 import { createSealer } from './crypto/seal.js';
 import { AccessTokens } from './flow/access-tokens.js';
@@ -83,8 +83,9 @@ export function createAuthBff<const Platforms extends readonly ProviderType[] = 
   const background = new BackgroundTasks(logger);
   const accessTokens = new AccessTokens(context, resolved.httpTimeoutMs);
   const providerIds = new Set(context.providers.keys());
+  const tokenless = tokenlessIds(context.providers.values());
   const proxy = (options: ApiProxyOptions) =>
-    createApiProxy(context, accessTokens, resolveApiProxy(options, providerIds, resolved.basePath), resolved.httpTimeoutMs);
+    createApiProxy(context, accessTokens, resolveApiProxy(options, providerIds, tokenless, resolved.basePath), resolved.httpTimeoutMs);
 
   const readSession = sessionReader(sessions, accessTokens);
   const providers = resolved.providers.map(describeProvider);

@@ -74,7 +74,8 @@ export function resolveConfig(input: unknown): ResolvedConfig {
   });
   for (const provider of providers) issues.push(...handOffIssues(provider, providers, fields.get(provider) ?? ''));
   const ids = new Set(entries.map((entry) => String((entry as { id?: unknown }).id)));
-  config.apis.forEach((api, index) => issues.push(...apiIssues(api, ids, config.basePath, `apis.${index}`)));
+  const tokenless = tokenlessIds(providers);
+  config.apis.forEach((api, index) => issues.push(...apiIssues(api, ids, tokenless, config.basePath, `apis.${index}`)));
   if (issues.length > 0) throw new ConfigError(issues);
 
   return {
@@ -91,19 +92,27 @@ function handOffIssues({ handOff }: Provider, providers: readonly Provider[], fi
   return [`${field}.${handOff.field}: no ${handOff.type} provider "${handOff.to}" is configured`];
 }
 
-/** What is wrong with an API proxy entry beyond its shape: it must name a configured provider and stay out of the auth routes. */
-export function apiIssues(api: ApiProxyConfig, providers: ReadonlySet<string>, basePath: string, field: string): string[] {
+/** The ids of the providers whose platform gives no token of the user (WeCom): no API proxy can name them. */
+export const tokenlessIds = (providers: Iterable<Provider>): ReadonlySet<string> =>
+  new Set([...providers].filter((provider) => provider.userToken === false).map((provider) => provider.id));
+
+/**
+ * What is wrong with an API proxy entry beyond its shape: it must name a configured provider
+ * that gives a token of the user (else there is nothing to send upstream), and stay out of the auth routes.
+ */
+function apiIssues(api: ApiProxyConfig, providers: ReadonlySet<string>, tokenless: ReadonlySet<string>, basePath: string, field: string): string[] {
   const issues: string[] = [];
   if (!providers.has(api.provider)) issues.push(`${field}.provider: no provider "${api.provider}" is configured`);
+  else if (tokenless.has(api.provider)) issues.push(`${field}.provider: "${api.provider}" gives no token of the user to send upstream`);
   if (api.path === basePath || api.path.startsWith(`${basePath}/`)) issues.push(`${field}.path: must not be under basePath "${basePath}"`);
   return issues;
 }
 
 /** Validates an API proxy entry given in code (`auth.proxy(...)`); throws a {@link ConfigError} naming the field. */
-export function resolveApiProxy(input: unknown, providers: ReadonlySet<string>, basePath: string): ApiProxyConfig {
+export function resolveApiProxy(input: unknown, providers: ReadonlySet<string>, tokenless: ReadonlySet<string>, basePath: string): ApiProxyConfig {
   const parsed = apiProxySchema.safeParse(input, requiredMessage);
   if (!parsed.success) throw new ConfigError(describe(parsed.error.issues, ['proxy']));
-  const issues = apiIssues(parsed.data, providers, basePath, 'proxy');
+  const issues = apiIssues(parsed.data, providers, tokenless, basePath, 'proxy');
   if (issues.length > 0) throw new ConfigError(issues);
   return parsed.data;
 }

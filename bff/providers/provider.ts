@@ -103,6 +103,8 @@ export interface Provider {
   readonly type: string;
   /** Whether authorization requests carry an OpenID Connect `nonce`. */
   readonly usesNonce: boolean;
+  /** `false` for a platform that gives no token of the user (WeCom): the API proxy has nothing to send for it. */
+  readonly userToken?: false;
   /** How its callback is read; {@link STANDARD_CALLBACK} when not said. */
   readonly callback?: CallbackParameters;
   /** The authorization URL (RFC 6749 §4.1.1 with PKCE S256, RFC 7636) and the issuer it belongs to. */

@@ -264,7 +264,11 @@ describe('proxy configuration', () => {
     baseUrl: 'http://127.0.0.1:1',
     secrets: [TEST_SECRET],
     logger: silentLogger,
-    providers: [{ id: 'gh', type: 'oauth2' as const, clientId: 'a', clientSecret: 'b', endpoints: { authorization: 'https://a.example/a', token: 'https://a.example/t', userinfo: 'https://a.example/u' } }],
+    providers: [
+      { id: 'gh', type: 'oauth2' as const, clientId: 'a', clientSecret: 'b', endpoints: { authorization: 'https://a.example/a', token: 'https://a.example/t', userinfo: 'https://a.example/u' } },
+      // WeCom signs a member in with its app's token: a session holds no token of the user.
+      { id: 'corp', type: 'wecom' as const, clientId: 'ww0123456789', clientSecret: 'c', agentId: 1000002 },
+    ],
   };
 
   it.each([
@@ -272,6 +276,7 @@ describe('proxy configuration', () => {
     [{ path: '/auth/x', provider: 'gh', target: 'https://api.example' }, 'apis.0.path: must not be under basePath'],
     [{ path: '/api/x', provider: 'gh', target: 'http://api.example' }, 'apis.0.target: must be https'],
     [{ path: 'api', provider: 'gh', target: 'https://api.example' }, 'apis.0.path:'],
+    [{ path: '/api/corp', provider: 'corp', target: 'https://qyapi.weixin.qq.com' }, 'apis.0.provider: "corp" gives no token of the user to send upstream'],
   ])('a bad apis entry names its field', (entry, message) => {
     expect(() => createAuthBff({ ...base, apis: [entry] })).toThrow(ConfigError);
     expect(() => createAuthBff({ ...base, apis: [entry] })).toThrow(message);
@@ -280,6 +285,7 @@ describe('proxy configuration', () => {
   it('auth.proxy() checks its options the same way', async () => {
     const auth = createAuthBff(base);
     expect(() => auth.proxy({ path: '/api/x', provider: 'nope', target: 'https://api.example' })).toThrow('proxy.provider: no provider "nope"');
+    expect(() => auth.proxy({ path: '/api/corp', provider: 'corp', target: 'https://qyapi.weixin.qq.com' })).toThrow('proxy.provider: "corp" gives no token');
     await auth.close();
   });
 });

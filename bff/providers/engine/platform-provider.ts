@@ -60,6 +60,7 @@ const NO_FIELDS = { name: [], username: [], email: [], emailVerified: [], avatar
  */
 export class PlatformProvider<Shape extends z.ZodRawShape> implements Provider {
   readonly usesNonce = false;
+  readonly userToken?: false;
   readonly id: string;
   readonly name: string;
   readonly type: string;
@@ -82,6 +83,7 @@ export class PlatformProvider<Shape extends z.ZodRawShape> implements Provider {
     this.name = config.name ?? spec.name;
     this.type = spec.type;
     this.callback = { ...STANDARD_CALLBACK, ...spec.callback };
+    if (spec.userToken === false) this.userToken = false;
     this.endpoints = typeof spec.endpoints === 'function' ? spec.endpoints(config) : spec.endpoints;
     const fetch = createProviderFetch(config.httpTimeoutMs ?? context.httpTimeoutMs);
     this.send = createPlatformCall(spec, config, fetch);
