@@ -31,12 +31,12 @@ let react19: string;
 let react18: string;
 
 /**
- * What each compiler checks: the example app and the consumer file. The oldest TypeScript leaves
+ * What each compiler checks: the example app (with users/, the README's "Your users" snippets) and the consumer file. The oldest TypeScript leaves
  * out vite.config.ts, whose plugin's own declarations need a newer compiler than bff-auth does.
  */
 const TSCONFIGS: Record<Compiler, string[]> = {
-  typescript: ['server.ts', 'vite.config.ts', 'src', 'api-usage.tsx'],
-  'typescript-oldest': ['server.ts', 'src', 'api-usage.tsx'],
+  typescript: ['server.ts', 'vite.config.ts', 'src', 'users', 'api-usage.tsx'],
+  'typescript-oldest': ['server.ts', 'src', 'users', 'api-usage.tsx'],
 };
 
 beforeAll(async () => {
