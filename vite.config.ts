@@ -19,8 +19,8 @@ const SLOW_FILES = [
 export default defineConfig({
   root: 'demo',
   plugins: [react()],
-  // The demo imports the package by its name, as an app would; here that name is the sources.
-  resolve: { alias: [{ find: /^bff-auth\/client$/, replacement: fileURLToPath(new URL('client/index.ts', import.meta.url)) }] },
+  // The demo and the examples import the package by its name, as an app would; here that name is the sources.
+  resolve: { alias: [{ find: /^bff-auth\/(bff|client|client\/wechat)$/, replacement: `${fileURLToPath(new URL('.', import.meta.url))}$1/index.ts` }] },
   build: { outDir: 'dist', emptyOutDir: true },
   test: {
     root: '.',

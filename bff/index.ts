@@ -11,6 +11,7 @@ export { MemorySessionStore, type MemoryStoreOptions } from './session/memory-st
 export { RedisSessionStore, type RedisStoreOptions } from './session/redis-store.js';
 export type { RedisConnection } from './session/redis-connection.js';
 export type { RequestAuth } from './routes/request-auth.js';
+export { sessionResponse, type SessionBodyParts } from './routes/session-response.js';
 export type { ApiProxyOptions } from './config/api-proxy-schema.js';
 export { definePlatform } from './providers/engine/define-platform.js';
 export type {

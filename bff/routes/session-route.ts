@@ -1,11 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ROUTES, type SessionResponse } from '../../shared/index.js';
+import { ROUTES } from '../../shared/index.js';
 import type { Logger } from '../log.js';
 import type { Sessions, SessionView } from '../session/sessions.js';
 import { linkedProviders } from '../session/store.js';
+import { sessionResponse } from './session-response.js';
 import { asAuthBffError, csrfRequired, hasCsrfHeader, sendError, setNoStore, writeJson } from './respond.js';
 
-const SIGNED_OUT: string = JSON.stringify({ authenticated: false } satisfies SessionResponse);
+const SIGNED_OUT: string = JSON.stringify(sessionResponse(null));
 
 /**
  * `GET {basePath}/session`, the SPA's most frequent call, on node's own request
@@ -24,8 +25,9 @@ export function sessionRoute(sessions: Sessions, basePath: string, logger: Logge
     let start = bodyStarts.get(view.data);
     if (start === undefined) {
       const { user, provider, clientData } = view.data;
-      const linked = linkedProviders(view.data);
-      start = `${JSON.stringify({ authenticated: true, user, provider, linked, clientData } satisfies Omit<SessionResponse & { authenticated: true }, 'expiresAt'>).slice(0, -1)},"expiresAt":`;
+      // expiresAt comes last in the body: everything before it is cached, the number appended per read.
+      const body = JSON.stringify(sessionResponse({ user, provider, linked: linkedProviders(view.data), clientData, expiresAt: 0 }));
+      start = body.slice(0, body.lastIndexOf(':') + 1);
       bodyStarts.set(view.data, start);
     }
     return `${start}${view.idleExpiresAt}}`;

@@ -1,21 +1,14 @@
 import type { RequestHandler } from 'express';
 import type { ReactElement } from 'react';
 import { renderToString } from 'react-dom/server';
-import type { SessionResponse } from 'bff-auth';
-import type { AuthBff, RequestAuth } from 'bff-auth/bff';
+import { sessionResponse, type AuthBff } from 'bff-auth/bff';
 import { AuthProvider } from 'bff-auth/client';
-
-/** The session as `GET /auth/session` would answer it: what `<AuthProvider initialSession>` takes. */
-export function initialSessionOf(session: RequestAuth | null): SessionResponse {
-  if (!session) return { authenticated: false };
-  const { user, provider, linked, clientData, expiresAt } = session;
-  return { authenticated: true, user, provider, linked, expiresAt, ...(clientData ? { clientData } : {}) };
-}
 
 /** `app` (your tree below `<AuthProvider>`) rendered on the server, signed in or out; `script` hydrates it (hydrate.tsx). */
 export function serverRenderedPage(auth: AuthBff, app: ReactElement, script: string): RequestHandler {
   return async (req, res) => {
-    const initialSession = initialSessionOf(await auth.readSession(req, res));
+    // The body GET /auth/session would answer, so the page renders signed in (or out) at once.
+    const initialSession = sessionResponse(await auth.readSession(req, res));
     const html = renderToString(<AuthProvider initialSession={initialSession}>{app}</AuthProvider>);
     // The same session goes to the browser as JSON; "<" escaped, so that no value can end the script element.
     const json = JSON.stringify(initialSession).replaceAll('<', '\\u003c');
