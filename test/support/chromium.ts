@@ -22,6 +22,10 @@ export function launchChromium(extraArgs: readonly string[] = []): Promise<Brows
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      // One renderer for the app and its provider, which sit on other sites (localhost, 127.0.0.1):
+      // site isolation's extra process per site costs every cross-site redirect a process start.
+      '--disable-site-isolation-trials',
+      '--disable-features=site-per-process,IsolateOrigins',
       ...extraArgs,
     ],
   });
