@@ -5,6 +5,8 @@ import { createAuthBff, type AuthBffConfig, type Logger } from '../bff/index.js'
 import { listen } from '../bff/server/listen.js';
 import { serveSpa } from '../bff/server/spa.js';
 import { startDevProvider, type DevProvider } from './dev-provider.js';
+import { emulatorRoutes } from './emulator-routes.js';
+import { startEmulatedPlatforms, type EmulatedPlatform } from './emulated-platforms.js';
 
 export interface DemoOptions {
   /** The demo's public origin, e.g. http://localhost:3000 */
@@ -19,12 +21,16 @@ export interface DemoOptions {
   logger?: Logger;
   /** Where the development provider listens when there is no config. */
   devProviderPort?: number;
+  /** Sign in through the platform emulators instead of the development provider (`npm start -- --emulators`). */
+  emulators?: boolean;
 }
 
 export interface Demo {
   url: string;
   /** The development provider, when the demo runs one. */
   devProvider?: DevProvider;
+  /** The emulated platforms, with `emulators`. */
+  emulated?: EmulatedPlatform[];
   close: () => Promise<void>;
 }
 
@@ -35,26 +41,25 @@ export interface Demo {
  */
 export async function startDemo(options: DemoOptions): Promise<Demo> {
   const client = { clientId: 'bff-auth-demo', clientSecret: randomBytes(24).toString('base64url') };
-  const devProvider = options.config
-    ? undefined
-    : await startDevProvider({
-        port: options.devProviderPort ?? 0,
-        clients: [
-          {
-            ...client,
-            redirectUris: [`${options.baseUrl}/auth/callback/dev`],
-            postLogoutRedirectUris: [`${options.baseUrl}/`],
-            backchannelLogoutUri: `${options.baseUrl}/auth/backchannel-logout/dev`,
-          },
-        ],
-      });
+  const emulated = options.emulators && !options.config ? await startEmulatedPlatforms() : undefined;
+  const devProvider =
+    options.config || emulated
+      ? undefined
+      : await startDevProvider({
+          port: options.devProviderPort ?? 0,
+          clients: [
+            {
+              ...client,
+              redirectUris: [`${options.baseUrl}/auth/callback/dev`],
+              postLogoutRedirectUris: [`${options.baseUrl}/`],
+              backchannelLogoutUri: `${options.baseUrl}/auth/backchannel-logout/dev`,
+            },
+          ],
+        });
+  const providers = emulated?.providers ?? [{ id: 'dev', type: 'oidc', name: 'Dev Login', issuer: devProvider!.issuer, ...client }];
   const config: AuthBffConfig = options.config
     ? { ...options.config, baseUrl: options.baseUrl }
-    : {
-        baseUrl: options.baseUrl,
-        secrets: [randomBytes(32).toString('base64url')],
-        providers: [{ id: 'dev', type: 'oidc', name: 'Dev Login', issuer: devProvider!.issuer, ...client }],
-      };
+    : { baseUrl: options.baseUrl, secrets: [randomBytes(32).toString('base64url')], providers };
 
   const auth = createAuthBff(options.logger ? { ...config, logger: options.logger } : config);
   const app = express();
@@ -65,6 +70,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     if (providerIds.has(String(req.params.provider))) return next();
     res.status(404).set('Cache-Control', 'no-cache').sendFile(resolve(options.staticDir, 'index.html'));
   });
+  if (emulated) app.use(emulatorRoutes(emulated.platforms));
   app.use(auth.router);
   app.get('/api/me', auth.requireSession(), (req: Request, res: Response) => {
     res.set('Cache-Control', 'no-store');
@@ -75,6 +81,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
   const running = await listen(app, { port: options.port, host: options.host }, async () => {
     await auth.close();
     await devProvider?.close();
+    await emulated?.close();
   });
-  return { url: options.baseUrl, devProvider, close: running.close };
+  return { url: options.baseUrl, devProvider, emulated: emulated?.platforms, close: running.close };
 }

@@ -9,8 +9,10 @@ import { startDemo } from './server.js';
  * the embedded development provider (on the next port); with `--config FILE`, or OIDC_ISSUER,
  * OIDC_CLIENT_ID and OIDC_CLIENT_SECRET in the environment, it uses those.
  * `npm start -- --port N` moves the demo to N and its development provider to N+1.
+ * `npm start -- --emulators` signs in through the platform emulators instead (every built-in
+ * Chinese platform and GitHub, no credentials needed).
  */
-const { values } = parseArgs({ options: { config: { type: 'string' }, port: { type: 'string' } } });
+const { values } = parseArgs({ options: { config: { type: 'string' }, port: { type: 'string' }, emulators: { type: 'boolean', default: false } } });
 const port = Number(values.port ?? process.env.PORT ?? 3000);
 const baseUrl = `http://localhost:${port}`;
 
@@ -33,9 +35,16 @@ try {
     staticDir: resolve(fileURLToPath(import.meta.url), '../dist'),
     config,
     devProviderPort: port + 1,
+    emulators: values.emulators,
   });
   console.log(`\n  bff-auth demo: open ${demo.url}\n`);
-  console.log(demo.devProvider ? `  Signing in through the development provider at ${demo.devProvider.issuer}: any username works.\n` : '  Signing in through your configured providers.\n');
+  console.log(
+    demo.emulated
+      ? `  Signing in through the platform emulators (not the real platforms): ${demo.emulated.map(({ name }) => name).join(', ')}.\n`
+      : demo.devProvider
+        ? `  Signing in through the development provider at ${demo.devProvider.issuer}: any username works.\n`
+        : '  Signing in through your configured providers.\n',
+  );
   const stop = () => void demo.close().finally(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -8,7 +8,7 @@ import type { JsonObject, LogoutResponse, SessionResponse } from '../../shared/i
 import { TestBrowser } from '../support/browser.js';
 import { startDevApp, type DevApp } from '../support/dev-app.js';
 import { fetchHeaders } from '../support/dev-stack.js';
-import { DISCORD_PATHS, startDiscordEmulator, type DiscordEmulator } from '../support/emulators/discord.js';
+import { DISCORD_PATHS, startDiscordEmulator, type DiscordEmulator } from '../../emulators/discord.js';
 import { HOSTILE_SUBJECT, startHostileProvider, type HostileProvider } from '../support/hostile-provider.js';
 import { entryAt } from '../support/platform-cases/platform-case.js';
 import { deleteKeys, REDIS_URL } from '../support/redis.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loginThrough, sessionIn, startProviderStack, type ProviderStack } from '../support/provider-stack.js';
-import { startWeChatEmulator, WECHAT_PATHS, type WeChatEmulator } from '../support/emulators/wechat.js';
+import { startWeChatEmulator, WECHAT_PATHS, type WeChatEmulator } from '../../emulators/wechat.js';
 
 let stack: ProviderStack<WeChatEmulator>;
 beforeAll(async () => {

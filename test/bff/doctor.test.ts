@@ -9,8 +9,8 @@ import { langOf } from '../../bff/doctor/messages.js';
 import { renderReport } from '../../bff/doctor/report.js';
 import { runDoctor, type DoctorReport } from '../../bff/doctor/run-doctor.js';
 import { cli, exitWithin, killRunning, STARTUP_MS } from '../support/bff-process.js';
-import { ALIPAY_PATHS, startAlipayEmulator, type AlipayEmulator } from '../support/emulators/alipay.js';
-import { startWeChatEmulator, WECHAT_PATHS, type WeChatEmulator } from '../support/emulators/wechat.js';
+import { ALIPAY_PATHS, startAlipayEmulator, type AlipayEmulator } from '../../emulators/alipay.js';
+import { startWeChatEmulator, WECHAT_PATHS, type WeChatEmulator } from '../../emulators/wechat.js';
 import { PLATFORM_CASES } from '../support/platform-cases/index.js';
 
 const SECRET = 'doctor-test-secret-0123456789-abcdefghij';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { TestBrowser } from '../support/browser.js';
-import { appleEntry, startAppleEmulator } from '../support/emulators/apple.js';
+import { appleEntry, startAppleEmulator } from '../../emulators/apple.js';
 import { startHostileStackBehindTls, type TlsHostileStack } from '../support/hostile-stack.js';
 
 // The BFF believes it is https://app.example.test (behind a TLS-terminating proxy); requests reach it on loopback.

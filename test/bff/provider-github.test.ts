@@ -4,7 +4,7 @@ import { resolveConfig, silentLogger } from '../../bff/index.js';
 import { TEST_SECRET } from '../support/bff.js';
 import { fetchHeaders } from '../support/dev-stack.js';
 import { loginThrough, onStackFor, sessionIn, startProviderStack, type ProviderStack } from '../support/provider-stack.js';
-import { GITHUB_PATHS, startGitHubEmulator, type GitHubBehavior, type GitHubEmulator } from '../support/emulators/github.js';
+import { GITHUB_PATHS, startGitHubEmulator, type GitHubBehavior, type GitHubEmulator } from '../../emulators/github.js';
 
 let stack: ProviderStack<GitHubEmulator>;
 beforeAll(async () => {

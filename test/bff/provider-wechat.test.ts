@@ -3,7 +3,7 @@ import { AuthBffError, resolveConfig, silentLogger } from '../../bff/index.js';
 import { TEST_SECRET } from '../support/bff.js';
 import { fetchHeaders } from '../support/dev-stack.js';
 import { loginThrough, onStackFor, sessionIn, startProviderStack, type ProviderStack } from '../support/provider-stack.js';
-import { startWeChatEmulator, WECHAT_PATHS, type WeChatBehavior, type WeChatEmulator } from '../support/emulators/wechat.js';
+import { startWeChatEmulator, WECHAT_PATHS, type WeChatBehavior, type WeChatEmulator } from '../../emulators/wechat.js';
 
 const endpointsAt = (origin: string) => ({
   authorization: origin + WECHAT_PATHS.authorization,

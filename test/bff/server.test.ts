@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/bff.js';
-import { ACME_PATHS, startAcmeEmulator, type AcmeEmulator } from '../support/emulators/acme.js';
+import { ACME_PATHS, startAcmeEmulator, type AcmeEmulator } from '../../emulators/acme.js';
 import { loginThrough, sessionIn } from '../support/provider-stack.js';
 import { cli, EXIT_MS, exitWithin, killRunning, PROJECT_ROOT, ready, STARTUP_MS, track, type Child } from '../support/bff-process.js';
 

@@ -11,7 +11,7 @@ import { startTestBffOnFreePort, TEST_SECRET, type TestBff, type TestBffConfig }
 import { TestBrowser } from '../support/browser.js';
 import { runs, URL_PIECES } from '../support/fuzz.js';
 import { fetchHeaders } from '../support/dev-stack.js';
-import { startWeChatEmulator, WECHAT_PATHS, WECHAT_SCAN_PATH, type WeChatEmulator } from '../support/emulators/wechat.js';
+import { startWeChatEmulator, WECHAT_PATHS, WECHAT_SCAN_PATH, type WeChatEmulator } from '../../emulators/wechat.js';
 import { sessionIn } from '../support/provider-stack.js';
 import { USER_AGENTS } from '../support/user-agents.js';
 

@@ -18,7 +18,7 @@ import { createAuthBff, silentLogger, type AuthBff } from '../../bff/index.js';
 import { TEST_SECRET } from '../support/bff.js';
 import { CHROMIUM_SKIP_NOTICE, hasChromium, launchChromium } from '../support/chromium.js';
 import { fetchHeaders } from '../support/dev-stack.js';
-import { APPLE_PATHS, appleEntry, startAppleEmulator, type AppleEmulator } from '../support/emulators/apple.js';
+import { APPLE_PATHS, appleEntry, startAppleEmulator, type AppleEmulator } from '../../emulators/apple.js';
 import { selfSignedCertificate, type TlsCertificate } from '../support/tls-certificate.js';
 
 if (!hasChromium) console.warn(CHROMIUM_SKIP_NOTICE);

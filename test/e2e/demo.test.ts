@@ -3,16 +3,14 @@
  * Express app), the embedded development OpenID Provider, and Debian's Chromium driving it all
  * over real HTTP. Each test checks what a person at the browser would notice.
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../bff/index.js';
 import { startDemo, type Demo } from '../../demo/server.js';
 import { freePort } from '../support/bff.js';
 import { CHROMIUM_SKIP_NOTICE, hasChromium, launchChromium } from '../support/chromium.js';
+import { buildDemo } from '../support/demo-build.js';
 
 if (!hasChromium) console.warn(CHROMIUM_SKIP_NOTICE);
 
@@ -28,7 +26,7 @@ const SOON = { timeout: 10_000 };
 const AT_ONCE = { timeout: 5_000 };
 
 describe.skipIf(!hasChromium)('the demo in Chromium', () => {
-  let outDir: string;
+  let built: Awaited<ReturnType<typeof buildDemo>> | undefined;
   let demo: Demo;
   let origin: string;
   let providerOrigin: string;
@@ -36,22 +34,11 @@ describe.skipIf(!hasChromium)('the demo in Chromium', () => {
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    // Build the current sources into a directory of our own: always fresh, and a test run never
-    // empties demo/dist under a demo (or another test run) that is serving it.
-    outDir = await mkdtemp(join(tmpdir(), 'bff-auth-demo-'));
-    // What `npm start` serves: a production build (vitest's NODE_ENV=test would make it a development one).
-    const nodeEnv = process.env.NODE_ENV;
-    process.env.NODE_ENV = 'production';
-    try {
-      await build({ configFile: 'vite.config.ts', logLevel: 'warn', mode: 'production', build: { outDir, emptyOutDir: true } });
-    } finally {
-      if (nodeEnv === undefined) delete process.env.NODE_ENV;
-      else process.env.NODE_ENV = nodeEnv;
-    }
+    built = await buildDemo();
 
     const [port, devProviderPort] = [await freePort(), await freePort()];
     origin = `http://localhost:${port}`;
-    demo = await startDemo({ baseUrl: origin, port, host: 'localhost', staticDir: outDir, devProviderPort, logger: silentLogger });
+    demo = await startDemo({ baseUrl: origin, port, host: 'localhost', staticDir: built.dir, devProviderPort, logger: silentLogger });
     providerOrigin = demo.devProvider!.issuer;
     browser = await launchChromium();
   });
@@ -60,7 +47,7 @@ describe.skipIf(!hasChromium)('the demo in Chromium', () => {
     await Promise.allSettled(contexts.map((context) => context.close()));
     await browser?.close();
     await demo?.close();
-    if (outDir) await rm(outDir, { recursive: true, force: true });
+    await built?.remove();
   });
 
   async function newPage(viewport = { width: 1280, height: 860 }): Promise<Page> {

@@ -12,7 +12,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestBffOnFreePort, type TestBff } from '../support/bff.js';
 import { CHROMIUM_SKIP_NOTICE, hasChromium, launchChromium } from '../support/chromium.js';
-import { startWeChatEmulator, WECHAT_PATHS, WECHAT_SCAN_PATH, type WeChatEmulator } from '../support/emulators/wechat.js';
+import { startWeChatEmulator, WECHAT_PATHS, WECHAT_SCAN_PATH, type WeChatEmulator } from '../../emulators/wechat.js';
 import { USER_AGENTS } from '../support/user-agents.js';
 
 if (!hasChromium) console.warn(CHROMIUM_SKIP_NOTICE);

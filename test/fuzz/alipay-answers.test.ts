@@ -10,8 +10,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runs } from '../support/fuzz.js';
-import { startAlipayEmulator, type AlipayEmulator, type SignedParts } from '../support/emulators/alipay.js';
-import { alipayEntry } from '../support/platform-cases/alipay.js';
+import { startAlipayEmulator, type AlipayEmulator, type SignedParts } from '../../emulators/alipay.js';
+import { alipayEntry } from '../../emulators/config-entry.js';
 import { loginThrough, sessionIn, startProviderStack, type ProviderStack } from '../support/provider-stack.js';
 
 const SOMEONE_ELSE = '2088000000000666';

@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAnswer } from '../../bff/providers/engine/answers.js';
-import { QQ_PATHS, startQqEmulator, type QqEmulator } from '../support/emulators/qq.js';
+import { QQ_PATHS, startQqEmulator, type QqEmulator } from '../../emulators/qq.js';
 import { runs } from '../support/fuzz.js';
 import { entryAt } from '../support/platform-cases/platform-case.js';
 import { loginThrough, sessionIn, startProviderStack, type ProviderStack } from '../support/provider-stack.js';

@@ -14,7 +14,7 @@ import { formatMessage } from 'publint/utils';
 import { createServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevProvider, type DevProvider } from '../../demo/dev-provider.js';
-import { startGitHubEmulator, type GitHubEmulator } from '../support/emulators/github.js';
+import { startGitHubEmulator, type GitHubEmulator } from '../../emulators/github.js';
 import { freePort } from '../support/bff.js';
 import { CHROMIUM_SKIP_NOTICE, hasChromium, launchChromium, signInThroughDevProvider } from '../support/chromium.js';
 import { PROJECT_ROOT, installedProject, packBuild, sh, typecheck, type Compiler, type PackResult } from './scratch.js';

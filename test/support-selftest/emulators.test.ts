@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GITHUB_PATHS, startGitHubEmulator, type GitHubEmulator } from '../support/emulators/github.js';
-import { startWeChatEmulator, WECHAT_PATHS, type WeChatEmulator } from '../support/emulators/wechat.js';
+import { GITHUB_PATHS, startGitHubEmulator, type GitHubEmulator } from '../../emulators/github.js';
+import { startWeChatEmulator, WECHAT_PATHS, type WeChatEmulator } from '../../emulators/wechat.js';
 
 const redirectUri = 'http://127.0.0.1:9/auth/callback/x';
 

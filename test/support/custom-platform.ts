@@ -1,6 +1,6 @@
 /**
  * A platform the test app defines for itself, as an app would, with nothing but what
- * `bff-auth/bff` exports (its emulator: test/support/emulators/acme.ts).
+ * `bff-auth/bff` exports (its emulator: emulators/acme.ts).
  */
 import { authorizationParams, bearer, clientSecretField, definePlatform, ERROR_MEMBER, refreshCall, TOKEN_PROBE, tokenCall } from '../../bff/index.js';
 

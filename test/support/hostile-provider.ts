@@ -9,7 +9,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
-import { switchable, type Switchable } from './switchable.js';
+import { switchable, type Switchable } from '../../emulators/switchable.js';
 
 export type Outage = 'ok' | 'status-500' | 'hang';
 

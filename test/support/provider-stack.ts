@@ -2,7 +2,7 @@ import type { SessionResponse } from '../../shared/index.js';
 import { startTestBffOnFreePort, type TestBff, type TestBffConfig } from './bff.js';
 import { TestBrowser } from './browser.js';
 import { fetchHeaders } from './dev-stack.js';
-import { readFormPostPage } from './emulators/emulator-server.js';
+import { readFormPostPage } from '../../emulators/emulator-server.js';
 
 /** A test identity provider that approves at once: the hostile provider or a platform emulator. */
 export interface TestIdentityProvider {

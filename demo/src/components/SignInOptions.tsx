@@ -1,5 +1,6 @@
 import type { CSSProperties } from 'react';
 import { LoginButton, useProviders } from 'bff-auth/client';
+import { WeChatQrLogin } from 'bff-auth/client/wechat';
 import { describeError } from '../errors.js';
 
 /**
@@ -56,28 +57,37 @@ export function SignInOptions({ returnTo }: { returnTo?: string }) {
   if (providers.data.length === 0) {
     return <p className="muted">No sign-in providers are configured on this server.</p>;
   }
+  const embeddable = providers.data.filter((provider) => provider.embeddable);
   return (
-    <ul className="sign-in-options" aria-label="Sign-in options">
-      {providers.data.map((provider) => {
-        const platform = PLATFORMS[provider.type];
-        return (
-          <li key={provider.id}>
-            <LoginButton
-              provider={provider.id}
-              returnTo={returnTo}
-              className="button button-provider"
-              data-provider={provider.id}
-              data-type={provider.type}
-              style={platform && ({ '--brand': platform.brand } as CSSProperties)}
-            >
-              <span className="provider-mark" aria-hidden="true">
-                {platform?.mark ?? [...provider.name][0]?.toUpperCase() ?? '?'}
-              </span>
-              <span>Sign in with {provider.name}</span>
-            </LoginButton>
-          </li>
-        );
-      })}
-    </ul>
+    <>
+      <ul className="sign-in-options" aria-label="Sign-in options">
+        {providers.data.map((provider) => {
+          const platform = PLATFORMS[provider.type];
+          return (
+            <li key={provider.id}>
+              <LoginButton
+                provider={provider.id}
+                returnTo={returnTo}
+                className="button button-provider"
+                data-provider={provider.id}
+                data-type={provider.type}
+                style={platform && ({ '--brand': platform.brand } as CSSProperties)}
+              >
+                <span className="provider-mark" aria-hidden="true">
+                  {platform?.mark ?? [...provider.name][0]?.toUpperCase() ?? '?'}
+                </span>
+                <span>Sign in with {provider.name}</span>
+              </LoginButton>
+            </li>
+          );
+        })}
+      </ul>
+      {embeddable.map((provider) => (
+        <details key={provider.id} className="qr-login">
+          <summary>Or scan the {provider.name} QR code here</summary>
+          <WeChatQrLogin provider={provider.id} returnTo={returnTo} title={`Sign in with ${provider.name}: QR code`} />
+        </details>
+      ))}
+    </>
   );
 }

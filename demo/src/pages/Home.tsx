@@ -1,4 +1,5 @@
 import { useAuth } from 'bff-auth/client';
+import { EmulatorPanel } from '../components/EmulatorPanel.js';
 import { SignInOptions } from '../components/SignInOptions.js';
 import { UserCard } from '../components/UserCard.js';
 import { UseItPanel } from '../components/UseItPanel.js';
@@ -56,6 +57,8 @@ export function Home() {
         )}
 
         <UseItPanel page="home" />
+
+        <EmulatorPanel />
 
         <aside className="card card-muted how-card" aria-labelledby="how-title">
           <h2 id="how-title">How it works</h2>

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { ACME_PATHS, startAcmeEmulator, type AcmeEmulator } from '../emulators/acme.js';
+import { ACME_PATHS, startAcmeEmulator, type AcmeEmulator } from '../../../emulators/acme.js';
 import { acmePlatform } from '../custom-platform.js';
 import { runs } from '../fuzz.js';
 import { entryAt, platformCase, signsInOnlyAs } from './platform-case.js';

@@ -1,18 +1,9 @@
 import { expect } from 'vitest';
 import { ConfigError, resolveConfig } from '../../../bff/index.js';
-import { ALIPAY_PATHS, startAlipayEmulator, type AlipayEmulator } from '../emulators/alipay.js';
+import { ALIPAY_PATHS, startAlipayEmulator, type AlipayEmulator } from '../../../emulators/alipay.js';
+import { alipayEntry } from '../../../emulators/config-entry.js';
 import { loginThrough, sessionIn } from '../provider-stack.js';
 import { platformCase } from './platform-case.js';
-
-export const alipayEntry = (alipay: AlipayEmulator) => ({
-  id: 'alipay',
-  type: 'alipay' as const,
-  clientId: alipay.clientId,
-  privateKey: alipay.appPrivateKey,
-  alipayPublicKey: alipay.alipayPublicKey,
-  // No `userinfo`: alipay.user.info.share goes to the same gateway.
-  endpoints: { authorization: alipay.origin + ALIPAY_PATHS.authorization, token: alipay.origin + ALIPAY_PATHS.token },
-});
 
 export const alipayCase = platformCase<AlipayEmulator>({
   id: 'alipay',

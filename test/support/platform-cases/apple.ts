@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { expect } from 'vitest';
-import { readFormPostPage } from '../emulators/emulator-server.js';
-import { APPLE_PATHS, appleAppKey, appleEntry, startAppleEmulator, type AppleEmulator } from '../emulators/apple.js';
+import { readFormPostPage } from '../../../emulators/emulator-server.js';
+import { APPLE_PATHS, appleAppKey, appleEntry, startAppleEmulator, type AppleEmulator } from '../../../emulators/apple.js';
 import { TestBrowser } from '../browser.js';
 import { fetchHeaders } from '../dev-stack.js';
 import { runs } from '../fuzz.js';

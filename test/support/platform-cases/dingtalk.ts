@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { DINGTALK_PATHS, startDingTalkEmulator, type DingTalkEmulator } from '../emulators/dingtalk.js';
+import { DINGTALK_PATHS, startDingTalkEmulator, type DingTalkEmulator } from '../../../emulators/dingtalk.js';
 import { loginThrough } from '../provider-stack.js';
 import { entryAt, platformCase } from './platform-case.js';
 

@@ -1,6 +1,6 @@
 import { expect, vi } from 'vitest';
 import { fetchHeaders } from '../dev-stack.js';
-import { DISCORD_PATHS, startDiscordEmulator, type DiscordEmulator } from '../emulators/discord.js';
+import { DISCORD_PATHS, startDiscordEmulator, type DiscordEmulator } from '../../../emulators/discord.js';
 import { loginThrough, sessionIn, type ProviderStack } from '../provider-stack.js';
 import { entryAt, everyErrorIsDenial, platformCase, type AnyEmulator } from './platform-case.js';
 

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { DOUYIN_PATHS, startDouyinEmulator, type DouyinEmulator } from '../emulators/douyin.js';
+import { DOUYIN_PATHS, startDouyinEmulator, type DouyinEmulator } from '../../../emulators/douyin.js';
 import { loginThrough } from '../provider-stack.js';
 import { entryAt, platformCase } from './platform-case.js';
 

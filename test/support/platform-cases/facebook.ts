@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { appsecretProof, FACEBOOK_PATHS, startFacebookEmulator, type FacebookEmulator } from '../emulators/facebook.js';
+import { appsecretProof, FACEBOOK_PATHS, startFacebookEmulator, type FacebookEmulator } from '../../../emulators/facebook.js';
 import { loginThrough, sessionIn } from '../provider-stack.js';
 import { entryAt, everyErrorIsDenial, platformCase } from './platform-case.js';
 

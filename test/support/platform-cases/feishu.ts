@@ -3,7 +3,7 @@ import type { ProviderConfig } from '../../../bff/index.js';
 import { expect } from 'vitest';
 import { TestBrowser } from '../browser.js';
 import { fetchHeaders } from '../dev-stack.js';
-import { FEISHU_PATHS, startFeishuEmulator, type FeishuEmulator } from '../emulators/feishu.js';
+import { FEISHU_PATHS, startFeishuEmulator, type FeishuEmulator } from '../../../emulators/feishu.js';
 import { loginThrough, sessionIn } from '../provider-stack.js';
 import { entryAt, platformCase, type QuirkContext } from './platform-case.js';
 

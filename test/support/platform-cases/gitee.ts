@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { GITEE_PATHS, startGiteeEmulator, type GiteeEmulator } from '../emulators/gitee.js';
+import { GITEE_PATHS, startGiteeEmulator, type GiteeEmulator } from '../../../emulators/gitee.js';
 import { loginThrough, sessionIn } from '../provider-stack.js';
 import { entryAt, platformCase } from './platform-case.js';
 

@@ -1,4 +1,4 @@
-import { GITHUB_PATHS, startGitHubEmulator, type GitHubEmulator } from '../emulators/github.js';
+import { GITHUB_PATHS, startGitHubEmulator, type GitHubEmulator } from '../../../emulators/github.js';
 import { entryAt, platformCase } from './platform-case.js';
 
 export const githubCase = platformCase<GitHubEmulator>({

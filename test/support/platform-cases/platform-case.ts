@@ -1,7 +1,8 @@
 import type { AuthBffConfig, ProviderType } from '../../../bff/index.js';
 import type { User } from '../../../shared/index.js';
 import { TestBrowser } from '../browser.js';
-import type { PlatformEmulator } from '../emulators/platform-emulator.js';
+import type { PlatformEmulator } from '../../../emulators/platform-emulator.js';
+export { entryAt } from '../../../emulators/config-entry.js';
 import { expect } from 'vitest';
 import { loginThrough, sessionIn, type ProviderStack } from '../provider-stack.js';
 
@@ -39,12 +40,6 @@ export interface PlatformCase<Emulator extends AnyEmulator = AnyEmulator> {
   /** Refresh: whether refresh tokens rotate, the behavior that refuses one and (where the answer names the user) one that names another; false: no refresh; absent: tokens do not expire. */
   refresh?: { rotates: boolean; refusal: string; otherUser?: string } | false;
   quirks?: Record<string, (context: QuirkContext<Emulator>) => Promise<void>>;
-}
-
-/** A config entry of `type` (its id too) with the emulator's credentials and each of `paths` on its origin. */
-export function entryAt<Type extends string>(emulator: { origin: string; clientId: string; clientSecret: string }, type: Type, paths: Record<string, string>) {
-  const endpoints = Object.fromEntries(Object.entries(paths).map(([key, path]) => [key, emulator.origin + path]));
-  return { id: type as string, type, clientId: emulator.clientId, clientSecret: emulator.clientSecret, endpoints };
 }
 
 /** Types a case against its emulator, then lets the suite hold it with the others. */

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { QQ_PATHS, startQqEmulator, type QqEmulator } from '../emulators/qq.js';
+import { QQ_PATHS, startQqEmulator, type QqEmulator } from '../../../emulators/qq.js';
 import { loginThrough, sessionIn } from '../provider-stack.js';
 import { entryAt, platformCase } from './platform-case.js';
 

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { WECHAT_PATHS, type WeChatEmulator } from '../emulators/wechat.js';
+import { WECHAT_PATHS, type WeChatEmulator } from '../../../emulators/wechat.js';
 import { loginThrough, sessionIn } from '../provider-stack.js';
 import { entryAt, platformCase } from './platform-case.js';
 import { wechatLogin } from './wechat.js';

@@ -1,4 +1,4 @@
-import { startWeChatEmulator, WECHAT_PATHS, type WeChatEmulator } from '../emulators/wechat.js';
+import { startWeChatEmulator, WECHAT_PATHS, type WeChatEmulator } from '../../../emulators/wechat.js';
 import { entryAt, platformCase, type PlatformCase } from './platform-case.js';
 
 /** What website login and the official accounts' login (wechat-mp.ts) share: one emulator, the same user, the same refusals. */

@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import { silentLogger } from '../../../bff/log.js';
 import { wecom } from '../../../bff/providers/platforms/wecom.js';
-import { startWeComEmulator, WECOM_PATHS, type WeComEmulator } from '../emulators/wecom.js';
+import { startWeComEmulator, WECOM_PATHS, type WeComEmulator } from '../../../emulators/wecom.js';
 import { loginThrough, onStackFor, sessionIn } from '../provider-stack.js';
 import { entryAt, platformCase } from './platform-case.js';
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { expect, vi } from 'vitest';
 import { fetchHeaders } from '../dev-stack.js';
-import { startWeiboEmulator, WEIBO_PATHS, type WeiboEmulator, type WeiboProfileIds } from '../emulators/weibo.js';
+import { startWeiboEmulator, WEIBO_PATHS, type WeiboEmulator, type WeiboProfileIds } from '../../../emulators/weibo.js';
 import { runs } from '../fuzz.js';
 import { loginThrough, sessionIn } from '../provider-stack.js';
 import { entryAt, platformCase, signsInOnlyAs } from './platform-case.js';

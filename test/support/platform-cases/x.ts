@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { expect } from 'vitest';
 import { fetchHeaders } from '../dev-stack.js';
-import { basicCredentials, type EmulatorRequest } from '../emulators/platform-emulator.js';
-import { startXEmulator, X_PATHS, type XEmulator } from '../emulators/x.js';
+import { basicCredentials, type EmulatorRequest } from '../../../emulators/platform-emulator.js';
+import { startXEmulator, X_PATHS, type XEmulator } from '../../../emulators/x.js';
 import { loginThrough, sessionIn } from '../provider-stack.js';
 import { entryAt, everyErrorIsDenial, platformCase } from './platform-case.js';
 

@@ -20,10 +20,11 @@ import {
   type EmulatorRequest,
   type PlatformEmulator,
   type TokenPair,
+  type Authorize,
 } from './platform-emulator.js';
 
 export interface DiscordBehavior extends Record<string, string> {
-  authorize: 'approve' | 'deny';
+  authorize: Authorize;
   token: 'ok' | 'invalid-grant' | Outage;
   refresh: 'ok' | 'invalid-grant';
   user: 'ok' | 'unauthorized' | Outage;
@@ -64,6 +65,7 @@ function clientOf({ headers, body }: EmulatorRequest) {
 
 export function startDiscordEmulator(): Promise<DiscordEmulator> {
   return startPlatformEmulator<DiscordBehavior, DiscordUser>({
+    name: 'Discord',
     behavior: { authorize: 'approve', token: 'ok', refresh: 'ok', user: 'ok', revoke: 'ok' },
     // The user object example of the documents: an id past 2^53.
     user: () => ({

@@ -14,11 +14,12 @@
  * sends the top window (`self_redirect=false`) or the frame itself (`true`) to the callback.
  */
 import { randomBytes } from 'node:crypto';
-import type { Outage } from './emulator-server.js';
-import { authorizeRoute, startPlatformEmulator, type Answer, type PlatformEmulator } from './platform-emulator.js';
+import { escapeHtml, type Outage } from './emulator-server.js';
+import { emulatorBanner } from './emulator-pages.js';
+import { authorizeRoute, startPlatformEmulator, type Answer, type PlatformEmulator, type Authorize } from './platform-emulator.js';
 
 export interface WeChatBehavior extends Record<string, string> {
-  authorize: 'approve' | 'deny';
+  authorize: Authorize;
   /** 'errcode': 40029 invalid code; 'busy': errcode -1; 'snapshot': a virtual user of an official account's snapshot page. */
   token: 'ok' | 'errcode' | 'busy' | 'snapshot' | Outage;
   /** 'errcode': 40001 invalid credential; 'openid-mismatch': another user's profile. */
@@ -57,14 +58,13 @@ export const WECHAT_SCAN_PATH = '/connect/qrconnect/scan';
 const EMBEDDED_PARAMS = ['appid', 'scope', 'redirect_uri', 'state', 'login_type', 'self_redirect'];
 /** Bad parameters show this page instead of a QR code (Wechat_Login.html). */
 const INVALID_LINK: Answer = { type: 'text/html; charset=utf-8', body: '<html><body><p>该链接无法访问</p></body></html>' };
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 
 /** The QR page in the iframe: a stand-in QR code and the "scan" button, a form to the scan route carrying the link's parameters. */
 function embeddedQrPage(query: Record<string, string>): Answer {
   const target = query.self_redirect === 'true' ? '_self' : '_top';
   const fields = Object.entries(query).map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`);
   const body = `<!doctype html><html lang="${query.lang === 'en' ? 'en' : 'zh-CN'}"><head><meta charset="utf-8"><title>WeChat login (emulator)</title></head>
-<body data-style="${escapeHtml(query.style ?? 'black')}"><div role="img" aria-label="QR code">▦▦▦</div>
+<body data-style="${escapeHtml(query.style ?? 'black')}">${emulatorBanner('WeChat')}<div role="img" aria-label="QR code">▦▦▦</div>
 <form method="get" action="${WECHAT_SCAN_PATH}" target="${target}">${fields.join('')}<button>scan</button></form></body></html>`;
   return { type: 'text/html; charset=utf-8', body };
 }
@@ -88,6 +88,7 @@ export const errcode = (code: number, message: string, type?: string): Answer =>
 
 export async function startWeChatEmulator(): Promise<WeChatEmulator> {
   const emulator = await startPlatformEmulator<WeChatBehavior, WeChatUser>({
+    name: 'WeChat',
     behavior: { authorize: 'approve', token: 'ok', userinfo: 'ok', refresh: 'ok' },
     user: defaultUser,
     clientId: () => `wx${randomBytes(8).toString('hex')}`,

@@ -7,10 +7,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Outage } from './emulator-server.js';
-import { authorizeRoute, startPlatformEmulator, type Answer, type PlatformEmulator, type TokenPair } from './platform-emulator.js';
+import { authorizeRoute, startPlatformEmulator, type Answer, type PlatformEmulator, type TokenPair, type Authorize } from './platform-emulator.js';
 
 export interface GiteeBehavior extends Record<string, string> {
-  authorize: 'approve' | 'deny';
+  authorize: Authorize;
   token: 'ok' | 'invalid-grant' | Outage;
   user: 'ok' | 'unauthorized' | Outage;
   refresh: 'ok' | 'invalid-grant';
@@ -33,6 +33,7 @@ const INVALID_GRANT = oauthError('invalid_grant', '授权方式无效，或者�
 
 export function startGiteeEmulator(): Promise<GiteeEmulator> {
   return startPlatformEmulator<GiteeBehavior, GiteeUser>({
+    name: 'Gitee',
     behavior: { authorize: 'approve', token: 'ok', user: 'ok', refresh: 'ok' },
     user: () => ({ id: 8317523, login: 'gitee-user', name: '码云用户', avatar_url: 'https://foruda.gitee.com/avatar/1677000000000/8317523_gitee-user.png', email: null }),
     clientId: () => randomBytes(32).toString('hex'),

@@ -12,10 +12,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Outage } from './emulator-server.js';
-import { authorizeRoute, startPlatformEmulator, type Answer, type EmulatorRequest, type PlatformEmulator } from './platform-emulator.js';
+import { authorizeRoute, startPlatformEmulator, type Answer, type EmulatorRequest, type PlatformEmulator, type Authorize } from './platform-emulator.js';
 
 export interface WeComBehavior extends Record<string, string> {
-  authorize: 'approve' | 'deny';
+  authorize: Authorize;
   /** gettoken. 'errcode': 40001 invalid secret. */
   appToken: 'ok' | 'errcode' | Outage;
   /** auth/getuserinfo. 'errcode': 40029 invalid code; 'busy': -1; 'non-member': an openid only; 'stale': every app token answered 42001 (expired). */
@@ -74,6 +74,7 @@ export async function startWeComEmulator(): Promise<WeComEmulator> {
   };
 
   const emulator = await startPlatformEmulator<WeComBehavior, WeComUser>({
+    name: 'WeCom',
     behavior: { authorize: 'approve', appToken: 'ok', token: 'ok', userinfo: 'ok' },
     user: defaultUser,
     clientId: () => `ww${randomBytes(8).toString('hex')}`,

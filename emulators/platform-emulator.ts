@@ -9,9 +9,10 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { isJsonObject } from '../../../bff/providers/json-body.js';
+import { isJsonObject } from '../bff/providers/json-body.js';
 import { fail, redirect, send, startEmulatorServer, type EmulatorServer, type Outage, type RecordedRequest } from './emulator-server.js';
-import { switchable, type Switchable } from '../switchable.js';
+import { CHOICE_PARAM, consentPage, labelled } from './emulator-pages.js';
+import { switchable, type Switchable } from './switchable.js';
 
 export interface Answer {
   status?: number;
@@ -36,6 +37,8 @@ export interface Route<Behavior> {
 }
 
 export interface PlatformDefinition<Behavior extends Record<string, string>, User extends object> {
+  /** The platform's name, on the pages a person sees ("GitHub emulator"). */
+  name: string;
   behavior: Behavior;
   user: () => User;
   clientId: () => string;
@@ -61,6 +64,7 @@ export interface TokenFormat {
 }
 
 export interface EmulatorTools<User> {
+  name: string;
   clientId: string;
   clientSecret: string;
   /** The user who approves; tests change its fields. */
@@ -68,6 +72,8 @@ export interface EmulatorTools<User> {
   grants: Grants;
   /** The lifetime the next token answers tell; a test shortens it to make the BFF refresh. `reset()` restores it. */
   expiresIn: number;
+  /** Fails the next request governed by the switch `behavior` with a 500, then lets it be (a person's choice on the consent page). */
+  failNext: (behavior: string) => void;
 }
 
 export interface PlatformEmulator<Behavior, User> extends EmulatorServer, Switchable<Behavior>, EmulatorTools<User> {
@@ -173,12 +179,15 @@ export async function startPlatformEmulator<Behavior extends Record<string, stri
   definition: PlatformDefinition<Behavior, User>,
 ): Promise<PlatformEmulator<Behavior, User>> {
   const user = definition.user();
+  const failing = new Set<string>();
   const tools: EmulatorTools<User> = {
+    name: definition.name,
     clientId: definition.clientId(),
     clientSecret: randomBytes(16).toString('hex'),
     user,
     grants: new Grants(definition.tokens),
     expiresIn: definition.expiresIn,
+    failNext: (behavior) => failing.add(behavior),
   };
   const behavior = switchable(definition.behavior, () => {
     Object.assign(user, definition.user());
@@ -194,6 +203,7 @@ export async function startPlatformEmulator<Behavior extends Record<string, stri
     const route = routes[definition.routeOf?.(request) ?? `${recorded.method} ${recorded.path}`];
     if (!route) return answer(res, definition.notFound);
     const now = behavior.now[route.behavior] as string;
+    if (failing.delete(route.behavior)) return fail(res, 'status-500');
     if (OUTAGES.includes(now)) return fail(res, now as Outage);
     void Promise.resolve(route.handle(request, now, behavior.now)).then(
       (result) => (result instanceof URL ? redirect(res, result) : answer(res, result)),
@@ -211,9 +221,15 @@ export const refreshByGrantType =
   ({ method, path, params }: EmulatorRequest): string =>
     `${method} ${path}${params[param] === 'refresh_token' ? ' refresh' : ''}`;
 
-/** The authorization step as most platforms do it: a bad link shows an error page; otherwise it approves at once, or denies. */
+/** The authorization step's switch: approve at once, deny at once, or ask the person on a consent page (emulator-pages.ts). */
+export type Authorize = 'approve' | 'deny' | 'ask';
+
+/**
+ * The authorization step as most platforms do it: a bad link shows an error page; otherwise it approves at once,
+ * denies, or (`ask`) shows the consent page, whose choice comes back as the link's last parameter.
+ */
 export function authorizeRoute<Behavior extends { authorize: string }>(
-  { grants }: EmulatorTools<unknown>,
+  { grants, name, failNext }: EmulatorTools<unknown>,
   options: {
     /** Whether the link is one the platform accepts (client id, parameter names and order, scope). */
     valid: (query: Record<string, string>, search: string) => boolean;
@@ -230,15 +246,20 @@ export function authorizeRoute<Behavior extends { authorize: string }>(
 ): Route<Behavior> {
   return {
     behavior: 'authorize',
-    handle: ({ query, search }, now) => {
-      if (!options.valid(query, search) || !URL.canParse(query.redirect_uri ?? '')) return options.invalid;
+    handle: ({ query: asked, search: askedSearch, path }, now) => {
+      const { [CHOICE_PARAM]: choice, ...query } = asked;
+      const search = choice === undefined ? askedSearch : askedSearch.replace(new RegExp(`[?&]${CHOICE_PARAM}=[^&]*$`), '');
+      if (!options.valid(query, search) || !URL.canParse(query.redirect_uri ?? '')) return labelled(name, options.invalid);
+      if (now === 'ask' && choice === undefined) return consentPage(name, path, query);
+      const decision = choice ?? now;
       const back = new URL(query.redirect_uri ?? '');
-      if (now === 'deny') options.deny(back);
+      if (decision === 'deny') options.deny(back);
       else {
         const codeChallenge = options.pkce && query.code_challenge_method === 'S256' ? query.code_challenge : undefined;
         const code = grants.code({ redirectUri: back.href, scope: query.scope ?? '', ...(codeChallenge ? { codeChallenge } : {}) });
         back.searchParams.set(options.codeParam ?? 'code', code);
         options.approve?.(back, query);
+        if (decision === 'fail-token') failNext('token');
       }
       if (query.state !== undefined) back.searchParams.set('state', query.state);
       return back;

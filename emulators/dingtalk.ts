@@ -9,12 +9,12 @@
  * at once, coming back with `authCode`, or fails.
  */
 import { randomBytes } from 'node:crypto';
-import { isJsonObject } from '../../../bff/providers/json-body.js';
+import { isJsonObject } from '../bff/providers/json-body.js';
 import type { Outage } from './emulator-server.js';
-import { authorizeRoute, refreshByGrantType, startPlatformEmulator, type Answer, type EmulatorRequest, type PlatformEmulator, type TokenPair } from './platform-emulator.js';
+import { authorizeRoute, refreshByGrantType, startPlatformEmulator, type Answer, type EmulatorRequest, type PlatformEmulator, type TokenPair, type Authorize } from './platform-emulator.js';
 
 export interface DingTalkBehavior extends Record<string, string> {
-  authorize: 'approve' | 'deny';
+  authorize: Authorize;
   token: 'ok' | 'refuse' | Outage;
   refresh: 'ok' | 'refuse' | Outage;
   userinfo: 'ok' | 'refuse' | Outage;
@@ -54,6 +54,7 @@ const refusedClient = (client: { clientId: string; clientSecret: string }, { hea
 
 export function startDingTalkEmulator(): Promise<DingTalkEmulator> {
   return startPlatformEmulator<DingTalkBehavior, DingTalkUser>({
+    name: 'DingTalk',
     behavior: { authorize: 'approve', token: 'ok', refresh: 'ok', userinfo: 'ok' },
     user: defaultUser,
     clientId: () => `ding${randomBytes(8).toString('hex')}`,

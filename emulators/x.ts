@@ -20,10 +20,11 @@ import {
   type EmulatorRequest,
   type PlatformEmulator,
   type TokenPair,
+  type Authorize,
 } from './platform-emulator.js';
 
 export interface XBehavior extends Record<string, string> {
-  authorize: 'approve' | 'deny';
+  authorize: Authorize;
   token: 'ok' | 'invalid-code' | Outage;
   refresh: 'ok' | 'invalid-token';
   me: 'ok' | 'unauthorized' | Outage;
@@ -47,6 +48,7 @@ const oauthError = (status: number, error: string, description: string): Answer 
 
 export function startXEmulator(): Promise<XEmulator> {
   return startPlatformEmulator<XBehavior, XUser>({
+    name: 'X',
     behavior: { authorize: 'approve', token: 'ok', refresh: 'ok', me: 'ok', revoke: 'ok' },
     user: () => ({
       id: '1346889436626259968',

@@ -12,10 +12,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Outage } from './emulator-server.js';
-import { authorizeRoute, refreshByGrantType, startPlatformEmulator, type Answer, type CodeRefusal, type PlatformEmulator, type TokenPair } from './platform-emulator.js';
+import { authorizeRoute, refreshByGrantType, startPlatformEmulator, type Answer, type CodeRefusal, type PlatformEmulator, type TokenPair, type Authorize } from './platform-emulator.js';
 
 export interface FeishuBehavior extends Record<string, string> {
-  authorize: 'approve' | 'deny';
+  authorize: Authorize;
   token: 'ok' | 'refuse' | Outage;
   refresh: 'ok' | 'refuse' | Outage;
   userinfo: 'ok' | 'refuse' | Outage;
@@ -61,6 +61,7 @@ const CODE_REFUSALS: Record<CodeRefusal, Answer> = {
 
 export function startFeishuEmulator(): Promise<FeishuEmulator> {
   return startPlatformEmulator<FeishuBehavior, FeishuUser>({
+    name: 'Feishu / Lark',
     behavior: { authorize: 'approve', token: 'ok', refresh: 'ok', userinfo: 'ok' },
     user: defaultUser,
     clientId: () => `cli_${randomBytes(8).toString('hex')}`,

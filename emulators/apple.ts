@@ -105,6 +105,7 @@ export async function startAppleEmulator(): Promise<AppleEmulator> {
   };
 
   const emulator = await startPlatformEmulator<AppleBehavior, AppleUser>({
+    name: 'Apple',
     behavior: { authorize: 'approve', token: 'ok', refresh: 'ok', discovery: 'ok', keys: 'ok', revoke: 'ok' },
     user: () => ({
       sub: '001234.0a1b2c3d4e5f60718293a4b5c6d7e8f9.1234',

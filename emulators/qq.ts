@@ -9,10 +9,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Outage } from './emulator-server.js';
-import { authorizeRoute, startPlatformEmulator, type Answer, type PlatformEmulator, type TokenPair } from './platform-emulator.js';
+import { authorizeRoute, startPlatformEmulator, type Answer, type PlatformEmulator, type TokenPair, type Authorize } from './platform-emulator.js';
 
 export interface QqBehavior extends Record<string, string> {
-  authorize: 'approve' | 'deny';
+  authorize: Authorize;
   /** 'reused': error 100020. */
   token: 'ok' | 'reused' | Outage;
   /** 'legacy': answers as if `fmt=json` were not sent: an urlencoded token answer, JSONP from /me. */
@@ -40,6 +40,7 @@ const oauthError = (error: number, description: string) => jsonp({ error, error_
 
 export function startQqEmulator(): Promise<QqEmulator> {
   return startPlatformEmulator<QqBehavior, QqUser>({
+    name: 'QQ',
     behavior: { authorize: 'approve', token: 'ok', format: 'fmt', me: 'ok', userinfo: 'ok', refresh: 'ok' },
     user: () => ({
       openid: '4E5B1C0A9D2F3E4B5C6D7E8F9A0B1C2D',

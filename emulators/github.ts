@@ -10,10 +10,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Outage } from './emulator-server.js';
-import { authorizeRoute, startPlatformEmulator, type Answer, type EmulatorRequest, type PlatformEmulator } from './platform-emulator.js';
+import { authorizeRoute, startPlatformEmulator, type Answer, type EmulatorRequest, type PlatformEmulator, type Authorize } from './platform-emulator.js';
 
 export interface GitHubBehavior extends Record<string, string> {
-  authorize: 'approve' | 'deny';
+  authorize: Authorize;
   token: 'ok' | 'bad_verification_code' | Outage;
   user: 'ok' | 'bad-credentials' | Outage;
   emails: 'ok' | Outage;
@@ -71,6 +71,7 @@ const refusal = (request: EmulatorRequest, error: string, description: string) =
 
 export function startGitHubEmulator(): Promise<GitHubEmulator> {
   return startPlatformEmulator<GitHubBehavior, GitHubUser>({
+    name: 'GitHub',
     behavior: { authorize: 'approve', token: 'ok', user: 'ok', emails: 'ok' },
     user: defaultUser,
     clientId: () => `Iv1.${randomBytes(8).toString('hex')}`,

@@ -10,10 +10,10 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Outage } from './emulator-server.js';
-import { authorizeRoute, startPlatformEmulator, type Answer, type PlatformEmulator } from './platform-emulator.js';
+import { authorizeRoute, startPlatformEmulator, type Answer, type PlatformEmulator, type Authorize } from './platform-emulator.js';
 
 export interface FacebookBehavior extends Record<string, string> {
-  authorize: 'approve' | 'deny';
+  authorize: Authorize;
   token: 'ok' | 'used-code' | Outage;
   me: 'ok' | 'invalid-token' | Outage;
 }
@@ -46,6 +46,7 @@ export const appsecretProof = (accessToken: string, appSecret: string) => create
 
 export function startFacebookEmulator(): Promise<FacebookEmulator> {
   return startPlatformEmulator<FacebookBehavior, FacebookUser>({
+    name: 'Facebook',
     behavior: { authorize: 'approve', token: 'ok', me: 'ok' },
     user: () => ({
       id: '10158823456789012',

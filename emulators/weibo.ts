@@ -8,10 +8,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Outage } from './emulator-server.js';
-import { authorizeRoute, startPlatformEmulator, type Answer, type PlatformEmulator } from './platform-emulator.js';
+import { authorizeRoute, startPlatformEmulator, type Answer, type PlatformEmulator, type Authorize } from './platform-emulator.js';
 
 export interface WeiboBehavior extends Record<string, string> {
-  authorize: 'approve' | 'deny';
+  authorize: Authorize;
   /** 'invalid-grant': 21325. */
   token: 'ok' | 'invalid-grant' | Outage;
   /** 'invalid-token': 21332. */
@@ -50,6 +50,7 @@ const weiboError = (request: string, error: string, errorCode: number, descripti
 
 export function startWeiboEmulator(): Promise<WeiboEmulator> {
   return startPlatformEmulator<WeiboBehavior, WeiboUser>({
+    name: 'Weibo',
     behavior: { authorize: 'approve', token: 'ok', userinfo: 'ok', revoke: 'ok' },
     user: () => ({ idstr: '6543210987654321987', screen_name: '微博用户', avatar_hd: 'https://tvax1.sinaimg.cn/crop.0.0.996.996.1024/abc.jpg', profileIds: undefined }),
     clientId: () => String(1000000000 + randomBytes(3).readUIntBE(0, 3)),

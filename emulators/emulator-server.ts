@@ -4,7 +4,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { parseJson } from '../../../bff/providers/json-body.js';
+import { parseJson } from '../bff/providers/json-body.js';
 
 export interface RecordedRequest {
   method: string;
@@ -83,7 +83,7 @@ export function redirect(res: ServerResponse, location: URL) {
   res.writeHead(302, { location: location.href }).end();
 }
 
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
+export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
 const unescapeHtml = (text: string) => text.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)));
 
 /** form_post (OAuth 2.0 Form Post Response Mode §2): a page that POSTs `params` to `action` once loaded. */

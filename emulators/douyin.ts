@@ -11,10 +11,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Outage } from './emulator-server.js';
-import { authorizeRoute, startPlatformEmulator, type Answer, type EmulatorRequest, type PlatformEmulator, type TokenPair } from './platform-emulator.js';
+import { authorizeRoute, startPlatformEmulator, type Answer, type EmulatorRequest, type PlatformEmulator, type TokenPair, type Authorize } from './platform-emulator.js';
 
 export interface DouyinBehavior extends Record<string, string> {
-  authorize: 'approve' | 'deny';
+  authorize: Authorize;
   /** 'invalid-code': error_code 10008 inside HTTP 200. */
   token: 'ok' | 'invalid-code' | Outage;
   /** 'invalid-token': err_no 28001003; 'old-envelope-error': the older `{data: {error_code: "2190008"}}` shape. */
@@ -47,6 +47,7 @@ const isForm = ({ headers }: EmulatorRequest) => (headers['content-type'] ?? '')
 
 export function startDouyinEmulator(): Promise<DouyinEmulator> {
   return startPlatformEmulator<DouyinBehavior, DouyinUser>({
+    name: 'Douyin',
     behavior: { authorize: 'approve', token: 'ok', userinfo: 'ok', refresh: 'ok' },
     user: () => ({
       open_id: '_000QadFMhmU1jNCI3JdPnyVDL6XavC70dFy',

@@ -11,10 +11,10 @@
  */
 import { generateKeyPairSync, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
 import type { Outage } from './emulator-server.js';
-import { authorizeRoute, startPlatformEmulator, type Answer, type EmulatorRequest, type PlatformEmulator, type TokenPair } from './platform-emulator.js';
+import { authorizeRoute, startPlatformEmulator, type Answer, type EmulatorRequest, type PlatformEmulator, type TokenPair, type Authorize } from './platform-emulator.js';
 
 export interface AlipayBehavior extends Record<string, string> {
-  authorize: 'approve' | 'deny';
+  authorize: Authorize;
   /** 'forged': the answer names another user after it was signed; 'unsigned': no `sign` at all. */
   token: 'ok' | 'refuse' | 'forged' | 'unsigned' | Outage;
   /** 'other-user': a genuinely signed answer that names another user. */
@@ -98,6 +98,7 @@ export async function startAlipayEmulator(): Promise<AlipayEmulator> {
   const responseOf = (method: string) => `${method.replaceAll('.', '_')}_response`;
 
   const emulator = await startPlatformEmulator<AlipayBehavior, AlipayUser>({
+    name: 'Alipay',
     behavior: { authorize: 'approve', token: 'ok', refresh: 'ok', userinfo: 'ok' },
     user: defaultUser,
     clientId: () => `20210${randomBytes(6).readUIntBE(0, 6).toString().padStart(11, '0')}`,

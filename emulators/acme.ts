@@ -8,10 +8,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Outage } from './emulator-server.js';
-import { authorizeRoute, refreshByGrantType, startPlatformEmulator, type Answer, type PlatformEmulator, type TokenPair } from './platform-emulator.js';
+import { authorizeRoute, refreshByGrantType, startPlatformEmulator, type Answer, type PlatformEmulator, type TokenPair, type Authorize } from './platform-emulator.js';
 
 export interface AcmeBehavior extends Record<string, string> {
-  authorize: 'approve' | 'deny';
+  authorize: Authorize;
   token: 'ok' | 'invalid-grant' | Outage;
   refresh: 'ok' | 'invalid-grant';
   me: 'ok' | 'token-expired' | Outage;
@@ -33,6 +33,7 @@ const INVALID_GRANT: Answer = { body: { error: 'invalid_grant', error_descriptio
 
 export function startAcmeEmulator(): Promise<AcmeEmulator> {
   return startPlatformEmulator<AcmeBehavior, AcmeUser>({
+    name: 'Acme ID',
     behavior: { authorize: 'approve', token: 'ok', refresh: 'ok', me: 'ok' },
     user: () => ({ uid: 424242, nick: 'Acme Tester', mail: 'tester@acme.example', tokenUserId: undefined }),
     clientId: () => `acme-${randomBytes(8).toString('hex')}`,
