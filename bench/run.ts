@@ -4,7 +4,8 @@
  * chart bench/results.svg. Exits non-zero when a benchmark fails to run or the
  * client is over its budget; speed targets are reported, not enforced (the
  * machine is shared). To add a benchmark, write a suite returning a SuiteResult
- * and list it in SUITES.
+ * and list it in SUITES. `npm run bench -- --soak [minutes]` runs the endurance
+ * run instead (bench/soak/), which writes its own section of RESULTS.md.
  */
 import { execFileSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -13,6 +14,8 @@ import { parseArgs } from 'node:util';
 import { createBenchContext, type BenchContext } from './harness/context.js';
 import { formatFigure, markdownReport, svgChart, verdict, type Baseline } from './harness/report.js';
 import type { Figure, Section, SuiteResult } from './harness/results.js';
+import { soak } from './soak/command.js';
+import { SOAK_BEGIN, SOAK_END } from './soak/report.js';
 import { clientSizeBench } from './suites/client-size.js';
 import { loginBench } from './suites/login.js';
 import { memoryBench } from './suites/memory.js';
@@ -35,6 +38,18 @@ const SUITES: Record<string, (context: BenchContext) => Promise<SuiteResult>> = 
 const PEERS = ['express', 'express-session', 'connect-redis', 'redis', 'passport', 'http-proxy-middleware', 'autocannon', 'ioredis', 'jose', 'oauth4webapi'];
 
 const here = (file: string) => new URL(file, import.meta.url);
+
+/** The Endurance section the last soak wrote, kept when the other figures are written again. */
+const previousReport = await readFile(here('RESULTS.md'), 'utf8').catch(() => '');
+const soakSection = previousReport.includes(SOAK_BEGIN) ? previousReport.slice(previousReport.indexOf(SOAK_BEGIN), previousReport.indexOf(SOAK_END) + SOAK_END.length) : undefined;
+
+// `--soak` takes an optional number of minutes, which parseArgs cannot express: read it here.
+const soakAt = process.argv.indexOf('--soak');
+if (soakAt >= 0) {
+  const given = process.argv[soakAt + 1];
+  const minutes = given !== undefined && /^\d+(\.\d+)?$/.test(given) ? Number(given) : 60;
+  process.exit(await soak(minutes, previousReport, here));
+}
 
 const { values } = parseArgs({
   options: {
@@ -116,7 +131,7 @@ const report = markdownReport(
   baseline,
   failures,
 );
-await writeFile(here('RESULTS.md'), report);
+await writeFile(here('RESULTS.md'), soakSection ? `${report.trimEnd()}\n\n${soakSection}\n` : report);
 await writeFile(here('results.svg'), svgChart(figures));
 
 console.log('\nfigure | baseline | now | goal | met');

@@ -38,6 +38,10 @@ function newClient(connection: RedisConnection, options: RedisOptions): RedisCli
     ...auth,
     sentinels: connection.sentinels.map((url) => address(url, 26379)),
     name: connection.name,
+    // Hear of a failover from the sentinels (+switch-master) and move to the new master at once: a
+    // master demoted by SENTINEL FAILOVER keeps taking writes until it is made a replica, and then
+    // drops them when it syncs from the new one (found by the soak, bench/soak/).
+    failoverDetector: true,
     ...(connection.sentinelUsername === undefined ? {} : { sentinelUsername: connection.sentinelUsername }),
     ...(connection.sentinelPassword === undefined ? {} : { sentinelPassword: connection.sentinelPassword }),
     ...(tls ? { tls: {}, enableTLSForSentinelMode: true } : {}),

@@ -1,9 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { freePort } from '../support/bff.js';
-import { expectSessionsToSurviveFailover } from '../support/failover.js';
+import { expectSessionsToSurviveFailover, untilReplicaOf, untilReplicasCaughtUp } from '../support/failover.js';
 import { startHostileStack, type HostileStack } from '../support/hostile-stack.js';
 import { loginForCookie, sessionWithCookie } from '../support/session-cookie.js';
 import { expectOneRateLimitCount } from '../support/shared-rate-limit.js';
@@ -47,10 +47,43 @@ describe('a BFF on a Redis group watched by Sentinel ({ "sentinels": [...], "nam
     await expectSessionsEndedInTwoBffs(stack, { store: { sentinels: [sentinel.url], name: GROUP }, keyPrefix: KEY_PREFIX });
   });
 
+  // A planned failover (SENTINEL FAILOVER) leaves the old master taking writes until Sentinel demotes it, and it drops
+  // them when it then syncs from the new one: the BFF must move at Sentinel's +switch-master (found by the soak).
+  it('writes new sessions to the new master within seconds of a planned failover, and they outlive the old master\'s demotion', async () => {
+    const before = await login();
+    const sentinelClient = sentinel.client();
+    const newMaster = replica.client();
+    const oldMaster = master.client();
+    try {
+      // A planned failover at a quiet moment: the replica has what the master wrote.
+      await untilReplicasCaughtUp(oldMaster);
+      await sentinelClient.call('SENTINEL', 'FAILOVER', GROUP);
+      await vi.waitFor(async () => expect(((await sentinelClient.call('SENTINEL', 'get-master-addr-by-name', GROUP)) as string[])[1]).toBe(String(replica.port)), {
+        timeout: FAILOVER_MS,
+        interval: 100,
+      });
+      const after: string[] = [];
+      await vi.waitFor(
+        async () => {
+          const keys = await newMaster.dbsize();
+          after.push(await login());
+          expect(await newMaster.dbsize()).toBeGreaterThan(keys);
+        },
+        { timeout: 5000, interval: 100 },
+      );
+      await untilReplicaOf(master, replica.port);
+      expect((await sessionOf(before)).body, 'the session from before the failover').toMatchObject({ authenticated: true });
+      expect((await sessionOf(after.at(-1)!)).body, 'the session written to the new master').toMatchObject({ authenticated: true });
+    } finally {
+      for (const client of [sentinelClient, newMaster, oldMaster]) client.disconnect();
+    }
+  }, 2 * FAILOVER_MS);
+
   it('keeps sessions on the master Sentinel names, and they survive its failover to the replica', async () => {
     const cookies = [await login(), await login()];
     for (const cookie of cookies) expect((await sessionOf(cookie)).body).toMatchObject({ authenticated: true });
 
-    await expectSessionsToSurviveFailover(stack, master, cookies, FAILOVER_MS);
+    // The test above made the replica the master.
+    await expectSessionsToSurviveFailover(stack, replica, cookies, FAILOVER_MS);
   }, 2 * FAILOVER_MS);
 });

@@ -70,12 +70,12 @@ export class TestBrowser {
   /** GETs `url` and follows 3xx Location hops until a non-redirect, or until the next location matches `stopAt`. */
   async follow(
     url: string | URL,
-    options: { stopAt?: (url: URL) => boolean; maxHops?: number } = {},
+    options: { stopAt?: (url: URL) => boolean; maxHops?: number; signal?: AbortSignal } = {},
   ): Promise<FollowResult> {
     const maxHops = options.maxHops ?? 20;
     let current = new URL(url);
     for (let hop = 0; hop <= maxHops; hop++) {
-      const response = await this.get(current);
+      const response = await this.get(current, options.signal ? { signal: options.signal } : {});
       const location = response.headers.get('location');
       if (!isRedirect(response.status) || location === null) return { response, url: current.href };
 

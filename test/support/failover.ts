@@ -33,7 +33,7 @@ export async function expectSessionsToSurviveFailover(stack: HostileStack, maste
  * `INFO replication` (https://redis.io/docs/latest/commands/info/): on the replica
  * `master_link_status:up` and a `slave_repl_offset` that reached the master's `master_repl_offset`.
  */
-async function untilReplicasCaughtUp(master: Redis) {
+export async function untilReplicasCaughtUp(master: Redis) {
   await vi.waitFor(
     async () => {
       const primary = await replicationInfo(master);
@@ -55,6 +55,22 @@ async function untilReplicasCaughtUp(master: Redis) {
     },
     { timeout: SYNC_MS, interval: 100 },
   );
+}
+
+/** Polls until `server` is a replica of the master on `masterPort` with its link up and its first sync done (`INFO replication`). */
+export async function untilReplicaOf(server: RedisServer, masterPort: number) {
+  const client = server.client();
+  try {
+    await vi.waitFor(
+      async () => {
+        const info = await replicationInfo(client);
+        expect(info).toMatchObject({ role: 'slave', master_port: String(masterPort), master_link_status: 'up', master_sync_in_progress: '0' });
+      },
+      { timeout: SYNC_MS, interval: 100 },
+    );
+  } finally {
+    client.disconnect();
+  }
 }
 
 async function replicationInfo(client: Redis): Promise<Record<string, string>> {

@@ -78,6 +78,8 @@ export interface HostileProvider extends Switchable<Behavior> {
   clientSecret: string;
   /** A new signing key with a new kid; the JWKS then publishes only the new key. */
   rotateKey: () => Promise<void>;
+  /** The session id of the login `code` was issued to (`sessionIds`), or undefined. */
+  sidOf: (code: string) => string | undefined;
   /** A back-channel logout token (OIDC Back-Channel Logout 1.0 §2.4) signed with its key; an undefined claim is left out. */
   signLogoutToken: (claims?: JWTPayload) => Promise<string>;
   requests: RecordedRequest[];
@@ -123,6 +125,8 @@ interface PendingCode {
   redirectUri: string;
   codeChallenge: string;
   nonce?: string;
+  /** The login's session id at the provider, with `sessionIds`. */
+  sid?: string;
   used: boolean;
 }
 
@@ -134,7 +138,14 @@ interface Exchange {
 }
 
 export async function startHostileProvider(
-  options: { clientId?: string; clientSecret?: string; /** Its issuer's path, under which it serves everything (`/common/v2.0`). */ issuerPath?: string } = {},
+  options: {
+    clientId?: string;
+    clientSecret?: string;
+    /** Its issuer's path, under which it serves everything (`/common/v2.0`). */
+    issuerPath?: string;
+    /** Each login gets a session id of its own, the `sid` claim of its ID token (Back-Channel Logout 1.0 §2.1), told by `sidOf(code)`. */
+    sessionIds?: boolean;
+  } = {},
 ): Promise<HostileProvider> {
   const issuerPath = options.issuerPath ?? '';
   const clientId = options.clientId ?? 'hostile-client';
@@ -251,7 +262,13 @@ export async function startHostileProvider(
     } else {
       const code = mint('code');
       const nonce = query.get('nonce') ?? undefined;
-      codes.set(code, { redirectUri, codeChallenge: codeChallenge ?? '', used: false, ...(nonce === undefined ? {} : { nonce }) });
+      codes.set(code, {
+        redirectUri,
+        codeChallenge: codeChallenge ?? '',
+        used: false,
+        ...(nonce === undefined ? {} : { nonce }),
+        ...(options.sessionIds ? { sid: mint('sid') } : {}),
+      });
       back.searchParams.set('code', code);
     }
     const state = query.get('state');
@@ -302,7 +319,7 @@ export async function startHostileProvider(
     } else if (!body.code_verifier || s256(body.code_verifier) !== pending.codeChallenge) {
       return invalidGrant(res, 'PKCE verification failed');
     }
-    const idToken = await idTokenFor(pending.nonce);
+    const idToken = await idTokenFor(pending.nonce, HOSTILE_SUBJECT, pending.sid);
     return json(res, 200, { ...tokenSet(), ...(idToken === undefined ? {} : { id_token: idToken }) });
   }
 
@@ -327,7 +344,7 @@ export async function startHostileProvider(
     return body.client_secret === clientSecret ? body.client_id : undefined;
   }
 
-  async function idTokenFor(nonce: string | undefined, subject = HOSTILE_SUBJECT): Promise<string | undefined> {
+  async function idTokenFor(nonce: string | undefined, subject = HOSTILE_SUBJECT, sid?: string): Promise<string | undefined> {
     const mode = behavior.now.idToken;
     if (mode === 'missing') return undefined;
 
@@ -341,6 +358,7 @@ export async function startHostileProvider(
       ...(mode === 'no-exp' ? {} : { exp: mode === 'expired' ? now - 1800 : issuedAt + 300 }),
       auth_time: issuedAt,
       ...(mode === 'azp-other' ? { azp: 'another-client' } : {}),
+      ...(sid === undefined ? {} : { sid }),
       ...(mode === 'wrong-nonce' ? { nonce: 'not-the-nonce-you-sent' } : nonce === undefined || mode === 'no-nonce' ? {} : { nonce }),
       ...behavior.now.idTokenClaims,
     };
@@ -397,6 +415,7 @@ export async function startHostileProvider(
     rotateKey: async () => {
       key = await newSigningKey();
     },
+    sidOf: (code) => codes.get(code)?.sid,
     signLogoutToken: (claims = {}) => {
       const usual = { iss: issuer, aud: clientId, iat: Math.floor(Date.now() / 1000), jti: mint('jti'), sid: 'hostile-sid', events: { [BACKCHANNEL_LOGOUT]: {} } };
       const payload = Object.fromEntries(Object.entries({ ...usual, ...claims }).filter(([, value]) => value !== undefined));

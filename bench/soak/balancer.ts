@@ -1,0 +1,48 @@
+import { Agent, createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A round-robin balancer in front of the soak's BFF processes, as a load balancer in production:
+ * keep-alive to each backend, the next backend when one refuses the connection (it is down: the
+ * request never reached it, so trying another is safe), and 502 when a backend drops a request
+ * it had taken (killed mid-request).
+ */
+export interface Balancer {
+  origin: string;
+  close: () => Promise<void>;
+}
+
+export async function startBalancer(backends: readonly { port: number }[]): Promise<Balancer> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  let next = 0;
+
+  const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer, tries: number) => {
+    const backend = backends[next++ % backends.length]!;
+    const upstream = request({ host: '127.0.0.1', port: backend.port, method: req.method, path: req.url, headers: req.headers, agent }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    upstream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ECONNREFUSED' && tries < backends.length) return forward(req, res, body, tries + 1);
+      if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'bad_gateway', reason: error.code ?? 'error' }));
+      else res.destroy();
+    });
+    upstream.end(body);
+  };
+
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => forward(req, res, Buffer.concat(chunks), 1));
+  });
+  server.keepAliveTimeout = 30_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      agent.destroy();
+    },
+  };
+}
