@@ -2,9 +2,10 @@ import { Router, type Request, type Response } from 'express';
 import type { EmulatedPlatform } from './emulated-platforms.js';
 
 /** The cookie of the demo page's "as inside WeChat" switch. */
-export const IN_WECHAT_COOKIE = 'demo_in_wechat';
+const IN_WECHAT_COOKIE = 'demo_in_wechat';
 /** What WeChat's built-in browser adds to its user agent (the BFF looks for MicroMessenger). */
 const WECHAT_USER_AGENT = ' MicroMessenger/8.0.50';
+const SWITCHED_ON = new RegExp(`(?:^|;\\s*)${IN_WECHAT_COOKIE}=1(?:;|$)`);
 
 /**
  * The demo's own routes with `--emulators`: `GET /demo/emulators` lists the emulated platforms for
@@ -18,7 +19,7 @@ export function emulatorRoutes(platforms: EmulatedPlatform[]): Router {
     res.set('Cache-Control', 'no-store').json({ platforms, inWeChatCookie: IN_WECHAT_COOKIE });
   });
   router.use('/auth/login', (req: Request, _res: Response, next) => {
-    if (new RegExp(`(?:^|;\\s*)${IN_WECHAT_COOKIE}=1(?:;|$)`).test(req.headers.cookie ?? '')) req.headers['user-agent'] = `${req.headers['user-agent'] ?? ''}${WECHAT_USER_AGENT}`;
+    if (SWITCHED_ON.test(req.headers.cookie ?? '')) req.headers['user-agent'] = `${req.headers['user-agent'] ?? ''}${WECHAT_USER_AGENT}`;
     next();
   });
   return router;

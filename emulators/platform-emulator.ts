@@ -221,6 +221,9 @@ export const refreshByGrantType =
   ({ method, path, params }: EmulatorRequest): string =>
     `${method} ${path}${params[param] === 'refresh_token' ? ' refresh' : ''}`;
 
+/** The consent page's choice, the link's last parameter (emulator-pages.ts). */
+const CHOICE_AT_END = new RegExp(`[?&]${CHOICE_PARAM}=[^&]*$`);
+
 /** The authorization step's switch: approve at once, deny at once, or ask the person on a consent page (emulator-pages.ts). */
 export type Authorize = 'approve' | 'deny' | 'ask';
 
@@ -248,7 +251,7 @@ export function authorizeRoute<Behavior extends { authorize: string }>(
     behavior: 'authorize',
     handle: ({ query: asked, search: askedSearch, path }, now) => {
       const { [CHOICE_PARAM]: choice, ...query } = asked;
-      const search = choice === undefined ? askedSearch : askedSearch.replace(new RegExp(`[?&]${CHOICE_PARAM}=[^&]*$`), '');
+      const search = choice === undefined ? askedSearch : askedSearch.replace(CHOICE_AT_END, '');
       if (!options.valid(query, search) || !URL.canParse(query.redirect_uri ?? '')) return labelled(name, options.invalid);
       if (now === 'ask' && choice === undefined) return consentPage(name, path, query);
       const decision = choice ?? now;

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { freePort, TEST_SECRET } from '../../test/support/bff.js';
 import { startHostileProvider, type HostileProvider } from '../../test/support/hostile-provider.js';
+import { asProviderBad } from '../../test/support/hostile-stack.js';
 import { startRedisSentinel, startRedisServer, type RedisServer } from '../../test/support/redis-server.js';
 import { startBalancer, type Balancer } from './balancer.js';
 import { soakBff, type SoakBff } from './bff-node.js';
@@ -56,7 +57,7 @@ export async function startSoakStage(): Promise<SoakStage> {
     secrets: [TEST_SECRET],
     httpTimeoutMs: 5000,
     rateLimit: false,
-    providers: [{ id: 'bad', type: 'oidc', issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret }],
+    ...asProviderBad(idp),
     session: { store: { sentinels: [sentinel.url], name: GROUP }, keyPrefix: 'bff-auth-soak:' },
     apis: [{ path: '/api/soak', provider: 'bad', target, methods: ['GET'] }],
   };

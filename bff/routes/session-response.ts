@@ -1,13 +1,8 @@
-import type { JsonObject, SessionResponse, User } from '../../shared/index.js';
+import type { SessionResponse } from '../../shared/index.js';
+import type { RequestAuth } from './request-auth.js';
 
-/** What a signed-in body of `GET /auth/session` is made of. */
-export interface SessionBodyParts {
-  user: Readonly<User>;
-  provider: string;
-  linked: string[];
-  clientData: Readonly<JsonObject> | undefined;
-  expiresAt: number;
-}
+/** What a signed-in body of `GET /auth/session` is made of: the parts of `req.auth` the browser may see. */
+export type SessionBodyParts = Pick<RequestAuth, 'user' | 'provider' | 'linked' | 'clientData' | 'expiresAt'>;
 
 /**
  * The body of `GET /auth/session` for a session read on the server (`auth.readSession`, `req.auth`),

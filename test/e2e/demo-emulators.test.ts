@@ -4,14 +4,12 @@
  * and a failing token step come back as the demo's readable errors; WeChat's QR code works inside
  * the page, and with the "inside WeChat" switch the BFF starts the official account's login.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../bff/index.js';
 import { WECHAT_PATHS } from '../../emulators/wechat.js';
-import { startDemo, type Demo } from '../../demo/server.js';
-import { freePort } from '../support/bff.js';
-import { CHROMIUM_SKIP_NOTICE, hasChromium, launchChromium } from '../support/chromium.js';
-import { buildDemo } from '../support/demo-build.js';
+import type { Demo } from '../../demo/server.js';
+import { CHROMIUM_SKIP_NOTICE, hasChromium } from '../support/chromium.js';
+import { startDemoInChromium, type DemoInChromium } from '../support/demo-in-chromium.js';
 
 if (!hasChromium) console.warn(CHROMIUM_SKIP_NOTICE);
 
@@ -20,31 +18,19 @@ const SOON = { timeout: 15_000 };
 const EMULATED = ['WeChat', 'WeCom', 'QQ', 'Weibo', 'DingTalk', 'Feishu', 'Alipay', 'Gitee', 'Douyin', 'GitHub'];
 
 describe.skipIf(!hasChromium)('the demo on emulated platforms (npm start -- --emulators)', () => {
-  let built: Awaited<ReturnType<typeof buildDemo>> | undefined;
+  let stage: DemoInChromium | undefined;
   let demo: Demo;
   let origin: string;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    built = await buildDemo();
-    const port = await freePort();
-    origin = `http://localhost:${port}`;
-    demo = await startDemo({ baseUrl: origin, port, host: 'localhost', staticDir: built.dir, emulators: true, logger: silentLogger });
-    browser = await launchChromium();
+    stage = await startDemoInChromium({ emulators: true });
+    ({ demo, origin } = stage);
   });
 
-  afterAll(async () => {
-    await Promise.allSettled(contexts.map((context) => context.close()));
-    await browser?.close();
-    await demo?.close();
-    await built?.remove();
-  });
+  afterAll(() => stage?.close());
 
   async function newPage(): Promise<Page> {
-    const context = await browser.newContext();
-    contexts.push(context);
-    const page = await context.newPage();
+    const page = await stage!.newPage();
     await page.goto(origin);
     return page;
   }

@@ -4,13 +4,11 @@
  * over real HTTP. Each test checks what a person at the browser would notice.
  */
 import { mkdir } from 'node:fs/promises';
-import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
+import type { Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../bff/index.js';
-import { startDemo, type Demo } from '../../demo/server.js';
-import { freePort } from '../support/bff.js';
-import { CHROMIUM_SKIP_NOTICE, hasChromium, launchChromium } from '../support/chromium.js';
-import { buildDemo } from '../support/demo-build.js';
+import type { Demo } from '../../demo/server.js';
+import { CHROMIUM_SKIP_NOTICE, hasChromium } from '../support/chromium.js';
+import { startDemoInChromium, type DemoInChromium } from '../support/demo-in-chromium.js';
 
 if (!hasChromium) console.warn(CHROMIUM_SKIP_NOTICE);
 
@@ -26,34 +24,21 @@ const SOON = { timeout: 10_000 };
 const AT_ONCE = { timeout: 5_000 };
 
 describe.skipIf(!hasChromium)('the demo in Chromium', () => {
-  let built: Awaited<ReturnType<typeof buildDemo>> | undefined;
+  let stage: DemoInChromium | undefined;
   let demo: Demo;
   let origin: string;
   let providerOrigin: string;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    built = await buildDemo();
-
-    const [port, devProviderPort] = [await freePort(), await freePort()];
-    origin = `http://localhost:${port}`;
-    demo = await startDemo({ baseUrl: origin, port, host: 'localhost', staticDir: built.dir, devProviderPort, logger: silentLogger });
+    stage = await startDemoInChromium();
+    ({ demo, origin } = stage);
     providerOrigin = demo.devProvider!.issuer;
-    browser = await launchChromium();
   });
 
-  afterAll(async () => {
-    await Promise.allSettled(contexts.map((context) => context.close()));
-    await browser?.close();
-    await demo?.close();
-    await built?.remove();
-  });
+  afterAll(() => stage?.close());
 
-  async function newPage(viewport = { width: 1280, height: 860 }): Promise<Page> {
-    const context = await browser.newContext({ viewport, colorScheme: 'light' });
-    contexts.push(context);
-    return context.newPage();
+  function newPage(viewport = { width: 1280, height: 860 }): Promise<Page> {
+    return stage!.newPage({ viewport, colorScheme: 'light' });
   }
 
   /** The address as the page itself sees it (page.url() hears of history.replaceState a little later). */
