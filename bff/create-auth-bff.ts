@@ -12,6 +12,7 @@ import { optionalSession, requireSession, sessionReader, type ReadSession } from
 import { describeProvider, type ProviderType } from './providers/provider.js';
 import { createApiProxy } from './proxy/api-proxy.js';
 import { createLoginRateLimit } from './routes/login-rate-limit.js';
+import { firstLayerHandler } from './routes/first-layer.js';
 import { createRouter } from './routes/router.js';
 import { createSessionStore } from './session/create-store.js';
 import { redisClientOf } from './session/redis-client.js';
@@ -38,7 +39,7 @@ export interface AuthBff {
    * An API proxy (the same as an `apis` entry): requests under `path` go to
    * `target` with the session's access token for `provider`. Mount it: `app.use(auth.proxy({...}))`.
    */
-  proxy: (options: ApiProxyOptions) => Router;
+  proxy: (options: ApiProxyOptions) => RequestHandler;
   /** A user's sessions: list them, end them all ("sign out everywhere") or one by its handle. */
   sessions: UserSessions;
   /** The configured providers, as `GET /auth/providers` lists them. */
@@ -85,14 +86,14 @@ export function createAuthBff<const Platforms extends readonly ProviderType[] = 
   const providerIds = new Set(context.providers.keys());
   const tokenless = tokenlessIds(context.providers.values());
   const proxy = (options: ApiProxyOptions) =>
-    createApiProxy(context, accessTokens, resolveApiProxy(options, providerIds, tokenless, resolved.basePath), resolved.httpTimeoutMs);
+    firstLayerHandler([createApiProxy(context, accessTokens, resolveApiProxy(options, providerIds, tokenless, resolved.basePath), resolved.httpTimeoutMs)]);
 
   const readSession = sessionReader(sessions, accessTokens);
   const providers = resolved.providers.map(describeProvider);
   // Counted in the session store's own connection, whatever its shape (one server, a cluster, a Sentinel group).
   const rateLimit = createLoginRateLimit(resolved.rateLimit, { redis: redisClientOf(store), keyPrefix: session.keyPrefix }, logger);
-  const router = createRouter(context, background, providers, rateLimit);
-  for (const api of resolved.apis) router.use(createApiProxy(context, accessTokens, api, resolved.httpTimeoutMs));
+  const apiProxies = resolved.apis.map((api) => createApiProxy(context, accessTokens, api, resolved.httpTimeoutMs));
+  const router = createRouter(context, background, providers, rateLimit, apiProxies);
 
   return {
     router,

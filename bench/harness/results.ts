@@ -5,6 +5,8 @@ import { spread } from './stats.js';
 export interface Goal {
   atLeast?: number;
   atMost?: number;
+  /** A throughput ratio's goal judged by server CPU per request (`cpuRatio`), not by requests per second. */
+  byCpu?: boolean;
 }
 
 /** One reported figure; those with a goal are the issue's targets. */
@@ -14,12 +16,15 @@ export interface Figure {
   label: string;
   value: number;
   /** `yes/no`: 1 or 0. */
-  unit: 'x' | 'B' | 'µs' | '/s' | 'count' | 'yes/no';
+  /** `share`: a fraction of the machine's limit. */
+  unit: 'x' | 'share' | 'B' | 'µs' | '/s' | 'count' | 'yes/no';
   goal?: Goal;
   /** Shown in the SVG chart of ratios. */
   chart?: boolean;
   /** For a throughput ratio: the same comparison by server CPU time per request (the peer's over ours). */
   cpuRatio?: number;
+  /** For a throughput ratio: ours and the peer's requests per second as a share of the machine's limit, measured in the same rounds. */
+  limitShare?: { subject: number; peer: number };
 }
 
 export interface Section {
@@ -62,20 +67,46 @@ export function ratioOf(results: readonly ContenderResult[], subject: string, pe
   };
 }
 
-/** The figure of a throughput comparison, charted, with its goal when it is a target. */
-export function ratioFigure(id: string, label: string, results: readonly ContenderResult[], subject: string, peer: string, atLeast?: number): Figure {
+/**
+ * The figure of a throughput comparison, charted, with its goal when it is a
+ * target, and both contenders' shares of the `limit` contender when one ran.
+ */
+export function ratioFigure(
+  id: string,
+  label: string,
+  results: readonly ContenderResult[],
+  contenders: { subject: string; peer: string; limit?: string },
+  goal?: Goal,
+): Figure {
+  const { subject, peer, limit } = contenders;
   const { ratio, cpuRatio } = ratioOf(results, subject, peer);
-  return { id, label, value: ratio, unit: 'x', chart: true, cpuRatio, ...(atLeast === undefined ? {} : { goal: { atLeast } }) };
+  const limitShare = limit === undefined ? undefined : { subject: ratioOf(results, subject, limit).ratio, peer: ratioOf(results, peer, limit).ratio };
+  return { id, label, value: ratio, unit: 'x', chart: true, cpuRatio, ...(goal ? { goal } : {}), ...(limitShare ? { limitShare } : {}) };
 }
 
-/** A table of contenders, the last column each one's ratio to `peer`. */
-export function comparisonSection(title: string, method: string, results: readonly ContenderResult[], peer: string): Section {
+/** The figure of a contender's throughput as a share of the machine's limit, measured in the same rounds. */
+export function limitFigure(id: string, label: string, results: readonly ContenderResult[], subject: string, limit: string, atLeast: number): Figure {
+  return { id, label, value: ratioOf(results, subject, limit).ratio, unit: 'share', goal: { atLeast } };
+}
+
+/** A table of contenders, with each one's ratio to `peer` and, when a `limit` contender ran, its share of it. */
+export function comparisonSection(title: string, method: string, results: readonly ContenderResult[], peer: string, limit?: string): Section {
   return {
     title,
     method,
-    head: ['contender', 'req/s (median)', 'req/s min-max', 'server CPU µs/req', 'p50 / p99 ms', `vs ${peer}: req/s ratio (rounds)`, 'CPU/req ratio'],
+    head: [
+      'contender',
+      'req/s (median)',
+      'req/s min-max',
+      'server CPU µs/req',
+      'p50 / p99 ms',
+      `vs ${peer}: req/s ratio (rounds)`,
+      'CPU/req ratio',
+      ...(limit === undefined ? [] : [`share of the limit (${limit})`]),
+    ],
     rows: results.map((result) => {
       const { ratio, rounds, cpuRatio } = ratioOf(results, result.name, peer);
+      const share = limit === undefined ? [] : [result.name === limit ? '1 (limit)' : fixed(ratioOf(results, result.name, limit).ratio)];
       return [
         result.name,
         int(result.requestsPerSecond.median),
@@ -84,6 +115,7 @@ export function comparisonSection(title: string, method: string, results: readon
         `${fixed(result.latencyP50Ms, 0)} / ${fixed(result.latencyP99Ms, 0)}`,
         result.name === peer ? '1 (peer)' : `**${fixed(ratio)}** (${fixed(rounds.min)}-${fixed(rounds.max)})`,
         result.name === peer ? '1' : fixed(cpuRatio),
+        ...share,
       ];
     }),
   };

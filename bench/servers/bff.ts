@@ -14,7 +14,7 @@ export interface BffOptions {
   store: string;
   keyPrefix?: string;
   provider: { issuer: string; clientId: string; clientSecret: string };
-  /** Upstream of the mounted app's API proxy at PROXY_PATH. */
+  /** Upstream of the API proxy at PROXY_PATH: `auth.proxy()` in the mounted app, an `apis` entry in the standalone server. */
   proxyTarget?: string;
   /** Another tree holding the BFF's code (the baseline's, see baseline-tree.ts); default: this checkout. */
   root?: string;
@@ -34,6 +34,7 @@ async function bffModules(root: string | undefined) {
 export async function startBff(options: BffOptions): Promise<Served> {
   const { createAuthBff, startServer } = await bffModules(options.root);
   const port = await freePort();
+  const proxy = options.proxyTarget === undefined ? undefined : { path: PROXY_PATH, provider: PROVIDER_ID, target: options.proxyTarget, methods: ['GET' as const, 'POST' as const] };
   const config: AuthBffConfig = {
     baseUrl: `http://127.0.0.1:${port}`,
     secrets: [BENCH_SECRET],
@@ -43,6 +44,7 @@ export async function startBff(options: BffOptions): Promise<Served> {
     ...(options.root === undefined ? { rateLimit: false as const } : {}),
   };
   if (options.server === 'standalone') {
+    if (proxy) config.apis = [proxy];
     const server = await startServer(config, { port });
     return { url: server.url, close: () => server.close() };
   }
@@ -53,9 +55,7 @@ export async function startBff(options: BffOptions): Promise<Served> {
   app.get(APP_ROUTE, auth.requireSession(), (req, res) => {
     res.json({ user: req.auth?.user });
   });
-  if (options.proxyTarget) {
-    app.use(auth.proxy({ path: PROXY_PATH, provider: PROVIDER_ID, target: options.proxyTarget, methods: ['GET', 'POST'] }));
-  }
+  if (proxy) app.use(auth.proxy(proxy));
   const server = await listenOn(app, port);
   return {
     url: server.url,

@@ -1,6 +1,7 @@
 import type { BffOptions } from './bff.js';
 import type { ExpressSessionOptions } from './express-session.js';
 import type { HpmOptions } from './hpm.js';
+import type { BareAnswerOptions, BarePipeOptions } from './limit.js';
 import type { MemoryFillOptions } from './memory-fill.js';
 import type { PlainExpressOptions } from './plain-express.js';
 
@@ -16,6 +17,8 @@ export interface RoleOptionsMap {
   'plain-express': PlainExpressOptions;
   'express-session': ExpressSessionOptions;
   hpm: HpmOptions;
+  'bare-answer': BareAnswerOptions;
+  'bare-pipe': BarePipeOptions;
   upstream: Record<string, never>;
   'memory-fill': MemoryFillOptions;
 }
@@ -29,6 +32,8 @@ export const ROLE_LOADERS: { [R in RoleName]: () => Promise<(options: RoleOption
   'plain-express': async () => (await import('./plain-express.js')).startPlainExpress,
   'express-session': async () => (await import('./express-session.js')).startExpressSession,
   hpm: async () => (await import('./hpm.js')).startHpm,
+  'bare-answer': async () => (await import('./limit.js')).startBareAnswer,
+  'bare-pipe': async () => (await import('./limit.js')).startBarePipe,
   upstream: async () => (await import('./upstream.js')).startUpstream,
   'memory-fill': async () => (await import('./memory-fill.js')).startMemoryFill,
 };

@@ -3,7 +3,8 @@ import { startChild, withChildren, type BenchChild } from '../harness/children.j
 import { REDIS_URL, type BenchContext } from '../harness/context.js';
 import { alternatingRounds, probe, type Contender } from '../harness/load.js';
 import { logIn } from '../harness/login.js';
-import { comparisonSection, ratioFigure, type SuiteResult } from '../harness/results.js';
+import { withBareAnswer } from '../harness/limit.js';
+import { comparisonSection, limitFigure, ratioFigure, type SuiteResult } from '../harness/results.js';
 import { PEER_LOGIN_ROUTE } from '../servers/express-session.js';
 
 const SESSION_PATH = '/auth/session';
@@ -45,23 +46,34 @@ export async function sessionCheckMemory(context: BenchContext): Promise<SuiteRe
       const plainChild = await startChild('plain-express', { path: SESSION_PATH, body: JSON.parse(body) });
       try {
         const plain = { name: 'plain Express route', child: plainChild, request: mounted.request };
-        if ((await probe(plain)).body.length !== body.length) throw new Error('the plain route does not answer the same bytes');
-        const results = await alternatingRounds([mounted, standalone, plain], context.load);
-        return {
-          figures: [
-            ratioFigure('session-memory-mounted', 'Session check, memory store, auth.router mounted, vs plain Express route', results, mounted.name, plain.name, 1.0),
-            ratioFigure('session-memory-standalone', 'Session check, memory store, standalone server, vs plain Express route', results, standalone.name, plain.name, 1.5),
-          ],
-          sections: [
-            comparisonSection(
-              'Session check, memory store',
-              `\`GET /auth/session\` with the session cookie and \`x-csrf: 1\` of a user logged in through the test OIDC provider (a real login), ` +
-                `against a plain Express 5 app whose route answers the same ${body.length} JSON bytes with \`res.json\`.`,
-              results,
-              plain.name,
-            ),
-          ],
-        };
+        if ((await probe(plain)).body !== body) throw new Error('the plain route does not answer the same bytes');
+        return await withBareAnswer(mounted, body, async (limit) => {
+          const results = await alternatingRounds([mounted, standalone, plain, limit], context.load);
+          const against = (subject: string) => ({ subject, peer: plain.name, limit: limit.name });
+          return {
+            figures: [
+              ratioFigure('session-memory-mounted', 'Session check, memory store, auth.router mounted, vs plain Express route', results, against(mounted.name), {
+                atLeast: 1.0,
+                byCpu: true,
+              }),
+              ratioFigure('session-memory-standalone', 'Session check, memory store, standalone server, vs plain Express route', results, against(standalone.name), {
+                atLeast: 1.5,
+              }),
+              limitFigure('session-memory-standalone-limit', 'Session check, memory store, standalone server, share of the limit', results, standalone.name, limit.name, 0.7),
+            ],
+            sections: [
+              comparisonSection(
+                'Session check, memory store',
+                `\`GET /auth/session\` with the session cookie and \`x-csrf: 1\` of a user logged in through the test OIDC provider (a real login), ` +
+                  `against a plain Express 5 app whose route answers the same ${body.length} JSON bytes with \`res.json\`, and the limit: ` +
+                  'a bare node:http server writing those bytes with one `writeHead` and `end`.',
+                results,
+                plain.name,
+                limit.name,
+              ),
+            ],
+          };
+        });
       } finally {
         await plainChild.stop();
       }
@@ -83,23 +95,28 @@ export async function sessionCheckRedis(context: BenchContext): Promise<SuiteRes
       const mounted = await loggedInContender('bff-auth, auth.router mounted, Redis', children.mounted, await logIn(children.mounted.url));
       const standalone = await loggedInContender('bff-auth, standalone server, Redis', children.standalone, await logIn(children.standalone.url));
       const peer = await loggedInContender('express-session + connect-redis', children.peer, await peerLogIn(children.peer, content));
-      const results = await alternatingRounds([mounted, standalone, peer], context.load);
-      return {
-        figures: [
-          ratioFigure('session-redis-mounted', 'Session check, Redis, auth.router mounted, vs express-session + connect-redis', results, mounted.name, peer.name, 2.0),
-          ratioFigure('session-redis-standalone', 'Session check, Redis, standalone server, vs express-session + connect-redis', results, standalone.name, peer.name),
-        ],
-        sections: [
-          comparisonSection(
-            'Session check, Redis store',
-            'The same logged-in `GET /auth/session` with sessions in the same local Redis. The peer is express-session ' +
-              '(resave and saveUninitialized off, its default rolling expiry through connect-redis `touch`) with connect-redis on the ' +
-              '`redis` client, holding the same user, profile and sealed tokens as the BFF and answering the same JSON shape.',
-            results,
-            peer.name,
-          ),
-        ],
-      };
+      return withBareAnswer(mounted, (await probe(mounted)).body, async (limit) => {
+        const results = await alternatingRounds([mounted, standalone, peer, limit], context.load);
+        const against = (subject: string) => ({ subject, peer: peer.name, limit: limit.name });
+        return {
+          figures: [
+            ratioFigure('session-redis-mounted', 'Session check, Redis, auth.router mounted, vs express-session + connect-redis', results, against(mounted.name), { atLeast: 2.0 }),
+            ratioFigure('session-redis-standalone', 'Session check, Redis, standalone server, vs express-session + connect-redis', results, against(standalone.name)),
+          ],
+          sections: [
+            comparisonSection(
+              'Session check, Redis store',
+              'The same logged-in `GET /auth/session` with sessions in the same local Redis. The peer is express-session ' +
+                '(resave and saveUninitialized off, its default rolling expiry through connect-redis `touch`) with connect-redis on the ' +
+                '`redis` client, holding the same user, profile and sealed tokens as the BFF and answering the same JSON shape. ' +
+                'The limit answers the same bytes from no store at all.',
+              results,
+              peer.name,
+              limit.name,
+            ),
+          ],
+        };
+      });
     },
   );
 }

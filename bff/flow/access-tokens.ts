@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AuthBffError } from '../errors.js';
 import type { TokenSet } from '../providers/provider.js';
-import { sealedTokensOf, type SessionRecord } from '../session/store.js';
+import { sealedTokensOf, type SessionRecord, type TokenHolder } from '../session/store.js';
 import { classifyProviderError, reasonOf } from './classify.js';
 import type { FlowContext } from './context.js';
 
@@ -50,9 +50,9 @@ export class AccessTokens {
   }
 
   /** The access token of `provider` (default: the login's); rejects with `not_linked` when the session holds none of it. */
-  async get(req: Request, res: Response, record: SessionRecord, provider = record.provider): Promise<string> {
+  async get(req: IncomingMessage, res: ServerResponse, data: TokenHolder, provider = data.provider): Promise<string> {
     const { sessions } = this.context;
-    const sealed = sealedTokensOf(record, provider);
+    const sealed = sealedTokensOf(data, provider);
     if (sealed === undefined) throw notLinked(provider);
     const tokens = await this.open(sealed);
     if (isFresh(tokens)) return tokens.access_token;

@@ -1,14 +1,13 @@
-import type { OutgoingHttpHeaders } from 'node:http';
-import cookieParser from 'cookie-parser';
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { ApiProxyConfig } from '../config/api-proxy-schema.js';
 import { AuthBffError } from '../errors.js';
 import type { AccessTokens } from '../flow/access-tokens.js';
 import type { FlowContext } from '../flow/context.js';
-import { errorHandler, methodNotAllowed, noStore, requireCsrfHeader } from '../routes/respond.js';
+import type { FirstLayerRoute } from '../routes/first-layer.js';
+import { asAuthBffError, csrfRequired, hasCsrfHeader, methodRefused, NO_STORE, sendError, setNoStore } from '../routes/respond.js';
+import { mountPathMatcher, type BelowMount } from './mount-path.js';
 import { createUpstreamCaller } from './upstream-call.js';
 import { upstreamUrl } from './upstream-url.js';
-import { queryOf } from '../routes/request-target.js';
 
 /** Request headers worth passing on; the browser's cookies and the CSRF header stay here. */
 const FORWARDED_REQUEST_HEADERS = [
@@ -62,48 +61,49 @@ const MAX_BODY_BYTES = 1024 * 1024;
 /**
  * The API proxy: a request under `path` goes to `target` plus the rest of the
  * path, with the session's access token for `provider` (refreshed when needed)
- * and without the browser's cookies. The CSRF rule applies; other methods get 405.
+ * and without the browser's cookies. The CSRF rule applies; other methods get
+ * 405. A first-layer route: the router, or the standalone server ahead of
+ * Express, answers it on node's own request and response.
  */
-export function createApiProxy(context: FlowContext, accessTokens: AccessTokens, api: ApiProxyConfig, httpTimeoutMs: number): Router {
+export function createApiProxy(context: FlowContext, accessTokens: AccessTokens, api: ApiProxyConfig, httpTimeoutMs: number): FirstLayerRoute {
   const callUpstream = createUpstreamCaller(httpTimeoutMs, MAX_BODY_BYTES);
   const methods = new Set<string>(api.methods);
   if (methods.has('GET')) methods.add('HEAD');
+  const allowed = [...methods].join(', ');
+  const below = mountPathMatcher(api.path);
 
-  const forward = async (req: Request, res: Response) => {
-    const record = await context.sessions.read(req, res, { slide: true });
-    if (!record) throw new AuthBffError('unauthenticated', `Sign in to use this API.`);
-    // req.path is parsed, so an absolute-form request target ("GET http://host/api/x") yields its path, not "http://host/...".
-    const url = upstreamUrl(api.target, req.path, queryOf(req));
+  const forward = async (req: IncomingMessage, res: ServerResponse, { pathname, query }: BelowMount) => {
+    if (!hasCsrfHeader(req)) throw csrfRequired();
+    if (!methods.has(req.method as string)) throw methodRefused(res, allowed);
+    const view = await context.sessions.view(req, res, { slide: true });
+    if (!view) throw new AuthBffError('unauthenticated', `Sign in to use this API.`);
+    const url = upstreamUrl(api.target, pathname, query);
     // Rejects with not_linked (403) when the session holds no tokens of this entry's provider.
-    const headers: OutgoingHttpHeaders = { authorization: `Bearer ${await accessTokens.get(req, res, record, api.provider)}` };
+    const headers: OutgoingHttpHeaders = { authorization: `Bearer ${await accessTokens.get(req, res, view.data, api.provider)}` };
     for (const name of FORWARDED_REQUEST_HEADERS) {
       const value = req.headers[name];
       if (value !== undefined) headers[name] = value;
     }
     const upstream = await callUpstream({ url, headers, from: req, to: res });
 
-    res.status(upstream.statusCode as number);
+    const head: OutgoingHttpHeaders = { ...NO_STORE };
     for (const name of FORWARDED_RESPONSE_HEADERS) {
       const value = upstream.headers[name];
-      if (value !== undefined) res.setHeader(name, value);
+      if (value !== undefined) head[name] = value;
     }
+    res.writeHead(upstream.statusCode as number, head);
     upstream.on('error', () => res.destroy()).pipe(res);
   };
 
-  const parseCookies = cookieParser();
-  const refuseMethod = methodNotAllowed([...methods].join(', '));
-  const handleError = errorHandler(context.logger);
-  // The checks run as one handler, not as a stack of router layers: on a proxied call, each layer costs more than the check it runs.
-  const handle = (req: Request, res: Response, next: NextFunction) => {
-    const fail = (error: unknown) => handleError(error, req, res, next);
-    noStore(req, res, () =>
-      parseCookies(req, res, (error?: unknown) =>
-        error ? fail(error) : requireCsrfHeader(req, res, () => (methods.has(req.method) ? forward(req, res).catch(fail) : refuseMethod(req, res, next))),
-      ),
-    );
-  };
+  const answer = (req: IncomingMessage, res: ServerResponse, target: BelowMount) =>
+    forward(req, res, target).catch((error: unknown) => {
+      if (res.headersSent) return void res.destroy();
+      setNoStore(res);
+      sendError(res, asAuthBffError(error, context.logger, { method: req.method, route: api.path }));
+    });
 
-  const router = express.Router();
-  router.use(api.path, handle);
-  return router;
+  return (req) => {
+    const target = below(req.url as string);
+    return target && ((res) => void answer(req, res, target));
+  };
 }

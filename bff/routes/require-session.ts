@@ -1,7 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { AuthBffError } from '../errors.js';
 import type { AccessTokens } from '../flow/access-tokens.js';
-import { Sessions } from '../session/sessions.js';
+import type { Sessions } from '../session/sessions.js';
 import { linkedProviders } from '../session/store.js';
 import './request-auth.js';
 import type { RequestAuth } from './request-auth.js';
@@ -31,7 +31,7 @@ export function sessionReader(sessions: Sessions, accessTokens: AccessTokens): R
       profile: data.profile,
       sessionData: data.sessionData,
       clientData: data.clientData,
-      accessToken: (provider?: string) => accessTokens.get(req, res, Sessions.record(view), provider),
+      accessToken: (provider?: string) => accessTokens.get(req, res, data, provider),
     };
   };
 }

@@ -45,10 +45,11 @@ export const requireTopLevelNavigation: RequestHandler = (req, res, next) => {
   sendError(res, new AuthBffError('csrf_required', 'This route takes only a top-level navigation (Sec-Fetch-Dest: document).'));
 };
 
-/** Tokens and personal data must never sit in a shared or browser cache. */
+/** Tokens and personal data must never sit in a shared or browser cache: the headers that say so, for a `writeHead`. */
+export const NO_STORE: Readonly<Record<string, string>> = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };
+
 export function setNoStore(res: ServerResponse) {
-  res.setHeader('Cache-Control', 'no-store');
-  res.setHeader('Pragma', 'no-cache');
+  for (const [name, value] of Object.entries(NO_STORE)) res.setHeader(name, value);
 }
 
 export const noStore: RequestHandler = (_req, res, next) => {
@@ -56,11 +57,14 @@ export const noStore: RequestHandler = (_req, res, next) => {
   next();
 };
 
+/** Refuses a method, naming those the route takes in `Allow`. */
+export function methodRefused(res: ServerResponse, allowed: string): AuthBffError {
+  res.setHeader('Allow', allowed);
+  return new AuthBffError('method_not_allowed', `Use ${allowed} on this route.`);
+}
+
 export function methodNotAllowed(allowed: string): RequestHandler {
-  return (_req, res) => {
-    res.set('Allow', allowed);
-    sendError(res, new AuthBffError('method_not_allowed', `Use ${allowed} on this route.`));
-  };
+  return (_req, res) => sendError(res, methodRefused(res, allowed));
 }
 
 /** A request's failure as the error it answers: a client's mistake is a 4xx, and only our own faults are a logged 500. */

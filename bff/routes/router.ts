@@ -11,23 +11,28 @@ import { loginLocation } from '../flow/return-to.js';
 import type { LoginRateLimit } from './login-rate-limit.js';
 import { queryOf } from './request-target.js';
 import { errorHandler, methodNotAllowed, noStore, requireCsrfHeader, requireTopLevelNavigation } from './respond.js';
-import { sessionRoute, type SessionRoute } from './session-route.js';
+import { sessionRoute } from './session-route.js';
+import { firstLayerHandler, type FirstLayerRoute } from './first-layer.js';
 import { sendErrorPage } from './pages/error-page.js';
 
 /** Marks a login sent on to baseUrl's host, so a proxy that rewrites Host cannot make it loop. */
 const HOST_REDIRECTED_PARAM = 'hostRedirected';
 
-const sessionRoutes = new WeakMap<Router, SessionRoute>();
+const firstLayers = new WeakMap<Router, readonly FirstLayerRoute[]>();
 
-/** The session route of a router `createRouter` made, for the standalone server to answer ahead of Express. */
-export const sessionRouteOf = (router: Router): SessionRoute | undefined => sessionRoutes.get(router);
+/** The first-layer routes of a router `createRouter` made, for the standalone server to answer ahead of Express. */
+export const firstLayerRoutesOf = (router: Router): readonly FirstLayerRoute[] => firstLayers.get(router) ?? [];
 
-/** The BFF's routes (docs/design.md, the HTTP contract), mounted under the base path. Each parses, calls the flow, answers. */
+/**
+ * The BFF's routes (docs/design.md, the HTTP contract), mounted under the base
+ * path, and the `apis` proxies. Each parses, calls the flow, answers.
+ */
 export function createRouter(
   context: FlowContext,
   background: BackgroundTasks,
   providers: readonly ProviderInfo[],
   rateLimit: LoginRateLimit,
+  apiProxies: readonly FirstLayerRoute[],
 ): Router {
   const routes = express.Router();
   routes.use(noStore, cookieParser());
@@ -125,10 +130,11 @@ export function createRouter(
   routes.all([ROUTES.logout, `${ROUTES.backchannelLogout}:provider`], methodNotAllowed('POST'));
   routes.use(errorHandler(context.logger));
 
+  // The SPA's most frequent calls, in the first layer: no routing, no cookie parsing.
+  const firstLayer: FirstLayerRoute[] = [(req) => (session.matches(req) ? (res) => void session.answer(req, res) : undefined), ...apiProxies];
   const router = express.Router();
-  // The SPA's most frequent call, in the first layer: no routing, no cookie parsing (see session-route.ts).
-  router.use((req: Request, res: Response, next) => (session.matches(req) ? session.answer(req, res) : next()));
+  router.use(firstLayerHandler(firstLayer));
   router.use(context.basePath, routes);
-  sessionRoutes.set(router, session);
+  firstLayers.set(router, firstLayer);
   return router;
 }

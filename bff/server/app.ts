@@ -1,11 +1,13 @@
-import type { RequestListener } from 'node:http';
+import { IncomingMessage, ServerResponse, type OutgoingHttpHeader, type OutgoingHttpHeaders, type RequestListener } from 'node:http';
+import { Socket } from 'node:net';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { serverOptionsSchema } from '../config/schema.js';
 import type { AuthBffConfig } from '../config/resolve.js';
 import type { ProviderType } from '../providers/provider.js';
 import { createAuthBff, type AuthBff } from '../create-auth-bff.js';
-import { sessionRouteOf } from '../routes/router.js';
+import { firstLayerAnswer } from '../routes/first-layer.js';
+import { firstLayerRoutesOf } from '../routes/router.js';
 import { serveSpa } from './spa.js';
 
 export interface ServerAppOptions {
@@ -56,10 +58,22 @@ function securityHeaders(https: boolean, contentSecurityPolicy: false | Record<s
 }
 
 /**
+ * The headers a middleware that sets the same ones on every response sets,
+ * recorded once on a blank response: helmet's, whose CSP has no nonce here, so
+ * the first-layer routes get them without running helmet on every request.
+ */
+function headersSetBy(middleware: (req: IncomingMessage, res: ServerResponse, next: () => void) => void): OutgoingHttpHeaders {
+  const req = new IncomingMessage(new Socket());
+  const res = new ServerResponse(req);
+  middleware(req, res, () => {});
+  return res.getHeaders();
+}
+
+/**
  * The standalone server's app: the BFF routes plus, optionally, the SPA next to
- * them. `listener` is what the server runs: the session check, the SPA's most
- * frequent call, is answered ahead of Express (with the same security headers),
- * everything else by `app`.
+ * them. `listener` is what the server runs: the session check and the API
+ * proxies, the SPA's most frequent calls, are answered ahead of Express (with
+ * the same security headers), everything else by `app`.
  */
 export async function createServerApp(
   config: AuthBffConfig<readonly ProviderType[]>,
@@ -75,10 +89,16 @@ export async function createServerApp(
   app.use(security);
   app.use(auth.router);
   if (options.staticDir !== undefined) app.use(await serveSpa(options.staticDir));
-  const session = sessionRouteOf(auth.router);
+  const firstLayer = firstLayerRoutesOf(auth.router);
+  const securityHeaderList = Object.entries(headersSetBy(security));
   const listener: RequestListener = (req, res) => {
-    if (session?.matches(req)) security(req, res, () => void session.answer(req, res));
-    else app(req, res);
+    const answer = firstLayerAnswer(firstLayer, req);
+    if (answer) {
+      for (const [name, value] of securityHeaderList) res.setHeader(name, value as OutgoingHttpHeader);
+      answer(res);
+    } else {
+      app(req, res);
+    }
   };
   return { app, auth, listener };
 }

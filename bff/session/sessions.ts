@@ -112,7 +112,7 @@ function withTokens(data: SessionData, provider: string, sealed: string): Sessio
 /** How many times `updateData` reads and writes: a write fails only because another one landed, so a few writers to one session at once all land. */
 const UPDATE_ATTEMPTS = 16;
 
-/** How many sessions' decoded data a process keeps, each only for the version it was decoded from. */
+/** How many sessions' decoded data (and store keys) a process keeps, the data only for the version it was decoded from. */
 const DECODED_KEPT = 2048;
 
 const now = () => Math.floor(Date.now() / 1000);
@@ -139,6 +139,8 @@ export class Sessions {
    * profile in any process is seen at the next read.
    */
   private readonly decoded = new Map<string, { version: number; data: Readonly<SessionData> }>();
+  /** Store keys of the session ids seen lately: hashing the id costs more than the rest of a cached read. */
+  private readonly keys = new Map<string, string>();
 
   constructor(
     private readonly store: SessionStore,
@@ -250,7 +252,17 @@ export class Sessions {
   /** Whether the request carries the session cookie, and the store key of the session id in it. */
   private cookieOf(req: IncomingMessage): { present: boolean; key: string | undefined } {
     const { present, id } = this.cookie.read(req);
-    return { present, key: id === undefined ? undefined : sessionKey(id) };
+    return { present, key: id === undefined ? undefined : this.keyOfId(id) };
+  }
+
+  private keyOfId(id: string): string {
+    let key = this.keys.get(id);
+    if (key === undefined) {
+      key = sessionKey(id);
+      this.keys.set(id, key);
+      if (this.keys.size > DECODED_KEPT) this.keys.delete(this.keys.keys().next().value as string);
+    }
+    return key;
   }
 
   /** The live session under `key`, read afresh from the store. */

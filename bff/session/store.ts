@@ -33,11 +33,14 @@ export const MAX_SESSION_PROVIDERS = 5;
 
 /** The providers whose token sets the session holds: the login's first, then the linked ones. */
 /** The sealed token set the session holds for `provider`, or undefined when it holds none. */
-export const sealedTokensOf = (data: Pick<SessionData, 'provider' | 'tokens' | 'linked'>, provider: string): string | undefined =>
+/** What holds a session's sealed token sets: its data, or a record. */
+export type TokenHolder = Pick<SessionData, 'provider' | 'tokens' | 'linked'>;
+
+export const sealedTokensOf = (data: TokenHolder, provider: string): string | undefined =>
   provider === data.provider ? data.tokens : data.linked?.find((entry) => entry.provider === provider)?.tokens;
 
 /** Every token set the session holds, by provider: the login's first. */
-export const tokenSetsOf = (data: Pick<SessionData, 'provider' | 'tokens' | 'linked'>): LinkedTokens[] => [{ provider: data.provider, tokens: data.tokens }, ...(data.linked ?? [])];
+export const tokenSetsOf = (data: TokenHolder): LinkedTokens[] => [{ provider: data.provider, tokens: data.tokens }, ...(data.linked ?? [])];
 
 export const linkedProviders = (data: Pick<SessionData, 'provider' | 'linked'>): string[] => [data.provider, ...(data.linked ?? []).map(({ provider }) => provider)];
 

@@ -15,9 +15,21 @@ const PROVIDERS = [{ id: 'gh', type: 'github' as const, clientId: 'a', clientSec
 describe('security headers', () => {
   let bff: TestBff;
   beforeAll(async () => {
-    bff = await startTestBffOnFreePort({ providers: PROVIDERS });
+    bff = await startTestBffOnFreePort({ providers: PROVIDERS, apis: [{ path: '/api/gh', provider: 'gh', target: 'https://api.github.com' }] });
   });
   afterAll(() => bff.close());
+
+  it('sends the same security headers on the routes answered ahead of Express (the session check, the API proxy) as on the others', async () => {
+    const SECURITY_HEADERS = ['content-security-policy', 'x-frame-options', 'referrer-policy', 'x-content-type-options', 'cross-origin-opener-policy'];
+    const headersOf = async (path: string) => {
+      const { headers } = await fetch(`${bff.url}${path}`, { headers: fetchHeaders });
+      return Object.fromEntries(SECURITY_HEADERS.map((name) => [name, headers.get(name)]));
+    };
+    const expected = await headersOf('/auth/providers');
+    expect(expected['x-frame-options']).toBe('DENY');
+    expect(await headersOf('/auth/session')).toEqual(expected);
+    expect(await headersOf('/api/gh/user')).toEqual(expected);
+  });
 
   it('sends a CSP with frame-ancestors none, X-Frame-Options DENY and strict-origin-when-cross-origin; no HSTS on http', async () => {
     const response = await fetch(`${bff.url}/auth/providers`, { headers: fetchHeaders });
