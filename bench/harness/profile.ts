@@ -121,6 +121,6 @@ function summarize(profile: Profile): ProfileSummary {
     [...totals]
       .map(([name, micros]) => ({ name, share: busy === 0 ? 0 : micros / busy }))
       .sort((a, b) => b.share - a.share)
-      .slice(0, Number(process.env.TOP ?? 10));
+      .slice(0, 10);
   return { busyMs: busy / 1000, bySelf: shares(self), byFunction: shares(functions), byBffFile: shares(inclusive) };
 }

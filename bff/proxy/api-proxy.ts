@@ -4,7 +4,7 @@ import { AuthBffError } from '../errors.js';
 import type { AccessTokens } from '../flow/access-tokens.js';
 import type { FlowContext } from '../flow/context.js';
 import type { FirstLayerRoute } from '../routes/first-layer.js';
-import { asAuthBffError, csrfRequired, hasCsrfHeader, methodRefused, NO_STORE, sendError, setNoStore } from '../routes/respond.js';
+import { asAuthBffError, csrfRequired, hasCsrfHeader, methodRefused, NO_STORE, sendError } from '../routes/respond.js';
 import { mountPathMatcher, type BelowMount } from './mount-path.js';
 import { createUpstreamCaller } from './upstream-call.js';
 import { upstreamUrl } from './upstream-url.js';
@@ -72,21 +72,21 @@ export function createApiProxy(context: FlowContext, accessTokens: AccessTokens,
   const allowed = [...methods].join(', ');
   const below = mountPathMatcher(api.path);
 
-  const forward = async (req: IncomingMessage, res: ServerResponse, { pathname, query }: BelowMount) => {
+  const forward = async (req: IncomingMessage, res: ServerResponse, answerHeaders: Readonly<OutgoingHttpHeaders>, { pathname, query }: BelowMount) => {
     if (!hasCsrfHeader(req)) throw csrfRequired();
     if (!methods.has(req.method as string)) throw methodRefused(res, allowed);
     const view = await context.sessions.view(req, res, { slide: true });
     if (!view) throw new AuthBffError('unauthenticated', `Sign in to use this API.`);
     const url = upstreamUrl(api.target, pathname, query);
     // Rejects with not_linked (403) when the session holds no tokens of this entry's provider.
-    const headers: OutgoingHttpHeaders = { authorization: `Bearer ${await accessTokens.get(req, res, view.data, api.provider)}` };
+    const upstreamHeaders: OutgoingHttpHeaders = { authorization: `Bearer ${await accessTokens.get(req, res, view.data, api.provider)}` };
     for (const name of FORWARDED_REQUEST_HEADERS) {
       const value = req.headers[name];
-      if (value !== undefined) headers[name] = value;
+      if (value !== undefined) upstreamHeaders[name] = value;
     }
-    const upstream = await callUpstream({ url, headers, from: req, to: res });
+    const upstream = await callUpstream({ url, headers: upstreamHeaders, from: req, to: res });
 
-    const head: OutgoingHttpHeaders = { ...NO_STORE };
+    const head: OutgoingHttpHeaders = { ...answerHeaders, ...NO_STORE };
     for (const name of FORWARDED_RESPONSE_HEADERS) {
       const value = upstream.headers[name];
       if (value !== undefined) head[name] = value;
@@ -95,15 +95,14 @@ export function createApiProxy(context: FlowContext, accessTokens: AccessTokens,
     upstream.on('error', () => res.destroy()).pipe(res);
   };
 
-  const answer = (req: IncomingMessage, res: ServerResponse, target: BelowMount) =>
-    forward(req, res, target).catch((error: unknown) => {
+  const answer = (req: IncomingMessage, res: ServerResponse, headers: Readonly<OutgoingHttpHeaders>, target: BelowMount) =>
+    forward(req, res, headers, target).catch((error: unknown) => {
       if (res.headersSent) return void res.destroy();
-      setNoStore(res);
-      sendError(res, asAuthBffError(error, context.logger, { method: req.method, route: api.path }));
+      sendError(res, asAuthBffError(error, context.logger, { method: req.method, route: api.path }), { ...headers, ...NO_STORE });
     });
 
   return (req) => {
     const target = below(req.url as string);
-    return target && ((res) => void answer(req, res, target));
+    return target && ((res, headers) => void answer(req, res, headers, target));
   };
 }

@@ -47,13 +47,16 @@ export function createUpstreamCaller(timeoutMs: number, maxBodyBytes: number) {
           if (!to.writableFinished) request.destroy();
         });
         if (!body) return request.end();
-        let read = 0;
-        from.on('data', (chunk: Buffer) => {
-          read += chunk.length;
-          if (read <= maxBodyBytes) return;
-          from.unpipe(request);
-          fail(bodyTooLarge(maxBodyBytes));
-        });
+        // node's parser holds a body to its Content-Length, checked above: only a chunked one is counted.
+        if (from.headers['content-length'] === undefined) {
+          let read = 0;
+          from.on('data', (chunk: Buffer) => {
+            read += chunk.length;
+            if (read <= maxBodyBytes) return;
+            from.unpipe(request);
+            fail(bodyTooLarge(maxBodyBytes));
+          });
+        }
         from.pipe(request);
       },
       answered: ({ resolve }, response) => resolve(response),

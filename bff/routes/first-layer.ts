@@ -1,18 +1,26 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
+
+/**
+ * A first-layer route's answer: it settles the response itself, with `headers`
+ * (those every answer of the server carries: the standalone server's security
+ * headers) in its one `writeHead`, and never rejects.
+ */
+export type FirstLayerAnswer = (res: ServerResponse, headers: Readonly<OutgoingHttpHeaders>) => void;
 
 /**
  * A route answered on node's own request and response, ahead of Express's
  * routing: given a request, the answer when the route takes it, else
- * undefined. The answer settles the response itself and never rejects. The
- * router runs these in its first layer, the standalone server ahead of Express:
- * on the SPA's most frequent calls (the session check, the API proxy), each
- * router layer or middleware costs more than the check it runs.
+ * undefined. The router runs these in its first layer, the standalone server
+ * ahead of Express: on the SPA's most frequent calls (the session check, the
+ * API proxy), each router layer or middleware costs more than the check it runs.
  */
-export type FirstLayerRoute = (req: IncomingMessage) => ((res: ServerResponse) => void) | undefined;
+export type FirstLayerRoute = (req: IncomingMessage) => FirstLayerAnswer | undefined;
+
+const NO_HEADERS: Readonly<OutgoingHttpHeaders> = Object.freeze({});
 
 /** The answer of the first route that takes `req`, if any. */
-export function firstLayerAnswer(routes: readonly FirstLayerRoute[], req: IncomingMessage): ((res: ServerResponse) => void) | undefined {
+export function firstLayerAnswer(routes: readonly FirstLayerRoute[], req: IncomingMessage): FirstLayerAnswer | undefined {
   for (const route of routes) {
     const answer = route(req);
     if (answer) return answer;
@@ -24,7 +32,7 @@ export function firstLayerAnswer(routes: readonly FirstLayerRoute[], req: Incomi
 export function firstLayerHandler(routes: readonly FirstLayerRoute[]): RequestHandler {
   return (req, res, next) => {
     const answer = firstLayerAnswer(routes, req);
-    if (answer) answer(res);
+    if (answer) answer(res, NO_HEADERS);
     else next();
   };
 }

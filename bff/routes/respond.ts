@@ -1,21 +1,22 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { CSRF_HEADER, CSRF_HEADER_VALUE, type ErrorResponse } from '../../shared/index.js';
 import { AuthBffError } from '../errors.js';
 import { reasonOf } from '../flow/classify.js';
 import type { Logger } from '../log.js';
 
-/** A JSON answer written straight to node's response: no ETag (the answers are `no-store`), and usable ahead of Express. */
-export function writeJson(res: ServerResponse, status: number, body: string) {
-  res.statusCode = status;
-  res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  res.setHeader('Content-Length', Buffer.byteLength(body));
+/**
+ * A JSON answer written straight to node's response, with `headers` besides
+ * those set already: no ETag (the answers are `no-store`), and usable ahead of Express.
+ */
+export function writeJson(res: ServerResponse, status: number, body: string, headers: Readonly<OutgoingHttpHeaders> = {}) {
+  res.writeHead(status, { ...headers, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
   res.end(body);
 }
 
-export function sendError(res: ServerResponse, error: AuthBffError) {
+export function sendError(res: ServerResponse, error: AuthBffError, headers?: Readonly<OutgoingHttpHeaders>) {
   const body: ErrorResponse = { error: error.code, message: error.message };
-  writeJson(res, error.status, JSON.stringify(body));
+  writeJson(res, error.status, JSON.stringify(body), headers);
 }
 
 /**
@@ -48,12 +49,8 @@ export const requireTopLevelNavigation: RequestHandler = (req, res, next) => {
 /** Tokens and personal data must never sit in a shared or browser cache: the headers that say so, for a `writeHead`. */
 export const NO_STORE: Readonly<Record<string, string>> = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };
 
-export function setNoStore(res: ServerResponse) {
-  for (const [name, value] of Object.entries(NO_STORE)) res.setHeader(name, value);
-}
-
 export const noStore: RequestHandler = (_req, res, next) => {
-  setNoStore(res);
+  for (const [name, value] of Object.entries(NO_STORE)) res.setHeader(name, value);
   next();
 };
 

@@ -131,7 +131,7 @@ export function createRouter(
   routes.use(errorHandler(context.logger));
 
   // The SPA's most frequent calls, in the first layer: no routing, no cookie parsing.
-  const firstLayer: FirstLayerRoute[] = [(req) => (session.matches(req) ? (res) => void session.answer(req, res) : undefined), ...apiProxies];
+  const firstLayer: FirstLayerRoute[] = [(req) => (session.matches(req) ? (res, headers) => void session.answer(req, res, headers) : undefined), ...apiProxies];
   const router = express.Router();
   router.use(firstLayerHandler(firstLayer));
   router.use(context.basePath, routes);

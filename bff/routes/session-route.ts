@@ -1,10 +1,10 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { ROUTES } from '../../shared/index.js';
 import type { Logger } from '../log.js';
 import type { Sessions, SessionView } from '../session/sessions.js';
 import { linkedProviders } from '../session/store.js';
 import { sessionResponse } from './session-response.js';
-import { asAuthBffError, csrfRequired, hasCsrfHeader, sendError, setNoStore, writeJson } from './respond.js';
+import { asAuthBffError, csrfRequired, hasCsrfHeader, NO_STORE, sendError, writeJson } from './respond.js';
 
 const SIGNED_OUT: string = JSON.stringify(sessionResponse(null));
 
@@ -40,14 +40,15 @@ export function sessionRoute(sessions: Sessions, basePath: string, logger: Logge
       return (queryAt < 0 ? req.url : req.url.slice(0, queryAt)) === path;
     },
 
-    async answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
-      setNoStore(res);
+    /** Answers with `headers` besides its own. */
+    async answer(req: IncomingMessage, res: ServerResponse, headers: Readonly<OutgoingHttpHeaders> = {}): Promise<void> {
+      const answerHeaders = { ...headers, ...NO_STORE };
       try {
         if (!hasCsrfHeader(req)) throw csrfRequired();
         const view = await sessions.view(req, res, { slide: slides(req.url ?? '') });
-        writeJson(res, 200, view ? bodyOf(view) : SIGNED_OUT);
+        writeJson(res, 200, view ? bodyOf(view) : SIGNED_OUT, answerHeaders);
       } catch (error) {
-        sendError(res, asAuthBffError(error, logger, { method: req.method, route: ROUTES.session }));
+        sendError(res, asAuthBffError(error, logger, { method: req.method, route: ROUTES.session }), answerHeaders);
       }
     },
   };

@@ -1,4 +1,4 @@
-import { IncomingMessage, ServerResponse, type OutgoingHttpHeader, type OutgoingHttpHeaders, type RequestListener } from 'node:http';
+import { IncomingMessage, ServerResponse, type OutgoingHttpHeaders, type RequestListener } from 'node:http';
 import { Socket } from 'node:net';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
@@ -90,15 +90,11 @@ export async function createServerApp(
   app.use(auth.router);
   if (options.staticDir !== undefined) app.use(await serveSpa(options.staticDir));
   const firstLayer = firstLayerRoutesOf(auth.router);
-  const securityHeaderList = Object.entries(headersSetBy(security));
+  const everyAnswersHeaders = Object.freeze(headersSetBy(security));
   const listener: RequestListener = (req, res) => {
     const answer = firstLayerAnswer(firstLayer, req);
-    if (answer) {
-      for (const [name, value] of securityHeaderList) res.setHeader(name, value as OutgoingHttpHeader);
-      answer(res);
-    } else {
-      app(req, res);
-    }
+    if (answer) answer(res, everyAnswersHeaders);
+    else app(req, res);
   };
   return { app, auth, listener };
 }
