@@ -58,7 +58,7 @@ export async function startSoakStage(): Promise<SoakStage> {
     httpTimeoutMs: 5000,
     rateLimit: false,
     ...asProviderBad(idp),
-    session: { store: { sentinels: [sentinel.url], name: GROUP }, keyPrefix: 'bff-auth-soak:' },
+    session: { store: { sentinels: [sentinel.url], name: GROUP, waitForReplicas: 1 }, keyPrefix: 'bff-auth-soak:' },
     apis: [{ path: '/api/soak', provider: 'bad', target, methods: ['GET'] }],
   };
   const bffs = await Promise.all(ports.map((port, index) => soakBff(dir, `bff-${index + 1}`, port, config)));

@@ -78,8 +78,10 @@ export class AccessTokens {
     for (;;) {
       const lock = await this.context.sessions.lock(key, `refresh:${provider}`, this.lockTtlMs);
       if (lock) {
+        // Store retries stop well before the lock lapses, so no other process refreshes meanwhile.
+        const storeDeadline = Date.now() + this.lockTtlMs - STORE_ALLOWANCE_MS / 2;
         try {
-          return await this.refreshHolding(key, provider);
+          return await this.refreshHolding(key, provider, storeDeadline);
         } finally {
           await lock.release().catch(() => {});
         }
@@ -91,7 +93,7 @@ export class AccessTokens {
     }
   }
 
-  private async refreshHolding(key: string, providerId: string): Promise<TokenSet> {
+  private async refreshHolding(key: string, providerId: string, storeDeadline: number): Promise<TokenSet> {
     // Read again under the lock: another process may have refreshed since this request read the session.
     const { record, tokens } = await this.current(key, providerId);
     if (isFresh(tokens)) return tokens;
@@ -120,13 +122,29 @@ export class AccessTokens {
       await this.context.sessions.end(key);
       throw sessionEnded(error);
     }
-    if (await this.context.sessions.replaceTokens(key, record, providerId, refreshed)) {
+    if (await this.storeRefreshed(key, record, providerId, refreshed, storeDeadline)) {
       this.context.logger.info('tokens.refreshed', fields);
       return refreshed;
     }
     // Ended (a logout) or changed since the read: a logout is final, and tokens another process stored win.
     const again = await this.current(key, providerId);
     return isFresh(again.tokens) ? again.tokens : refreshed;
+  }
+
+  /**
+   * Stores tokens the provider granted: the refresh token it spent is gone, so a
+   * store that fails (a Sentinel failover, a write no replica acknowledged) is
+   * tried again until `deadline` (well inside the lock's time), not given up at once.
+   */
+  private async storeRefreshed(key: string, record: SessionRecord, providerId: string, refreshed: TokenSet, deadline: number): Promise<boolean> {
+    for (;;) {
+      try {
+        return await this.context.sessions.replaceTokens(key, record, providerId, refreshed);
+      } catch (error) {
+        if (!(error instanceof AuthBffError && error.code === 'session_store_unavailable') || Date.now() >= deadline) throw error;
+        await sleep(WAIT_POLL_MS);
+      }
+    }
   }
 
   /** The session's record and `provider`'s tokens as stored now; `unauthenticated` when it has ended, `not_linked` when it no longer holds them. */

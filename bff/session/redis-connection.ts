@@ -23,6 +23,13 @@ export const redisConnectionSchema = z.union([
       ...credentials,
       sentinelUsername: z.string().min(1).optional(),
       sentinelPassword: z.string().min(1).optional(),
+      /**
+       * Replicas each write must reach before it counts (Redis `WAIT`, up to half the command
+       * timeout), else it fails as the store being unavailable (503): replication is
+       * asynchronous, and a failover loses what the new master never had. 0 (the default)
+       * answers as soon as the master has it.
+       */
+      waitForReplicas: z.number().int().min(0).max(16).optional(),
     })
     .strict(),
 ]);

@@ -112,6 +112,10 @@ class StoreTimeoutError extends Error {
   override readonly name = 'StoreTimeoutError';
 }
 
+class StoreNotReplicatedError extends Error {
+  override readonly name = 'StoreNotReplicatedError';
+}
+
 /**
  * Sessions in Redis (one server, a Sentinel group or a cluster), shared by every
  * BFF process: the production choice. Needs Redis 7.0 or later (`EXPIRE ... GT`).
@@ -120,10 +124,13 @@ export class RedisSessionStore implements SessionStore {
   private readonly redis: RedisClient & Scripts;
   private readonly prefix: string;
   private readonly timeoutMs: number;
+  private readonly waitForReplicas: number;
 
   constructor(options: RedisStoreOptions) {
     this.prefix = options.keyPrefix ?? 'bff-auth:';
     this.timeoutMs = options.commandTimeoutMs ?? 2000;
+    const { connection } = options;
+    this.waitForReplicas = typeof connection === 'object' && 'sentinels' in connection ? (connection.waitForReplicas ?? 0) : 0;
     const redis = connectRedis(this, options.connection, {
       commandTimeout: this.timeoutMs,
       connectTimeout: this.timeoutMs,
@@ -164,6 +171,7 @@ export class RedisSessionStore implements SessionStore {
     await this.index(key, data);
     const previous = await this.run(this.redis.sessionSet(this.sessionKey(key), encodeSession(data), data.sid ?? '', ms(ttlSeconds)));
     await this.unindex(key, previous, data.sid);
+    await this.replicated();
   }
 
   async update(key: string, version: number, data: SessionData) {
@@ -171,15 +179,19 @@ export class RedisSessionStore implements SessionStore {
     const previous = await this.run(this.redis.sessionUpdate(this.sessionKey(key), version, encodeSession(data), data.sid ?? ''));
     if (previous === null) return false;
     await this.unindex(key, previous, data.sid);
+    await this.replicated();
     return true;
   }
 
   async touch(key: string, ttlSeconds: number) {
-    return (await this.run(this.redis.sessionTouch(this.sessionKey(key), ms(ttlSeconds)))) === 1;
+    const touched = (await this.run(this.redis.sessionTouch(this.sessionKey(key), ms(ttlSeconds)))) === 1;
+    await this.replicated();
+    return touched;
   }
 
   async delete(key: string) {
     await this.run(this.redis.del(this.sessionKey(key)));
+    await this.replicated();
   }
 
   async deleteBySid(sid: string) {
@@ -189,6 +201,7 @@ export class RedisSessionStore implements SessionStore {
     // One command per session: in a cluster the sessions live in different slots.
     const deleted = await this.run(Promise.all(keys.map((key) => this.redis.sessionDeleteIfSid(this.sessionKey(key), sid))));
     await this.run(this.redis.srem(sidKey, ...keys));
+    await this.replicated();
     return deleted.reduce((sum, count) => sum + count, 0);
   }
 
@@ -214,21 +227,27 @@ export class RedisSessionStore implements SessionStore {
     // Only the entries of sessions ended here go: a key not found may be a login of this user still writing its session.
     const ended = keys.filter((_, index) => deleted[index]);
     if (ended.length > 0) await this.run(this.redis.zrem(userKey, ...ended));
+    await this.replicated();
     return ended.length;
   }
 
   async deleteRef(ref: string) {
-    return (await this.run(this.redis.del(this.sessionKey(ref)))) === 1;
+    const deleted = (await this.run(this.redis.del(this.sessionKey(ref)))) === 1;
+    await this.replicated();
+    return deleted;
   }
 
   async claimOnce(marker: string, ttlSeconds: number) {
-    return (await this.run(this.redis.set(this.tagged('once', marker), '1', 'PX', ms(ttlSeconds), 'NX'))) === 'OK';
+    const claimed = (await this.run(this.redis.set(this.tagged('once', marker), '1', 'PX', ms(ttlSeconds), 'NX'))) === 'OK';
+    await this.replicated();
+    return claimed;
   }
 
   async lock(name: string, ttlMs: number): Promise<StoreLock | undefined> {
     const key = this.tagged('lock', name);
     const owner = randomUUID();
     if ((await this.run(this.redis.set(key, owner, 'PX', ms(ttlMs / 1000), 'NX'))) !== 'OK') return undefined;
+    await this.replicated();
     return {
       release: async () => {
         await this.run(this.redis.lockRelease(key, owner));
@@ -278,6 +297,19 @@ export class RedisSessionStore implements SessionStore {
   /** Drops the key from the index of the sid it carried before a rewrite that changed it. */
   private async unindex(key: string, previousSid: string | null, sid: string | undefined) {
     if (previousSid && previousSid !== (sid ?? '')) await this.run(this.redis.srem(this.sidKey(previousSid), key));
+  }
+
+  /**
+   * Resolves once `waitForReplicas` replicas have every write this
+   * connection sent so far (`WAIT`), else rejects: an acknowledged write the
+   * master alone held would be lost by a failover.
+   */
+  private async replicated(): Promise<void> {
+    if (this.waitForReplicas === 0) return;
+    const acknowledged = await this.run(this.redis.wait(this.waitForReplicas, Math.floor(this.timeoutMs / 2)));
+    if (acknowledged < this.waitForReplicas) {
+      throw new StoreNotReplicatedError(`${acknowledged} of ${this.waitForReplicas} replicas acknowledged the write`);
+    }
   }
 
   /** A command that does not answer in time rejects, so a request never waits on a Redis that is gone. */

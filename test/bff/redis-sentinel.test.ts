@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { freePort } from '../support/bff.js';
 import { expectSessionsToSurviveFailover, untilReplicaOf, untilReplicasCaughtUp } from '../support/failover.js';
 import { startHostileStack, type HostileStack } from '../support/hostile-stack.js';
+import { TestBrowser } from '../support/browser.js';
+import { loginThrough } from '../support/provider-stack.js';
 import { loginForCookie, sessionWithCookie } from '../support/session-cookie.js';
 import { expectOneRateLimitCount } from '../support/shared-rate-limit.js';
 import { startRedisSentinel, startRedisServer, type RedisServer } from '../support/redis-server.js';
@@ -21,6 +23,8 @@ describe('a BFF on a Redis group watched by Sentinel ({ "sentinels": [...], "nam
   let replica: RedisServer;
   let sentinel: RedisServer;
   let stack: HostileStack;
+  /** A BFF on the same group whose writes wait for the replica (`waitForReplicas: 1`). */
+  let durable: HostileStack;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'bff-auth-sentinel-'));
@@ -28,9 +32,11 @@ describe('a BFF on a Redis group watched by Sentinel ({ "sentinels": [...], "nam
     replica = await startRedisServer(await freePort(), dir, ['--replicaof', '127.0.0.1', String(master.port)]);
     sentinel = await startRedisSentinel(await freePort(), dir, GROUP, master.port);
     stack = await startHostileStack(() => ({ session: { store: { sentinels: [sentinel.url], name: GROUP }, keyPrefix: KEY_PREFIX } }));
+    durable = await startHostileStack(() => ({ session: { store: { sentinels: [sentinel.url], name: GROUP, waitForReplicas: 1 }, keyPrefix: KEY_PREFIX } }));
   }, 60_000);
   afterAll(async () => {
     await stack?.close();
+    await durable?.close();
     for (const server of [sentinel, replica, master]) await server?.kill();
     await rm(dir, { recursive: true, force: true });
   });
@@ -40,6 +46,23 @@ describe('a BFF on a Redis group watched by Sentinel ({ "sentinels": [...], "nam
 
   it('counts the login rate limit on the group: every BFF process shares one count (issue #14, item 12)', async () => {
     await expectOneRateLimitCount(stack.idp, { store: { sentinels: [sentinel.url], name: GROUP }, keyPrefix: `${KEY_PREFIX}rate-limit-test:` });
+  });
+
+  it('waitForReplicas: a login whose session no replica acknowledges fails with session_store_unavailable, and the store answers again once the replica does', async () => {
+    const resume = replica.freeze();
+    try {
+      const { location } = await loginThrough(durable, 'bad');
+      expect(location).toContain('auth_error=session_store_unavailable');
+    } finally {
+      resume();
+    }
+    const direct = master.client();
+    try {
+      await untilReplicasCaughtUp(direct);
+    } finally {
+      direct.disconnect();
+    }
+    expect((await sessionOf(await loginForCookie(durable))).body).toMatchObject({ authenticated: true });
   });
 
   // Before the failover below.
@@ -79,11 +102,40 @@ describe('a BFF on a Redis group watched by Sentinel ({ "sentinels": [...], "nam
     }
   }, 2 * FAILOVER_MS);
 
+  // Replication is asynchronous: what reached the old master alone between the promotion and its demotion is dropped.
+  it('waitForReplicas: every login that answered with a session keeps it through a planned failover under load', async () => {
+    // The test above made the replica the master.
+    const [from, to] = [replica, master];
+    const sentinelClient = sentinel.client();
+    const answered: string[] = [];
+    let failedOver = false;
+    const logins = Array.from({ length: 2 }, async () => {
+      while (!failedOver) {
+        const browser = new TestBrowser();
+        const { location } = await loginThrough(durable, 'bad', browser).catch(() => ({ location: 'failed' }));
+        const cookie = browser.cookies(durable.origin).find((entry) => entry.name === 'bff-auth')?.value;
+        if (location === '/home' && cookie) answered.push(cookie);
+      }
+    });
+    try {
+      await vi.waitFor(() => expect(answered.length).toBeGreaterThan(4), { timeout: FAILOVER_MS, interval: 20 });
+      await sentinelClient.call('SENTINEL', 'FAILOVER', GROUP);
+      await untilReplicaOf(from, to.port);
+    } finally {
+      failedOver = true;
+      await Promise.all(logins);
+      sentinelClient.disconnect();
+    }
+    const lost = [];
+    for (const cookie of answered) if ((await sessionOf(cookie)).body.authenticated !== true) lost.push(cookie);
+    expect(lost, `sessions lost of ${answered.length} answered`).toEqual([]);
+  }, 2 * FAILOVER_MS);
+
   it('keeps sessions on the master Sentinel names, and they survive its failover to the replica', async () => {
     const cookies = [await login(), await login()];
     for (const cookie of cookies) expect((await sessionOf(cookie)).body).toMatchObject({ authenticated: true });
 
-    // The test above made the replica the master.
-    await expectSessionsToSurviveFailover(stack, replica, cookies, FAILOVER_MS);
+    // The tests above failed over twice: the first master is the master again.
+    await expectSessionsToSurviveFailover(stack, master, cookies, FAILOVER_MS);
   }, 2 * FAILOVER_MS);
 });

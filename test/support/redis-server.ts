@@ -20,6 +20,8 @@ export interface RedisServer {
   kill: () => Promise<void>;
   /** Starts it again on the same port with the same data. */
   restart: () => Promise<void>;
+  /** Stops the process where it stands (SIGSTOP), as a stalled host would; the function returned lets it go on (SIGCONT). */
+  freeze: () => () => void;
   /** A client of this server alone (close it with `quit`). */
   client: () => Redis;
 }
@@ -73,6 +75,10 @@ async function startRedisProcess(port: number, dir: string, args: string[]): Pro
       await child.exited;
     },
     restart: start,
+    freeze: () => {
+      child.process.kill('SIGSTOP');
+      return () => void child.process.kill('SIGCONT');
+    },
     client: () => new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: 1 }),
   };
 }
