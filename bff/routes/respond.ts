@@ -1,4 +1,4 @@
-import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { IncomingMessage, OutgoingHttpHeader, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { CSRF_HEADER, CSRF_HEADER_VALUE, type ErrorResponse } from '../../shared/index.js';
 import { AuthBffError } from '../errors.js';
@@ -10,7 +10,10 @@ import type { Logger } from '../log.js';
  * those set already: no ETag (the answers are `no-store`), and usable ahead of Express.
  */
 export function writeJson(res: ServerResponse, status: number, body: string, headers: Readonly<OutgoingHttpHeaders> = {}) {
-  res.writeHead(status, { ...headers, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+  for (const name in headers) res.setHeader(name, headers[name] as OutgoingHttpHeader);
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(body));
   res.end(body);
 }
 

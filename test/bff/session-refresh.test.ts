@@ -73,9 +73,8 @@ describe('token refresh across two BFF processes on one Redis, with rotating ref
  * before it reaches the provider.
  */
 function lapsedLockStore(otherProcess: (inner: SessionStore, key: string, record: SessionRecord) => Promise<void>): SessionStore {
-  const inner = new MemorySessionStore();
   let underLock = false;
-  return {
+  return memoryStoreWith((inner) => ({
     get: async (key) => {
       const record = await inner.get(key);
       if (underLock && record) {
@@ -88,6 +87,15 @@ function lapsedLockStore(otherProcess: (inner: SessionStore, key: string, record
       underLock = true;
       return { release: async () => {} };
     },
+  }));
+}
+
+/** A memory store with some of its methods replaced. */
+function memoryStoreWith(replaced: (inner: MemorySessionStore) => Partial<SessionStore>): SessionStore {
+  const inner = new MemorySessionStore();
+  const store: SessionStore = {
+    get: (key) => inner.get(key),
+    lock: (name, ttlMs) => inner.lock(name, ttlMs),
     set: (key, data, ttl) => inner.set(key, data, ttl),
     update: (key, version, data) => inner.update(key, version, data),
     touch: (key, ttl) => inner.touch(key, ttl),
@@ -101,7 +109,36 @@ function lapsedLockStore(otherProcess: (inner: SessionStore, key: string, record
     ping: () => inner.ping(),
     close: () => inner.close(),
   };
+  return { ...store, ...replaced(inner) };
 }
+
+describe('a refresh whose new tokens the store fails to take', () => {
+  // The provider has spent the old refresh token: giving up would leave the session with a token it refuses (a failover, a write no replica acknowledged).
+  it('stores them once the store answers again: the call answers 200, and the next one needs no refresh', async () => {
+    let failures = 0;
+    const store = memoryStoreWith((inner) => ({
+      update: async (key, version, data) => {
+        if (failures < 3) {
+          failures++;
+          throw new Error('the store is failing over');
+        }
+        return inner.update(key, version, data);
+      },
+    }));
+    const { bff, origin } = await startBffInFrontOf(idp, { session: { store }, apis: [{ path: '/api/bad', provider: 'bad', target: stage.target, methods: ['GET'] }] });
+    try {
+      const cookie = await loginWithExpiringToken(origin);
+      const before = refreshGrants();
+      const call = () => fetch(`${origin}/api/bad/x`, { headers: withSessionCookie(cookie) });
+      expect((await call()).status).toBe(200);
+      expect(failures).toBe(3);
+      expect((await call()).status).toBe(200);
+      expect(refreshGrants() - before).toBe(1);
+    } finally {
+      await bff.close();
+    }
+  });
+});
 
 describe('a refresh the provider refuses', () => {
   it('reads the session again before ending it: tokens another process stored meanwhile win, and the session lives', async () => {
