@@ -1,7 +1,8 @@
 /**
  * The API proxy is answered ahead of Express's routing, so it matches its
  * mount path itself: it must take exactly the requests Express would hand to
- * `app.use(path, ...)`, with the same rest of the path, whatever the target.
+ * `app.use(path, ...)`, with the same rest of the path, whatever the target
+ * (but an absolute-form one with a backslash, which it leaves to the app).
  */
 import { request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -73,7 +74,10 @@ it('property: any request target is taken when Express would take it, with the s
       const target = `${prefix}${pieces.join('')}`.replace(/[^\x21-\x7e]|#/gu, (char) => Buffer.from(char).toString('hex').replace(/../g, '%$&'));
       if (!target.startsWith('/') && !target.startsWith('http://')) return;
       const seen = await expressSees(target);
-      if (seen !== undefined) expect(asExpressUrl(target)).toBe(seen);
+      if (seen === undefined) return;
+      // Express's legacy parser reads a backslash in an absolute-form target as a slash; the proxy takes no such target (the app's next handler answers it).
+      if (asExpressUrl(target) === null && !target.startsWith('/') && target.includes('\\')) return;
+      expect(asExpressUrl(target)).toBe(seen);
     }),
     { numRuns: runs(300) },
   );

@@ -127,8 +127,11 @@ describe.skipIf(!hasChromium)('a server-rendered page with initialSession, in Ch
 
     // Interactive after hydration: Sign out ends the session on the server.
     const loggedOut = page.waitForResponse((answer) => answer.url() === `${app.origin}/auth/logout` && answer.request().method() === 'POST');
+    // The client then follows the provider's end-session URL: a navigation of the page's own, which a goto started before it would lose to.
+    const leftForProvider = page.waitForURL((url) => url.origin === new URL(app.dev.issuer).origin);
     await page.getByRole('button', { name: 'Sign out' }).click();
     expect((await loggedOut).status()).toBe(200);
+    await leftForProvider;
 
     // And signed out, the same page renders signed out on the server, with no loading state either.
     const after = await page.goto(app.origin);
