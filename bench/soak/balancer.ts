@@ -13,7 +13,8 @@ export interface Balancer {
 }
 
 export async function startBalancer(backends: readonly { port: number }[]): Promise<Balancer> {
-  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  // Idle connections close at 60 s, as an AWS ALB's do, before the BFF's keep-alive timeout (bff/server/listen.ts).
+  const agent = new Agent({ keepAlive: true, maxSockets: 256, timeout: 60_000 });
   let next = 0;
 
   const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer, tries: number) => {

@@ -5,6 +5,15 @@ import type { AddressInfo } from 'node:net';
 const SHUTDOWN_GRACE_MS = 10_000;
 
 /**
+ * How long an idle keep-alive connection stays open: longer than the idle timeout
+ * of the load balancer in front (AWS ALB: 60 s by default, and it asks targets
+ * for a longer one; nginx's upstream keepalive_timeout: 60 s), or the balancer
+ * may send a request on a connection the server is just closing, and answer 502.
+ * Node's own default is 5 s.
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
+/**
  * A request's headers must arrive within `headersTimeoutMs` and the whole
  * request within `requestTimeoutMs` (else 408 and the connection closes), so
  * a client trickling bytes cannot hold connections open for minutes.
@@ -33,6 +42,7 @@ export async function listen(
   const host = options.host ?? '127.0.0.1';
   const { headersTimeoutMs, requestTimeoutMs } = options.timeouts ?? DEFAULT_REQUEST_TIMEOUTS;
   const server = createServer({
+    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
     headersTimeout: headersTimeoutMs,
     requestTimeout: requestTimeoutMs,
     // How often Node checks those two timeouts (its default is every 30 s).

@@ -99,6 +99,8 @@ describe('request timeouts', () => {
       expect(bff.server.headersTimeout).toBe(DEFAULT_REQUEST_TIMEOUTS.headersTimeoutMs);
       expect(bff.server.requestTimeout).toBe(DEFAULT_REQUEST_TIMEOUTS.requestTimeoutMs);
       expect(DEFAULT_REQUEST_TIMEOUTS.requestTimeoutMs).toBeLessThanOrEqual(60_000);
+      // Idle keep-alive connections outlive a load balancer's (60 s on an AWS ALB), which would otherwise answer 502 now and then (found by the soak).
+      expect(bff.server.keepAliveTimeout).toBeGreaterThan(60_000);
     } finally {
       await bff.close();
     }
