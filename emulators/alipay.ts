@@ -112,7 +112,7 @@ export async function startAlipayEmulator(): Promise<AlipayEmulator> {
       const ids = () => ({ user_id: tools.user.user_id, open_id: tools.user.open_id });
       /** Every gateway call is checked first: its public parameters, then its signature. */
       const gatewayCall = (handle: (request: EmulatorRequest, now: string) => Answer) => (request: EmulatorRequest, now: string) => {
-        // `isv.invalid-app-id` is from Alipay's public error list (platforms.md: not re-verified).
+        // `isv.invalid-app-id` is from Alipay's public error codes, not on alipay.system.oauth.token's page (https://opendocs.alipay.com/apis/api_9/alipay.system.oauth.token): not re-verified.
         if (request.query.app_id !== tools.clientId) return refusal('error_response', '40002', 'Invalid Arguments', 'isv.invalid-app-id', '无效的AppID参数');
         if (!publicParamsHold(request, tools.clientId)) return refusal('error_response', '40002', 'Invalid Arguments', 'isv.invalid-parameter', '参数无效');
         if (!signatureHolds(request, app.publicKey)) return refusal('error_response', '40002', 'Invalid Arguments', 'isv.invalid-signature', '验签出错');

@@ -9,8 +9,9 @@
  * Refusals are HTTP 200 `{errcode, errmsg}`; the token endpoint serves its JSON as
  * text/plain (https://github.com/panva/oauth4webapi/pull/155). /connect/qrconnect
  * shows no QR code: it approves at once (or denies, redirecting back with only `state`).
- * The embedded QR (`login_type=jssdk`, as wxLogin.js builds its iframe: /work/shared/platforms.md,
- * "Embedded QR") is a page to show in an iframe, whose "scan" button stands for the phone: it
+ * The embedded QR (`login_type=jssdk`, as wxLogin.js builds its iframe:
+ * https://developers.weixin.qq.com/doc/oplatform/Website_App/WeChat_Login/Wechat_Login.html,
+ * step 2 "在网站内嵌入二维码") is a page to show in an iframe, whose "scan" button stands for the phone: it
  * sends the top window (`self_redirect=false`) or the frame itself (`true`) to the callback.
  */
 import { randomBytes } from 'node:crypto';
@@ -54,7 +55,7 @@ const AUTHORIZATION_PARAMS = ['appid', 'redirect_uri', 'response_type', 'scope',
 /** The embedded QR page's "scan": the emulator's own (WeChat learns of a scan from the phone); not an endpoint of the BFF's. */
 export const WECHAT_SCAN_PATH = '/connect/qrconnect/scan';
 
-/** The embedded QR page's link: wxLogin.js's parameters in its order (platforms.md, "Embedded QR"). */
+/** The embedded QR page's link: wxLogin.js's parameters in its order (the guide above, and res.wx.qq.com/connect/zh_CN/htmledition/js/wxLogin.js). */
 const EMBEDDED_PARAMS = ['appid', 'scope', 'redirect_uri', 'state', 'login_type', 'self_redirect'];
 /** Bad parameters show this page instead of a QR code (Wechat_Login.html). */
 const INVALID_LINK: Answer = { type: 'text/html; charset=utf-8', body: '<html><body><p>该链接无法访问</p></body></html>' };

@@ -8,7 +8,7 @@ import { LOCAL_DEVELOPMENT } from '../platform-guide.js';
  * WeChat Open Platform website login (网站应用微信登录), the QR code page:
  * - WEBSITE_LOGIN: https://developers.weixin.qq.com/doc/oplatform/Website_App/WeChat_Login/Wechat_Login.html
  * - WXLOGIN_JS: the embedded QR, https://res.wx.qq.com/connect/zh_CN/htmledition/js/wxLogin.js and its
- *   parameters as WEBSITE_LOGIN (步骤1, "网站内嵌二维码") lists them (/work/shared/platforms.md, "Embedded QR").
+ *   parameters as WEBSITE_LOGIN (步骤1, "网站内嵌二维码") lists them.
  * Website apps ask for `snsapi_login` (第一步). A denial comes back with `state` and no code.
  * The app's 授权回调域 is a domain, not a URI (管理中心 → 网站应用 → 开发信息).
  */
@@ -58,7 +58,7 @@ export const wechat = definePlatform({
   /**
    * WeChat's browser says `MicroMessenger` in its user agent; WeCom's (企业微信) says it too, with
    * `wxwork`, and keeps the QR page. The official account's web authorization is the login that
-   * works inside WeChat (/work/shared/platforms.md §2: it works only there).
+   * works inside WeChat, and only there (https://developers.weixin.qq.com/doc/service/guide/h5/auth.html).
    */
   handOff: { field: 'inWeChat', type: 'wechat-mp', userAgent: /MicroMessenger/i, except: /wxwork/i },
   registration: { console: 'https://open.weixin.qq.com/cgi-bin/index', domainField: '授权回调域', tokenProbe: WECHAT_TOKEN_PROBE },
