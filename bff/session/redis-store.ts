@@ -247,12 +247,15 @@ export class RedisSessionStore implements SessionStore {
     const key = this.tagged('lock', name);
     const owner = randomUUID();
     if ((await this.run(this.redis.set(key, owner, 'PX', ms(ttlMs / 1000), 'NX'))) !== 'OK') return undefined;
-    await this.replicated();
-    return {
-      release: async () => {
-        await this.run(this.redis.lockRelease(key, owner));
-      },
+    const release = async () => {
+      await this.run(this.redis.lockRelease(key, owner));
     };
+    // A lock no replica has would not hold anyone off after a failover: given up, not left to lapse.
+    await this.replicated().catch(async (error: unknown) => {
+      await release().catch(() => {});
+      throw error;
+    });
+    return { release };
   }
 
   async ping() {

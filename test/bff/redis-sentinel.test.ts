@@ -2,7 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { RedisSessionStore, silentLogger } from '../../bff/index.js';
 import { freePort } from '../support/bff.js';
+import { sessionStoreContract } from '../support/store-contract.js';
 import { expectSessionsToSurviveFailover, untilReplicaOf, untilReplicasCaughtUp } from '../support/failover.js';
 import { startHostileStack, type HostileStack } from '../support/hostile-stack.js';
 import { TestBrowser } from '../support/browser.js';
@@ -31,6 +33,8 @@ describe('a BFF on a Redis group watched by Sentinel ({ "sentinels": [...], "nam
     master = await startRedisServer(await freePort(), dir);
     replica = await startRedisServer(await freePort(), dir, ['--replicaof', '127.0.0.1', String(master.port)]);
     sentinel = await startRedisSentinel(await freePort(), dir, GROUP, master.port);
+    // Writes that wait for the replica (and the failovers) need its first sync done.
+    await untilReplicaOf(replica, master.port);
     stack = await startHostileStack(() => ({ session: { store: { sentinels: [sentinel.url], name: GROUP }, keyPrefix: KEY_PREFIX } }));
     durable = await startHostileStack(() => ({ session: { store: { sentinels: [sentinel.url], name: GROUP, waitForReplicas: 1 }, keyPrefix: KEY_PREFIX } }));
   }, 60_000);
@@ -40,6 +44,12 @@ describe('a BFF on a Redis group watched by Sentinel ({ "sentinels": [...], "nam
     for (const server of [sentinel, replica, master]) await server?.kill();
     await rm(dir, { recursive: true, force: true });
   });
+
+  // Every write method, with its WAIT: before the failovers below, so the replica is up.
+  sessionStoreContract(
+    'RedisSessionStore on a Sentinel group, each write waiting for the replica (waitForReplicas: 1)',
+    () => new RedisSessionStore({ connection: { sentinels: [sentinel.url], name: GROUP, waitForReplicas: 1 }, keyPrefix: KEY_PREFIX, logger: silentLogger }),
+  );
 
   const sessionOf = (cookie: string) => sessionWithCookie(stack.origin, cookie);
   const login = () => loginForCookie(stack);
