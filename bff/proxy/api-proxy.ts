@@ -4,7 +4,7 @@ import { AuthBffError } from '../errors.js';
 import type { AccessTokens } from '../flow/access-tokens.js';
 import type { FlowContext } from '../flow/context.js';
 import type { FirstLayerRoute } from '../routes/first-layer.js';
-import { asAuthBffError, csrfRequired, hasCsrfHeader, methodRefused, NO_STORE, sendError } from '../routes/respond.js';
+import { asAuthBffError, csrfRequired, hasCsrfHeader, methodRefused, sendError } from '../routes/respond.js';
 import { mountPathMatcher, type BelowMount } from './mount-path.js';
 import { createUpstreamCaller } from './upstream-call.js';
 import { upstreamUrl } from './upstream-url.js';
@@ -86,7 +86,7 @@ export function createApiProxy(context: FlowContext, accessTokens: AccessTokens,
     }
     const upstream = await callUpstream({ url, headers: upstreamHeaders, from: req, to: res });
 
-    const head: OutgoingHttpHeaders = { ...answerHeaders, ...NO_STORE };
+    const head: OutgoingHttpHeaders = { ...answerHeaders };
     for (const name of FORWARDED_RESPONSE_HEADERS) {
       const value = upstream.headers[name];
       if (value !== undefined) head[name] = value;
@@ -98,7 +98,7 @@ export function createApiProxy(context: FlowContext, accessTokens: AccessTokens,
   const answer = (req: IncomingMessage, res: ServerResponse, headers: Readonly<OutgoingHttpHeaders>, target: BelowMount) =>
     forward(req, res, headers, target).catch((error: unknown) => {
       if (res.headersSent) return void res.destroy();
-      sendError(res, asAuthBffError(error, context.logger, { method: req.method, route: api.path }), { ...headers, ...NO_STORE });
+      sendError(res, asAuthBffError(error, context.logger, { method: req.method, route: api.path }), headers);
     });
 
   return (req) => {

@@ -1,10 +1,11 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
+import { NO_STORE } from './respond.js';
 
 /**
  * A first-layer route's answer: it settles the response itself, with `headers`
- * (those every answer of the server carries: the standalone server's security
- * headers) in its one `writeHead`, and never rejects.
+ * (those every first-layer answer carries: `no-store`, and the standalone
+ * server's security headers), and never rejects.
  */
 export type FirstLayerAnswer = (res: ServerResponse, headers: Readonly<OutgoingHttpHeaders>) => void;
 
@@ -16,8 +17,6 @@ export type FirstLayerAnswer = (res: ServerResponse, headers: Readonly<OutgoingH
  * API proxy), each router layer or middleware costs more than the check it runs.
  */
 export type FirstLayerRoute = (req: IncomingMessage) => FirstLayerAnswer | undefined;
-
-const NO_HEADERS: Readonly<OutgoingHttpHeaders> = Object.freeze({});
 
 /** The answer of the first route that takes `req`, if any. */
 export function firstLayerAnswer(routes: readonly FirstLayerRoute[], req: IncomingMessage): FirstLayerAnswer | undefined {
@@ -32,7 +31,7 @@ export function firstLayerAnswer(routes: readonly FirstLayerRoute[], req: Incomi
 export function firstLayerHandler(routes: readonly FirstLayerRoute[]): RequestHandler {
   return (req, res, next) => {
     const answer = firstLayerAnswer(routes, req);
-    if (answer) answer(res, NO_HEADERS);
+    if (answer) answer(res, NO_STORE);
     else next();
   };
 }

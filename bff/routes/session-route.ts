@@ -40,15 +40,14 @@ export function sessionRoute(sessions: Sessions, basePath: string, logger: Logge
       return (queryAt < 0 ? req.url : req.url.slice(0, queryAt)) === path;
     },
 
-    /** Answers with `headers` besides its own. */
-    async answer(req: IncomingMessage, res: ServerResponse, headers: Readonly<OutgoingHttpHeaders> = {}): Promise<void> {
-      const answerHeaders = { ...headers, ...NO_STORE };
+    /** Answers with `headers` (a first layer's, see first-layer.ts) besides its own. */
+    async answer(req: IncomingMessage, res: ServerResponse, headers: Readonly<OutgoingHttpHeaders> = NO_STORE): Promise<void> {
       try {
         if (!hasCsrfHeader(req)) throw csrfRequired();
         const view = await sessions.view(req, res, { slide: slides(req.url ?? '') });
-        writeJson(res, 200, view ? bodyOf(view) : SIGNED_OUT, answerHeaders);
+        writeJson(res, 200, view ? bodyOf(view) : SIGNED_OUT, headers);
       } catch (error) {
-        sendError(res, asAuthBffError(error, logger, { method: req.method, route: ROUTES.session }), answerHeaders);
+        sendError(res, asAuthBffError(error, logger, { method: req.method, route: ROUTES.session }), headers);
       }
     },
   };

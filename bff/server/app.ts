@@ -7,6 +7,7 @@ import type { AuthBffConfig } from '../config/resolve.js';
 import type { ProviderType } from '../providers/provider.js';
 import { createAuthBff, type AuthBff } from '../create-auth-bff.js';
 import { firstLayerAnswer } from '../routes/first-layer.js';
+import { NO_STORE } from '../routes/respond.js';
 import { firstLayerRoutesOf } from '../routes/router.js';
 import { serveSpa } from './spa.js';
 
@@ -90,10 +91,10 @@ export async function createServerApp(
   app.use(auth.router);
   if (options.staticDir !== undefined) app.use(await serveSpa(options.staticDir));
   const firstLayer = firstLayerRoutesOf(auth.router);
-  const everyAnswersHeaders = Object.freeze(headersSetBy(security));
+  const firstLayerHeaders = Object.freeze({ ...headersSetBy(security), ...NO_STORE });
   const listener: RequestListener = (req, res) => {
     const answer = firstLayerAnswer(firstLayer, req);
-    if (answer) answer(res, everyAnswersHeaders);
+    if (answer) answer(res, firstLayerHeaders);
     else app(req, res);
   };
   return { app, auth, listener };

@@ -117,6 +117,12 @@ const DECODED_KEPT = 2048;
 
 const now = () => Math.floor(Date.now() / 1000);
 
+/** Sets `key` last in `map`, dropping the oldest entry past DECODED_KEPT. */
+function keepBounded<V>(map: Map<string, V>, key: string, value: V) {
+  map.set(key, value);
+  if (map.size > DECODED_KEPT) map.delete(map.keys().next().value as string);
+}
+
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
     Object.freeze(value);
@@ -259,8 +265,7 @@ export class Sessions {
     let key = this.keys.get(id);
     if (key === undefined) {
       key = sessionKey(id);
-      this.keys.set(id, key);
-      if (this.keys.size > DECODED_KEPT) this.keys.delete(this.keys.keys().next().value as string);
+      keepBounded(this.keys, id, key);
     }
     return key;
   }
@@ -289,8 +294,7 @@ export class Sessions {
     const data = deepFreeze<SessionData>(rest);
     if (!this.store.getIfChanged) return data;
     this.decoded.delete(key);
-    this.decoded.set(key, { version, data });
-    if (this.decoded.size > DECODED_KEPT) this.decoded.delete(this.decoded.keys().next().value as string);
+    keepBounded(this.decoded, key, { version, data });
     return data;
   }
 
