@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RedisSessionStore, silentLogger } from '../../bff/index.js';
 import { freePort } from '../support/bff.js';
 import { sessionStoreContract } from '../support/store-contract.js';
-import { expectSessionsToSurviveFailover, untilReplicaOf, untilReplicasCaughtUp } from '../support/failover.js';
+import { expectSessionsToSurviveFailover, untilReplicaOf, untilReplicasCaughtUp, untilSentinelTrustsReplica } from '../support/failover.js';
 import { startHostileStack, type HostileStack } from '../support/hostile-stack.js';
 import { TestBrowser } from '../support/browser.js';
 import { loginThrough } from '../support/provider-stack.js';
@@ -145,7 +145,13 @@ describe('a BFF on a Redis group watched by Sentinel ({ "sentinels": [...], "nam
     const cookies = [await login(), await login()];
     for (const cookie of cookies) expect((await sessionOf(cookie)).body).toMatchObject({ authenticated: true });
 
-    // The tests above failed over twice: the first master is the master again.
+    // The tests above failed over twice: the first master is the master again. Its replica must be one the sentinel would promote.
+    const sentinelClient = sentinel.client();
+    try {
+      await untilSentinelTrustsReplica(sentinelClient, GROUP, replica.port);
+    } finally {
+      sentinelClient.disconnect();
+    }
     await expectSessionsToSurviveFailover(stack, master, cookies, FAILOVER_MS);
   }, 2 * FAILOVER_MS);
 });

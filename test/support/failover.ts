@@ -57,6 +57,22 @@ export async function untilReplicasCaughtUp(master: Redis) {
   );
 }
 
+/**
+ * Polls until the sentinel lists the replica on `replicaPort` of `group` as a healthy replica
+ * (`SENTINEL REPLICAS`: flags exactly `slave`, `master-link-status` `ok`), so it would promote it:
+ * after a failover the sentinel learns the new roles only from its next INFO round.
+ */
+export async function untilSentinelTrustsReplica(sentinel: Redis, group: string, replicaPort: number) {
+  await vi.waitFor(
+    async () => {
+      const replicas = (await sentinel.call('SENTINEL', 'REPLICAS', group)) as string[][];
+      const fields = replicas.map((flat) => Object.fromEntries(flat.flatMap((value, index) => (index % 2 === 0 ? [[value, flat[index + 1]]] : []))));
+      expect(fields.find((replica) => replica.port === String(replicaPort))).toMatchObject({ flags: 'slave', 'master-link-status': 'ok' });
+    },
+    { timeout: SYNC_MS, interval: 100 },
+  );
+}
+
 /** Polls until `server` is a replica of the master on `masterPort` with its link up and its first sync done (`INFO replication`). */
 export async function untilReplicaOf(server: RedisServer, masterPort: number) {
   const client = server.client();
