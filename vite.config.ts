@@ -41,8 +41,8 @@ export default defineConfig({
       },
       {
         extends: true,
-        // The DOM tests share jsdom's document and React's module state: each file keeps its own.
-        test: { name: 'dom', include: ['test/**/*.test.tsx'], environment: 'jsdom', isolate: true, setupFiles: ['test/client/setup.ts'] },
+        // The DOM tests run file after file in one worker too: setup.ts resets the page and the stubs after every test.
+        test: { name: 'dom', include: ['test/**/*.test.tsx'], environment: 'jsdom', isolate: false, setupFiles: ['test/client/setup.ts'] },
       },
     ],
   },

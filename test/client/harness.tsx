@@ -4,7 +4,7 @@
  */
 import { cleanup, render } from '@testing-library/react';
 import type { ReactNode } from 'react';
-import { afterEach, expect, vi } from 'vitest';
+import { expect, vi } from 'vitest';
 import { AuthProvider, useAuth } from '../../client/index.js';
 import type { AuthProviderProps, SessionResponse } from '../../client/index.js';
 
@@ -107,7 +107,12 @@ function afterEachOnce(fn: () => void) {
   pending.push(fn);
 }
 
-afterEach(() => {
+/**
+ * What every DOM test ends with: unmount, unstub, reset the page, then run the checks the test's
+ * stubs queued. Registered per file by setup.ts: a module-level `afterEach` here would bind to the
+ * first file alone, since the worker imports this module once for all its files.
+ */
+export function afterEachDomTest() {
   cleanup();
   vi.unstubAllGlobals();
   sessionStorage.clear();
@@ -124,4 +129,4 @@ afterEach(() => {
     }
   }
   if (failures.length) throw failures[0];
-});
+}
