@@ -125,6 +125,8 @@ export class RedisSessionStore implements SessionStore {
   private readonly prefix: string;
   private readonly timeoutMs: number;
   private readonly waitForReplicas: number;
+  /** How many times the client has connected: `WAIT` vouches only for writes sent on its own connection. */
+  private connections = 0;
 
   constructor(options: RedisStoreOptions) {
     this.prefix = options.keyPrefix ?? 'bff-auth:';
@@ -147,6 +149,7 @@ export class RedisSessionStore implements SessionStore {
       options.logger?.error('session_store.error', { store: 'redis', reason: error.code ?? error.name });
     });
     this.redis.on('ready', () => {
+      this.connections++;
       if (down) options.logger?.info('session_store.ready', { store: 'redis' });
       down = false;
     });
@@ -167,42 +170,42 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async set(key: string, data: SessionData, ttlSeconds: number) {
-    // The index entries go first: a crash between the two writes leaves a harmless stale entry, never an unindexed session.
-    await this.index(key, data);
-    const previous = await this.run(this.redis.sessionSet(this.sessionKey(key), encodeSession(data), data.sid ?? '', ms(ttlSeconds)));
-    await this.unindex(key, previous, data.sid);
-    await this.replicated();
+    await this.replicated(async () => {
+      // The index entries go first: a crash between the two writes leaves a harmless stale entry, never an unindexed session.
+      await this.index(key, data);
+      const previous = await this.run(this.redis.sessionSet(this.sessionKey(key), encodeSession(data), data.sid ?? '', ms(ttlSeconds)));
+      await this.unindex(key, previous, data.sid);
+    });
   }
 
   async update(key: string, version: number, data: SessionData) {
-    await this.index(key, data);
-    const previous = await this.run(this.redis.sessionUpdate(this.sessionKey(key), version, encodeSession(data), data.sid ?? ''));
-    if (previous === null) return false;
-    await this.unindex(key, previous, data.sid);
-    await this.replicated();
-    return true;
+    return this.replicated(async () => {
+      await this.index(key, data);
+      const previous = await this.run(this.redis.sessionUpdate(this.sessionKey(key), version, encodeSession(data), data.sid ?? ''));
+      if (previous === null) return false;
+      await this.unindex(key, previous, data.sid);
+      return true;
+    });
   }
 
   async touch(key: string, ttlSeconds: number) {
-    const touched = (await this.run(this.redis.sessionTouch(this.sessionKey(key), ms(ttlSeconds)))) === 1;
-    await this.replicated();
-    return touched;
+    return this.replicated(async () => (await this.run(this.redis.sessionTouch(this.sessionKey(key), ms(ttlSeconds)))) === 1);
   }
 
   async delete(key: string) {
-    await this.run(this.redis.del(this.sessionKey(key)));
-    await this.replicated();
+    await this.replicated(() => this.run(this.redis.del(this.sessionKey(key))));
   }
 
   async deleteBySid(sid: string) {
-    const sidKey = this.sidKey(sid);
-    const keys = await this.run(this.redis.smembers(sidKey));
-    if (keys.length === 0) return 0;
-    // One command per session: in a cluster the sessions live in different slots.
-    const deleted = await this.run(Promise.all(keys.map((key) => this.redis.sessionDeleteIfSid(this.sessionKey(key), sid))));
-    await this.run(this.redis.srem(sidKey, ...keys));
-    await this.replicated();
-    return deleted.reduce((sum, count) => sum + count, 0);
+    return this.replicated(async () => {
+      const sidKey = this.sidKey(sid);
+      const keys = await this.run(this.redis.smembers(sidKey));
+      if (keys.length === 0) return 0;
+      // One command per session: in a cluster the sessions live in different slots.
+      const deleted = await this.run(Promise.all(keys.map((key) => this.redis.sessionDeleteIfSid(this.sessionKey(key), sid))));
+      await this.run(this.redis.srem(sidKey, ...keys));
+      return deleted.reduce((sum, count) => sum + count, 0);
+    });
   }
 
   refOf(key: string): string {
@@ -221,41 +224,39 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async deleteByUser(userId: string) {
-    const userKey = this.userKey(userId);
-    const keys = await this.run(this.redis.zrange(userKey, '0', '-1'));
-    const deleted = await Promise.all(keys.map((key) => this.deleteIfUser(key, userId)));
-    // Only the entries of sessions ended here go: a key not found may be a login of this user still writing its session.
-    const ended = keys.filter((_, index) => deleted[index]);
-    if (ended.length > 0) await this.run(this.redis.zrem(userKey, ...ended));
-    await this.replicated();
-    return ended.length;
+    return this.replicated(async () => {
+      const userKey = this.userKey(userId);
+      const keys = await this.run(this.redis.zrange(userKey, '0', '-1'));
+      const deleted = await Promise.all(keys.map((key) => this.deleteIfUser(key, userId)));
+      // Only the entries of sessions ended here go: a key not found may be a login of this user still writing its session.
+      const ended = keys.filter((_, index) => deleted[index]);
+      if (ended.length > 0) await this.run(this.redis.zrem(userKey, ...ended));
+      return ended.length;
+    });
   }
 
   async deleteRef(ref: string) {
-    const deleted = (await this.run(this.redis.del(this.sessionKey(ref)))) === 1;
-    await this.replicated();
-    return deleted;
+    return this.replicated(async () => (await this.run(this.redis.del(this.sessionKey(ref)))) === 1);
   }
 
   async claimOnce(marker: string, ttlSeconds: number) {
-    const claimed = (await this.run(this.redis.set(this.tagged('once', marker), '1', 'PX', ms(ttlSeconds), 'NX'))) === 'OK';
-    await this.replicated();
-    return claimed;
+    return this.replicated(async () => (await this.run(this.redis.set(this.tagged('once', marker), '1', 'PX', ms(ttlSeconds), 'NX'))) === 'OK');
   }
 
   async lock(name: string, ttlMs: number): Promise<StoreLock | undefined> {
     const key = this.tagged('lock', name);
     const owner = randomUUID();
-    if ((await this.run(this.redis.set(key, owner, 'PX', ms(ttlMs / 1000), 'NX'))) !== 'OK') return undefined;
     const release = async () => {
       await this.run(this.redis.lockRelease(key, owner));
     };
-    // A lock no replica has would not hold anyone off after a failover: given up, not left to lapse.
-    await this.replicated().catch(async (error: unknown) => {
+    try {
+      const taken = await this.replicated(async () => (await this.run(this.redis.set(key, owner, 'PX', ms(ttlMs / 1000), 'NX'))) === 'OK');
+      return taken ? { release } : undefined;
+    } catch (error) {
+      // A lock no replica has would not hold anyone off after a failover: given up, not left to lapse (a release by its owner alone).
       await release().catch(() => {});
       throw error;
-    });
-    return { release };
+    }
   }
 
   async ping() {
@@ -303,16 +304,23 @@ export class RedisSessionStore implements SessionStore {
   }
 
   /**
-   * Resolves once `waitForReplicas` replicas have every write this
-   * connection sent so far (`WAIT`), else rejects: an acknowledged write the
-   * master alone held would be lost by a failover.
+   * Runs `write`, then resolves with its result once `waitForReplicas` replicas
+   * have every write the connection sent so far (`WAIT`), else rejects: an
+   * acknowledged write the master alone held would be lost by a failover.
+   * `WAIT` speaks for its own connection only (https://redis.io/docs/latest/commands/wait/):
+   * when the client connected again in between (it moves to the new master at
+   * +switch-master), the writes may have gone to the old master, and the write is refused.
    */
-  private async replicated(): Promise<void> {
-    if (this.waitForReplicas === 0) return;
+  private async replicated<T>(write: () => Promise<T>): Promise<T> {
+    if (this.waitForReplicas === 0) return write();
+    const connection = this.connections;
+    const result = await write();
     const acknowledged = await this.run(this.redis.wait(this.waitForReplicas, Math.floor(this.timeoutMs / 2)));
+    if (this.connections !== connection) throw new StoreNotReplicatedError('the connection to Redis changed between the write and its WAIT');
     if (acknowledged < this.waitForReplicas) {
       throw new StoreNotReplicatedError(`${acknowledged} of ${this.waitForReplicas} replicas acknowledged the write`);
     }
+    return result;
   }
 
   /** A command that does not answer in time rejects, so a request never waits on a Redis that is gone. */

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RedisSessionStore, silentLogger } from '../../bff/index.js';
 import { freePort } from '../support/bff.js';
 import { sessionStoreContract } from '../support/store-contract.js';
-import { expectSessionsToSurviveFailover, untilReplicaOf, untilReplicasCaughtUp, untilSentinelTrustsReplica } from '../support/failover.js';
+import { demote, expectSessionsToSurviveFailover, failOverTo, untilReplicaOf, untilReplicasCaughtUp, untilSentinelTrustsReplica } from '../support/failover.js';
 import { startHostileStack, type HostileStack } from '../support/hostile-stack.js';
 import { TestBrowser } from '../support/browser.js';
 import { loginThrough } from '../support/provider-stack.js';
@@ -90,11 +90,7 @@ describe('a BFF on a Redis group watched by Sentinel ({ "sentinels": [...], "nam
     try {
       // A planned failover at a quiet moment: the replica has what the master wrote.
       await untilReplicasCaughtUp(oldMaster);
-      await sentinelClient.call('SENTINEL', 'FAILOVER', GROUP);
-      await vi.waitFor(async () => expect(((await sentinelClient.call('SENTINEL', 'get-master-addr-by-name', GROUP)) as string[])[1]).toBe(String(replica.port)), {
-        timeout: FAILOVER_MS,
-        interval: 100,
-      });
+      await failOverTo(sentinelClient, GROUP, replica);
       const after: string[] = [];
       await vi.waitFor(
         async () => {
@@ -104,7 +100,7 @@ describe('a BFF on a Redis group watched by Sentinel ({ "sentinels": [...], "nam
         },
         { timeout: 5000, interval: 100 },
       );
-      await untilReplicaOf(master, replica.port);
+      await demote(master, replica);
       expect((await sessionOf(before)).body, 'the session from before the failover').toMatchObject({ authenticated: true });
       expect((await sessionOf(after.at(-1)!)).body, 'the session written to the new master').toMatchObject({ authenticated: true });
     } finally {
@@ -129,15 +125,26 @@ describe('a BFF on a Redis group watched by Sentinel ({ "sentinels": [...], "nam
     });
     try {
       await vi.waitFor(() => expect(answered.length).toBeGreaterThan(4), { timeout: FAILOVER_MS, interval: 20 });
-      await sentinelClient.call('SENTINEL', 'FAILOVER', GROUP);
-      await untilReplicaOf(from, to.port);
+      await failOverTo(sentinelClient, GROUP, to);
+      await demote(from, to);
     } finally {
       failedOver = true;
       await Promise.all(logins);
       sentinelClient.disconnect();
     }
+    // Lost is a BFF answering that there is no such session; one still finding the new master answers 503, and is asked again.
     const lost = [];
-    for (const cookie of answered) if ((await sessionOf(cookie)).body.authenticated !== true) lost.push(cookie);
+    for (const cookie of answered) {
+      const read = await vi.waitFor(
+        async () => {
+          const answer = await sessionOf(cookie);
+          expect(answer.status, 'the session check, once the BFF has found the new master').not.toBe(503);
+          return answer;
+        },
+        { timeout: FAILOVER_MS, interval: 100 },
+      );
+      if (read.body.authenticated !== true) lost.push(read);
+    }
     expect(lost, `sessions lost of ${answered.length} answered`).toEqual([]);
   }, 2 * FAILOVER_MS);
 

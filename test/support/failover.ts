@@ -73,6 +73,31 @@ export async function untilSentinelTrustsReplica(sentinel: Redis, group: string,
   );
 }
 
+/** A planned failover (`SENTINEL FAILOVER`): resolves once Sentinel names `to` as the master. */
+export async function failOverTo(sentinel: Redis, group: string, to: RedisServer) {
+  await sentinel.call('SENTINEL', 'FAILOVER', group);
+  await vi.waitFor(async () => expect(((await sentinel.call('SENTINEL', 'get-master-addr-by-name', group)) as string[])[1]).toBe(String(to.port)), {
+    timeout: SYNC_MS,
+    interval: 50,
+  });
+}
+
+/**
+ * Makes the old master `from` a replica of `to` and waits for its sync, which drops whatever
+ * `from` took alone since the promotion. Sentinel does this itself about 10 s after a failover:
+ * it reconfigures an instance that reports a stale role once its INFO replies (every 10 s) have
+ * shown that role for 4 publish periods of 2 s (sentinel.c, `sentinelRefreshInstanceInfo`).
+ */
+export async function demote(from: RedisServer, to: RedisServer) {
+  const client = from.client();
+  try {
+    await client.replicaof('127.0.0.1', to.port);
+  } finally {
+    client.disconnect();
+  }
+  await untilReplicaOf(from, to.port);
+}
+
 /** Polls until `server` is a replica of the master on `masterPort` with its link up and its first sync done (`INFO replication`). */
 export async function untilReplicaOf(server: RedisServer, masterPort: number) {
   const client = server.client();

@@ -37,6 +37,8 @@ export async function startRedisServer(port: number, root: string, extraArgs: st
     '--appendonly', 'yes',
     '--appendfsync', 'always',
     '--protected-mode', 'no',
+    // A replica's full sync starts at once: by default the master waits 5 s for more replicas to share it.
+    '--repl-diskless-sync-delay', '0',
     ...extraArgs,
   ];
   return startRedisProcess(port, dir, args);
