@@ -110,7 +110,7 @@ describe('request timeouts', () => {
     const app = express().post('/upload', express.text({ type: () => true }), (_req, res) => {
       res.send('accepted');
     });
-    const server = await listen(app, { timeouts: { headersTimeoutMs: 500, requestTimeoutMs: 1000 } }, async () => {});
+    const server = await listen(app, { timeouts: { headersTimeoutMs: 200, requestTimeoutMs: 300 } }, async () => {});
     try {
       const { port } = new URL(server.url);
       const socket = connect(Number(port), '127.0.0.1');
@@ -118,8 +118,8 @@ describe('request timeouts', () => {
       socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
       const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
       socket.write('POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\n');
-      // 100 bytes, one every 200 ms: 20 s to send it all, far longer than the 1 s request timeout.
-      const trickle = setInterval(() => socket.writable && socket.write('x'), 200);
+      // 100 bytes, one every 50 ms: 5 s to send it all, far longer than the 300 ms request timeout.
+      const trickle = setInterval(() => socket.writable && socket.write('x'), 50);
       await closed;
       clearInterval(trickle);
       expect(answer).toMatch(/^HTTP\/1\.1 408/);

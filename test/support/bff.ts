@@ -40,8 +40,8 @@ export async function startTestBff(port: number, config: TestBffConfig, options:
 }
 
 /**
- * A {@link startTestBff} on a free port. The port is free when the OS gives it out, but another
- * process may take it before the BFF binds it: then (EADDRINUSE) it starts again on another one.
+ * A {@link startTestBff} on a free port. The port is free when {@link freePort} probes it, but
+ * another test may take it before the BFF binds it: then (EADDRINUSE) it starts again on another one.
  */
 export async function startTestBffOnFreePort(config: TestBffConfig, options: { staticDir?: string } = {}): Promise<TestBff> {
   for (let attempt = 1; ; attempt++) {
@@ -53,17 +53,31 @@ export async function startTestBffOnFreePort(config: TestBffConfig, options: { s
   }
 }
 
-/** A free port, so that a BFF's `baseUrl` (and the provider's redirect URI) can be known before it starts. */
+/**
+ * Where {@link freePort} looks: below the range the OS draws ephemeral ports from (Linux's
+ * `net.ipv4.ip_local_port_range`, 32768-60999 by default), and below the Redis Cluster test's
+ * 20000-28999 (support/redis-cluster.ts).
+ */
+const FREE_PORTS = { from: 10_000, to: 20_000 };
+
+/**
+ * A port no socket holds now, so that a BFF's `baseUrl` (and the provider's redirect URI) can be
+ * known before it starts: the OS is asked to bind one at random from {@link FREE_PORTS}, and the
+ * first it binds is given back. Not port 0: the OS answers that from its ephemeral range, from which
+ * every outgoing connection on the machine also takes its local port, and under a loaded `npm test`
+ * one did take such a port between the probe and the server's own listen (EADDRINUSE).
+ */
 export async function freePort(): Promise<number> {
   const { createServer } = await import('node:net');
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+  for (;;) {
+    const port = FREE_PORTS.from + Math.floor(Math.random() * (FREE_PORTS.to - FREE_PORTS.from));
+    const bound = await new Promise<boolean>((resolve, reject) => {
+      const probe = createServer();
+      probe.once('error', (error: NodeJS.ErrnoException) => (error.code === 'EADDRINUSE' ? resolve(false) : reject(error)));
+      probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
     });
-  });
+    if (bound) return port;
+  }
 }
 
 /**

@@ -24,7 +24,7 @@ export interface ProviderStack<Idp extends TestIdentityProvider> {
  * How long a BFF waits for a provider that never answers, in a test of one ({@link onStackFor}).
  * The stacks' own `httpTimeoutMs` stays longer: the calls that do answer need room on a busy machine.
  */
-export const HANG_TIMEOUT_MS = 250;
+export const HANG_TIMEOUT_MS = 100;
 /**
  * The stacks' own `httpTimeoutMs`: long, because no test of a shared stack waits it out, and a
  * JWKS re-fetch on a machine running two suites at once took over a second (a `wrong-key` login
