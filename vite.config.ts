@@ -5,11 +5,15 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
  * The test files that start processes of their own (Chromium, redis-server, the standalone BFF,
- * the demo) or pack the package: `npm run test:fast` (TEST_SET=fast) leaves them out.
+ * the CLI, the demo) or pack the package: `npm run test:fast` (TEST_SET=fast) leaves them out.
  */
 const SLOW_FILES = [
   'test/e2e/**',
   'test/package/package.test.ts',
+  'test/package/readme.test.ts',
+  'test/bff/cli-version.test.ts',
+  'test/bff/session-refresh.test.ts',
+  'test/bff/user-sessions-redis.test.ts',
   'test/bff/server.test.ts',
   'test/bff/redis-cluster.test.ts',
   'test/bff/redis-sentinel.test.ts',
