@@ -35,7 +35,8 @@ export const alipay = definePlatform({
   // USER_INFO goes to the token call's gateway unless `endpoints.userinfo` says otherwise.
   endpoints: { authorization: 'https://openauth.alipay.com/oauth2/publicAppAuthorize.htm', token: 'https://openapi.alipay.com/gateway.do' },
   scope: 'auth_user',
-  // Facts sheet (platforms.md, Alipay [A8], from JustAuth): localhost and 127.0.0.1 redirect URIs are not accepted.
+  // localhost and 127.0.0.1 redirect URIs are not accepted: UNCONFIRMED by Alipay's documents (JustAuth's
+  // AuthAlipayRequest refuses them, https://github.com/justauth/JustAuth), so the guide says so.
   guide: {
     title: 'Alipay',
     ids: '`open_id`, else `user_id`',
@@ -63,7 +64,7 @@ export const alipay = definePlatform({
   user: { idFrom: 'token', id: ['open_id', 'user_id'], name: ['nick_name'], avatarUrl: ['avatar'] },
   hooks: { sign: signRequest, readAnswer: readSignedAnswer },
   // ERRORS: `isv.code-invalid` is OAUTH_TOKEN's bad code; `isv.invalid-app-id` and `isv.invalid-signature`
-  // are from the public error list, not re-verified (platforms.md §Alipay): only recognized.
+  // are from the public error list (ERRORS) and not checked against live answers: only recognized.
   registration: {
     console: 'https://open.alipay.com/develop/manage',
     tokenProbe: { path: 'sub_code', invalidCode: ['isv.code-invalid'], unknownApp: ['isv.invalid-app-id'], badSignature: ['isv.invalid-signature'] },

@@ -59,6 +59,6 @@ export const douyin = definePlatform({
   ],
   // The token answer names the open_id; userinfo adds the union_id (absent when the app is not bound to a developer account).
   user: { idFrom: 'userinfo', id: ['open_id'], unionId: ['union_id'], name: ['nickname'], avatarUrl: ['avatar'] },
-  // TOKEN's error table: 10008 an invalid code, 10013 a wrong client_key or client_secret (not in platforms.md: UNCONFIRMED, only recognized).
+  // TOKEN's error table: 10008 an invalid code, 10013 a wrong client_key or client_secret (UNCONFIRMED against live answers: only recognized).
   registration: { console: 'https://developer.open-douyin.com/console', tokenProbe: { path: 'data.error_code', invalidCode: [10008], badClient: [10013] } },
 });

@@ -9,6 +9,7 @@ import { FULL_REDIRECT_URI, LOCAL_DEVELOPMENT } from '../platform-guide.js';
  * - ME: https://wiki.connect.qq.com/获取用户openid_oauth2-0
  * - UNIONID: https://wiki.connect.qq.com/unionid介绍
  * - USER_INFO: https://wiki.connect.qq.com/get_user_info
+ * - ERRORS: https://wiki.connect.qq.com/公共返回码说明
  * Every answer is HTTP 200. Asked for `fmt=json`, success is JSON; without it the token
  * answer is urlencoded text and /me JSONP, and errors are JSONP `callback( {"error": N} );`
  * even with it (whether `fmt=json` changes errors is UNCONFIRMED): all three forms are read.
@@ -66,7 +67,7 @@ export const qq = definePlatform({
   // USER_INFO: figureurl_qq_2 (100px) may be missing; figureurl_qq_1 (40px) is always there. Avatars come as http://.
   user: { idFrom: 'identity', id: ['openid'], unionId: ['unionid'], name: ['nickname'], avatarUrl: ['figureurl_qq_2', 'figureurl_qq_1'] },
   httpsAvatarHosts: ['qlogo.cn'],
-  // TOKEN and the codes table (platforms.md §QQ): 100019 a code that cannot be redeemed, 100020 one used,
+  // TOKEN and ERRORS: 100019 a code that cannot be redeemed, 100020 one used,
   // 100010 a redirect_uri not registered, 100016 a client check that failed. Which code a wrong
   // app id and a wrong key each get is UNCONFIRMED: both are read as a bad client.
   registration: {

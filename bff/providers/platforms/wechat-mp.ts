@@ -7,7 +7,7 @@ import { WECHAT_SNS_ENDPOINTS, WECHAT_TOKEN_PROBE, wechatSns } from '../families
  * - WEB_AUTH: https://developers.weixin.qq.com/doc/service/guide/h5/auth.html
  * - TOKEN: https://developers.weixin.qq.com/doc/service/api/webdev/access/api_snsaccesstoken
  * The same sns API as website login, with the account's appid and secret. The 网页授权域名 is the
- * exact host, without scheme, path or port (设置与开发 → 账号设置 → 功能设置; platforms.md §2).
+ * exact host, without scheme, path or port (设置与开发 → 账号设置 → 功能设置; WEB_AUTH).
  */
 export const wechatMp = definePlatform({
   ...wechatSns,
