@@ -10,6 +10,10 @@ const SAMPLE_ANSWER_MS = 5_000;
 /** What a soak BFF process tells of itself (probe.mjs), and its open file descriptors. */
 export interface ProcessSample {
   heapUsed: number;
+  /** What V8 holds for the heap: RSS can grow with it while `heapUsed` stays flat. */
+  heapTotal: number;
+  /** Memory outside the V8 heap that JavaScript objects hold (Buffers, ArrayBuffers). */
+  external: number;
   rss: number;
   /** Active handles by kind: `TCPSocketWrap`, `Timeout`... */
   resources: Record<string, number>;

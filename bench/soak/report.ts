@@ -20,6 +20,8 @@ export interface MinuteRow {
   p99: number;
   errors: Record<string, number>;
   heapMiB: Array<number | undefined>;
+  heapTotalMiB: Array<number | undefined>;
+  externalMiB: Array<number | undefined>;
   rssMiB: Array<number | undefined>;
   sockets: Array<number | undefined>;
   timers: Array<number | undefined>;
@@ -107,6 +109,8 @@ export function analyse(run: SoakRun): { verdicts: Verdict[]; rows: MinuteRow[];
       p99: percentile(latencies, 0.99),
       errors,
       heapMiB: perProcess((sample, index) => (sample.processes[index] ? round(sample.processes[index].heapUsed / MIB) : undefined)),
+      heapTotalMiB: perProcess((sample, index) => (sample.processes[index] ? round(sample.processes[index].heapTotal / MIB) : undefined)),
+      externalMiB: perProcess((sample, index) => (sample.processes[index] ? round(sample.processes[index].external / MIB) : undefined)),
       rssMiB: perProcess((sample, index) => (sample.processes[index] ? round(sample.processes[index].rss / MIB) : undefined)),
       sockets: perProcess((sample, index) => sample.processes[index]?.resources.TCPSocketWrap),
       timers: perProcess((sample, index) => sample.processes[index]?.resources.Timeout),
@@ -138,13 +142,13 @@ export function soakMarkdown(run: SoakRun, analysis: ReturnType<typeof analyse>,
     '| --- | --- | --- |',
     ...analysis.verdicts.map((verdict) => `| ${verdict.criterion} | ${verdict.value} | ${mark(verdict.pass)} |`),
     '',
-    'Per minute (process 1 / process 2; heap after a full collection):',
+    'Per minute (process 1 / process 2; heap after a full collection: used, and what V8 holds for it; external: Buffers and the like):',
     '',
-    '| minute | ops/s | p50 / p99 ms | errors by code | heap MiB | RSS MiB | sockets | timers | fds | Redis MiB |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| minute | ops/s | p50 / p99 ms | errors by code | heap MiB | heap held MiB | external MiB | RSS MiB | sockets | timers | fds | Redis MiB |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...analysis.rows.map(
       (row) =>
-        `| ${row.minute} | ${row.opsPerSecond} | ${row.p50} / ${row.p99} | ${Object.entries(row.errors).map(([code, count]) => `${code}: ${count}`).join(', ') || '-'} | ${cell(row.heapMiB)} | ${cell(row.rssMiB)} | ${cell(row.sockets)} | ${cell(row.timers)} | ${cell(row.fds)} | ${row.redisMiB ?? '-'} |`,
+        `| ${row.minute} | ${row.opsPerSecond} | ${row.p50} / ${row.p99} | ${Object.entries(row.errors).map(([code, count]) => `${code}: ${count}`).join(', ') || '-'} | ${cell(row.heapMiB)} | ${cell(row.heapTotalMiB)} | ${cell(row.externalMiB)} | ${cell(row.rssMiB)} | ${cell(row.sockets)} | ${cell(row.timers)} | ${cell(row.fds)} | ${row.redisMiB ?? '-'} |`,
     ),
     SOAK_END,
   ].join('\n');
