@@ -7,7 +7,7 @@ import { createAuthBff, ConfigError, silentLogger, type AuthEvent } from '../../
 import { TEST_SECRET } from '../support/bff.js';
 import { fetchHeaders } from '../support/dev-stack.js';
 import { startHostileStack, type HostileStack } from '../support/hostile-stack.js';
-import { loginThrough, onStackFor } from '../support/provider-stack.js';
+import { HANG_AFTER_LOGIN_TIMEOUT_MS, loginThrough, onStackFor } from '../support/provider-stack.js';
 import type { SessionResponse } from '../../shared/index.js';
 
 /** An upstream API that records what reached it and answers without echoing the token. */
@@ -255,7 +255,7 @@ describe('the API proxy bounds', () => {
       const response = await browser.get(`${target.origin}/api/bad/hang`, { headers: fetchHeaders });
       expect(response.status).toBe(503);
       expect(await response.json()).toMatchObject({ error: 'provider_unavailable' });
-    });
+    }, HANG_AFTER_LOGIN_TIMEOUT_MS);
   });
 });
 

@@ -3,7 +3,7 @@ import { DISCOVERY_RETRY_AFTER_MS } from '../../bff/providers/discovery.js';
 import { fetchHeaders } from '../support/dev-stack.js';
 import { HOSTILE_SUBJECT } from '../support/hostile-provider.js';
 import { startHostileStack, type HostileStack } from '../support/hostile-stack.js';
-import { HANG_TIMEOUT_MS, loginThrough, onStackFor, sessionIn } from '../support/provider-stack.js';
+import { HANG_AFTER_LOGIN_TIMEOUT_MS, loginThrough, onStackFor, sessionIn } from '../support/provider-stack.js';
 import type { SessionResponse } from '../../shared/index.js';
 
 let stack: HostileStack;
@@ -88,7 +88,7 @@ describe('what a well-behaved provider never does', () => {
   });
 
   it('a provider that does not answer discovery fails the login at once with provider_unavailable', async () => {
-    const fresh = await startHostileStack(() => ({ httpTimeoutMs: HANG_TIMEOUT_MS }));
+    const fresh = await startHostileStack(() => ({ httpTimeoutMs: HANG_AFTER_LOGIN_TIMEOUT_MS }));
     try {
       fresh.idp.behave({ discovery: 'hang' });
       const started = Date.now();

@@ -26,6 +26,12 @@ export interface ProviderStack<Idp extends TestIdentityProvider> {
  */
 export const HANG_TIMEOUT_MS = 100;
 /**
+ * The same, for a test whose own login must succeed on that BFF before the hang (an API call after
+ * a login, a login after a failed one): with two suites running at once, a token exchange that
+ * answered took longer than {@link HANG_TIMEOUT_MS}.
+ */
+export const HANG_AFTER_LOGIN_TIMEOUT_MS = 1000;
+/**
  * The stacks' own `httpTimeoutMs`: long, because no test of a shared stack waits it out, and a
  * JWKS re-fetch on a machine running two suites at once took over a second (a `wrong-key` login
  * then ended as provider_unavailable instead of invalid_id_token).
@@ -57,15 +63,16 @@ const hangs = (behavior: object) => Object.values(behavior).some((value) => valu
 
 /**
  * `test` on `stack`; when `behavior` makes an endpoint hang, on a BFF of its own instead, in front of
- * the same provider with the same config, that gives up after {@link HANG_TIMEOUT_MS}.
+ * the same provider with the same config, that gives up after `timeoutMs`.
  */
 export async function onStackFor<Idp extends TestIdentityProvider, T>(
   stack: ProviderStack<Idp>,
   behavior: object,
   test: (stack: ProviderStack<Idp>) => Promise<T>,
+  timeoutMs = HANG_TIMEOUT_MS,
 ): Promise<T> {
   if (!hangs(behavior)) return test(stack);
-  const config = { ...stack.config, httpTimeoutMs: HANG_TIMEOUT_MS };
+  const config = { ...stack.config, httpTimeoutMs: timeoutMs };
   const bff = await startTestBffOnFreePort(config);
   try {
     return await test({ idp: stack.idp, bff, origin: bff.url, config, close: () => bff.close() });
