@@ -313,7 +313,8 @@ export class RedisSessionStore implements SessionStore {
    */
   private async replicated<T>(write: () => Promise<T>): Promise<T> {
     if (this.waitForReplicas === 0) return write();
-    const connection = this.connections;
+    // Commands given while the client is not ready wait for its next connection.
+    const connection = this.redis.status === 'ready' ? this.connections : this.connections + 1;
     const result = await write();
     const acknowledged = await this.run(this.redis.wait(this.waitForReplicas, Math.floor(this.timeoutMs / 2)));
     if (this.connections !== connection) throw new StoreNotReplicatedError('the connection to Redis changed between the write and its WAIT');
