@@ -24,6 +24,8 @@ export interface RedisServer {
   freeze: () => () => void;
   /** A client of this server alone (close it with `quit`). */
   client: () => Redis;
+  /** What the process has printed (its log), for a failure's message. */
+  log: () => string;
 }
 
 export async function startRedisServer(port: number, root: string, extraArgs: string[] = []): Promise<RedisServer> {
@@ -82,6 +84,7 @@ async function startRedisProcess(port: number, dir: string, args: string[]): Pro
       return () => void child.process.kill('SIGCONT');
     },
     client: () => new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: 1 }),
+    log: () => child.stdout() + child.stderr(),
   };
 }
 
