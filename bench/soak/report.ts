@@ -1,4 +1,5 @@
 import type { Outcome } from './load.js';
+import type { ProcessSample } from './bff-node.js';
 import type { SoakRun, StateSample } from './run.js';
 
 /** A gap this long without a failed request closes a failure window. */
@@ -101,21 +102,27 @@ export function analyse(run: SoakRun): { verdicts: Verdict[]; rows: MinuteRow[];
       errors[key] = (errors[key] ?? 0) + 1;
     }
     const last = run.samples.filter((sample) => sample.at < from + 60_000).at(-1);
-    const perProcess = (pick: (sample: StateSample, index: number) => number | undefined) => Array.from({ length: processes }, (_, index) => (last ? pick(last, index) : undefined));
+    /** What `pick` reads of each process's last sample in the minute (undefined where there is none). */
+    const perProcess = (pick: (process: ProcessSample) => number | undefined) =>
+      Array.from({ length: processes }, (_, index) => {
+        const sample = last?.processes[index];
+        return sample ? pick(sample) : undefined;
+      });
+    const mib = (bytes: number) => round(bytes / MIB);
     rows.push({
       minute: minute + 1,
       opsPerSecond: round(inMinute.length / 60),
       p50: percentile(latencies, 0.5),
       p99: percentile(latencies, 0.99),
       errors,
-      heapMiB: perProcess((sample, index) => (sample.processes[index] ? round(sample.processes[index].heapUsed / MIB) : undefined)),
-      heapTotalMiB: perProcess((sample, index) => (sample.processes[index] ? round(sample.processes[index].heapTotal / MIB) : undefined)),
-      externalMiB: perProcess((sample, index) => (sample.processes[index] ? round(sample.processes[index].external / MIB) : undefined)),
-      rssMiB: perProcess((sample, index) => (sample.processes[index] ? round(sample.processes[index].rss / MIB) : undefined)),
-      sockets: perProcess((sample, index) => sample.processes[index]?.resources.TCPSocketWrap),
-      timers: perProcess((sample, index) => sample.processes[index]?.resources.Timeout),
-      fds: perProcess((sample, index) => sample.processes[index]?.fds),
-      redisMiB: last?.redisBytes === undefined ? undefined : round(last.redisBytes / MIB),
+      heapMiB: perProcess((sample) => mib(sample.heapUsed)),
+      heapTotalMiB: perProcess((sample) => mib(sample.heapTotal)),
+      externalMiB: perProcess((sample) => mib(sample.external)),
+      rssMiB: perProcess((sample) => mib(sample.rss)),
+      sockets: perProcess((sample) => sample.resources.TCPSocketWrap),
+      timers: perProcess((sample) => sample.resources.Timeout),
+      fds: perProcess((sample) => sample.fds),
+      redisMiB: last?.redisBytes === undefined ? undefined : mib(last.redisBytes),
     });
   }
   return { verdicts, rows, failoverWindowMs: failoverEnd - run.failoverAt, killWindowMs: killEnd - run.killAt, warmupMs };
