@@ -61,6 +61,12 @@ export async function startTestBffOnFreePort(config: TestBffConfig, options: { s
 const FREE_PORTS = { from: 10_000, to: 20_000 };
 
 /**
+ * The one "bad port" of the Fetch Standard in {@link FREE_PORTS} (https://fetch.spec.whatwg.org/#port-blocking):
+ * node's fetch and Chromium refuse to connect to it ("bad port", ERR_UNSAFE_PORT).
+ */
+const FETCH_BAD_PORT = 10_080;
+
+/**
  * A port no socket holds now, so that a BFF's `baseUrl` (and the provider's redirect URI) can be
  * known before it starts: the OS is asked to bind one at random from {@link FREE_PORTS}, and the
  * first it binds is given back. Not port 0: the OS answers that from its ephemeral range, from which
@@ -71,6 +77,7 @@ export async function freePort(): Promise<number> {
   const { createServer } = await import('node:net');
   for (;;) {
     const port = FREE_PORTS.from + Math.floor(Math.random() * (FREE_PORTS.to - FREE_PORTS.from));
+    if (port === FETCH_BAD_PORT) continue;
     const bound = await new Promise<boolean>((resolve, reject) => {
       const probe = createServer();
       probe.once('error', (error: NodeJS.ErrnoException) => (error.code === 'EADDRINUSE' ? resolve(false) : reject(error)));
