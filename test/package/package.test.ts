@@ -45,7 +45,11 @@ beforeAll(async () => {
   [react19, react18] = await Promise.all([installedProject(pack, 19, OLDEST_TYPESCRIPT), installedProject(pack, 18, OLDEST_TYPESCRIPT)]);
   for (const project of [react19, react18]) {
     for (const [compiler, include] of Object.entries(TSCONFIGS)) {
-      await writeFile(join(project, `tsconfig.${compiler}.json`), JSON.stringify({ extends: './tsconfig.json', include }));
+      // skipDefaultLibCheck: TypeScript's own lib files (lib.dom.d.ts...) ship with the compiler, not
+      // with any package; checking them again took the oldest TypeScript a fifth of each check.
+      // Every other declaration file, bff-auth's and its dependencies', is still checked.
+      const compilerOptions = { skipDefaultLibCheck: true };
+      await writeFile(join(project, `tsconfig.${compiler}.json`), JSON.stringify({ extends: './tsconfig.json', include, compilerOptions }));
     }
   }
 }, SLOW);
