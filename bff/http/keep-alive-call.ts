@@ -16,6 +16,19 @@ export interface Call<T> {
 }
 
 /**
+ * How long an idle connection is kept for the next call. node's Agent also drops one a second
+ * before a server's `Keep-Alive: timeout=N` hint, but only when it has a timeout of its own
+ * (`Agent#keepSocketAlive`); node's own servers close idle connections after 5 s.
+ */
+const IDLE_CONNECTION_MS = 4_000;
+
+/**
+ * Methods sent again, once, when a reused connection closes before any answer: the server closed
+ * it as idle while the request was on its way (RFC 9112 §9.3.1; idempotent methods, RFC 9110 §9.2.2).
+ */
+const RETRIED_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
  * Calls over keep-alive connections (node:http, one agent per scheme) in which
  * every way of failing is `provider_unavailable` naming `party` ("The provider",
  * "The API"): no answer within `timeoutMs` (the body read included), a network
@@ -23,7 +36,8 @@ export interface Call<T> {
  * under 500 and settles the call. Redirects are never followed (node:http does not).
  */
 export function createKeepAliveCaller(timeoutMs: number, party: string) {
-  const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+  const agentOptions = { keepAlive: true, timeout: IDLE_CONNECTION_MS };
+  const agents = { http: new HttpAgent(agentOptions), https: new HttpsAgent(agentOptions) };
 
   return <T>(
     url: URL,
@@ -32,7 +46,7 @@ export function createKeepAliveCaller(timeoutMs: number, party: string) {
   ): Promise<T> =>
     new Promise<T>((resolve, reject) => {
       const secure = url.protocol === 'https:';
-      const request = (secure ? httpsRequest : httpRequest)(url, { ...options, agent: secure ? agents.https : agents.http });
+      let request: ClientRequest;
       let failure: AuthBffError | undefined;
       const fail = (error: AuthBffError) => {
         failure ??= error;
@@ -40,17 +54,31 @@ export function createKeepAliveCaller(timeoutMs: number, party: string) {
       };
       const timeOut = () => fail(new AuthBffError('provider_unavailable', `${party} did not answer within ${timeoutMs} ms.`, { reason: 'provider_timeout' }));
       const timer = setTimeout(timeOut, timeoutMs);
-      request.once('close', () => clearTimeout(timer));
-      const broken = (error: Error) =>
-        reject(failure ?? new AuthBffError('provider_unavailable', `${party} could not be reached.`, { cause: error, reason: 'provider_unreachable' }));
-      request.on('error', broken);
-      const call: Call<T> = { request, fail, timeOut, broken, resolve, reject };
-      request.once('response', (response) => {
-        const status = response.statusCode as number;
-        if (status < 500) return handlers.answered(call, response);
-        response.resume();
-        reject(new AuthBffError('provider_unavailable', `${party} answered HTTP ${status}.`, { reason: `provider_http_${status}` }));
-      });
-      handlers.send(call);
+
+      const attempt = (mayRetry: boolean) => {
+        const sent = (secure ? httpsRequest : httpRequest)(url, { ...options, agent: secure ? agents.https : agents.http });
+        request = sent;
+        let answered = false;
+        let retried = false;
+        sent.once('close', () => {
+          if (!retried) clearTimeout(timer);
+        });
+        const broken = (error: Error) => {
+          retried = mayRetry && !answered && failure === undefined && sent.reusedSocket && (error as NodeJS.ErrnoException).code === 'ECONNRESET';
+          if (retried) return attempt(false);
+          reject(failure ?? new AuthBffError('provider_unavailable', `${party} could not be reached.`, { cause: error, reason: 'provider_unreachable' }));
+        };
+        sent.on('error', broken);
+        const call: Call<T> = { request: sent, fail, timeOut, broken, resolve, reject };
+        sent.once('response', (response) => {
+          answered = true;
+          const status = response.statusCode as number;
+          if (status < 500) return handlers.answered(call, response);
+          response.resume();
+          reject(new AuthBffError('provider_unavailable', `${party} answered HTTP ${status}.`, { reason: `provider_http_${status}` }));
+        });
+        handlers.send(call);
+      };
+      attempt(RETRIED_METHODS.has((options.method ?? 'GET').toUpperCase()));
     });
 }

@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthBffError } from '../../bff/errors.js';
@@ -8,6 +8,7 @@ import { createProviderFetch, MAX_PROVIDER_BODY_BYTES } from '../../bff/http/pro
 let server: Server;
 let origin: string;
 const received: Array<{ url: string; body: string; type: string | undefined }> = [];
+let lastConnection: Socket | undefined;
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -19,9 +20,13 @@ beforeAll(async () => {
       if (req.url === '/bomb') return res.writeHead(200, { 'content-encoding': 'gzip' }).end(gzipSync(Buffer.alloc(MAX_PROVIDER_BODY_BYTES + 1, 'a')));
       if (req.url === '/redirect') return res.writeHead(302, { location: `${origin}/elsewhere` }).end();
       if (req.url === '/empty') return res.writeHead(204).end();
+      if (req.url === '/closes-idle-in-2s') return res.writeHead(200, { 'keep-alive': 'timeout=2' }).end('{}');
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ body }));
     });
   });
+  // Longer than the test: only the client closes an idle connection here.
+  server.keepAliveTimeout = 60_000;
+  server.on('connection', (socket) => (lastConnection = socket));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
@@ -58,5 +63,60 @@ describe('the provider fetch on node:http', () => {
     expect((await providerFetch(`${origin}/empty`)).status).toBe(204);
     const aborted = AbortSignal.abort();
     await expect(providerFetch(`${origin}/x`, { signal: aborted })).rejects.toThrow();
+  });
+
+  it("closes an idle connection before the server's Keep-Alive hint says the server will", async () => {
+    // A connection of its own, so that the one watched is the one this call left idle.
+    await providerFetch(`${origin}/closes-idle-in-2s`, { headers: { connection: 'close' } });
+    await providerFetch(`${origin}/closes-idle-in-2s`);
+    const answeredAt = Date.now();
+    const idle = lastConnection!;
+    const closedAt = await new Promise<number>((resolve) => idle.once('close', () => resolve(Date.now())));
+    expect(closedAt - answeredAt).toBeLessThan(2000);
+  }, 5000);
+
+  describe('a server that closes an idle keep-alive connection just as the next call goes out on it', () => {
+    /** Answers the first request on each connection, keep-alive, and closes the connection when a second one arrives on it. */
+    let closer: ReturnType<typeof createTcpServer>;
+    let closerOrigin: string;
+    const seen: Array<{ connection: number; request: string }> = [];
+    const sockets = new Set<Socket>();
+
+    beforeAll(async () => {
+      let connections = 0;
+      closer = createTcpServer((socket: Socket) => {
+        const connection = ++connections;
+        sockets.add(socket);
+        let answered = false;
+        socket.on('data', (chunk: Buffer) => {
+          seen.push({ connection, request: chunk.toString().split('\r\n')[0]! });
+          if (answered) return socket.destroy();
+          answered = true;
+          socket.write('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\nConnection: keep-alive\r\n\r\n{"ok":true}');
+        });
+      });
+      await new Promise<void>((resolve) => closer.listen(0, '127.0.0.1', resolve));
+      closerOrigin = `http://127.0.0.1:${(closer.address() as AddressInfo).port}`;
+    });
+    afterAll(async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => closer.close(resolve));
+    });
+
+    it('sends a GET again on a new connection, once', async () => {
+      const fetcher = createProviderFetch(5000);
+      seen.length = 0;
+      expect((await fetcher(`${closerOrigin}/jwks`)).status).toBe(200);
+      expect(await (await fetcher(`${closerOrigin}/jwks`)).json()).toEqual({ ok: true });
+      expect(seen.map(({ connection }) => connection - seen[0]!.connection)).toEqual([0, 0, 1]);
+    });
+
+    it('never sends a POST again: the server may have acted on it', async () => {
+      const fetcher = createProviderFetch(5000);
+      seen.length = 0;
+      await fetcher(`${closerOrigin}/token`, { method: 'POST', body: 'code=a' });
+      expect((await failureOf(fetcher(`${closerOrigin}/token`, { method: 'POST', body: 'code=b' }))).reason).toBe('provider_unreachable');
+      expect(seen.map(({ request }) => request)).toEqual(['POST /token HTTP/1.1', 'POST /token HTTP/1.1']);
+    });
   });
 });
