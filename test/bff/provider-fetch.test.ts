@@ -1,9 +1,10 @@
 import { createServer, type Server } from 'node:http';
-import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthBffError } from '../../bff/errors.js';
 import { createProviderFetch, MAX_PROVIDER_BODY_BYTES } from '../../bff/http/provider-fetch.js';
+import { startIdleCloser, type IdleCloser } from '../support/idle-closer.js';
 
 let server: Server;
 let origin: string;
@@ -76,47 +77,27 @@ describe('the provider fetch on node:http', () => {
   }, 5000);
 
   describe('a server that closes an idle keep-alive connection just as the next call goes out on it', () => {
-    /** Answers the first request on each connection, keep-alive, and closes the connection when a second one arrives on it. */
-    let closer: ReturnType<typeof createTcpServer>;
-    let closerOrigin: string;
-    const seen: Array<{ connection: number; request: string }> = [];
-    const sockets = new Set<Socket>();
-
-    beforeAll(async () => {
-      let connections = 0;
-      closer = createTcpServer((socket: Socket) => {
-        const connection = ++connections;
-        sockets.add(socket);
-        let answered = false;
-        socket.on('data', (chunk: Buffer) => {
-          seen.push({ connection, request: chunk.toString().split('\r\n')[0]! });
-          if (answered) return socket.destroy();
-          answered = true;
-          socket.write('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\nConnection: keep-alive\r\n\r\n{"ok":true}');
-        });
-      });
-      await new Promise<void>((resolve) => closer.listen(0, '127.0.0.1', resolve));
-      closerOrigin = `http://127.0.0.1:${(closer.address() as AddressInfo).port}`;
-    });
-    afterAll(async () => {
-      for (const socket of sockets) socket.destroy();
-      await new Promise((resolve) => closer.close(resolve));
-    });
+    const closers: IdleCloser[] = [];
+    const idleCloser = async () => {
+      closers.push(await startIdleCloser());
+      return closers.at(-1)!;
+    };
+    afterAll(() => Promise.all(closers.map((closer) => closer.close())));
 
     it('sends a GET again on a new connection, once', async () => {
+      const closer = await idleCloser();
       const fetcher = createProviderFetch(5000);
-      seen.length = 0;
-      expect((await fetcher(`${closerOrigin}/jwks`)).status).toBe(200);
-      expect(await (await fetcher(`${closerOrigin}/jwks`)).json()).toEqual({ ok: true });
-      expect(seen.map(({ connection }) => connection - seen[0]!.connection)).toEqual([0, 0, 1]);
+      expect((await fetcher(`${closer.origin}/jwks`)).status).toBe(200);
+      expect(await (await fetcher(`${closer.origin}/jwks`)).json()).toEqual({ ok: true });
+      expect(closer.arrivals.map(({ connection }) => connection)).toEqual([1, 1, 2]);
     });
 
     it('never sends a POST again: the server may have acted on it', async () => {
+      const closer = await idleCloser();
       const fetcher = createProviderFetch(5000);
-      seen.length = 0;
-      await fetcher(`${closerOrigin}/token`, { method: 'POST', body: 'code=a' });
-      expect((await failureOf(fetcher(`${closerOrigin}/token`, { method: 'POST', body: 'code=b' }))).reason).toBe('provider_unreachable');
-      expect(seen.map(({ request }) => request)).toEqual(['POST /token HTTP/1.1', 'POST /token HTTP/1.1']);
+      await fetcher(`${closer.origin}/token`, { method: 'POST', body: 'code=a' });
+      expect((await failureOf(fetcher(`${closer.origin}/token`, { method: 'POST', body: 'code=b' }))).reason).toBe('provider_unreachable');
+      expect(closer.arrivals.map(({ request }) => request)).toEqual(['POST /token HTTP/1.1', 'POST /token HTTP/1.1']);
     });
   });
 });

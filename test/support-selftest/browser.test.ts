@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestBrowser } from '../support/browser.js';
+import { startIdleCloser } from '../support/idle-closer.js';
 
 describe('TestBrowser cookie jar', () => {
   let server: Server;
@@ -42,5 +43,18 @@ describe('TestBrowser cookie jar', () => {
     await (await browser.get(`${origin}/clear`)).text();
     expect(await (await browser.get(`${origin}/app/echo`)).text()).toBe('scoped=2');
     expect(browser.setCookieLog).toContain('site=; Path=/; Max-Age=0');
+  });
+});
+
+describe('TestBrowser on a connection the server closes as idle', () => {
+  it('sends the GET again, as a browser does', async () => {
+    const closer = await startIdleCloser();
+    try {
+      const browser = new TestBrowser();
+      for (const path of ['a', 'b', 'c', 'd']) expect(await (await browser.get(`${closer.origin}/${path}`)).json()).toEqual({ ok: true });
+      expect(closer.closedOne()).toBe(true);
+    } finally {
+      await closer.close();
+    }
   });
 });

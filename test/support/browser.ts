@@ -26,6 +26,12 @@ export interface FollowResult {
   stoppedAt?: string;
 }
 
+/** Whether fetch failed because a connection that had carried an earlier answer closed before this one came. */
+function closedWhileIdle(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: string; socket?: { bytesRead?: number } } }).cause;
+  return cause?.code === 'UND_ERR_SOCKET' && (cause.socket?.bytesRead ?? 0) > 0;
+}
+
 export class TestBrowser {
   /** Every raw Set-Cookie header received, in order. */
   readonly setCookieLog: string[] = [];
@@ -46,7 +52,9 @@ export class TestBrowser {
     if (cookieHeader) headers.set('cookie', cookieHeader);
     else headers.delete('cookie');
 
-    const response = await fetch(target, { ...init, headers, redirect: 'manual' });
+    const send = () => fetch(target, { ...init, headers, redirect: 'manual' });
+    // As a browser does, a GET goes out again once when the server closed the reused connection as idle just as it was sent.
+    const response = await send().catch((error: unknown) => (init.method === 'GET' && closedWhileIdle(error) ? send() : Promise.reject(error)));
     for (const header of response.headers.getSetCookie()) {
       this.setCookieLog.push(header);
       this.#store(target, header);
