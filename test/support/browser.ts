@@ -53,8 +53,11 @@ export class TestBrowser {
     else headers.delete('cookie');
 
     const send = () => fetch(target, { ...init, headers, redirect: 'manual' });
-    // As a browser does, a GET goes out again once when the server closed the reused connection as idle just as it was sent.
-    const response = await send().catch((error: unknown) => (init.method === 'GET' && closedWhileIdle(error) ? send() : Promise.reject(error)));
+    const response = await send().catch((error: unknown) => {
+      // As a browser does, a GET goes out again once when the server closed the reused connection as idle just as it was sent.
+      if (init.method === 'GET' && closedWhileIdle(error)) return send();
+      throw error;
+    });
     for (const header of response.headers.getSetCookie()) {
       this.setCookieLog.push(header);
       this.#store(target, header);
