@@ -26,7 +26,7 @@ const IDLE_CONNECTION_MS = 4_000;
  * Methods sent again, once, when a reused connection closes before any answer: the server closed
  * it as idle while the request was on its way (RFC 9112 §9.3.1; idempotent methods, RFC 9110 §9.2.2).
  */
-const RETRIED_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const RETRIED_METHODS = new Set(['GET', 'HEAD']);
 
 /**
  * Calls over keep-alive connections (node:http, one agent per scheme) in which

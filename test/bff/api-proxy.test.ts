@@ -7,6 +7,7 @@ import { createAuthBff, ConfigError, silentLogger, type AuthEvent } from '../../
 import { TEST_SECRET } from '../support/bff.js';
 import { fetchHeaders } from '../support/dev-stack.js';
 import { startHostileStack, type HostileStack } from '../support/hostile-stack.js';
+import { startIdleCloser, type IdleCloser } from '../support/idle-closer.js';
 import { HANG_AFTER_LOGIN_TIMEOUT_MS, loginThrough, onStackFor } from '../support/provider-stack.js';
 import type { SessionResponse } from '../../shared/index.js';
 
@@ -27,6 +28,7 @@ let finishStreamOut: (() => void) | undefined;
 let upstream: Server;
 let upstreamOrigin: string;
 let stack: HostileStack;
+let idleCloser: IdleCloser;
 const events: AuthEvent[] = [];
 
 beforeAll(async () => {
@@ -58,11 +60,15 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
   upstreamOrigin = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+  idleCloser = await startIdleCloser();
   stack = await startHostileStack(() => ({
     // Sessions outlive the access tokens here, so the tests can reach their expiry.
     session: { idleTimeoutSeconds: 7200 },
     httpTimeoutMs: 3000,
-    apis: [{ path: '/api/bad', provider: 'bad', target: `${upstreamOrigin}/v1`, methods: ['GET', 'POST'] }],
+    apis: [
+      { path: '/api/bad', provider: 'bad', target: `${upstreamOrigin}/v1`, methods: ['GET', 'POST'] },
+      { path: '/api/idle-closer', provider: 'bad', target: `${idleCloser.origin}/v1` },
+    ],
     onEvent: (event) => {
       events.push(event);
     },
@@ -74,6 +80,7 @@ afterAll(async () => {
   const closed = new Promise((resolve) => upstream.close(resolve));
   upstream.closeAllConnections();
   await closed;
+  await idleCloser.close();
   await stack.close();
 });
 afterEach(() => {
@@ -100,6 +107,15 @@ describe('the API proxy (apis)', () => {
     expect(call.headers.cookie).toBeUndefined();
     expect(call.headers['x-csrf']).toBeUndefined();
     expect(call.headers.accept).toBe('application/json');
+  });
+
+  it('sends a GET again when the upstream closed the reused connection as idle just as it went out', async () => {
+    const { browser } = await loginThrough(stack, 'bad');
+    for (const path of ['/a', '/b']) {
+      const response = await browser.request(`${stack.origin}/api/idle-closer${path}`, { method: 'GET', headers: fetchHeaders });
+      expect(await response.json()).toEqual({ ok: true });
+    }
+    expect(idleCloser.arrivals.map(({ connection, request }) => `${connection} ${request}`)).toEqual(['1 GET /v1/a HTTP/1.1', '1 GET /v1/b HTTP/1.1', '2 GET /v1/b HTTP/1.1']);
   });
 
   it('forwards a POST body and passes the upstream status through', async () => {
