@@ -32,8 +32,10 @@ const RETRIED_METHODS = new Set(['GET', 'HEAD']);
  * Calls over keep-alive connections (node:http, one agent per scheme) in which
  * every way of failing is `provider_unavailable` naming `party` ("The provider",
  * "The API"): no answer within `timeoutMs` (the body read included), a network
- * failure, a 5xx answer. `send` writes the request; `answered` gets an answer
- * under 500 and settles the call. Redirects are never followed (node:http does not).
+ * failure, a 5xx answer. `send` writes the request (again, for a GET or HEAD
+ * sent again: see {@link RETRIED_METHODS}; never when `streamsBody` says it
+ * streams a body it could not send twice); `answered` gets an answer under 500
+ * and settles the call. Redirects are never followed (node:http does not).
  */
 export function createKeepAliveCaller(timeoutMs: number, party: string) {
   const agentOptions = { keepAlive: true, timeout: IDLE_CONNECTION_MS };
@@ -41,7 +43,7 @@ export function createKeepAliveCaller(timeoutMs: number, party: string) {
 
   return <T>(
     url: URL,
-    options: { method?: string; headers: OutgoingHttpHeaders },
+    { streamsBody = false, ...options }: { method?: string; headers: OutgoingHttpHeaders; streamsBody?: boolean },
     handlers: { send: (call: Call<T>) => void; answered: (call: Call<T>, response: IncomingMessage) => void },
   ): Promise<T> =>
     new Promise<T>((resolve, reject) => {
@@ -79,6 +81,6 @@ export function createKeepAliveCaller(timeoutMs: number, party: string) {
         });
         handlers.send(call);
       };
-      attempt(RETRIED_METHODS.has((options.method ?? 'GET').toUpperCase()));
+      attempt(!streamsBody && RETRIED_METHODS.has((options.method ?? 'GET').toUpperCase()));
     });
 }

@@ -41,7 +41,7 @@ export function createUpstreamCaller(timeoutMs: number, maxBodyBytes: number) {
     if (body && Number(from.headers['content-length'] ?? 0) > maxBodyBytes) throw bodyTooLarge(maxBodyBytes);
     if (body && headers['content-length'] === undefined) headers['transfer-encoding'] = 'chunked';
 
-    return call<IncomingMessage>(url, { method: from.method, headers }, {
+    return call<IncomingMessage>(url, { method: from.method, headers, streamsBody: body }, {
       send({ request, fail }) {
         to.once('close', () => {
           if (!to.writableFinished) request.destroy();
