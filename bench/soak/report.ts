@@ -31,6 +31,11 @@ export interface MinuteRow {
 }
 
 const failed = (outcome: Outcome) => outcome.status >= 500 || outcome.status === 0;
+/**
+ * When a request failed: when its answer (or its error) came, not when it was sent. A request in
+ * flight at the SIGKILL was sent before the kill window opens, and fails inside it.
+ */
+const failedAt = (outcome: Outcome) => outcome.at + outcome.ms;
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
 const round = (value: number, digits = 1) => Number(value.toFixed(digits));
 
@@ -66,11 +71,11 @@ function slopePer10Min(points: Array<[time: number, value: number]>): number | u
 const resource = (sample: StateSample, index: number, kind: string) => sample.processes[index]?.resources[kind] ?? 0;
 
 export function analyse(run: SoakRun): { verdicts: Verdict[]; rows: MinuteRow[]; failoverWindowMs: number; killWindowMs: number; warmupMs: number } {
-  const failures = run.outcomes.filter(failed).map((outcome) => outcome.at).sort((a, b) => a - b);
+  const failures = run.outcomes.filter(failed).map(failedAt).sort((a, b) => a - b);
   const failoverEnd = windowEnd(failures, run.failoverAt);
   const killEnd = Math.max(windowEnd(failures, run.killAt), run.restartedAt);
   const inWindow = (at: number) => (at >= run.failoverAt && at <= failoverEnd) || (at >= run.killAt && at <= killEnd);
-  const outside = run.outcomes.filter((outcome) => failed(outcome) && !inWindow(outcome.at));
+  const outside = run.outcomes.filter((outcome) => failed(outcome) && !inWindow(failedAt(outcome)));
 
   const warmupMs = run.minutes * 60_000 * WARMUP_SHARE;
   const processes = run.samples[0]?.processes.length ?? 0;
