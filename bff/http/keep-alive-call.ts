@@ -61,13 +61,12 @@ export function createKeepAliveCaller(timeoutMs: number, party: string) {
         const sent = (secure ? httpsRequest : httpRequest)(url, { ...options, agent: secure ? agents.https : agents.http });
         request = sent;
         let answered = false;
-        let retried = false;
+        // The timeout runs on while a retry (the request now) is under way.
         sent.once('close', () => {
-          if (!retried) clearTimeout(timer);
+          if (request === sent) clearTimeout(timer);
         });
         const broken = (error: Error) => {
-          retried = mayRetry && !answered && failure === undefined && sent.reusedSocket && (error as NodeJS.ErrnoException).code === 'ECONNRESET';
-          if (retried) return attempt(false);
+          if (mayRetry && !answered && failure === undefined && sent.reusedSocket && (error as NodeJS.ErrnoException).code === 'ECONNRESET') return attempt(false);
           reject(failure ?? new AuthBffError('provider_unavailable', `${party} could not be reached.`, { cause: error, reason: 'provider_unreachable' }));
         };
         sent.on('error', broken);
