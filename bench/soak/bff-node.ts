@@ -12,6 +12,8 @@ export interface ProcessSample {
   heapUsed: number;
   /** What V8 holds for the heap: RSS can grow with it while `heapUsed` stays flat. */
   heapTotal: number;
+  /** What V8 holds for its young objects (it gives most of it back when the process idles), its old objects and its compiled code. */
+  held: { new: number; old: number; code: number };
   /** Memory outside the V8 heap that JavaScript objects hold (Buffers, ArrayBuffers). */
   external: number;
   rss: number;

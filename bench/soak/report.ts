@@ -22,6 +22,10 @@ export interface MinuteRow {
   errors: Record<string, number>;
   heapMiB: Array<number | undefined>;
   heapTotalMiB: Array<number | undefined>;
+  /** {@link heapTotalMiB} by V8 space: RSS follows what V8 holds, and these say which part grew. */
+  newHeldMiB: Array<number | undefined>;
+  oldHeldMiB: Array<number | undefined>;
+  codeHeldMiB: Array<number | undefined>;
   externalMiB: Array<number | undefined>;
   rssMiB: Array<number | undefined>;
   sockets: Array<number | undefined>;
@@ -130,6 +134,9 @@ export function analyse(run: SoakRun): { verdicts: Verdict[]; rows: MinuteRow[];
       errors,
       heapMiB: perProcess((sample) => mib(sample.heapUsed)),
       heapTotalMiB: perProcess((sample) => mib(sample.heapTotal)),
+      newHeldMiB: perProcess((sample) => mib(sample.held.new)),
+      oldHeldMiB: perProcess((sample) => mib(sample.held.old)),
+      codeHeldMiB: perProcess((sample) => mib(sample.held.code)),
       externalMiB: perProcess((sample) => mib(sample.external)),
       rssMiB: perProcess((sample) => mib(sample.rss)),
       sockets: perProcess((sample) => sample.resources.TCPSocketWrap),
@@ -145,6 +152,9 @@ export const SOAK_BEGIN = '<!-- soak:begin -->';
 export const SOAK_END = '<!-- soak:end -->';
 
 const cell = (values: Array<number | undefined>) => values.map((value) => (value === undefined ? '-' : String(value))).join(' / ');
+/** New, old and code space held, for each process: `new + old + code ; new + old + code`. */
+const heldCell = (row: MinuteRow) =>
+  row.newHeldMiB.map((_, index) => [row.newHeldMiB, row.oldHeldMiB, row.codeHeldMiB].map((values) => values[index] ?? '-').join(' + ')).join(' ; ');
 
 /** The `## Endurance` section of bench/RESULTS.md, between its markers. */
 export function soakMarkdown(run: SoakRun, analysis: ReturnType<typeof analyse>, meta: { date: string; load: string }): string {
@@ -162,13 +172,13 @@ export function soakMarkdown(run: SoakRun, analysis: ReturnType<typeof analyse>,
     '| --- | --- | --- |',
     ...analysis.verdicts.map((verdict) => `| ${verdict.criterion} | ${verdict.value} | ${mark(verdict.pass)} |`),
     '',
-    'Per minute (process 1 / process 2; heap after a full collection: used, and what V8 holds for it; external: Buffers and the like):',
+    'Per minute (process 1 / process 2; heap after a full collection: used, and what V8 holds for it, in all and for its new space, old space and code; external: Buffers and the like):',
     '',
-    '| minute | ops/s | p50 / p99 ms | errors by code | heap MiB | heap held MiB | external MiB | RSS MiB | sockets | timers | fds | Redis MiB |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| minute | ops/s | p50 / p99 ms | errors by code | heap MiB | heap held MiB | new + old + code held MiB | external MiB | RSS MiB | sockets | timers | fds | Redis MiB |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...analysis.rows.map(
       (row) =>
-        `| ${row.minute} | ${row.opsPerSecond} | ${row.p50} / ${row.p99} | ${Object.entries(row.errors).map(([code, count]) => `${code}: ${count}`).join(', ') || '-'} | ${cell(row.heapMiB)} | ${cell(row.heapTotalMiB)} | ${cell(row.externalMiB)} | ${cell(row.rssMiB)} | ${cell(row.sockets)} | ${cell(row.timers)} | ${cell(row.fds)} | ${row.redisMiB ?? '-'} |`,
+        `| ${row.minute} | ${row.opsPerSecond} | ${row.p50} / ${row.p99} | ${Object.entries(row.errors).map(([code, count]) => `${code}: ${count}`).join(', ') || '-'} | ${cell(row.heapMiB)} | ${cell(row.heapTotalMiB)} | ${heldCell(row)} | ${cell(row.externalMiB)} | ${cell(row.rssMiB)} | ${cell(row.sockets)} | ${cell(row.timers)} | ${cell(row.fds)} | ${row.redisMiB ?? '-'} |`,
     ),
     SOAK_END,
   ].join('\n');
