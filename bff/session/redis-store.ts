@@ -105,6 +105,9 @@ type Scripts = {
  */
 const userTag = (userId: string) => createHash('sha256').update(userId).digest().toString('base64url', 0, 16);
 
+/** How soon a client that ended without {@link RedisSessionStore.close} connects again. */
+const RECONNECT_AFTER_END_MS = 100;
+
 /** How often `deleteByUser` reads a session again when a write moved it on between its read and its delete. */
 const DELETE_ATTEMPTS = 5;
 
@@ -127,6 +130,7 @@ export class RedisSessionStore implements SessionStore {
   private readonly waitForReplicas: number;
   /** How many times the client has connected: `WAIT` vouches only for writes sent on its own connection. */
   private connections = 0;
+  private closing = false;
 
   constructor(options: RedisStoreOptions) {
     this.prefix = options.keyPrefix ?? 'bff-auth:';
@@ -147,6 +151,13 @@ export class RedisSessionStore implements SessionStore {
       if (down) return;
       down = true;
       options.logger?.error('session_store.error', { store: 'redis', reason: error.code ?? error.name });
+    });
+    // ioredis ends a Sentinel client for good when its failover detector (+switch-master) closes the
+    // connector while the client is reconnecting: the connector throws between asking Sentinel for the
+    // master and connecting to it, and the client gives up ("Connection is closed" for every command
+    // after). A store that is not closing connects again.
+    this.redis.on('end', () => {
+      if (!this.closing) setTimeout(() => this.closing || void this.redis.connect().catch(() => {}), RECONNECT_AFTER_END_MS).unref();
     });
     this.redis.on('ready', () => {
       this.connections++;
@@ -264,6 +275,7 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async close() {
+    this.closing = true;
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 

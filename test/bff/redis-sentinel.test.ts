@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RedisSessionStore, silentLogger } from '../../bff/index.js';
 import { freePort } from '../support/bff.js';
-import { sessionStoreContract } from '../support/store-contract.js';
+import { data, randomKey, sessionStoreContract } from '../support/store-contract.js';
+import { startHoldingProxy } from '../support/holding-proxy.js';
 import { demote, expectSessionsToSurviveFailover, failOverTo, untilReplicaOf, untilReplicasCaughtUp, untilSentinelTrustsReplica } from '../support/failover.js';
 import { startHostileStack, type HostileStack } from '../support/hostile-stack.js';
 import { TestBrowser } from '../support/browser.js';
@@ -21,6 +22,7 @@ const GROUP = 'bffauth';
  * running beside did not come within 30 s (Sentinel's log is now part of that failure's message).
  */
 const FAILOVER_MS = 60_000;
+const SOON = { timeout: 15_000, interval: 20 };
 
 describe('a BFF on a Redis group watched by Sentinel ({ "sentinels": [...], "name": "..." })', () => {
   let dir: string;
@@ -55,6 +57,16 @@ describe('a BFF on a Redis group watched by Sentinel ({ "sentinels": [...], "nam
   );
 
   const sessionOf = (cookie: string) => sessionWithCookie(stack.origin, cookie);
+  /** The master Sentinel names now, and its replica. */
+  const roles = async (): Promise<[RedisServer, RedisServer]> => {
+    const client = sentinel.client();
+    try {
+      const [, port] = (await client.call('SENTINEL', 'get-master-addr-by-name', GROUP)) as string[];
+      return port === String(master.port) ? [master, replica] : [replica, master];
+    } finally {
+      client.disconnect();
+    }
+  };
   const login = () => loginForCookie(stack);
 
   it('counts the login rate limit on the group: every BFF process shares one count (issue #14, item 12)', async () => {
@@ -151,18 +163,55 @@ describe('a BFF on a Redis group watched by Sentinel ({ "sentinels": [...], "nam
     expect(lost, `sessions lost of ${answered.length} answered`).toEqual([]);
   }, 2 * FAILOVER_MS);
 
+  // ioredis's failover detector (+switch-master) closes the connector; if that lands while the client is
+  // reconnecting, between asking Sentinel for the master and connecting to it, the connector throws and
+  // the client ends for good ("Connection is closed" for every command). Found under load: the test
+  // below, with two npm tests at once, saw 503 for a minute after a failover.
+  it('a failover announced while the store is reconnecting does not end its connection for good', async () => {
+    const [from, to] = await roles();
+    const proxy = await startHoldingProxy(sentinel.port);
+    const store = new RedisSessionStore({ connection: { sentinels: [proxy.url], name: GROUP }, keyPrefix: KEY_PREFIX, logger: silentLogger });
+    const sentinelClient = sentinel.client();
+    const master = from.client();
+    try {
+      const key = randomKey();
+      await store.set(key, data(), 60);
+      // The failover detector's subscription to Sentinel, through the proxy.
+      await vi.waitFor(async () => expect(String(await sentinelClient.call('CLIENT', 'LIST'))).toContain('cmd=subscribe'), SOON);
+      await untilReplicasCaughtUp(master);
+
+      proxy.hold();
+      await master.call('CLIENT', 'KILL', 'TYPE', 'normal', 'SKIPME', 'yes');
+      // The store's reconnection has asked for Sentinel and waits in the proxy.
+      await vi.waitFor(() => expect(proxy.held()).toBeGreaterThan(0), SOON);
+      await failOverTo(sentinelClient, GROUP, to);
+      // The detector heard +switch-master: it closed its subscription.
+      await vi.waitFor(() => expect(proxy.forwarding()).toBe(0), SOON);
+      proxy.release();
+
+      await vi.waitFor(async () => expect(await store.get(key)).toMatchObject({ user: data().user }), { timeout: FAILOVER_MS, interval: 100 });
+      await demote(from, to);
+    } finally {
+      master.disconnect();
+      sentinelClient.disconnect();
+      await store.close();
+      await proxy.close();
+    }
+  }, 2 * FAILOVER_MS);
+
   it('keeps sessions on the master Sentinel names, and they survive its failover to the replica', async () => {
     const cookies = [await login(), await login()];
     for (const cookie of cookies) expect((await sessionOf(cookie)).body).toMatchObject({ authenticated: true });
 
-    // The tests above failed over twice: the first master is the master again. Its replica must be one the sentinel would promote.
+    // The tests above failed over: the replica must be one the sentinel would promote.
+    const [current, next] = await roles();
     const sentinelClient = sentinel.client();
     try {
-      await untilSentinelTrustsReplica(sentinelClient, GROUP, replica.port);
+      await untilSentinelTrustsReplica(sentinelClient, GROUP, next.port);
     } finally {
       sentinelClient.disconnect();
     }
-    await expectSessionsToSurviveFailover(stack, master, cookies, FAILOVER_MS).catch((error: unknown) => {
+    await expectSessionsToSurviveFailover(stack, current, cookies, FAILOVER_MS).catch((error: unknown) => {
       throw new Error(`${String(error)}\nSentinel's log:\n${sentinel.log()}`, { cause: error });
     });
   }, 2 * FAILOVER_MS);
