@@ -21,6 +21,8 @@ const SLOW = 600_000;
 /** The app's two processes and Chromium: up in seconds, so a wait that goes on names what did not start. */
 const STARTED = 120_000;
 const SOON = { timeout: 15_000 };
+/** One `npx` command: npm starts, then the CLI; a second npm test beside took it past vitest's 30 s. */
+const ONE_COMMAND = 120_000;
 const CLIENT = { clientId: 'init-app', clientSecret: 'init-app-secret-0123456789-abcdefghij' };
 /**
  * npm, quiet and without prompts; the cache first. Without colours: Vite colours the port of the
@@ -144,7 +146,7 @@ describe('npx bff-auth init into a fresh npm create vite React-TS app', () => {
   it('changes nothing when run again, now from the installed package', async () => {
     const out = await sh('npx', ['bff-auth', 'init', '--providers', 'oidc'], { cwd: app, env: NPM_ENV });
     expect(out).toContain('Nothing to change: the app is set up already.');
-  });
+  }, ONE_COMMAND);
 
   describe.skipIf(!hasChromium)('in Chromium: npm run server and npm run dev, signed in through the development provider', () => {
     let devProvider: DevProvider;
