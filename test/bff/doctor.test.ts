@@ -251,5 +251,5 @@ describe('the bff-auth doctor command', () => {
         message: 'wechat: the platform refuses clientSecret (errcode 40125): copy the app secret from the console (reset it there if lost).',
       },
     ]);
-  });
+  }, STARTUP_MS + 5000);
 });
