@@ -22,10 +22,8 @@ export interface MinuteRow {
   errors: Record<string, number>;
   heapMiB: Array<number | undefined>;
   heapTotalMiB: Array<number | undefined>;
-  /** {@link heapTotalMiB} by V8 space: RSS follows what V8 holds, and these say which part grew. */
-  newHeldMiB: Array<number | undefined>;
-  oldHeldMiB: Array<number | undefined>;
-  codeHeldMiB: Array<number | undefined>;
+  /** {@link heapTotalMiB} by V8 space: RSS follows what V8 holds, and this says which part grew. */
+  heldMiB: Array<ProcessSample['held'] | undefined>;
   externalMiB: Array<number | undefined>;
   rssMiB: Array<number | undefined>;
   sockets: Array<number | undefined>;
@@ -120,7 +118,7 @@ export function analyse(run: SoakRun): { verdicts: Verdict[]; rows: MinuteRow[];
     }
     const last = run.samples.filter((sample) => sample.at < from + 60_000).at(-1);
     /** What `pick` reads of each process's last sample in the minute (undefined where there is none). */
-    const perProcess = (pick: (process: ProcessSample) => number | undefined) =>
+    const perProcess = <T>(pick: (process: ProcessSample) => T | undefined) =>
       Array.from({ length: processes }, (_, index) => {
         const sample = last?.processes[index];
         return sample ? pick(sample) : undefined;
@@ -134,9 +132,7 @@ export function analyse(run: SoakRun): { verdicts: Verdict[]; rows: MinuteRow[];
       errors,
       heapMiB: perProcess((sample) => mib(sample.heapUsed)),
       heapTotalMiB: perProcess((sample) => mib(sample.heapTotal)),
-      newHeldMiB: perProcess((sample) => mib(sample.held.new)),
-      oldHeldMiB: perProcess((sample) => mib(sample.held.old)),
-      codeHeldMiB: perProcess((sample) => mib(sample.held.code)),
+      heldMiB: perProcess(({ held }) => ({ new: mib(held.new), old: mib(held.old), code: mib(held.code) })),
       externalMiB: perProcess((sample) => mib(sample.external)),
       rssMiB: perProcess((sample) => mib(sample.rss)),
       sockets: perProcess((sample) => sample.resources.TCPSocketWrap),
@@ -153,8 +149,7 @@ export const SOAK_END = '<!-- soak:end -->';
 
 const cell = (values: Array<number | undefined>) => values.map((value) => (value === undefined ? '-' : String(value))).join(' / ');
 /** New, old and code space held, for each process: `new + old + code ; new + old + code`. */
-const heldCell = (row: MinuteRow) =>
-  row.newHeldMiB.map((_, index) => [row.newHeldMiB, row.oldHeldMiB, row.codeHeldMiB].map((values) => values[index] ?? '-').join(' + ')).join(' ; ');
+const heldCell = (row: MinuteRow) => row.heldMiB.map((held) => (held ? `${held.new} + ${held.old} + ${held.code}` : '-')).join(' ; ');
 
 /** The `## Endurance` section of bench/RESULTS.md, between its markers. */
 export function soakMarkdown(run: SoakRun, analysis: ReturnType<typeof analyse>, meta: { date: string; load: string }): string {

@@ -156,9 +156,10 @@ export class RedisSessionStore implements SessionStore {
     // connector while the client is reconnecting: the connector throws between asking Sentinel for the
     // master and connecting to it, and the client gives up ("Connection is closed" for every command
     // after). A store that is not closing connects again.
-    this.redis.on('end', () => {
-      if (!this.closing) setTimeout(() => this.closing || void this.redis.connect().catch(() => {}), RECONNECT_AFTER_END_MS).unref();
-    });
+    const connectUnlessClosing = () => {
+      if (!this.closing) this.redis.connect().catch(() => {});
+    };
+    this.redis.on('end', () => setTimeout(connectUnlessClosing, RECONNECT_AFTER_END_MS).unref());
     this.redis.on('ready', () => {
       this.connections++;
       if (down) options.logger?.info('session_store.ready', { store: 'redis' });

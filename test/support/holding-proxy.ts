@@ -25,10 +25,15 @@ export async function startHoldingProxy(targetPort: number): Promise<HoldingProx
   let holding = false;
   let forwarding = 0;
 
+  /** Every socket, closed by the proxy's close; each leaves the set when it closes. */
+  const tracked = (socket: Socket) => {
+    sockets.add(socket);
+    return socket.once('close', () => sockets.delete(socket));
+  };
+
   const forward = (socket: Socket) => {
-    const target = connect(targetPort, '127.0.0.1');
+    const target = tracked(connect(targetPort, '127.0.0.1'));
     forwarding++;
-    sockets.add(target);
     socket.pipe(target).pipe(socket);
     const end = () => {
       socket.destroy();
@@ -39,9 +44,8 @@ export async function startHoldingProxy(targetPort: number): Promise<HoldingProx
     target.once('close', () => forwarding--);
   };
 
-  const server = createServer((socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
+  const server = createServer((accepted) => {
+    const socket = tracked(accepted);
     if (!holding) return forward(socket);
     socket.pause();
     waiting.push(socket);
