@@ -9,6 +9,9 @@ import type { RedisConnection } from './redis-connection.js';
  */
 export type RedisClient = Redis | Cluster;
 
+/** The longest the failover detector waits before it connects to a sentinel again. */
+const SENTINEL_RECONNECT_MAX_MS = 5_000;
+
 const clients = new WeakMap<SessionStore, RedisClient>();
 
 /** The connection of a Redis session store, for the login rate limit to count where the sessions live. */
@@ -42,6 +45,9 @@ function newClient(connection: RedisConnection, options: RedisOptions): RedisCli
     // master demoted by SENTINEL FAILOVER keeps taking writes until it is made a replica, and then
     // drops them when it syncs from the new one (found by the soak, bench/soak/).
     failoverDetector: true,
+    // The detector's connections to the sentinels: ioredis waits 60 s before each new attempt, and a
+    // failover in that minute goes unheard (the writes above are lost). Try again within seconds.
+    sentinelReconnectStrategy: (attempt: number) => Math.min(attempt * 250, SENTINEL_RECONNECT_MAX_MS),
     ...(connection.sentinelUsername === undefined ? {} : { sentinelUsername: connection.sentinelUsername }),
     ...(connection.sentinelPassword === undefined ? {} : { sentinelPassword: connection.sentinelPassword }),
     ...(tls ? { tls: {}, enableTLSForSentinelMode: true } : {}),

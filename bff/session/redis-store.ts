@@ -277,7 +277,10 @@ export class RedisSessionStore implements SessionStore {
 
   async close() {
     this.closing = true;
-    await this.redis.quit().catch(() => this.redis.disconnect());
+    await this.redis.quit().catch(() => {});
+    // quit() leaves a Sentinel client's failover detector connected to the sentinels (ioredis 6.0.0),
+    // and reconnecting when they drop it: disconnect() closes those too.
+    this.redis.disconnect();
   }
 
   /**

@@ -1,11 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RedisSessionStore, silentLogger } from '../../bff/index.js';
 import { freePort } from '../support/bff.js';
 import { data, randomKey, sessionStoreContract } from '../support/store-contract.js';
-import { startHoldingProxy } from '../support/holding-proxy.js';
+import { startHoldingProxy, type HoldingProxy } from '../support/holding-proxy.js';
 import { demote, expectSessionsToSurviveFailover, failOverTo, untilReplicaOf, untilReplicasCaughtUp, untilSentinelTrustsReplica } from '../support/failover.js';
 import { startHostileStack, type HostileStack } from '../support/hostile-stack.js';
 import { TestBrowser } from '../support/browser.js';
@@ -68,6 +69,13 @@ describe('a BFF on a Redis group watched by Sentinel ({ "sentinels": [...], "nam
     }
   };
   const login = () => loginForCookie(stack);
+  /** The ids of the connections through `proxy` that are subscribed to Sentinel (a store's failover detector), told apart by the proxy's ports. */
+  const subscribedThrough = async (proxy: HoldingProxy, sentinelClient: Redis) => {
+    const ports = proxy.targetSidePorts().map((port) => `addr=127.0.0.1:${port} `);
+    const lines = String(await sentinelClient.call('CLIENT', 'LIST')).split('\n');
+    return lines.filter((line) => line.includes('cmd=subscribe') && ports.some((port) => line.includes(port))).map((line) => /\bid=(\d+)/.exec(line)![1]!);
+  };
+  const storeThrough = (proxy: HoldingProxy) => new RedisSessionStore({ connection: { sentinels: [proxy.url], name: GROUP }, keyPrefix: KEY_PREFIX, logger: silentLogger });
 
   it('counts the login rate limit on the group: every BFF process shares one count (issue #14, item 12)', async () => {
     await expectOneRateLimitCount(stack.idp, { store: { sentinels: [sentinel.url], name: GROUP }, keyPrefix: `${KEY_PREFIX}rate-limit-test:` });
@@ -123,10 +131,60 @@ describe('a BFF on a Redis group watched by Sentinel ({ "sentinels": [...], "nam
     }
   }, 2 * FAILOVER_MS);
 
+  it("closes its failover detector's connection to Sentinel when it is closed", async () => {
+    const proxy = await startHoldingProxy(sentinel.port);
+    const store = storeThrough(proxy);
+    const sentinelClient = sentinel.client();
+    try {
+      await store.set(randomKey(), data(), 60);
+      await vi.waitFor(async () => expect(await subscribedThrough(proxy, sentinelClient)).toHaveLength(1), SOON);
+      await store.close();
+      await vi.waitFor(() => expect(proxy.forwarding()).toBe(0), SOON);
+    } finally {
+      sentinelClient.disconnect();
+      await proxy.close();
+    }
+  });
+
+  // ioredis waits a minute by default before its failover detector connects to a sentinel again: a failover in that
+  // minute went unheard, and the writes to the demoted master were lost with it.
+  it('hears a failover that comes seconds after its subscription to Sentinel dropped', async () => {
+    const [from, to] = await roles();
+    const proxy = await startHoldingProxy(sentinel.port);
+    const store = storeThrough(proxy);
+    const sentinelClient = sentinel.client();
+    const [oldMaster, newMaster] = [from.client(), to.client()];
+    try {
+      await store.set(randomKey(), data(), 60);
+      await vi.waitFor(async () => expect(await subscribedThrough(proxy, sentinelClient)).toHaveLength(1), SOON);
+      const [dropped] = await subscribedThrough(proxy, sentinelClient);
+      expect(await sentinelClient.call('CLIENT', 'KILL', 'ID', dropped!)).toBe(1);
+      await vi.waitFor(async () => expect((await subscribedThrough(proxy, sentinelClient)).filter((id) => id !== dropped)).toHaveLength(1), SOON);
+
+      await untilSentinelTrustsReplica(sentinelClient, GROUP, to.port);
+      await untilReplicasCaughtUp(oldMaster);
+      await failOverTo(sentinelClient, GROUP, to);
+      const key = randomKey();
+      await vi.waitFor(
+        async () => {
+          const keys = await newMaster.dbsize();
+          await store.set(key, data(), 60);
+          expect(await newMaster.dbsize()).toBeGreaterThan(keys);
+        },
+        { timeout: 5000, interval: 100 },
+      );
+      await demote(from, to);
+      expect(await store.get(key)).toMatchObject({ user: data().user });
+    } finally {
+      for (const client of [sentinelClient, oldMaster, newMaster]) client.disconnect();
+      await store.close();
+      await proxy.close();
+    }
+  }, 2 * FAILOVER_MS);
+
   // Replication is asynchronous: what reached the old master alone between the promotion and its demotion is dropped.
   it('waitForReplicas: every login that answered with a session keeps it through a planned failover under load', async () => {
-    // The test above made the replica the master.
-    const [from, to] = [replica, master];
+    const [from, to] = await roles();
     const sentinelClient = sentinel.client();
     const answered: string[] = [];
     let failedOver = false;
@@ -170,7 +228,7 @@ describe('a BFF on a Redis group watched by Sentinel ({ "sentinels": [...], "nam
   it('a failover announced while the store is reconnecting does not end its connection for good', async () => {
     const [from, to] = await roles();
     const proxy = await startHoldingProxy(sentinel.port);
-    const store = new RedisSessionStore({ connection: { sentinels: [proxy.url], name: GROUP }, keyPrefix: KEY_PREFIX, logger: silentLogger });
+    const store = storeThrough(proxy);
     const sentinelClient = sentinel.client();
     const master = from.client();
     try {

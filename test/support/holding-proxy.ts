@@ -11,6 +11,8 @@ export interface HoldingProxy {
   held: () => number;
   /** Connections being forwarded now. */
   forwarding: () => number;
+  /** The local port of each connection to the target that is open now: the `addr` the target's `CLIENT LIST` gives it. */
+  targetSidePorts: () => number[];
   close: () => Promise<void>;
 }
 
@@ -23,7 +25,7 @@ export async function startHoldingProxy(targetPort: number): Promise<HoldingProx
   const sockets = new Set<Socket>();
   let waiting: Socket[] = [];
   let holding = false;
-  let forwarding = 0;
+  const targets = new Set<Socket>();
 
   /** Every socket, closed by the proxy's close; each leaves the set when it closes. */
   const tracked = (socket: Socket) => {
@@ -33,7 +35,7 @@ export async function startHoldingProxy(targetPort: number): Promise<HoldingProx
 
   const forward = (socket: Socket) => {
     const target = tracked(connect(targetPort, '127.0.0.1'));
-    forwarding++;
+    targets.add(target);
     socket.pipe(target).pipe(socket);
     const end = () => {
       socket.destroy();
@@ -41,7 +43,7 @@ export async function startHoldingProxy(targetPort: number): Promise<HoldingProx
     };
     socket.once('close', end).on('error', end);
     target.once('close', end).on('error', end);
-    target.once('close', () => forwarding--);
+    target.once('close', () => targets.delete(target));
   };
 
   const server = createServer((accepted) => {
@@ -65,7 +67,8 @@ export async function startHoldingProxy(targetPort: number): Promise<HoldingProx
       for (const socket of released) forward(socket);
     },
     held: () => waiting.filter((socket) => !socket.destroyed).length,
-    forwarding: () => forwarding,
+    forwarding: () => targets.size,
+    targetSidePorts: () => [...targets].flatMap((target) => (target.localPort === undefined ? [] : [target.localPort])),
     close: async () => {
       for (const socket of sockets) socket.destroy();
       await new Promise((resolve) => server.close(resolve));
