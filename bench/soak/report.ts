@@ -38,6 +38,8 @@ const failed = (outcome: Outcome) => outcome.status >= 500 || outcome.status ===
  * flight at the SIGKILL was sent before the kill window opens, and fails inside it.
  */
 const failedAt = (outcome: Outcome) => outcome.at + outcome.ms;
+/** The minute of the run (from 1) that `at` falls in. */
+const minuteOf = (run: SoakRun, at: number) => Math.floor((at - run.startedAt) / 60_000) + 1;
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
 const round = (value: number, digits = 1) => Number(value.toFixed(digits));
 
@@ -78,6 +80,13 @@ export function analyse(run: SoakRun): { verdicts: Verdict[]; rows: MinuteRow[];
   const killEnd = Math.max(windowEnd(failures, run.killAt), run.restartedAt);
   const inWindow = (at: number) => (at >= run.failoverAt && at <= failoverEnd) || (at >= run.killAt && at <= killEnd);
   const outside = run.outcomes.filter((outcome) => failed(outcome) && !inWindow(failedAt(outcome)));
+  /** The failures outside the windows by minute, operation and answer: a status 0 is a connection that failed, and its operation says which hop. */
+  const outsideCounts = new Map<string, number>();
+  for (const outcome of outside) {
+    const key = `minute ${minuteOf(run, failedAt(outcome))}: ${outcome.kind} ${outcome.status} ${outcome.code ?? ''}`.trim();
+    outsideCounts.set(key, (outsideCounts.get(key) ?? 0) + 1);
+  }
+  const outsideDetail = [...outsideCounts].map(([key, count]) => `${key} x${count}`).join(', ');
 
   const warmupMs = run.minutes * 60_000 * WARMUP_SHARE;
   const processes = run.samples[0]?.processes.length ?? 0;
@@ -97,7 +106,7 @@ export function analyse(run: SoakRun): { verdicts: Verdict[]; rows: MinuteRow[];
     { criterion: 'no refresh token presented (or granted) twice', value: `${run.refreshReuses} of ${run.refreshes} refreshes`, pass: run.refreshReuses === 0 },
     {
       criterion: 'no 5xx outside the failover and kill windows',
-      value: `${outside.length} outside; failover window ${((failoverEnd - run.failoverAt) / 1000).toFixed(1)} s, kill window ${((killEnd - run.killAt) / 1000).toFixed(1)} s`,
+      value: `${outside.length} outside${outsideDetail && ` (${outsideDetail})`}; failover window ${((failoverEnd - run.failoverAt) / 1000).toFixed(1)} s, kill window ${((killEnd - run.killAt) / 1000).toFixed(1)} s`,
       pass: outside.length === 0,
     },
     slopeVerdict('heap flat after warm-up (< 1 MiB per 10 min)', slopes((sample, index) => (sample.processes[index]?.heapUsed ?? 0) / MIB), SLOPE_LIMIT_MIB_PER_10_MIN, 'MiB/10 min'),
@@ -154,12 +163,11 @@ const heldCell = (row: MinuteRow) => row.heldMiB.map((held) => (held ? `${held.n
 /** The `## Endurance` section of bench/RESULTS.md, between its markers. */
 export function soakMarkdown(run: SoakRun, analysis: ReturnType<typeof analyse>, meta: { date: string; load: string }): string {
   const mark = (pass: boolean | undefined) => (pass === undefined ? 'n/a (run too short)' : pass ? 'yes' : '**no**');
-  const minuteOf = (at: number) => Math.floor((at - run.startedAt) / 60_000) + 1;
   return [
     SOAK_BEGIN,
     '## Endurance (issue #19)',
     '',
-    `Written by \`npm run bench -- --soak ${run.minutes}\` on ${meta.date}. Load average when it started: ${meta.load}. ${run.browsers} simulated browsers (each visit: a login, 30-120 session checks and proxied API calls 50-150 ms apart, the access token expiring within the visit so that calls refresh it, then a logout or a back-channel logout) through a round-robin balancer to two standalone BFF processes on Redis behind Sentinel. Sentinel failed over in minute ${minuteOf(run.failoverAt)}; process 2 was killed (SIGKILL) and started again in minute ${minuteOf(run.killAt)}. Warm-up: the first ${Math.round(analysis.warmupMs / 1000)} s (and as long after the restart, for process 2).`,
+    `Written by \`npm run bench -- --soak ${run.minutes}\` on ${meta.date}. Load average when it started: ${meta.load}. ${run.browsers} simulated browsers (each visit: a login, 30-120 session checks and proxied API calls 50-150 ms apart, the access token expiring within the visit so that calls refresh it, then a logout or a back-channel logout) through a round-robin balancer to two standalone BFF processes on Redis behind Sentinel. Sentinel failed over in minute ${minuteOf(run, run.failoverAt)}; process 2 was killed (SIGKILL) and started again in minute ${minuteOf(run, run.killAt)}. Warm-up: the first ${Math.round(analysis.warmupMs / 1000)} s (and as long after the restart, for process 2).`,
     '',
     '![Per minute](soak.svg)',
     '',
