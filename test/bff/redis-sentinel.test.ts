@@ -75,6 +75,16 @@ describe('a BFF on a Redis group watched by Sentinel ({ "sentinels": [...], "nam
     const lines = String(await sentinelClient.call('CLIENT', 'LIST')).split('\n');
     return lines.filter((line) => line.includes('cmd=subscribe') && ports.some((port) => line.includes(port))).map((line) => /\bid=(\d+)/.exec(line)![1]!);
   };
+  /** Repeats `write` until one lands on `newMaster` (its key count grows): within seconds of a failover, the writer has moved. */
+  const untilWritesLandOn = (newMaster: Redis, write: () => Promise<unknown>) =>
+    vi.waitFor(
+      async () => {
+        const keys = await newMaster.dbsize();
+        await write();
+        expect(await newMaster.dbsize()).toBeGreaterThan(keys);
+      },
+      { timeout: 5000, interval: 100 },
+    );
   const storeThrough = (proxy: HoldingProxy) => new RedisSessionStore({ connection: { sentinels: [proxy.url], name: GROUP }, keyPrefix: KEY_PREFIX, logger: silentLogger });
 
   it('counts the login rate limit on the group: every BFF process shares one count (issue #14, item 12)', async () => {
@@ -115,14 +125,7 @@ describe('a BFF on a Redis group watched by Sentinel ({ "sentinels": [...], "nam
       await untilReplicasCaughtUp(oldMaster);
       await failOverTo(sentinelClient, GROUP, replica);
       const after: string[] = [];
-      await vi.waitFor(
-        async () => {
-          const keys = await newMaster.dbsize();
-          after.push(await login());
-          expect(await newMaster.dbsize()).toBeGreaterThan(keys);
-        },
-        { timeout: 5000, interval: 100 },
-      );
+      await untilWritesLandOn(newMaster, async () => after.push(await login()));
       await demote(master, replica);
       expect((await sessionOf(before)).body, 'the session from before the failover').toMatchObject({ authenticated: true });
       expect((await sessionOf(after.at(-1)!)).body, 'the session written to the new master').toMatchObject({ authenticated: true });
@@ -165,14 +168,7 @@ describe('a BFF on a Redis group watched by Sentinel ({ "sentinels": [...], "nam
       await untilReplicasCaughtUp(oldMaster);
       await failOverTo(sentinelClient, GROUP, to);
       const key = randomKey();
-      await vi.waitFor(
-        async () => {
-          const keys = await newMaster.dbsize();
-          await store.set(key, data(), 60);
-          expect(await newMaster.dbsize()).toBeGreaterThan(keys);
-        },
-        { timeout: 5000, interval: 100 },
-      );
+      await untilWritesLandOn(newMaster, () => store.set(key, data(), 60));
       await demote(from, to);
       expect(await store.get(key)).toMatchObject({ user: data().user });
     } finally {
