@@ -9,6 +9,8 @@ import type { AddressInfo } from 'node:net';
  */
 export interface Balancer {
   origin: string;
+  /** When the balancer reset a browser's connection because its BFF's answer broke after the head had gone out. */
+  brokenOff: number[];
   close: () => Promise<void>;
 }
 
@@ -16,6 +18,7 @@ export async function startBalancer(backends: readonly { port: number }[]): Prom
   // Idle connections close at 60 s, as an AWS ALB's do, before the BFF's keep-alive timeout (bff/server/listen.ts).
   const agent = new Agent({ keepAlive: true, maxSockets: 256, timeout: 60_000 });
   let next = 0;
+  const brokenOff: number[] = [];
 
   const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer, tries: number) => {
     const backend = backends[next++ % backends.length]!;
@@ -26,7 +29,10 @@ export async function startBalancer(backends: readonly { port: number }[]): Prom
     upstream.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'ECONNREFUSED' && tries < backends.length) return forward(req, res, body, tries + 1);
       if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'bad_gateway', reason: error.code ?? 'error' }));
-      else res.destroy();
+      else {
+        brokenOff.push(Date.now());
+        res.destroy();
+      }
     });
     upstream.end(body);
   };
@@ -40,6 +46,7 @@ export async function startBalancer(backends: readonly { port: number }[]): Prom
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    brokenOff,
     close: async () => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));

@@ -87,6 +87,10 @@ export function analyse(run: SoakRun): { verdicts: Verdict[]; rows: MinuteRow[];
     outsideCounts.set(key, (outsideCounts.get(key) ?? 0) + 1);
   }
   const outsideDetail = [...outsideCounts].map(([key, count]) => `${key} x${count}`).join(', ');
+  /** A status 0 on a session check or an API call is either the balancer's reset (its BFF's answer broke after the head) or a failure of the hop to the balancer itself. */
+  const brokenOffCounts = new Map<number, number>();
+  for (const at of run.brokenOff) brokenOffCounts.set(minuteOf(run, at), (brokenOffCounts.get(minuteOf(run, at)) ?? 0) + 1);
+  const brokenOffDetail = [...brokenOffCounts].map(([minute, count]) => `minute ${minute} x${count}`).join(', ');
 
   const warmupMs = run.minutes * 60_000 * WARMUP_SHARE;
   const processes = run.samples[0]?.processes.length ?? 0;
@@ -106,7 +110,7 @@ export function analyse(run: SoakRun): { verdicts: Verdict[]; rows: MinuteRow[];
     { criterion: 'no refresh token presented (or granted) twice', value: `${run.refreshReuses} of ${run.refreshes} refreshes`, pass: run.refreshReuses === 0 },
     {
       criterion: 'no 5xx outside the failover and kill windows',
-      value: `${outside.length} outside${outsideDetail && ` (${outsideDetail})`}; failover window ${((failoverEnd - run.failoverAt) / 1000).toFixed(1)} s, kill window ${((killEnd - run.killAt) / 1000).toFixed(1)} s`,
+      value: `${outside.length} outside${outsideDetail && ` (${outsideDetail})`}; failover window ${((failoverEnd - run.failoverAt) / 1000).toFixed(1)} s, kill window ${((killEnd - run.killAt) / 1000).toFixed(1)} s; the balancer reset ${run.brokenOff.length} browser connections after a BFF's answer broke past its head${brokenOffDetail && ` (${brokenOffDetail})`}`,
       pass: outside.length === 0,
     },
     slopeVerdict('heap flat after warm-up (< 1 MiB per 10 min)', slopes((sample, index) => (sample.processes[index]?.heapUsed ?? 0) / MIB), SLOPE_LIMIT_MIB_PER_10_MIN, 'MiB/10 min'),

@@ -23,6 +23,8 @@ export interface SoakRun {
   /** Refresh tokens presented at the provider, and those presented more than once. */
   refreshes: number;
   refreshReuses: number;
+  /** When the balancer reset a browser's connection because its BFF's answer broke after the head: such a browser sees status 0. */
+  brokenOff: number[];
 }
 
 const SAMPLE_MS = 10_000;
@@ -100,6 +102,7 @@ export async function runSoak(minutes: number, log: (line: string) => void): Pro
       anomalies,
       refreshes: presented.length,
       refreshReuses: presented.length - new Set(presented).size,
+      brokenOff: stage.brokenOff,
     };
   } finally {
     await stage.close();

@@ -23,6 +23,8 @@ const ACCESS_TOKEN_SECONDS = 65;
  */
 export interface SoakStage {
   origin: string;
+  /** When the balancer reset a browser's connection mid-answer (see {@link Balancer.brokenOff}). */
+  brokenOff: number[];
   idp: HostileProvider;
   bffs: SoakBff[];
   /** A client of whichever Redis is the master now. */
@@ -66,6 +68,7 @@ export async function startSoakStage(): Promise<SoakStage> {
   const masterPort = async () => ((await sentinelClient.call('SENTINEL', 'get-master-addr-by-name', GROUP)) as [string, string])[1];
   return {
     origin: balancer.origin,
+    brokenOff: balancer.brokenOff,
     idp,
     bffs,
     redis,
