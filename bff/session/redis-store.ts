@@ -205,7 +205,7 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async delete(key: string) {
-    await this.replicated(() => this.run(this.redis.del(this.sessionKey(key))));
+    await this.replicated(() => this.deleteWithEntries(key));
   }
 
   async deleteBySid(sid: string) {
@@ -248,7 +248,7 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async deleteRef(ref: string) {
-    return this.replicated(async () => (await this.run(this.redis.del(this.sessionKey(ref)))) === 1);
+    return this.replicated(() => this.deleteWithEntries(ref));
   }
 
   async claimOnce(marker: string, ttlSeconds: number) {
@@ -312,6 +312,24 @@ export class RedisSessionStore implements SessionStore {
       if ((await this.run(this.redis.sessionDeleteAt(this.sessionKey(key), String(record.version)))) === 1) return true;
     }
     throw new Error(`the session kept changing while it was being ended (${DELETE_ATTEMPTS} attempts)`);
+  }
+
+  /**
+   * Deletes the session under `key` and its entries in its user's and its sid's index, as the
+   * memory store does: left there, an ended session's entries would stay until its absolute
+   * expiry (a day by default), and a user who signs in often would have every `list(userId)` read
+   * all of them. Removing them after the delete is safe: a deleted key is never written again
+   * (keys hash fresh session ids). Resolves with whether the session was there.
+   */
+  private async deleteWithEntries(key: string): Promise<boolean> {
+    const record = await this.get(key);
+    const deleted = (await this.run(this.redis.del(this.sessionKey(key)))) === 1;
+    if (record) {
+      const entries: Promise<number>[] = [this.redis.zrem(this.userKey(record.user.id), key)];
+      if (record.sid) entries.push(this.redis.srem(this.sidKey(record.sid), key));
+      await this.run(Promise.all(entries));
+    }
+    return deleted;
   }
 
   /** Drops the key from the index of the sid it carried before a rewrite that changed it. */

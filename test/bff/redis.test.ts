@@ -116,6 +116,20 @@ describe('sessions in Redis, shared by several BFF processes', () => {
     expect(await sessionAt(secondOrigin, cookie)).toEqual({ authenticated: false });
   });
 
+  it('a logout leaves nothing of the session in Redis: no record, and no entry in its user\'s or its sid\'s index', async () => {
+    // What a session writes (the login's replay marker and the rate limits are the login's, and expire on their own).
+    const sessionKeys = async () => (await redis.keys(`${KEY_PREFIX}*`)).filter((key) => /^(session|sid|user):/.test(key.slice(KEY_PREFIX.length))).sort();
+    const before = await sessionKeys();
+    const cookie = await loginAtA('erin');
+    const added = (await sessionKeys()).filter((key) => !before.includes(key));
+    // The dev provider gives a sid: the record, the user's index and the sid's index.
+    expect(added.map((key) => key.slice(KEY_PREFIX.length).split(':')[0])).toEqual(['session', 'sid', 'user']);
+
+    const logout = await withCookie(`${secondOrigin}/auth/logout`, cookie, { method: 'POST' });
+    expect(logout.status).toBe(200);
+    expect(await sessionKeys()).toEqual(before);
+  });
+
   it('a BFF with another key prefix does not see those sessions', async () => {
     const cookie = await loginAtA('dave');
     const port = await freePort();
