@@ -214,7 +214,14 @@ export class RedisSessionStore implements SessionStore {
       const keys = await this.run(this.redis.smembers(sidKey));
       if (keys.length === 0) return 0;
       // One command per session: in a cluster the sessions live in different slots.
-      const deleted = await this.run(Promise.all(keys.map((key) => this.redis.sessionDeleteIfSid(this.sessionKey(key), sid))));
+      const deleted = await Promise.all(
+        keys.map(async (key) => {
+          const record = await this.get(key);
+          const count = await this.run(this.redis.sessionDeleteIfSid(this.sessionKey(key), sid));
+          if (count === 1 && record) await this.run(this.redis.zrem(this.userKey(record.user.id), key));
+          return count;
+        }),
+      );
       await this.run(this.redis.srem(sidKey, ...keys));
       return deleted.reduce((sum, count) => sum + count, 0);
     });
@@ -309,14 +316,17 @@ export class RedisSessionStore implements SessionStore {
     for (let attempt = 0; attempt < DELETE_ATTEMPTS; attempt++) {
       const record = await this.get(key);
       if (record?.user.id !== userId) return false;
-      if ((await this.run(this.redis.sessionDeleteAt(this.sessionKey(key), String(record.version)))) === 1) return true;
+      if ((await this.run(this.redis.sessionDeleteAt(this.sessionKey(key), String(record.version)))) === 1) {
+        if (record.sid) await this.run(this.redis.srem(this.sidKey(record.sid), key));
+        return true;
+      }
     }
     throw new Error(`the session kept changing while it was being ended (${DELETE_ATTEMPTS} attempts)`);
   }
 
   /**
    * Deletes the session under `key` and its entries in its user's and its sid's index, as the
-   * memory store does: left there, an ended session's entries would stay until its absolute
+   * memory store does (`deleteBySid` and `deleteByUser` remove the other index's entry too): left there, an ended session's entries would stay until its absolute
    * expiry (a day by default), and a user who signs in often would have every `list(userId)` read
    * all of them. Removing them after the delete is safe: a deleted key is never written again
    * (keys hash fresh session ids). Resolves with whether the session was there.

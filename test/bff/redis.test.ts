@@ -8,6 +8,7 @@ import { TestBrowser } from '../support/browser.js';
 import { freePort, startTestBff, type TestBff, type TestBffConfig } from '../support/bff.js';
 import { DEV_CLIENT, fetchHeaders, login, startDevStack, type DevStack } from '../support/dev-stack.js';
 import { deleteKeys, REDIS_URL } from '../support/redis.js';
+import { data, randomKey } from '../support/store-contract.js';
 import type { ErrorResponse, LogoutResponse, SessionResponse } from '../../shared/index.js';
 
 const KEY_PREFIX = `bff-auth-test:redis:${randomBytes(6).toString('hex')}:`;
@@ -128,6 +129,22 @@ describe('sessions in Redis, shared by several BFF processes', () => {
     const logout = await withCookie(`${secondOrigin}/auth/logout`, cookie, { method: 'POST' });
     expect(logout.status).toBe(200);
     expect(await sessionKeys()).toEqual(before);
+  });
+
+  it('a back-channel logout (by sid) and ending a user\'s sessions leave no entry in either index', async () => {
+    const prefix = `${KEY_PREFIX}ends:`;
+    const store = new RedisSessionStore({ connection: REDIS_URL, keyPrefix: prefix });
+    try {
+      const user = (id: string) => ({ ...data().user, id });
+      await store.set(randomKey(), data({ user: user('dev:by-sid'), sid: 'dev:s1' }), 60);
+      await store.set(randomKey(), data({ user: user('dev:by-user'), sid: 'dev:s2' }), 60);
+      expect(await redis.keys(`${prefix}*`)).toHaveLength(6);
+      expect(await store.deleteBySid('dev:s1')).toBe(1);
+      expect(await store.deleteByUser('dev:by-user')).toBe(1);
+      expect(await redis.keys(`${prefix}*`)).toEqual([]);
+    } finally {
+      await store.close();
+    }
   });
 
   it('a BFF with another key prefix does not see those sessions', async () => {
