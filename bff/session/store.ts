@@ -112,9 +112,10 @@ export interface SessionStore {
   refOf: (key: string) => string;
   /**
    * The live sessions whose `user.id` is `userId`, from a per-user index kept
-   * by `set` and `update` that expires with the sessions it names. Every delete
-   * below takes the sessions it ends out of the indexes (the user's, the sid's),
-   * so that ended sessions do not stay in them until their absolute expiry.
+   * by `set` and `update` that expires with the sessions it names. `delete`, `deleteBySid`,
+   * `deleteByUser` and `deleteRef` take the sessions they end out of the indexes
+   * (the user's, the sid's), so that ended sessions do not stay in them until
+   * their absolute expiry.
    */
   listByUser: (userId: string) => Promise<UserSession[]>;
   /**
