@@ -38,6 +38,13 @@ const failed = (outcome: Outcome) => outcome.status >= 500 || outcome.status ===
  * flight at the SIGKILL was sent before the kill window opens, and fails inside it.
  */
 const failedAt = (outcome: Outcome) => outcome.at + outcome.ms;
+/** Each distinct label with how often it occurs, in order of first occurrence: "minute 30: check 0 ECONNRESET x4, ...". */
+function tally(labels: string[]): string {
+  const counts = new Map<string, number>();
+  for (const label of labels) counts.set(label, (counts.get(label) ?? 0) + 1);
+  return [...counts].map(([label, count]) => `${label} x${count}`).join(', ');
+}
+
 /** The minute of the run (from 1) that `at` falls in. */
 const minuteOf = (run: SoakRun, at: number) => Math.floor((at - run.startedAt) / 60_000) + 1;
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
@@ -81,16 +88,9 @@ export function analyse(run: SoakRun): { verdicts: Verdict[]; rows: MinuteRow[];
   const inWindow = (at: number) => (at >= run.failoverAt && at <= failoverEnd) || (at >= run.killAt && at <= killEnd);
   const outside = run.outcomes.filter((outcome) => failed(outcome) && !inWindow(failedAt(outcome)));
   /** The failures outside the windows by minute, operation and answer: a status 0 is a connection that failed, and its operation says which hop. */
-  const outsideCounts = new Map<string, number>();
-  for (const outcome of outside) {
-    const key = `minute ${minuteOf(run, failedAt(outcome))}: ${outcome.kind} ${outcome.status} ${outcome.code ?? ''}`.trim();
-    outsideCounts.set(key, (outsideCounts.get(key) ?? 0) + 1);
-  }
-  const outsideDetail = [...outsideCounts].map(([key, count]) => `${key} x${count}`).join(', ');
+  const outsideDetail = tally(outside.map((outcome) => `minute ${minuteOf(run, failedAt(outcome))}: ${outcome.kind} ${outcome.status} ${outcome.code ?? ''}`.trim()));
   /** A status 0 on a session check or an API call is either the balancer's reset (its BFF's answer broke after the head) or a failure of the hop to the balancer itself. */
-  const brokenOffCounts = new Map<number, number>();
-  for (const at of run.brokenOff) brokenOffCounts.set(minuteOf(run, at), (brokenOffCounts.get(minuteOf(run, at)) ?? 0) + 1);
-  const brokenOffDetail = [...brokenOffCounts].map(([minute, count]) => `minute ${minute} x${count}`).join(', ');
+  const brokenOffDetail = tally(run.brokenOff.map((at) => `minute ${minuteOf(run, at)}`));
 
   const warmupMs = run.minutes * 60_000 * WARMUP_SHARE;
   const processes = run.samples[0]?.processes.length ?? 0;

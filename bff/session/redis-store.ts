@@ -218,7 +218,7 @@ export class RedisSessionStore implements SessionStore {
         keys.map(async (key) => {
           const record = await this.get(key);
           const count = await this.run(this.redis.sessionDeleteIfSid(this.sessionKey(key), sid));
-          if (count === 1 && record) await this.run(this.redis.zrem(this.userKey(record.user.id), key));
+          if (count === 1 && record) await this.dropEntries(key, { userId: record.user.id });
           return count;
         }),
       );
@@ -317,7 +317,7 @@ export class RedisSessionStore implements SessionStore {
       const record = await this.get(key);
       if (record?.user.id !== userId) return false;
       if ((await this.run(this.redis.sessionDeleteAt(this.sessionKey(key), String(record.version)))) === 1) {
-        if (record.sid) await this.run(this.redis.srem(this.sidKey(record.sid), key));
+        await this.dropEntries(key, { sid: record.sid });
         return true;
       }
     }
@@ -326,25 +326,30 @@ export class RedisSessionStore implements SessionStore {
 
   /**
    * Deletes the session under `key` and its entries in its user's and its sid's index, as the
-   * memory store does (`deleteBySid` and `deleteByUser` remove the other index's entry too): left there, an ended session's entries would stay until its absolute
-   * expiry (a day by default), and a user who signs in often would have every `list(userId)` read
-   * all of them. Removing them after the delete is safe: a deleted key is never written again
-   * (keys hash fresh session ids). Resolves with whether the session was there.
+   * memory store does (`deleteBySid` and `deleteByUser` drop the other index's entry of each
+   * session they end): left there, an ended session's entries would stay until its absolute
+   * expiry (a day by default), and a user who signs in often would have every `list(userId)`
+   * read all of them. Dropping them after the delete is safe: a deleted key is never written
+   * again (keys hash fresh session ids). Resolves with whether the session was there.
    */
   private async deleteWithEntries(key: string): Promise<boolean> {
     const record = await this.get(key);
     const deleted = (await this.run(this.redis.del(this.sessionKey(key)))) === 1;
-    if (record) {
-      const entries: Promise<number>[] = [this.redis.zrem(this.userKey(record.user.id), key)];
-      if (record.sid) entries.push(this.redis.srem(this.sidKey(record.sid), key));
-      await this.run(Promise.all(entries));
-    }
+    if (record) await this.dropEntries(key, { userId: record.user.id, sid: record.sid });
     return deleted;
   }
 
   /** Drops the key from the index of the sid it carried before a rewrite that changed it. */
   private async unindex(key: string, previousSid: string | null, sid: string | undefined) {
-    if (previousSid && previousSid !== (sid ?? '')) await this.run(this.redis.srem(this.sidKey(previousSid), key));
+    if (previousSid && previousSid !== (sid ?? '')) await this.dropEntries(key, { sid: previousSid });
+  }
+
+  /** Drops `key` from the user's index and the sid's index named (one command each: they are in different slots). */
+  private async dropEntries(key: string, { userId, sid }: { userId?: string; sid?: string }) {
+    const removals: Promise<number>[] = [];
+    if (userId !== undefined) removals.push(this.redis.zrem(this.userKey(userId), key));
+    if (sid) removals.push(this.redis.srem(this.sidKey(sid), key));
+    await this.run(Promise.all(removals));
   }
 
   /**
