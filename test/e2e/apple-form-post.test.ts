@@ -16,7 +16,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAuthBff, silentLogger, type AuthBff } from '../../bff/index.js';
 import { TEST_SECRET } from '../support/bff.js';
-import { CHROMIUM_SKIP_NOTICE, hasChromium, launchChromium } from '../support/chromium.js';
+import { CHROMIUM_SKIP_NOTICE, contextPerTest, hasChromium, launchChromium } from '../support/chromium.js';
 import { fetchHeaders } from '../support/dev-stack.js';
 import { APPLE_PATHS, appleEntry, startAppleEmulator, type AppleEmulator } from '../../emulators/apple.js';
 import { selfSignedCertificate, type TlsCertificate } from '../support/tls-certificate.js';
@@ -95,6 +95,7 @@ describe.skipIf(!hasChromium)('Apple form_post in Chromium over https', () => {
     await auth?.close();
     await apple?.close();
   });
+  const newContext = contextPerTest(() => browser);
   beforeEach(() => {
     apple.reset();
     callbackCookies.length = 0;
@@ -103,7 +104,7 @@ describe.skipIf(!hasChromium)('Apple form_post in Chromium over https', () => {
 
   /** A login from the app's origin, through Apple's page, back to wherever the BFF sends the browser; the transaction cookie as set. */
   async function logIn() {
-    const context = await browser.newContext();
+    const context = await newContext();
     const page = await context.newPage();
     const setCookies: string[] = [];
     page.on('response', (response) => {
@@ -117,31 +118,23 @@ describe.skipIf(!hasChromium)('Apple form_post in Chromium over https', () => {
 
   it('the SameSite=None; Secure transaction cookie rides the cross-site POST and the login completes', async () => {
     const { context, url, session, transactionCookie } = await logIn();
-    try {
-      expect(transactionCookie).toMatch(/; Secure/i);
-      expect(transactionCookie).toMatch(/; SameSite=None/i);
-      expect(callbackCookies).toHaveLength(1);
-      expect(callbackCookies[0]).toHaveLength(1);
-      expect(url).toBe(`${origin}/home`);
-      expect(session).toMatchObject({ authenticated: true, user: { providerUserId: apple.user.sub, name: 'Jane Appleseed', email: apple.user.email } });
-      // Single use: the callback's answer deleted it.
-      expect((await context.cookies(origin)).filter(({ name }) => name.startsWith('__Host-bff-auth.tx.'))).toEqual([]);
-    } finally {
-      await context.close();
-    }
+    expect(transactionCookie).toMatch(/; Secure/i);
+    expect(transactionCookie).toMatch(/; SameSite=None/i);
+    expect(callbackCookies).toHaveLength(1);
+    expect(callbackCookies[0]).toHaveLength(1);
+    expect(url).toBe(`${origin}/home`);
+    expect(session).toMatchObject({ authenticated: true, user: { providerUserId: apple.user.sub, name: 'Jane Appleseed', email: apple.user.email } });
+    // Single use: the callback's answer deleted it.
+    expect((await context.cookies(origin)).filter(({ name }) => name.startsWith('__Host-bff-auth.tx.'))).toEqual([]);
   });
 
   it('the control: downgraded to SameSite=Lax, the cookie stays behind and the login fails as invalid_state', async () => {
     downgrade = true;
-    const { context, url, session, transactionCookie } = await logIn();
-    try {
-      expect(transactionCookie).toMatch(/; SameSite=Lax/i);
-      expect(callbackCookies).toEqual([[]]);
-      // Without the transaction, its returnTo is unknown too: the BFF sends the browser to /.
-      expect(url).toBe(`${origin}/?auth_error=invalid_state`);
-      expect(session).toEqual({ authenticated: false });
-    } finally {
-      await context.close();
-    }
+    const { url, session, transactionCookie } = await logIn();
+    expect(transactionCookie).toMatch(/; SameSite=Lax/i);
+    expect(callbackCookies).toEqual([[]]);
+    // Without the transaction, its returnTo is unknown too: the BFF sends the browser to /.
+    expect(url).toBe(`${origin}/?auth_error=invalid_state`);
+    expect(session).toEqual({ authenticated: false });
   });
 });

@@ -12,7 +12,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthBff, silentLogger, type AuthBff } from '../../bff/index.js';
 import { freePort, TEST_SECRET } from '../support/bff.js';
-import { CHROMIUM_SKIP_NOTICE, hasChromium, launchChromium } from '../support/chromium.js';
+import { CHROMIUM_SKIP_NOTICE, contextPerTest, hasChromium, launchChromium } from '../support/chromium.js';
 import { fetchHeaders } from '../support/dev-stack.js';
 import { startHostileProvider, type HostileProvider } from '../support/hostile-provider.js';
 
@@ -74,28 +74,24 @@ describe.skipIf(!hasChromium)('another site embedding the login and callback rou
     await auth?.close();
     await idp?.close();
   });
+  const newContext = contextPerTest(() => browser);
 
   it("the page's images are refused (403) and the visitor's own login still goes through, callback included", async () => {
-    const context = await browser.newContext();
-    try {
-      const page = await context.newPage();
-      await page.goto(attackerOrigin);
-      const embedded = () => arrived.filter(({ path }) => /^\/auth\/(login|callback)\/x$/.test(path));
-      await expect.poll(() => embedded().length, SOON).toBe(2 * TAGS_PER_ROUTE);
-      expect(new Set(arrived.map(({ destination, status }) => `${destination} ${status}`))).toEqual(new Set(['image 403']));
+    const page = await (await newContext()).newPage();
+    await page.goto(attackerOrigin);
+    const embedded = () => arrived.filter(({ path }) => /^\/auth\/(login|callback)\/x$/.test(path));
+    await expect.poll(() => embedded().length, SOON).toBe(2 * TAGS_PER_ROUTE);
+    expect(new Set(arrived.map(({ destination, status }) => `${destination} ${status}`))).toEqual(new Set(['image 403']));
 
-      // The visitor then signs in: the login route, the provider, the callback, back to the app.
-      arrived.length = 0;
-      await page.goto(`${origin}/auth/login/bad?returnTo=/home`);
-      expect(arrived.filter(({ path }) => path.startsWith('/auth/')).map(({ destination, status }) => [destination, status])).toEqual([
-        ['document', 302],
-        ['document', 302],
-      ]);
-      expect(page.url()).toBe(`${origin}/home`);
-      const session = await page.evaluate(async (headers) => (await fetch('/auth/session', { headers })).json() as Promise<unknown>, fetchHeaders);
-      expect(session).toMatchObject({ authenticated: true });
-    } finally {
-      await context.close();
-    }
+    // The visitor then signs in: the login route, the provider, the callback, back to the app.
+    arrived.length = 0;
+    await page.goto(`${origin}/auth/login/bad?returnTo=/home`);
+    expect(arrived.filter(({ path }) => path.startsWith('/auth/')).map(({ destination, status }) => [destination, status])).toEqual([
+      ['document', 302],
+      ['document', 302],
+    ]);
+    expect(page.url()).toBe(`${origin}/home`);
+    const session = await page.evaluate(async (headers) => (await fetch('/auth/session', { headers })).json() as Promise<unknown>, fetchHeaders);
+    expect(session).toMatchObject({ authenticated: true });
   });
 });

@@ -7,7 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import type { Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Demo } from '../../demo/server.js';
-import { CHROMIUM_SKIP_NOTICE, hasChromium } from '../support/chromium.js';
+import { CHROMIUM_SKIP_NOTICE, contextPerTest, hasChromium } from '../support/chromium.js';
 import { startDemoInChromium, type DemoInChromium } from '../support/demo-in-chromium.js';
 
 if (!hasChromium) console.warn(CHROMIUM_SKIP_NOTICE);
@@ -36,9 +36,10 @@ describe.skipIf(!hasChromium)('the demo in Chromium', () => {
   });
 
   afterAll(() => stage?.close());
+  const newContext = contextPerTest(() => stage!.browser);
 
-  function newPage(viewport = { width: 1280, height: 860 }): Promise<Page> {
-    return stage!.newPage({ viewport, colorScheme: 'light' });
+  async function newPage(viewport = { width: 1280, height: 860 }): Promise<Page> {
+    return (await newContext({ viewport, colorScheme: 'light' })).newPage();
   }
 
   /** The address as the page itself sees it (page.url() hears of history.replaceState a little later). */

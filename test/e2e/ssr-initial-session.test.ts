@@ -6,11 +6,11 @@
  */
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createElement } from 'react';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serverRenderedPage } from '../../examples/vite-react-express/users/page.js';
-import { CHROMIUM_SKIP_NOTICE, hasChromium, launchChromium, signInThroughDevProvider } from '../support/chromium.js';
+import { CHROMIUM_SKIP_NOTICE, contextPerTest, hasChromium, launchChromium, signInThroughDevProvider } from '../support/chromium.js';
 import { startDevApp, type DevApp } from '../support/dev-app.js';
 import { Greeting } from '../support/ssr-app.js';
 
@@ -43,7 +43,6 @@ function recordLoadingStates(): void {
 describe.skipIf(!hasChromium)('a server-rendered page with initialSession, in Chromium', () => {
   let app: DevApp;
   let browser: Browser;
-  const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
     const bundle = await build({
@@ -68,15 +67,14 @@ describe.skipIf(!hasChromium)('a server-rendered page with initialSession, in Ch
     browser = await launchChromium();
   });
   afterAll(async () => {
-    await Promise.allSettled(contexts.map((context) => context.close()));
     await browser?.close();
     await app?.close();
   });
+  const newContext = contextPerTest(() => browser);
 
   /** A fresh browser profile whose pages record loading states, and React's errors (a hydration mismatch among them) on the app's pages. */
   async function newPage(): Promise<{ page: Page; errors: string[] }> {
-    const context = await browser.newContext();
-    contexts.push(context);
+    const context = await newContext();
     await context.addInitScript(recordLoadingStates);
     const page = await context.newPage();
     const errors: string[] = [];

@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestBffOnFreePort, type TestBff } from '../support/bff.js';
-import { CHROMIUM_SKIP_NOTICE, hasChromium, launchChromium } from '../support/chromium.js';
+import { CHROMIUM_SKIP_NOTICE, contextPerTest, hasChromium, launchChromium } from '../support/chromium.js';
 import { startWeChatEmulator, WECHAT_PATHS, WECHAT_SCAN_PATH, type WeChatEmulator } from '../../emulators/wechat.js';
 import { USER_AGENTS } from '../support/user-agents.js';
 
@@ -27,7 +27,6 @@ describe.skipIf(!hasChromium)('WeChat login in Chromium', () => {
   let bff: TestBff;
   let appDir: string;
   let browser: Browser;
-  const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
     appDir = await mkdtemp(join(tmpdir(), 'bff-auth-wechat-qr-'));
@@ -61,17 +60,15 @@ describe.skipIf(!hasChromium)('WeChat login in Chromium', () => {
     mp.reset();
   });
   afterAll(async () => {
-    await Promise.allSettled(contexts.map((context) => context.close()));
     await browser?.close();
     await bff?.close();
     await Promise.all([site?.close(), mp?.close()]);
     if (appDir) await rm(appDir, { recursive: true, force: true });
   });
+  const newContext = contextPerTest(() => browser);
 
   async function newPage(userAgent?: string): Promise<Page> {
-    const context = await browser.newContext(userAgent ? { userAgent } : {});
-    contexts.push(context);
-    return context.newPage();
+    return (await newContext(userAgent ? { userAgent } : {})).newPage();
   }
 
   const status = (page: Page) => page.getByTestId('status').textContent();

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { build } from 'vite';
 import { silentLogger } from '../../bff/index.js';
 import { startDemo, type Demo, type DemoOptions } from '../../demo/server.js';
@@ -12,8 +12,8 @@ import { launchChromium } from './chromium.js';
 export interface DemoInChromium {
   demo: Demo;
   origin: string;
-  /** A page in a browser context of its own (closed with the rest by `close`). */
-  newPage: (options?: BrowserContextOptions) => Promise<Page>;
+  /** Open pages in it through `contextPerTest`. */
+  browser: Browser;
   close: () => Promise<void>;
 }
 
@@ -41,17 +41,11 @@ export async function startDemoInChromium(options: Pick<DemoOptions, 'emulators'
   const origin = `http://localhost:${port}`;
   const demo = await startDemo({ baseUrl: origin, port, host: 'localhost', staticDir, devProviderPort, logger: silentLogger, ...options });
   const browser = await launchChromium();
-  const contexts: BrowserContext[] = [];
   return {
     demo,
     origin,
-    newPage: async (contextOptions = {}) => {
-      const context = await browser.newContext(contextOptions);
-      contexts.push(context);
-      return context.newPage();
-    },
+    browser,
     close: async () => {
-      await Promise.allSettled(contexts.map((context) => context.close()));
       await browser.close();
       await demo.close();
       await rm(staticDir, { recursive: true, force: true });
