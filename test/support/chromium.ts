@@ -34,8 +34,8 @@ export function launchChromium(extraArgs: readonly string[] = []): Promise<Brows
 
 /**
  * Fresh browser profiles for a test file's tests, each closed when the test that opened it ends.
- * A page left open keeps its app running (its timers, fetches and frames) and slows every later
- * test in the file: the demo's file took 82 CPU-s with its pages open to the end, 59 without.
+ * Pages left open stay alive, each with its renderer and its app, and slow every later test in
+ * the file: the demo's file took 82 CPU-s with its pages open to the end, 59 without.
  */
 export function contextPerTest(browser: () => Browser): (options?: BrowserContextOptions) => Promise<BrowserContext> {
   const open: BrowserContext[] = [];
