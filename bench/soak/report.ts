@@ -30,6 +30,7 @@ export interface MinuteRow {
   timers: Array<number | undefined>;
   fds: Array<number | undefined>;
   redisMiB: number | undefined;
+  redisKeys: number | undefined;
 }
 
 const failed = (outcome: Outcome) => outcome.status >= 500 || outcome.status === 0;
@@ -152,6 +153,7 @@ export function analyse(run: SoakRun): { verdicts: Verdict[]; rows: MinuteRow[];
       timers: perProcess((sample) => sample.resources.Timeout),
       fds: perProcess((sample) => sample.fds),
       redisMiB: last?.redisBytes === undefined ? undefined : mib(last.redisBytes),
+      redisKeys: last?.redisKeys,
     });
   }
   return { verdicts, rows, failoverWindowMs: failoverEnd - run.failoverAt, killWindowMs: killEnd - run.killAt, warmupMs };
@@ -181,11 +183,11 @@ export function soakMarkdown(run: SoakRun, analysis: ReturnType<typeof analyse>,
     '',
     'Per minute (process 1 / process 2; heap after a full collection: used, and what V8 holds for it, in all and for its new space, old space and code; external: Buffers and the like):',
     '',
-    '| minute | ops/s | p50 / p99 ms | errors by code | heap MiB | heap held MiB | new + old + code held MiB | external MiB | RSS MiB | sockets | timers | fds | Redis MiB |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| minute | ops/s | p50 / p99 ms | errors by code | heap MiB | heap held MiB | new + old + code held MiB | external MiB | RSS MiB | sockets | timers | fds | Redis MiB | Redis keys |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...analysis.rows.map(
       (row) =>
-        `| ${row.minute} | ${row.opsPerSecond} | ${row.p50} / ${row.p99} | ${Object.entries(row.errors).map(([code, count]) => `${code}: ${count}`).join(', ') || '-'} | ${cell(row.heapMiB)} | ${cell(row.heapTotalMiB)} | ${heldCell(row)} | ${cell(row.externalMiB)} | ${cell(row.rssMiB)} | ${cell(row.sockets)} | ${cell(row.timers)} | ${cell(row.fds)} | ${row.redisMiB ?? '-'} |`,
+        `| ${row.minute} | ${row.opsPerSecond} | ${row.p50} / ${row.p99} | ${Object.entries(row.errors).map(([code, count]) => `${code}: ${count}`).join(', ') || '-'} | ${cell(row.heapMiB)} | ${cell(row.heapTotalMiB)} | ${heldCell(row)} | ${cell(row.externalMiB)} | ${cell(row.rssMiB)} | ${cell(row.sockets)} | ${cell(row.timers)} | ${cell(row.fds)} | ${row.redisMiB ?? '-'} | ${row.redisKeys ?? '-'} |`,
     ),
     SOAK_END,
   ].join('\n');

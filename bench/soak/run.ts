@@ -7,6 +7,8 @@ export interface StateSample {
   at: number;
   processes: Array<ProcessSample | undefined>;
   redisBytes: number | undefined;
+  /** Keys in Redis: sessions, their indexes and locks. Memory that grows while this stays flat is Redis's own. */
+  redisKeys: number | undefined;
 }
 
 export interface SoakRun {
@@ -50,7 +52,7 @@ export async function runSoak(minutes: number, log: (line: string) => void): Pro
       // One process at a time: each answers on its own IPC channel.
       const processes: Array<ProcessSample | undefined> = [];
       for (const bff of stage.bffs) processes.push(await bff.sample());
-      samples.push({ at: Date.now(), processes, redisBytes: await usedMemory(stage) });
+      samples.push({ at: Date.now(), processes, redisBytes: await usedMemory(stage), redisKeys: await stage.redis.dbsize().catch(() => undefined) });
     };
     const sampler = setInterval(() => void sample(), SAMPLE_MS);
     const minuteLog = setInterval(() => {
