@@ -85,7 +85,8 @@ export function WeChatQrLogin({
           // Quick login (微信快捷登录) asks Chrome 142+ for local network access from the frame (platforms.md, Callback).
           allow="local-network-access"
           style={{ border: 0, display: phase.loaded ? 'block' : 'none' }}
-          onLoad={() => setPhase({ ...phase, loaded: true })}
+          // From the phase as it is now: the expiry may have set it since this render, and stays.
+          onLoad={() => setPhase((current) => (current.at === 'shown' ? { ...current, loaded: true } : current))}
         />
       )}
       {(phase.at === 'loading' || (phase.at === 'shown' && !phase.loaded)) && <p role="status">Loading the QR code…</p>}

@@ -1,11 +1,12 @@
-import { fireEvent, screen, waitFor } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { act, fireEvent, screen, waitFor } from '@testing-library/react';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { WeChatQrLogin } from '../../client/wechat/index.js';
 import { SIGNED_OUT, heldReply, json, renderWithAuth, stubBff } from './harness.js';
 
 const QR_URL = 'https://open.weixin.qq.com/connect/qrconnect?appid=wx1&scope=snsapi_login&state=A&login_type=jssdk&self_redirect=false';
 const EMBED = '/auth/login/wechat/embed';
 const NAME = 'Sign in with WeChat: QR code';
+const LIFETIME_MS = 60_000;
 
 describe('WeChatQrLogin', () => {
   it('shows a loading state, then the QR page the BFF names in a frame with an accessible name; asks with x-csrf', async () => {
@@ -43,11 +44,29 @@ describe('WeChatQrLogin', () => {
     expect(bff.requests(EMBED)).toHaveLength(0);
   });
 
-  it('after its lifetime the code is gone: "expired", and a button that fetches a fresh one', async () => {
+  /**
+   * The QR code shown, its expiry in the test's hands rather than on a real clock (on which a
+   * loaded machine decides what the test sees): `expire` runs the timer the component armed.
+   */
+  async function shownWithItsExpiry() {
+    const expiries: Array<() => void> = [];
+    const realSetTimeout = globalThis.setTimeout;
+    const spy = vi.spyOn(globalThis, 'setTimeout').mockImplementation(((callback: () => void, ms?: number) =>
+      ms === LIFETIME_MS ? expiries.push(callback) : realSetTimeout(callback, ms)) as typeof setTimeout);
+    onTestFinished(() => spy.mockRestore());
     const bff = stubBff({ '/auth/session': json(SIGNED_OUT), [EMBED]: json({ url: QR_URL }) });
-    renderWithAuth(<WeChatQrLogin lifetimeMs={50} />);
-    fireEvent.load(await screen.findByTitle(NAME));
-    const button = await screen.findByRole('button', { name: 'Get a new code' });
+    renderWithAuth(<WeChatQrLogin lifetimeMs={LIFETIME_MS} />);
+    const frame = await screen.findByTitle(NAME);
+    expect(expiries).toHaveLength(1);
+    return { bff, frame, expire: expiries[0]! };
+  }
+
+  it('after its lifetime the code is gone: "expired", and a button that fetches a fresh one', async () => {
+    const { bff, frame, expire } = await shownWithItsExpiry();
+    fireEvent.load(frame);
+    expect(screen.getByTitle(NAME)).toBeTruthy();
+    act(expire);
+    const button = screen.getByRole('button', { name: 'Get a new code' });
     expect(screen.getByRole('status').textContent).toContain('The QR code has expired.');
     expect(screen.queryByTitle(NAME)).toBeNull();
 
@@ -56,6 +75,15 @@ describe('WeChatQrLogin', () => {
     fireEvent.click(button);
     expect((await screen.findByTitle(NAME)).getAttribute('src')).toBe(fresh);
     expect(bff.requests(EMBED)).toHaveLength(2);
+  });
+
+  it('a page that finishes loading as the code expires does not bring the expired code back', async () => {
+    const { frame, expire } = await shownWithItsExpiry();
+    // The expiry fires, and the frame's load event comes in before React has rendered what it set.
+    expire();
+    fireEvent.load(frame);
+    expect(screen.getByRole('button', { name: 'Get a new code' })).toBeTruthy();
+    expect(screen.queryByTitle(NAME)).toBeNull();
   });
 
   it('a BFF that refuses says so, and "Try again" asks again', async () => {
