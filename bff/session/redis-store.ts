@@ -214,16 +214,11 @@ export class RedisSessionStore implements SessionStore {
       const keys = await this.run(this.redis.smembers(sidKey));
       if (keys.length === 0) return 0;
       // One command per session: in a cluster the sessions live in different slots.
-      const deleted = await Promise.all(
-        keys.map(async (key) => {
-          const record = await this.get(key);
-          const count = await this.run(this.redis.sessionDeleteIfSid(this.sessionKey(key), sid));
-          if (count === 1 && record) await this.dropEntries(key, { userId: record.user.id });
-          return count;
-        }),
-      );
-      await this.run(this.redis.srem(sidKey, ...keys));
-      return deleted.reduce((sum, count) => sum + count, 0);
+      const deleted = await Promise.all(keys.map((key) => this.deleteWithEntries(key, () => this.redis.sessionDeleteIfSid(this.sessionKey(key), sid))));
+      // The members that no longer name a session of this sid (it expired, or a rewrite changed its sid).
+      const stale = keys.filter((_, index) => !deleted[index]);
+      if (stale.length > 0) await this.run(this.redis.srem(sidKey, ...stale));
+      return deleted.filter(Boolean).length;
     });
   }
 
@@ -325,17 +320,18 @@ export class RedisSessionStore implements SessionStore {
   }
 
   /**
-   * Deletes the session under `key` and its entries in its user's and its sid's index, as the
-   * memory store does (`deleteBySid` and `deleteByUser` drop the other index's entry of each
-   * session they end): left there, an ended session's entries would stay until its absolute
-   * expiry (a day by default), and a user who signs in often would have every `list(userId)`
-   * read all of them. Dropping them after the delete is safe: a deleted key is never written
-   * again (keys hash fresh session ids). Resolves with whether the session was there.
+   * Deletes the session under `key` (by `remove`, a plain DEL unless given a conditional one)
+   * and, when it did, the session's entries in its user's and its sid's index, as the memory
+   * store does (`deleteByUser` drops the sid's entry of each session it ends): left there, an
+   * ended session's entries would stay until its absolute expiry (a day by default), and a user
+   * who signs in often would have every `list(userId)` read all of them. Dropping them after the
+   * delete is safe: a deleted key is never written again (keys hash fresh session ids).
+   * Resolves with whether it deleted the session.
    */
-  private async deleteWithEntries(key: string): Promise<boolean> {
+  private async deleteWithEntries(key: string, remove = () => this.redis.del(this.sessionKey(key))): Promise<boolean> {
     const record = await this.get(key);
-    const deleted = (await this.run(this.redis.del(this.sessionKey(key)))) === 1;
-    if (record) await this.dropEntries(key, { userId: record.user.id, sid: record.sid });
+    const deleted = (await this.run(remove())) === 1;
+    if (deleted && record) await this.dropEntries(key, { userId: record.user.id, sid: record.sid });
     return deleted;
   }
 

@@ -51,8 +51,8 @@ describe('WeChatQrLogin', () => {
   async function shownWithItsExpiry() {
     const expiries: Array<() => void> = [];
     const realSetTimeout = globalThis.setTimeout;
-    const spy = vi.spyOn(globalThis, 'setTimeout').mockImplementation(((callback: () => void, ms?: number) =>
-      ms === LIFETIME_MS ? expiries.push(callback) : realSetTimeout(callback, ms)) as typeof setTimeout);
+    const spy = vi.spyOn(globalThis, 'setTimeout').mockImplementation(((callback: () => void, ms?: number, ...args: unknown[]) =>
+      ms === LIFETIME_MS ? expiries.push(callback) : realSetTimeout(callback, ms, ...args)) as typeof setTimeout);
     onTestFinished(() => spy.mockRestore());
     const bff = stubBff({ '/auth/session': json(SIGNED_OUT), [EMBED]: json({ url: QR_URL }) });
     renderWithAuth(<WeChatQrLogin lifetimeMs={LIFETIME_MS} />);
