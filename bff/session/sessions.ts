@@ -298,14 +298,19 @@ export class Sessions {
     return data;
   }
 
-  /** Ends the request's session and clears its cookie; resolves with the record that was ended. */
+  /**
+   * Ends the request's session and clears its cookie; resolves with the record that was ended.
+   * Of requests ending one session at once (a double click, two tabs), only the one whose delete
+   * ended it gets the record: the logout is told of, and its tokens revoked, once.
+   */
   async destroy(req: IncomingMessage, res: ServerResponse): Promise<SessionRecord | undefined> {
     const { present, key } = this.cookieOf(req);
     if (present) this.cookie.clear(res);
     if (key === undefined) return undefined;
     const record = await guarded(this.store.get(key));
-    await this.end(key);
-    return record;
+    this.decoded.delete(key);
+    const ended = await guarded(this.store.deleteRef(this.store.refOf(key)));
+    return ended ? record : undefined;
   }
 
   /** Ends the session under `key`. */

@@ -312,6 +312,19 @@ describe.each([
       for (const token of app.dev.issued) expect(told).not.toContain(token);
     });
 
+    it('tells of one logout when the browser sends several at once (a double click, two tabs): only the one that ended the session', async () => {
+      hook = () => ({ userId: 'user-7' });
+      const { browser } = await attemptLogin();
+      events.length = 0;
+      const answers = await Promise.all(Array.from({ length: 8 }, () => browser.post(`${origin}/auth/logout`, { headers: fetchHeaders })));
+      expect(answers.map((answer) => answer.status)).toEqual(Array(8).fill(200));
+      const redirects = await Promise.all(answers.map(async (answer) => ((await answer.json()) as { redirectTo: string | null }).redirectTo));
+      expect(redirects.filter((redirectTo) => redirectTo !== null)).toHaveLength(1);
+      expect(events).toEqual([{ type: 'logout', provider: 'dev', userId: 'user-7' }]);
+      expect(logs.lines.filter((line) => line.event === 'logout' && line.user === 'user-7')).toHaveLength(1);
+      expect((await sessionOf(browser)).body).toEqual({ authenticated: false });
+    });
+
     it("is never waited for, and a handler's exception or rejection is logged and swallowed", async () => {
       onEvent = () => new Promise<void>(() => {});
       expect((await attemptLogin()).location).toBe('/');
