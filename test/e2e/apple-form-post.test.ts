@@ -16,7 +16,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAuthBff, silentLogger, type AuthBff } from '../../bff/index.js';
 import { TEST_SECRET } from '../support/bff.js';
-import { CHROMIUM_SKIP_NOTICE, contextPerTest, hasChromium, launchChromium } from '../support/chromium.js';
+import { CHROMIUM_SKIP_NOTICE, hasChromium, launchChromium, pagePerTest } from '../support/chromium.js';
 import { fetchHeaders } from '../support/dev-stack.js';
 import { APPLE_PATHS, appleEntry, startAppleEmulator, type AppleEmulator } from '../../emulators/apple.js';
 import { selfSignedCertificate, type TlsCertificate } from '../support/tls-certificate.js';
@@ -95,7 +95,7 @@ describe.skipIf(!hasChromium)('Apple form_post in Chromium over https', () => {
     await auth?.close();
     await apple?.close();
   });
-  const newContext = contextPerTest(() => browser);
+  const newPage = pagePerTest(() => browser);
   beforeEach(() => {
     apple.reset();
     callbackCookies.length = 0;
@@ -104,8 +104,8 @@ describe.skipIf(!hasChromium)('Apple form_post in Chromium over https', () => {
 
   /** A login from the app's origin, through Apple's page, back to wherever the BFF sends the browser; the transaction cookie as set. */
   async function logIn() {
-    const context = await newContext();
-    const page = await context.newPage();
+    const page = await newPage();
+    const context = page.context();
     const setCookies: string[] = [];
     page.on('response', (response) => {
       if (response.url().startsWith(`${origin}/auth/login/`)) void response.headerValue('set-cookie').then((value) => setCookies.push(...(value ?? '').split('\n')));

@@ -12,7 +12,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthBff, silentLogger, type AuthBff } from '../../bff/index.js';
 import { freePort, TEST_SECRET } from '../support/bff.js';
-import { CHROMIUM_SKIP_NOTICE, contextPerTest, hasChromium, launchChromium } from '../support/chromium.js';
+import { CHROMIUM_SKIP_NOTICE, hasChromium, launchChromium, pagePerTest } from '../support/chromium.js';
 import { fetchHeaders } from '../support/dev-stack.js';
 import { startHostileProvider, type HostileProvider } from '../support/hostile-provider.js';
 
@@ -74,10 +74,10 @@ describe.skipIf(!hasChromium)('another site embedding the login and callback rou
     await auth?.close();
     await idp?.close();
   });
-  const newContext = contextPerTest(() => browser);
+  const newPage = pagePerTest(() => browser);
 
   it("the page's images are refused (403) and the visitor's own login still goes through, callback included", async () => {
-    const page = await (await newContext()).newPage();
+    const page = await newPage();
     await page.goto(attackerOrigin);
     const embedded = () => arrived.filter(({ path }) => /^\/auth\/(login|callback)\/x$/.test(path));
     await expect.poll(() => embedded().length, SOON).toBe(2 * TAGS_PER_ROUTE);

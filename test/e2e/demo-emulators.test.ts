@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WECHAT_PATHS } from '../../emulators/wechat.js';
 import type { Demo } from '../../demo/server.js';
-import { CHROMIUM_SKIP_NOTICE, contextPerTest, hasChromium } from '../support/chromium.js';
+import { CHROMIUM_SKIP_NOTICE, hasChromium, pagePerTest } from '../support/chromium.js';
 import { startDemoInChromium, type DemoInChromium } from '../support/demo-in-chromium.js';
 
 if (!hasChromium) console.warn(CHROMIUM_SKIP_NOTICE);
@@ -28,10 +28,10 @@ describe.skipIf(!hasChromium)('the demo on emulated platforms (npm start -- --em
   });
 
   afterAll(() => stage?.close());
-  const newContext = contextPerTest(() => stage!.browser);
+  const openPage = pagePerTest(() => stage!.browser);
 
   async function newPage(): Promise<Page> {
-    const page = await (await newContext()).newPage();
+    const page = await openPage();
     await page.goto(origin);
     return page;
   }

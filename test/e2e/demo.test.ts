@@ -7,7 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import type { Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Demo } from '../../demo/server.js';
-import { CHROMIUM_SKIP_NOTICE, contextPerTest, hasChromium } from '../support/chromium.js';
+import { CHROMIUM_SKIP_NOTICE, hasChromium, pagePerTest } from '../support/chromium.js';
 import { startDemoInChromium, type DemoInChromium } from '../support/demo-in-chromium.js';
 
 if (!hasChromium) console.warn(CHROMIUM_SKIP_NOTICE);
@@ -36,10 +36,12 @@ describe.skipIf(!hasChromium)('the demo in Chromium', () => {
   });
 
   afterAll(() => stage?.close());
-  const newContext = contextPerTest(() => stage!.browser);
+  const openPage = pagePerTest(() => stage!.browser, { viewport: { width: 1280, height: 860 }, colorScheme: 'light' });
 
-  async function newPage(viewport = { width: 1280, height: 860 }): Promise<Page> {
-    return (await newContext({ viewport, colorScheme: 'light' })).newPage();
+  async function newPage(viewport?: { width: number; height: number }): Promise<Page> {
+    const page = await openPage();
+    if (viewport) await page.setViewportSize(viewport);
+    return page;
   }
 
   /** The address as the page itself sees it (page.url() hears of history.replaceState a little later). */

@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { createElement } from 'react';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serverRenderedPage } from '../../examples/vite-react-express/users/page.js';
-import { CHROMIUM_SKIP_NOTICE, contextPerTest, hasChromium, launchChromium, signInThroughDevProvider } from '../support/chromium.js';
+import { CHROMIUM_SKIP_NOTICE, hasChromium, launchChromium, pagePerTest, signInThroughDevProvider } from '../support/chromium.js';
 import { startDevApp, type DevApp } from '../support/dev-app.js';
 import { Greeting } from '../support/ssr-app.js';
 
@@ -70,13 +70,12 @@ describe.skipIf(!hasChromium)('a server-rendered page with initialSession, in Ch
     await browser?.close();
     await app?.close();
   });
-  const newContext = contextPerTest(() => browser);
+  const openPage = pagePerTest(() => browser);
 
-  /** A fresh browser profile whose pages record loading states, and React's errors (a hydration mismatch among them) on the app's pages. */
+  /** A page that records loading states, and React's errors (a hydration mismatch among them) on the app's pages. */
   async function newPage(): Promise<{ page: Page; errors: string[] }> {
-    const context = await newContext();
-    await context.addInitScript(recordLoadingStates);
-    const page = await context.newPage();
+    const page = await openPage();
+    await page.addInitScript(recordLoadingStates);
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     page.on('console', (message) => message.type() === 'error' && message.location().url.startsWith(app.origin) && errors.push(message.text()));

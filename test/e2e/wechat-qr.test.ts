@@ -11,7 +11,7 @@ import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestBffOnFreePort, type TestBff } from '../support/bff.js';
-import { CHROMIUM_SKIP_NOTICE, contextPerTest, hasChromium, launchChromium } from '../support/chromium.js';
+import { CHROMIUM_SKIP_NOTICE, hasChromium, launchChromium, pagePerTest } from '../support/chromium.js';
 import { startWeChatEmulator, WECHAT_PATHS, WECHAT_SCAN_PATH, type WeChatEmulator } from '../../emulators/wechat.js';
 import { USER_AGENTS } from '../support/user-agents.js';
 
@@ -65,11 +65,7 @@ describe.skipIf(!hasChromium)('WeChat login in Chromium', () => {
     await Promise.all([site?.close(), mp?.close()]);
     if (appDir) await rm(appDir, { recursive: true, force: true });
   });
-  const newContext = contextPerTest(() => browser);
-
-  async function newPage(userAgent?: string): Promise<Page> {
-    return (await newContext(userAgent ? { userAgent } : {})).newPage();
-  }
+  const newPage = pagePerTest(() => browser);
 
   const status = (page: Page) => page.getByTestId('status').textContent();
   const qrFrame = (page: Page) => page.frameLocator(`iframe[title="${QR}"]`);
@@ -136,7 +132,7 @@ describe.skipIf(!hasChromium)('WeChat login in Chromium', () => {
   });
 
   it("inside WeChat's browser, Sign in with WeChat is the official account's login, which signs in", async () => {
-    const page = await newPage(USER_AGENTS.wechat);
+    const page = await newPage({ userAgent: USER_AGENTS.wechat });
     const siteLogins = site.requests.length;
     await page.goto(bff.url);
     await page.getByRole('button', { name: 'Sign in with WeChat' }).click();

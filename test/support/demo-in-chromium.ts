@@ -12,7 +12,7 @@ import { launchChromium } from './chromium.js';
 export interface DemoInChromium {
   demo: Demo;
   origin: string;
-  /** Open pages in it through `contextPerTest`. */
+  /** Open pages in it through `pagePerTest`. */
   browser: Browser;
   close: () => Promise<void>;
 }
