@@ -12,7 +12,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthBff, silentLogger, type AuthBff } from '../../bff/index.js';
 import { freePort, TEST_SECRET } from '../support/bff.js';
-import { CHROMIUM_SKIP_NOTICE, hasChromium, launchChromium, pagePerTest } from '../support/chromium.js';
+import { CHROMIUM_SKIP_NOTICE, hasChromium, pagePerTest, sharedChromium } from '../support/chromium.js';
 import { fetchHeaders } from '../support/dev-stack.js';
 import { startHostileProvider, type HostileProvider } from '../support/hostile-provider.js';
 
@@ -65,7 +65,7 @@ describe.skipIf(!hasChromium)('another site embedding the login and callback rou
     attacker.listen(0, 'localhost');
     await once(attacker, 'listening');
     attackerOrigin = `http://localhost:${(attacker.address() as AddressInfo).port}`;
-    browser = await launchChromium();
+    browser = await sharedChromium();
   });
   afterAll(async () => {
     await browser?.close();

@@ -13,7 +13,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevProvider, type DevProvider } from '../../demo/dev-provider.js';
 import { freePort } from '../support/bff.js';
-import { CHROMIUM_SKIP_NOTICE, hasChromium, launchChromium, signInThroughDevProvider } from '../support/chromium.js';
+import { CHROMIUM_SKIP_NOTICE, hasChromium, sharedChromium, signInThroughDevProvider } from '../support/chromium.js';
 import { packBuild, sh, type PackResult } from '../package/scratch.js';
 
 /** Packing may build the library; create-vite and one install come from the registry (the npm cache helps). */
@@ -169,7 +169,7 @@ describe('npx bff-auth init into a fresh npm create vite React-TS app', () => {
       server = start(app, ['run', 'server'], ports, (output) => output.includes('API and auth on'));
       vite = start(app, ['run', 'dev', '--', '--port', String(vitePort), '--host', '127.0.0.1'], ports, (output) => output.includes(`:${vitePort}/`));
       await Promise.all([server.ready, vite.ready]);
-      browser = await launchChromium();
+      browser = await sharedChromium();
     }, STARTED);
 
     afterAll(async () => {

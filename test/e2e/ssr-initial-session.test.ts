@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { createElement } from 'react';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serverRenderedPage } from '../../examples/vite-react-express/users/page.js';
-import { CHROMIUM_SKIP_NOTICE, hasChromium, launchChromium, pagePerTest, signInThroughDevProvider } from '../support/chromium.js';
+import { CHROMIUM_SKIP_NOTICE, hasChromium, pagePerTest, sharedChromium, signInThroughDevProvider } from '../support/chromium.js';
 import { startDevApp, type DevApp } from '../support/dev-app.js';
 import { Greeting } from '../support/ssr-app.js';
 
@@ -64,7 +64,7 @@ describe.skipIf(!hasChromium)('a server-rendered page with initialSession, in Ch
       // The control: the same tree rendered in the browser alone, with no initialSession.
       server.get('/browser-only', (_req, res) => res.send('<!doctype html><meta charset="utf-8"><div id="root"></div><script type="module" src="/page.js"></script>'));
     });
-    browser = await launchChromium();
+    browser = await sharedChromium();
   });
   afterAll(async () => {
     await browser?.close();

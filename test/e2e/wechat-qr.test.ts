@@ -11,7 +11,7 @@ import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestBffOnFreePort, type TestBff } from '../support/bff.js';
-import { CHROMIUM_SKIP_NOTICE, hasChromium, launchChromium, pagePerTest } from '../support/chromium.js';
+import { CHROMIUM_SKIP_NOTICE, hasChromium, pagePerTest, sharedChromium } from '../support/chromium.js';
 import { startWeChatEmulator, WECHAT_PATHS, WECHAT_SCAN_PATH, type WeChatEmulator } from '../../emulators/wechat.js';
 import { USER_AGENTS } from '../support/user-agents.js';
 
@@ -53,7 +53,7 @@ describe.skipIf(!hasChromium)('WeChat login in Chromium', () => {
       },
       { staticDir: appDir },
     );
-    browser = await launchChromium();
+    browser = await sharedChromium();
   });
   beforeEach(() => {
     site.reset();

@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevProvider, type DevProvider } from '../../demo/dev-provider.js';
 import { startGitHubEmulator, type GitHubEmulator } from '../../emulators/github.js';
 import { freePort } from '../support/bff.js';
-import { CHROMIUM_SKIP_NOTICE, hasChromium, launchChromium, signInThroughDevProvider } from '../support/chromium.js';
+import { CHROMIUM_SKIP_NOTICE, hasChromium, sharedChromium, signInThroughDevProvider } from '../support/chromium.js';
 import { PROJECT_ROOT, installedProject, packBuild, sh, typecheck, type Compiler, type PackResult } from './scratch.js';
 
 /** Packing may build the whole library (see packBuild); installing reaches the registry; skipLibCheck off reads every declaration file. */
@@ -202,7 +202,7 @@ describe.skipIf(!hasChromium)('the example app in Chromium, in development: Vite
       if (port === undefined) delete process.env.PORT;
       else process.env.PORT = port;
     }
-    browser = await launchChromium();
+    browser = await sharedChromium();
   }, SLOW);
 
   afterAll(async () => {

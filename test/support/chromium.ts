@@ -1,6 +1,13 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
-import { afterEach } from 'vitest';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type LaunchOptions, type Page } from 'playwright-core';
+import { afterEach, inject } from 'vitest';
+
+declare module 'vitest' {
+  interface ProvidedContext {
+    /** Where a test file gets the shared Chromium's WebSocket address (`sharedChromium`). */
+    chromiumBroker: string;
+  }
+}
 
 /** Debian's Chromium: the end-to-end tests drive it and never download a browser. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -11,8 +18,8 @@ export const CHROMIUM_INSTALL_HINT = 'apt-get install -y chromium';
 export const CHROMIUM_SKIP_NOTICE = `end-to-end tests skipped: Chromium not found at ${CHROMIUM_PATH}; install it with: ${CHROMIUM_INSTALL_HINT}`;
 
 /** Headless Chromium, with nothing running in the background that would call out to the network; `extraArgs` are added flags. */
-export function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
-  return chromium.launch({
+export function chromiumLaunchOptions(extraArgs: readonly string[] = []): LaunchOptions {
+  return {
     executablePath: CHROMIUM_PATH,
     headless: true,
     args: [
@@ -31,7 +38,23 @@ export function launchChromium(extraArgs: readonly string[] = []): Promise<Brows
       '--renderer-process-limit=1',
       ...extraArgs,
     ],
-  });
+  };
+}
+
+/** A Chromium of the test file's own, for flags the shared one (`sharedChromium`) does not have. */
+export function launchChromium(extraArgs: readonly string[]): Promise<Browser> {
+  return chromium.launch(chromiumLaunchOptions(extraArgs));
+}
+
+/**
+ * The run's one Chromium (started by the global setup when the first file asks: a launch costs
+ * 2.4 CPU-s), through a connection of this file's own: its close() closes the contexts the file
+ * opened and leaves the browser to the other files.
+ */
+export async function sharedChromium(): Promise<Browser> {
+  const answer = await fetch(inject('chromiumBroker'));
+  if (!answer.ok) throw new Error(`the shared Chromium did not start: ${await answer.text()}`);
+  return chromium.connect(await answer.text());
 }
 
 /**

@@ -6,7 +6,7 @@ import { build } from 'vite';
 import { silentLogger } from '../../bff/index.js';
 import { startDemo, type Demo, type DemoOptions } from '../../demo/server.js';
 import { freePort } from './bff.js';
-import { launchChromium } from './chromium.js';
+import { sharedChromium } from './chromium.js';
 
 /** The demo as `npm start` runs it, on ports from the OS, and one Chromium to drive it. */
 export interface DemoInChromium {
@@ -40,7 +40,7 @@ export async function startDemoInChromium(options: Pick<DemoOptions, 'emulators'
   const [port, devProviderPort] = [await freePort(), await freePort()];
   const origin = `http://localhost:${port}`;
   const demo = await startDemo({ baseUrl: origin, port, host: 'localhost', staticDir, devProviderPort, logger: silentLogger, ...options });
-  const browser = await launchChromium();
+  const browser = await sharedChromium();
   return {
     demo,
     origin,
