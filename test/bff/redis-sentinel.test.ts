@@ -85,7 +85,13 @@ describe('a BFF on a Redis group watched by Sentinel ({ "sentinels": [...], "nam
       },
       { timeout: 5000, interval: 100 },
     );
-  const storeThrough = (proxy: HoldingProxy) => new RedisSessionStore({ connection: { sentinels: [proxy.url], name: GROUP }, keyPrefix: KEY_PREFIX, logger: silentLogger });
+  /**
+   * A store that reaches Sentinel through `proxy`. Its first command waits for Sentinel's answer,
+   * through the proxy, and then for a connection to the master: with a second npm test beside, that
+   * once took longer than the default 2 s (StoreTimeoutError).
+   */
+  const storeThrough = (proxy: HoldingProxy) =>
+    new RedisSessionStore({ connection: { sentinels: [proxy.url], name: GROUP }, keyPrefix: KEY_PREFIX, logger: silentLogger, commandTimeoutMs: 10_000 });
 
   it('counts the login rate limit on the group: every BFF process shares one count (issue #14, item 12)', async () => {
     await expectOneRateLimitCount(stack.idp, { store: { sentinels: [sentinel.url], name: GROUP }, keyPrefix: `${KEY_PREFIX}rate-limit-test:` });
