@@ -60,7 +60,8 @@ export async function sharedChromium(): Promise<Browser> {
 /**
  * Pages for a test file's tests, each test starting signed out everywhere as in a fresh profile:
  * when a test ends its pages close and the profile's cookies are cleared (the apps under test keep
- * nothing else: their sessionStorage belongs to the closed tab, and they use no localStorage).
+ * nothing else: their sessionStorage belongs to the closed tab, and they use no localStorage). Its
+ * HTTP cache stays warm, as a returning visitor's would.
  *
  * The profile itself lives as long as the browser, with a blank page holding its renderer
  * process, which the tests' pages join (`--renderer-process-limit=1`). A sign-in that starts a
