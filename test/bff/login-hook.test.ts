@@ -115,7 +115,10 @@ describe.each([
       },
       {
         logger: logs,
-        httpTimeoutMs: 1000,
+        // The onLogin hook's time limit too, which the hanging hook's test waits out: short, but the
+        // provider's answers need room (with two suites at once a login once took over 1 s and ended
+        // as provider_unavailable).
+        httpTimeoutMs: 3000,
         onLogin: (login) => hook(login),
         onEvent: (event) => onEvent(event),
         session,
