@@ -2,7 +2,7 @@ import fc from 'fast-check';
 
 /**
  * How many cases a property runs: `base` in `npm test`, that many times `FUZZ_SCALE` under
- * `npm run fuzz` (FUZZ_SCALE=20) and `npm run test:fast` (FUZZ_SCALE=0.25: the fast loop checks each
+ * `npm run fuzz` (FUZZ_SCALE=20) and `npm run test:fast` (FUZZ_SCALE=0.1: the fast loop checks each
  * property on fewer inputs, `npm test` on all of them).
  */
 export function runs(base: number): number {
