@@ -73,6 +73,9 @@ export default defineConfig({
     // the processes they start (npm, Chromium, Redis), and with two workers a core sat idle then.
     // Four only slowed the type-check and the linter beside them (npm test).
     pool: 'forks',
+    // Transformed modules kept on disk (node_modules/.experimental-vitest-cache, keyed by content and
+    // config) for the next run: the workers skip the transforms, about 7 CPU-s of test:fast's 48.
+    experimental: { fsModuleCache: true },
     maxWorkers: 3,
     sequence: { sequencer: LongestFirst },
     exclude: [...configDefaults.exclude, ...(process.env.TEST_SET === 'fast' ? SLOW_FILES : [])],
