@@ -84,13 +84,14 @@ export default defineConfig({
         extends: true,
         // The node tests leave no global state behind (each file closes its servers, restores its
         // clock and env), so a worker runs file after file without importing every module again.
-        test: { name: 'node', include: ['test/**/*.test.ts'], environment: 'node', isolate: false },
+        // ssr.test.tsx renders on the server, with no page: a node file.
+        test: { name: 'node', include: ['test/**/*.test.ts', 'test/client/ssr.test.tsx'], environment: 'node', isolate: false },
       },
       {
         extends: true,
         // The DOM tests run file after file in one worker too (see LongestFirst): setup.ts resets the page and
         // the stubs after every test. In three workers their jsdom environments took 11 CPU-s, in one 6.5.
-        test: { name: 'dom', include: ['test/**/*.test.tsx'], environment: 'jsdom', isolate: false, setupFiles: ['test/client/setup.ts'] },
+        test: { name: 'dom', include: ['test/**/*.test.tsx'], exclude: ['test/client/ssr.test.tsx'], environment: 'jsdom', isolate: false, setupFiles: ['test/client/setup.ts'] },
       },
     ],
   },

@@ -7,5 +7,4 @@ import { afterEachDomTest } from './harness.js';
 // The wait ends as soon as the condition holds, so a longer bound costs a passing test nothing.
 configure({ asyncUtilTimeout: 5_000 });
 
-// ssr.test.tsx renders on the server (its environment is node): it has no page to reset.
-if (typeof window !== 'undefined') afterEach(afterEachDomTest);
+afterEach(afterEachDomTest);
