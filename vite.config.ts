@@ -36,6 +36,9 @@ const LONGEST_FIRST = [
   'test/bff/server.test.ts',
 ];
 const ROOT = fileURLToPath(new URL('.', import.meta.url));
+const DOM_PROJECT = 'dom';
+/** A React file that renders on the server, with no page: it runs with the node files. */
+const SERVER_RENDERING = 'test/client/ssr.test.tsx';
 
 /**
  * The longest node files first; the DOM files queued third, after the first two. vitest hands a
@@ -50,8 +53,8 @@ class LongestFirst extends BaseSequencer {
       return index < 0 ? LONGEST_FIRST.length : index;
     };
     const sorted = (await super.sort(files)).sort((a, b) => rank(a) - rank(b));
-    const dom = sorted.filter((file) => file.project.name === 'dom');
-    const node = sorted.filter((file) => file.project.name !== 'dom');
+    const dom = sorted.filter((file) => file.project.name === DOM_PROJECT);
+    const node = sorted.filter((file) => file.project.name !== DOM_PROJECT);
     return [...node.slice(0, 2), ...dom, ...node.slice(2)];
   }
 }
@@ -84,14 +87,13 @@ export default defineConfig({
         extends: true,
         // The node tests leave no global state behind (each file closes its servers, restores its
         // clock and env), so a worker runs file after file without importing every module again.
-        // ssr.test.tsx renders on the server, with no page: a node file.
-        test: { name: 'node', include: ['test/**/*.test.ts', 'test/client/ssr.test.tsx'], environment: 'node', isolate: false },
+        test: { name: 'node', include: ['test/**/*.test.ts', SERVER_RENDERING], environment: 'node', isolate: false },
       },
       {
         extends: true,
         // The DOM tests run file after file in one worker too (see LongestFirst): setup.ts resets the page and
         // the stubs after every test. In three workers their jsdom environments took 11 CPU-s, in one 6.5.
-        test: { name: 'dom', include: ['test/**/*.test.tsx'], exclude: ['test/client/ssr.test.tsx'], environment: 'jsdom', isolate: false, setupFiles: ['test/client/setup.ts'] },
+        test: { name: DOM_PROJECT, include: ['test/**/*.test.tsx'], exclude: [SERVER_RENDERING], environment: 'jsdom', isolate: false, setupFiles: ['test/client/setup.ts'] },
       },
     ],
   },
