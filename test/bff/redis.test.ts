@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisSessionStore } from '../../bff/index.js';
 import { sessionKey } from '../../bff/crypto/random.js';
 import { TestBrowser } from '../support/browser.js';
-import { freePort, startTestBff, type TestBff, type TestBffConfig } from '../support/bff.js';
+import { freePort, recordingLogger, startTestBff, type TestBff, type TestBffConfig } from '../support/bff.js';
 import { DEV_CLIENT, fetchHeaders, login, startDevStack, type DevStack } from '../support/dev-stack.js';
 import { deleteKeys, REDIS_URL } from '../support/redis.js';
 import { data, randomKey } from '../support/store-contract.js';
@@ -162,21 +162,28 @@ describe('sessions in Redis, shared by several BFF processes', () => {
 
 describe('a Redis session store that is down', () => {
   let bff: TestBff;
+  let store: RedisSessionStore;
+  const logs = recordingLogger();
   let origin: string;
   const sessionLooking = randomBytes(32).toString('base64url');
 
   beforeAll(async () => {
     const port = await freePort();
     origin = `http://127.0.0.1:${port}`;
+    // A command timeout of its own: with the default (2 s) each failing command waits out ioredis's
+    // growing reconnect delay, 0.1 s at first and 1.5 s by the third.
+    store = new RedisSessionStore({ connection: 'redis://127.0.0.1:1', keyPrefix: KEY_PREFIX, commandTimeoutMs: 300, logger: logs });
     bff = await startTestBff(port, {
       providers: [{ id: 'dev', type: 'oidc', name: 'Development', issuer: 'http://127.0.0.1:1', ...DEV_CLIENT }],
-      session: { store: 'redis://127.0.0.1:1', keyPrefix: KEY_PREFIX },
+      session: { store },
+      logger: logs,
     });
   });
 
   afterAll(async () => {
     // Shutting down must not hang on the unreachable store either.
-    const closed = await Promise.race([bff?.close().then(() => 'closed'), sleep(ANSWER_MS).then(() => 'hung')]);
+    const closing = Promise.all([bff?.close(), store.close()]);
+    const closed = await Promise.race([closing.then(() => 'closed'), sleep(ANSWER_MS).then(() => 'hung')]);
     expect(closed).toBe('closed');
   });
 
@@ -190,8 +197,8 @@ describe('a Redis session store that is down', () => {
       expect(body).toEqual({ error: 'session_store_unavailable', message: expect.any(String) });
       expect(body.message).not.toContain('127.0.0.1');
     }
-    expect(bff.logs.lines.some((line) => line.event === 'session_store.error')).toBe(true);
-    expect(bff.logs.text()).not.toContain(sessionLooking);
+    expect(logs.lines.some((line) => line.event === 'session_store.error')).toBe(true);
+    expect(logs.text()).not.toContain(sessionLooking);
   });
 
   it('answers POST /auth/logout with a session cookie 503 too, never a hang', async () => {

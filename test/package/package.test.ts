@@ -42,7 +42,8 @@ const TSCONFIGS: Record<Compiler, string[]> = {
 beforeAll(async () => {
   if (!OLDEST_TYPESCRIPT) throw new Error('README.md names no "TypeScript X.Y or newer"');
   pack = await packBuild();
-  [react19, react18] = await Promise.all([installedProject(pack, 19, OLDEST_TYPESCRIPT), installedProject(pack, 18, OLDEST_TYPESCRIPT)]);
+  react19 = await installedProject(pack, 19, OLDEST_TYPESCRIPT);
+  react18 = await installedProject(pack, 18, OLDEST_TYPESCRIPT, react19);
   for (const project of [react19, react18]) {
     for (const [compiler, include] of Object.entries(TSCONFIGS)) {
       // skipDefaultLibCheck: TypeScript's own lib files (lib.dom.d.ts...) ship with the compiler, not

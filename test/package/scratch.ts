@@ -59,11 +59,18 @@ const EXAMPLE = join(PROJECT_ROOT, 'examples/vite-react-express');
  * The example app and the consumer file as a project that installs the tarball and the example's
  * dependencies from the registry (`--prefer-offline`: npm's cache first), with React 18 or 19 and
  * its types, and two compilers: `typescript` at its newest and `typescript-oldest` at `oldest`.
+ * `startFrom`, a project installed minutes before for the other React, is copied with its lockfile
+ * instead: npm then installs only React's packages anew and keeps the rest at the versions it has
+ * just resolved for today's registry, in 2 CPU-s instead of 9.
  */
-export async function installedProject(pack: PackResult, react: 18 | 19, oldest: string): Promise<string> {
+export async function installedProject(pack: PackResult, react: 18 | 19, oldest: string, startFrom?: string): Promise<string> {
   const project = join(pack.workDir, `react-${react}`);
-  await cp(EXAMPLE, project, { recursive: true, filter: (source) => !source.includes('node_modules') });
-  await cp(join(PROJECT_ROOT, 'test/package/consumer/api-usage.tsx'), join(project, 'api-usage.tsx'));
+  if (startFrom) {
+    await cp(startFrom, project, { recursive: true, verbatimSymlinks: true });
+  } else {
+    await cp(EXAMPLE, project, { recursive: true, filter: (source) => !source.includes('node_modules') });
+    await cp(join(PROJECT_ROOT, 'test/package/consumer/api-usage.tsx'), join(project, 'api-usage.tsx'));
+  }
   const manifest = JSON.parse(await readFile(join(project, 'package.json'), 'utf8')) as Record<'dependencies' | 'devDependencies', Record<string, string>>;
   const reactRange = `^${react}.0.0`;
   Object.assign(manifest.dependencies, { 'bff-auth': `file:${pack.tarball}`, react: reactRange, 'react-dom': reactRange });
