@@ -9,7 +9,8 @@
  * signature with the app's public key and signs every answer with Alipay's own private
  * key (both key pairs made at start). Answers are HTTP 200 whatever happened.
  */
-import { generateKeyPairSync, randomBytes, sign, verify, type KeyObject, type KeyPairKeyObjectResult } from 'node:crypto';
+import { generateKeyPair, randomBytes, sign, verify, type KeyObject, type KeyPairKeyObjectResult } from 'node:crypto';
+import { promisify } from 'node:util';
 import type { Outage } from './emulator-server.js';
 import { authorizeRoute, startPlatformEmulator, type Answer, type EmulatorRequest, type PlatformEmulator, type TokenPair, type Authorize } from './platform-emulator.js';
 
@@ -81,13 +82,15 @@ function publicParamsHold({ query }: EmulatorRequest, appId: string): boolean {
 
 /**
  * The app's key pair and the gateway's, made once per process and shared by its emulators (each
- * BFF is configured with the keys of its own): a 2048-bit RSA key takes 0.1-0.5 s of CPU to make.
+ * BFF is configured with the keys of its own): a 2048-bit RSA key takes 0.1-0.5 s of CPU to make,
+ * so the two are made side by side on libuv's threads while the process goes on with the rest.
  */
-let keyPairs: Record<'app' | 'alipay', KeyPairKeyObjectResult> | undefined;
-const sharedKeyPairs = () => (keyPairs ??= { app: generateKeyPairSync('rsa', { modulusLength: 2048 }), alipay: generateKeyPairSync('rsa', { modulusLength: 2048 }) });
+let keyPairs: Promise<Record<'app' | 'alipay', KeyPairKeyObjectResult>> | undefined;
+const rsaKeyPair = () => promisify(generateKeyPair)('rsa', { modulusLength: 2048 });
+const sharedKeyPairs = () => (keyPairs ??= Promise.all([rsaKeyPair(), rsaKeyPair()]).then(([app, alipay]) => ({ app, alipay })));
 
 export async function startAlipayEmulator(): Promise<AlipayEmulator> {
-  const { app, alipay } = sharedKeyPairs();
+  const { app, alipay } = await sharedKeyPairs();
 
   /**
    * `{"<method>_response":{...},"sign":"..."}`, signed over the member's text as sent. Slashes are
