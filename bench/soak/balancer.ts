@@ -1,4 +1,4 @@
-import { Agent, createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Agent, createServer, request, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
@@ -14,6 +14,19 @@ export interface Balancer {
   close: () => Promise<void>;
 }
 
+/** Fields about one connection, never passed on by a proxy (RFC 9110 §7.6.1), and those its `Connection` names. */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
+
+/**
+ * `headers` without the hop-by-hop fields. Passed on, the BFF's `Keep-Alive: timeout=65` told the
+ * browsers to keep idle connections to the balancer for 63 s, which closes them at 30 s: now and
+ * then a browser sent a request on one just as it closed, and got no answer (status 0, ECONNRESET).
+ */
+function endToEnd(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  const named = new Set((headers.connection ?? '').split(',').map((name) => name.trim().toLowerCase()));
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !HOP_BY_HOP.has(name) && !named.has(name)));
+}
+
 export async function startBalancer(backends: readonly { port: number }[]): Promise<Balancer> {
   // Idle connections close at 60 s, as an AWS ALB's do, before the BFF's keep-alive timeout (bff/server/listen.ts).
   const agent = new Agent({ keepAlive: true, maxSockets: 256, timeout: 60_000 });
@@ -22,8 +35,8 @@ export async function startBalancer(backends: readonly { port: number }[]): Prom
 
   const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer, tries: number) => {
     const backend = backends[next++ % backends.length]!;
-    const upstream = request({ host: '127.0.0.1', port: backend.port, method: req.method, path: req.url, headers: req.headers, agent }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
+    const upstream = request({ host: '127.0.0.1', port: backend.port, method: req.method, path: req.url, headers: endToEnd(req.headers), agent }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, endToEnd(answer.headers));
       answer.pipe(res);
     });
     upstream.on('error', (error: NodeJS.ErrnoException) => {
