@@ -86,7 +86,8 @@ function publicParamsHold({ query }: EmulatorRequest, appId: string): boolean {
  * so the two are made side by side on libuv's threads while the process goes on with the rest.
  */
 let keyPairs: Promise<Record<'app' | 'alipay', KeyPairKeyObjectResult>> | undefined;
-const rsaKeyPair = () => promisify(generateKeyPair)('rsa', { modulusLength: 2048 });
+const generateKeyPairAsync = promisify(generateKeyPair);
+const rsaKeyPair = () => generateKeyPairAsync('rsa', { modulusLength: 2048 });
 const sharedKeyPairs = () => (keyPairs ??= Promise.all([rsaKeyPair(), rsaKeyPair()]).then(([app, alipay]) => ({ app, alipay })));
 
 export async function startAlipayEmulator(): Promise<AlipayEmulator> {
