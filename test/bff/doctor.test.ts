@@ -17,8 +17,8 @@ const SECRET = 'doctor-test-secret-0123456789-abcdefghij';
 const BASE_URL = 'https://app.example.com';
 /** Time for an emulator on a busy machine to answer: only a provider that hangs is waited out. */
 const ANSWER_MS = 15_000;
-/** The hanging provider's test sets its own: it waits this out, and the answers it expects come within it. */
-const HANG_MS = 2_000;
+/** The hanging provider's test sets its own, which it waits out: it expects no answer. */
+const HANG_MS = 200;
 const DEV_CLIENT = { clientId: 'doctor-client', clientSecret: 'doctor-client-secret-0123456789-abcdef' };
 
 let wechat: WeChatEmulator;
@@ -157,11 +157,16 @@ describe('bff-auth doctor against the emulators and oidc-provider', () => {
     expect(report.findings.filter((finding) => finding.code === 'config_invalid')).toEqual([]);
   });
 
-  it('a discovery document naming another issuer, and a provider that never answers, fail within the timeout', async () => {
+  it('a discovery document naming another issuer fails as issuer_mismatch', async () => {
+    const report = await doctor(configWith([oidcEntry({ issuer: dev.issuer.replace('127.0.0.1', 'localhost') })]));
+    expect(problems(report)).toEqual(['corp issuer_mismatch', 'corp authorization_failed']);
+  });
+
+  it('a provider that never answers fails within the timeout', async () => {
     const started = Date.now();
-    const report = await doctor(configWith([oidcEntry({ issuer: dev.issuer.replace('127.0.0.1', 'localhost') }), oidcEntry({ id: 'slow', issuer: `http://127.0.0.1:${hanging.port}` })]), {}, HANG_MS);
-    expect(problems(report)).toEqual(['corp issuer_mismatch', 'corp authorization_failed', 'slow discovery_failed', 'slow authorization_failed']);
-    expect(Date.now() - started).toBeLessThan(4 * HANG_MS);
+    const report = await doctor(configWith([oidcEntry({ id: 'slow', issuer: `http://127.0.0.1:${hanging.port}` })]), {}, HANG_MS);
+    expect(problems(report)).toEqual(['slow discovery_failed', 'slow authorization_failed']);
+    expect(Date.now() - started).toBeLessThan(HANG_MS + 2_000);
   });
 
   it('each config problem is one line saying what to do', async () => {

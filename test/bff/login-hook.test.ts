@@ -115,14 +115,16 @@ describe.each([
       },
       {
         logger: logs,
-        // The onLogin hook's time limit too, which the hanging hook's test waits out: short, but the
-        // provider's answers need room (with two suites at once a login once took over 1 s and ended
-        // as provider_unavailable).
-        httpTimeoutMs: 3000,
+        // The onLogin hook's time limit, which the hanging hook's test waits out: short. Every other
+        // hook here answers at once.
+        httpTimeoutMs: 200,
         onLogin: (login) => hook(login),
         onEvent: (event) => onEvent(event),
         session,
       },
+      // The provider's calls have their own, with room for a busy machine (with two suites at once a
+      // login once took over 1 s and ended as provider_unavailable).
+      { httpTimeoutMs: 3000 },
     );
     ({ origin } = app);
   });

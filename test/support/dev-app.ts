@@ -12,8 +12,15 @@ export interface DevApp {
   close: () => Promise<void>;
 }
 
-/** An app of the test's own on a free port: the dev provider as `dev`, the BFF's router, then the routes `mount` adds; `config` over the defaults. */
-export async function startDevApp(mount: (app: Express, auth: AuthBff, dev: DevProvider) => void, config: Partial<AuthBffConfig> = {}): Promise<DevApp> {
+/**
+ * An app of the test's own on a free port: the dev provider as `dev`, the BFF's router, then the routes `mount` adds; `config` over the
+ * defaults, and `devEntry` over the dev provider's entry.
+ */
+export async function startDevApp(
+  mount: (app: Express, auth: AuthBff, dev: DevProvider) => void,
+  config: Partial<AuthBffConfig> = {},
+  devEntry: { httpTimeoutMs?: number } = {},
+): Promise<DevApp> {
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const dev = await startDevProvider({ clients: [{ ...DEV_CLIENT, redirectUris: [`${origin}/auth/callback/dev`] }] });
@@ -22,7 +29,7 @@ export async function startDevApp(mount: (app: Express, auth: AuthBff, dev: DevP
     secrets: [TEST_SECRET],
     logger: silentLogger,
     rateLimit: false,
-    providers: [{ id: 'dev', type: 'oidc', issuer: dev.issuer, ...DEV_CLIENT }],
+    providers: [{ id: 'dev', type: 'oidc', issuer: dev.issuer, ...DEV_CLIENT, ...devEntry }],
     ...config,
   });
   const app = express();
