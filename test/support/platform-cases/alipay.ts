@@ -51,7 +51,10 @@ export const alipayCase = platformCase<AlipayEmulator>({
     },
 
     'keys that are not RSA keys in PEM fail the config, naming the field': async ({ emulator }) => {
-      const config = { baseUrl: 'http://127.0.0.1:3000', secrets: ['x'.repeat(32)], providers: [{ ...alipayEntry(emulator), privateKey: 'not a key', alipayPublicKey: emulator.appPrivateKey.replace(/[A-Za-z]{8}\n/, '\n') }] };
+      // A public key cut short: its last line of base64 gone. (A private key would do as a public one: node derives it.)
+      const truncated = emulator.alipayPublicKey.replace(/[^\n]+\n(?=-----END)/, '');
+      expect(truncated.length).toBeLessThan(emulator.alipayPublicKey.length);
+      const config = { baseUrl: 'http://127.0.0.1:3000', secrets: ['x'.repeat(32)], providers: [{ ...alipayEntry(emulator), privateKey: 'not a key', alipayPublicKey: truncated }] };
       let thrown: unknown;
       try {
         resolveConfig(config);
