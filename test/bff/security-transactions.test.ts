@@ -10,7 +10,8 @@ import { MAX_TRANSACTIONS_IN_FLIGHT } from '../../bff/flow/transactions.js';
 import { TestBrowser } from '../support/browser.js';
 import { fetchHeaders } from '../support/dev-stack.js';
 import { runs } from '../support/fuzz.js';
-import { startHostileStack, startHostileStackBehindTls, type HostileStack, type TlsHostileStack } from '../support/hostile-stack.js';
+import { asProviderBad, startHostileStack, startHostileStackBehindTls, type HostileStack, type TlsHostileStack } from '../support/hostile-stack.js';
+import { sessionIn } from '../support/provider-stack.js';
 
 const LONG_RETURN_TO = `/reports?${'q=x&'.repeat(120)}end=1`;
 
@@ -79,6 +80,73 @@ describe('transaction cookies in one browser (http, loopback)', () => {
       ),
       { numRuns: runs(40) },
     );
+  });
+});
+
+describe("a transaction used for another login than its own", () => {
+  let stack: HostileStack;
+  beforeAll(async () => {
+    // The same provider under two ids: each has its own callback route.
+    stack = await startHostileStack((idp) => {
+      const [bad] = asProviderBad(idp).providers;
+      return { providers: [bad!, { ...bad!, id: 'other' }] };
+    });
+  });
+  afterAll(() => stack.close());
+
+  /** The reasons logged by the requests `during` makes. */
+  async function reasonsOf(during: () => Promise<unknown>): Promise<unknown[]> {
+    const from = stack.bff.logs.lines.length;
+    await during();
+    return stack.bff.logs.lines.slice(from).map((line) => line.reason).filter((reason) => reason !== undefined);
+  }
+  const tokenRequests = () => stack.idp.requests.filter((request) => request.path === '/token').length;
+
+  /** A login at `bad` up to the provider's redirect back: the callback URL, not yet followed. */
+  async function callbackOf(browser: TestBrowser): Promise<URL> {
+    const start = await browser.get(`${stack.origin}/auth/login/bad?returnTo=/home`);
+    const back = await browser.get(start.headers.get('location') ?? '');
+    return new URL(back.headers.get('location') ?? '');
+  }
+
+  it("a login's callback brought to another provider's route is refused before any token request, and the login is spent (mix-up, RFC 9700 §4.4)", async () => {
+    const browser = new TestBrowser();
+    const callback = await callbackOf(browser);
+    expect(callback.pathname).toBe('/auth/callback/bad');
+    const tokensBefore = tokenRequests();
+    let mixedUp: Response | undefined;
+    const reasons = await reasonsOf(async () => {
+      mixedUp = await browser.get(new URL(`/auth/callback/other${callback.search}`, stack.origin));
+    });
+    expect(mixedUp?.status).toBe(302);
+    expect(mixedUp?.headers.get('location')).toBe('/?auth_error=invalid_state');
+    expect(reasons).toEqual(['tx_other_provider']);
+    expect(tokenRequests()).toBe(tokensBefore);
+    expect(await sessionIn(stack, browser)).toEqual({ authenticated: false });
+
+    const real = await browser.get(callback);
+    expect(real.headers.get('location')).toBe('/?auth_error=invalid_state');
+    expect(tokenRequests()).toBe(tokensBefore);
+    expect(await sessionIn(stack, browser)).toEqual({ authenticated: false });
+  });
+
+  it("another login's transaction cookie under this login's name is refused: the state sealed inside must match", async () => {
+    const browser = new TestBrowser();
+    const first = await callbackOf(browser);
+    const second = await callbackOf(browser);
+    const cookieOf = (callback: URL) => `bff-auth.tx.${callback.searchParams.get('state') ?? ''}`;
+    const firstValue = browser.cookies(stack.origin).find((cookie) => cookie.name === cookieOf(first))?.value ?? '';
+    expect(firstValue).not.toBe('');
+    browser.setCookie(stack.origin, cookieOf(second), firstValue);
+    const tokensBefore = tokenRequests();
+    let answer: Response | undefined;
+    const reasons = await reasonsOf(async () => {
+      answer = await browser.get(second);
+    });
+    expect(answer?.headers.get('location')).toBe('/?auth_error=invalid_state');
+    expect(reasons).toEqual(['state_mismatch']);
+    expect(tokenRequests()).toBe(tokensBefore);
+    expect(await sessionIn(stack, browser)).toEqual({ authenticated: false });
   });
 });
 
