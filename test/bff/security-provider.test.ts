@@ -174,6 +174,20 @@ describe('back-channel logout tokens signed by the provider that the specificati
     expect((await backchannel(await stack.idp.signLogoutToken())).status).toBe(200);
   });
 
+  it('the same token again is 400 invalid_request: its jti is claimed once', async () => {
+    const token = await stack.idp.signLogoutToken();
+    expect((await backchannel(token)).status).toBe(200);
+    const replayed = await backchannel(token);
+    expect(replayed.status).toBe(400);
+    expect(await replayed.json()).toMatchObject({ error: 'invalid_request' });
+  });
+
+  it('a token naming the user (sub) but no session (sid) is 400 invalid_request: sessions are found by sid', async () => {
+    const response = await backchannel(await stack.idp.signLogoutToken({ sid: undefined, sub: HOSTILE_SUBJECT }));
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: 'invalid_request' });
+  });
+
   it.each([
     [{ events: undefined }, 'logout_token_events_invalid'],
     [{ events: 'logout' }, 'logout_token_event_missing'],
