@@ -180,6 +180,7 @@ describe.each([
       ['answers clientData that is an array', () => ({ clientData: [1] as unknown as JsonObject }), 'clientData_not_object'],
       ['answers clientData nested 100,000 deep', () => ({ clientData: nested(100_000) }), 'clientData_not_json'],
       ['answers an empty userId', () => ({ userId: '' }), 'onLogin_bad_user_id'],
+      ['answers something that is not a decision', () => 'admit' as unknown as JsonObject, 'onLogin_bad_answer'],
     ] as const)('fails with internal_error and no session when the hook %s, logging why (never its message)', async (_, run, reason) => {
       hook = run;
       const attempt = await attemptLogin();
