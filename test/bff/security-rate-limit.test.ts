@@ -86,6 +86,13 @@ describe('the login rate limit', () => {
     expect(clientKey('203.0.113.9')).toBe('203.0.113.9');
   });
 
+  it('with Redis sessions and Redis down, the limit still holds, counted in this process', async () => {
+    // Starting a login needs no session store: only the count would have been in Redis.
+    const stack = await stackWith(() => ({ rateLimit: { loginsPerMinute: 3 }, session: { store: 'redis://127.0.0.1:1' } }));
+    for (let i = 0; i < 3; i++) expect((await loginRoute(stack)).status).toBe(302);
+    await expectThrottled(await loginRoute(stack));
+  });
+
   it('with Redis sessions, every BFF process shares one count', async () => {
     const keyPrefix = `bff-auth-test:rate-limit:${randomBytes(6).toString('hex')}:`;
     const stack = await stackWith(() => ({}));
