@@ -19,6 +19,8 @@ beforeAll(async () => {
       received.push({ url: req.url ?? '', body, type: req.headers['content-type'] });
       if (req.url === '/gzip') return res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' }).end(gzipSync('{"ok":true}'));
       if (req.url === '/bomb') return res.writeHead(200, { 'content-encoding': 'gzip' }).end(gzipSync(Buffer.alloc(MAX_PROVIDER_BODY_BYTES + 1, 'a')));
+      if (req.url === '/zstd') return res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'zstd' }).end('(\u00b5/\u00fd');
+      if (req.url === '/not-gzip') return res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' }).end('{"ok":true}');
       if (req.url === '/redirect') return res.writeHead(302, { location: `${origin}/elsewhere` }).end();
       if (req.url === '/empty') return res.writeHead(204).end();
       if (req.url === '/closes-idle-in-2s') return res.writeHead(200, { 'keep-alive': 'timeout=2' }).end('{}');
@@ -51,6 +53,13 @@ describe('the provider fetch on node:http', () => {
   it('decodes a compressed answer, and refuses one that decodes past the 1 MiB limit', async () => {
     expect(await (await providerFetch(`${origin}/gzip`)).json()).toEqual({ ok: true });
     expect((await failureOf(providerFetch(`${origin}/bomb`))).reason).toBe('provider_body_too_large');
+  });
+
+  it('refuses an answer in an encoding it does not know, or that does not decode, and a plain http endpoint off this machine', async () => {
+    expect((await failureOf(providerFetch(`${origin}/zstd`))).reason).toBe('provider_body_encoding');
+    expect((await failureOf(providerFetch(`${origin}/not-gzip`))).reason).toBe('provider_body_encoding');
+    const insecure = await failureOf(providerFetch('http://provider.example/token'));
+    expect(insecure).toMatchObject({ code: 'provider_unavailable', reason: 'provider_insecure_endpoint' });
   });
 
   it('does not follow a redirect', async () => {
