@@ -68,6 +68,7 @@ beforeAll(async () => {
     apis: [
       { path: '/api/bad', provider: 'bad', target: `${upstreamOrigin}/v1`, methods: ['GET', 'POST'] },
       { path: '/api/idle-closer', provider: 'bad', target: `${idleCloser.origin}/v1` },
+      { path: '/api/post-only', provider: 'bad', target: `${upstreamOrigin}/v1`, methods: ['POST'] },
     ],
     onEvent: (event) => {
       events.push(event);
@@ -157,6 +158,21 @@ describe('the API proxy (apis)', () => {
     expect(((await session.json()) as SessionResponse).authenticated).toBe(sessionStays);
     // Only a refusal ends the session, and the app hears of it with no token in the event.
     expect(events).toEqual(sessionStays ? [] : [{ type: 'refresh_failed', provider: 'bad', userId: expect.stringMatching(/^bad:/), code: 'token_exchange_failed' }]);
+  });
+
+  it('passes a HEAD on as a HEAD where GET is allowed (the head, no body); where it is not, 405 naming the methods', async () => {
+    const { browser } = await loginThrough(stack, 'bad');
+    const head = await api(browser, '/items/7', { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-type')).toBe('application/json');
+    expect(await head.text()).toBe('');
+    expect(seen.at(-1)).toMatchObject({ method: 'HEAD', url: '/v1/items/7' });
+
+    const before = seen.length;
+    const refused = await browser.request(`${stack.origin}/api/post-only/items/7`, { method: 'HEAD', headers: fetchHeaders });
+    expect(refused.status).toBe(405);
+    expect(refused.headers.get('allow')).toBe('POST');
+    expect(seen.length).toBe(before);
   });
 
   it('keeps the CSRF rule, 401 without a session, 405 for other methods, and refuses climbing paths', async () => {
