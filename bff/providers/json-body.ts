@@ -22,15 +22,6 @@ export function parseJson(text: string): unknown {
   }
 }
 
-/**
- * A provider's answer parsed as JSON whatever its content-type says (WeChat
- * serves JSON as text/plain: https://github.com/panva/oauth4webapi/pull/155),
- * or undefined when the body is not JSON.
- */
-export async function readJsonBody(response: Response): Promise<unknown> {
-  return parseJson(await readBodyText(response));
-}
-
 export function isJsonObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -15,8 +15,6 @@ const SIGNED_OUT: string = JSON.stringify(sessionResponse(null));
  * CSRF header, JSON errors. Other spellings of the path (a trailing slash, other
  * case) and HEAD fall through to the Express route, which answers the same.
  */
-export type SessionRoute = ReturnType<typeof sessionRoute>;
-
 export function sessionRoute(sessions: Sessions, basePath: string, logger: Logger) {
   const path = basePath + ROUTES.session;
   /** The body up to `expiresAt`, per decoded session data: one per version of a session, never reused across versions. */
