@@ -70,6 +70,14 @@ describe('type github: an OAuth app login against the GitHub emulator', () => {
     expect(session.authenticated && session.user.email).toBeUndefined();
   });
 
+  it('refuses a numeric user id past 2^53, which JSON.parse has already rounded, as profile_failed, with no session', async () => {
+    // 2^60 + 1 reaches the BFF as 2^60: two users would share one id if it were kept.
+    Object.assign(stack.idp.user, { id: 2 ** 60 + 1 });
+    const { location, browser } = await loginThrough(stack, 'github');
+    expect(location).toBe('/home?auth_error=profile_failed');
+    expect(await sessionIn(stack, browser)).toEqual({ authenticated: false });
+  });
+
   it('does not list addresses when the configured scope does not allow it (GitHub would answer 404)', async () => {
     const emailsBefore = requestsTo(`${GITHUB_PATHS.userinfo}/emails`).length;
     const { location, browser } = await loginThrough(stack, 'github-profile-only');
