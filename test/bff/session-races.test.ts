@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sessionKey } from '../../bff/crypto/random.js';
+import { MemorySessionStore } from '../../bff/index.js';
 import { startHostileStack, type HostileStack } from '../support/hostile-stack.js';
 import { deleteKeys, REDIS_URL } from '../support/redis.js';
 import { loginForCookie, sessionWithCookie, withSessionCookie } from '../support/session-cookie.js';
@@ -125,5 +126,42 @@ describe.each(STORES)('$name: an ended session stays ended', ({ store, age }) =>
     expect(await sessionOf(cookie)).toMatchObject({ authenticated: true });
     expect((await call('/api/bad/x', cookie)).status).toBe(200);
     expect(stack.bff.logs.lines.filter((line) => line.event === 'tokens.refresh_failed')).toEqual([]);
+  });
+});
+
+/** The memory store, with a logout that can be made to land between a sliding read and its touch. */
+class LogoutBeforeTouch extends MemorySessionStore {
+  armed = false;
+
+  override async touch(key: string, ttlSeconds: number) {
+    if (this.armed) await this.delete(key);
+    return super.touch(key, ttlSeconds);
+  }
+}
+
+describe('a logout landing between a sliding read and its touch (memory store, on cue)', () => {
+  const store = new LogoutBeforeTouch();
+  let stack: HostileStack;
+  beforeAll(async () => {
+    stack = await startHostileStack(() => ({ session: { store, idleTimeoutSeconds: IDLE_SECONDS } }));
+  });
+  afterAll(async () => {
+    await stack.close();
+    await store.close();
+  });
+  afterEach(() => {
+    store.armed = false;
+    vi.useRealTimers();
+  });
+
+  it('answers signed out and clears the cookie, as the read found a session the touch no longer did', async () => {
+    const cookie = await loginForCookie(stack);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + AGE_SECONDS * 1000);
+    store.armed = true;
+    const response = await fetch(`${stack.origin}/auth/session`, { headers: withSessionCookie(cookie), signal: AbortSignal.timeout(15_000) });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ authenticated: false });
+    expect(response.headers.get('set-cookie')).toMatch(/^bff-auth=;/);
   });
 });
