@@ -4,7 +4,7 @@ import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { AuthBffError, type AuthEvent, type OnEvent, type OnLogin } from '../../bff/index.js';
+import { AuthBffError, MemorySessionStore, type AuthEvent, type OnEvent, type OnLogin } from '../../bff/index.js';
 import type { JsonObject, SessionResponse } from '../../shared/index.js';
 import { loginAtDevProvider, TestBrowser } from '../support/browser.js';
 import { recordingLogger } from '../support/bff.js';
@@ -80,8 +80,19 @@ const appData = fc.oneof(
 ) as fc.Arbitrary<JsonObject>;
 
 
+/** The memory store, made on cue to lose every compare-and-set: another write always got there first. */
+class LosingUpdates extends MemorySessionStore {
+  losing = false;
+
+  override async update(...args: Parameters<MemorySessionStore['update']>) {
+    return this.losing ? false : super.update(...args);
+  }
+}
+const memory = new LosingUpdates();
+afterAll(() => memory.close());
+
 describe.each([
-  ['the memory store', { store: 'memory' as const }],
+  ['the memory store', { store: memory }],
   ['Redis', { store: REDIS_URL, keyPrefix: KEY_PREFIX }],
 ])('on %s', (_, session) => {
   beforeAll(async () => {
@@ -170,7 +181,7 @@ describe.each([
 
     // The hanging hook is waited out for the whole httpTimeoutMs, and no store is touched before the
     // hook settles: it runs on the memory store only.
-    const hangs = session.store === 'memory' ? [['takes longer than httpTimeoutMs', () => new Promise<never>(() => {}), 'onLogin_timeout'] as const] : [];
+    const hangs = session.store === memory ? [['takes longer than httpTimeoutMs', () => new Promise<never>(() => {}), 'onLogin_timeout'] as const] : [];
     it.each([
       ['throws', () => Promise.reject(new Error('database down at postgres://app:hunter2@db')), 'onLogin_threw'],
       ...hangs,
@@ -247,6 +258,22 @@ describe.each([
       await browser.post(`${origin}/api/grant?only=client`, { headers: fetchHeaders });
       expect(await (await browser.get(`${origin}/api/me`, { headers: fetchHeaders })).json()).toMatchObject({ sessionData: { roles: ['reader'] } });
     });
+
+    // On cue on the memory store only: a Redis store cannot be made to lose.
+    if (session.store === memory) {
+      it('gives up with 503 session_store_unavailable when another write wins every time, and writes nothing', async () => {
+        const { browser } = await attemptLogin();
+        memory.losing = true;
+        try {
+          const response = await browser.post(`${origin}/api/grant-anyone`);
+          expect(response.status).toBe(503);
+          expect(await response.json()).toEqual({ error: 'session_store_unavailable' });
+        } finally {
+          memory.losing = false;
+        }
+        expect(signedIn((await sessionOf(browser)).body).clientData).toBeUndefined();
+      });
+    }
 
     it('lands every one of several updates at once (compare-and-set, read again on a conflict), and none after a logout', async () => {
       const { browser } = await attemptLogin();
