@@ -9,6 +9,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { MemorySessionStore } from '../../bff/index.js';
 import { DISCOVERY_RETRY_AFTER_MS } from '../../bff/providers/discovery.js';
 import { JWKS_REFETCH_COOLDOWN_MS } from '../../bff/providers/provider-jwt.js';
 import { TestBrowser } from '../support/browser.js';
@@ -67,6 +68,24 @@ describe('discovery endpoints (item 2)', () => {
       expect(fresh.bff.logs.lines.findLast((line) => line.event === 'login.failure')).toMatchObject({ reason: 'jwks_uri_missing' });
     } finally {
       await fresh.close();
+    }
+  });
+
+  it("logout ends the session while the provider is down, with no redirectTo, at a BFF that has not read its discovery yet (restarted, or another process)", async () => {
+    const store = new MemorySessionStore();
+    const [first, second] = await Promise.all([startBffInFrontOf(stack.idp, { session: { store } }), startBffInFrontOf(stack.idp, { session: { store } })]);
+    try {
+      const { browser } = await loginThrough(first, 'bad');
+      stack.idp.behave({ discovery: 'status-500' });
+      // Cookies are not kept apart by port: the browser sends the session cookie to the second BFF too.
+      const response = await browser.post(`${second.origin}/auth/logout`, { headers: fetchHeaders });
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ redirectTo: null });
+      expect(second.bff.logs.lines.filter((line) => line.event === 'logout.end_session_unavailable')).toHaveLength(1);
+      expect(await sessionIn(first, browser)).toEqual({ authenticated: false });
+    } finally {
+      await Promise.all([first.close(), second.close()]);
+      await store.close();
     }
   });
 
