@@ -58,6 +58,12 @@ describe('LoginButton in Simplified Chinese (labels={zhCN})', () => {
     expect([...seen].filter((text) => /Sign in|WeChat/.test(text))).toEqual([]);
   });
 
+  it('reads 关联微信 on a button that connects WeChat to the session open (link)', async () => {
+    stubBff({ '/auth/session': json(SIGNED_OUT), '/auth/providers': json(PROVIDERS) });
+    renderWithAuth(<LoginButton provider="wechat" link labels={zhCN} />);
+    await screen.findByRole('button', { name: '关联微信' }, { timeout: 5000 });
+  });
+
   it('names the provider by its id when the list cannot be read', async () => {
     stubBff({ '/auth/session': json(SIGNED_OUT), '/auth/providers': json({ error: 'rate_limited', message: 'slow down' }, 429) });
     renderWithAuth(<LoginButton provider="wechat" labels={zhCN} />, { queryClient: new QueryClient({ defaultOptions: { queries: { retry: false } } }) });
