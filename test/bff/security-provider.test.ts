@@ -71,7 +71,7 @@ describe('discovery endpoints (item 2)', () => {
     }
   });
 
-  it("logout ends the session while the provider is down, with no redirectTo, at a BFF that has not read its discovery yet (restarted, or another process)", async () => {
+  it('logout ends the session while the provider is down, with no redirectTo, at a BFF that has not read its discovery yet (restarted, or another process)', async () => {
     const store = new MemorySessionStore();
     const [first, second] = await Promise.all([startBffInFrontOf(stack.idp, { session: { store } }), startBffInFrontOf(stack.idp, { session: { store } })]);
     try {

@@ -83,7 +83,7 @@ describe('transaction cookies in one browser (http, loopback)', () => {
   });
 });
 
-describe("a transaction used for another login than its own", () => {
+describe('a transaction used for another login than its own', () => {
   let stack: HostileStack;
   beforeAll(async () => {
     // The same provider under two ids: each has its own callback route.
@@ -94,11 +94,11 @@ describe("a transaction used for another login than its own", () => {
   });
   afterAll(() => stack.close());
 
-  /** The reasons logged by the requests `during` makes. */
-  async function reasonsOf(during: () => Promise<unknown>): Promise<unknown[]> {
+  /** The answer to `request`, and the reasons the BFF logged while answering it. */
+  async function answerWithReasons(request: () => Promise<Response>): Promise<{ answer: Response; reasons: unknown[] }> {
     const from = stack.bff.logs.lines.length;
-    await during();
-    return stack.bff.logs.lines.slice(from).map((line) => line.reason).filter((reason) => reason !== undefined);
+    const answer = await request();
+    return { answer, reasons: stack.bff.logs.lines.slice(from).map((line) => line.reason).filter((reason) => reason !== undefined) };
   }
   const tokenRequests = () => stack.idp.requests.filter((request) => request.path === '/token').length;
 
@@ -114,12 +114,9 @@ describe("a transaction used for another login than its own", () => {
     const callback = await callbackOf(browser);
     expect(callback.pathname).toBe('/auth/callback/bad');
     const tokensBefore = tokenRequests();
-    let mixedUp: Response | undefined;
-    const reasons = await reasonsOf(async () => {
-      mixedUp = await browser.get(new URL(`/auth/callback/other${callback.search}`, stack.origin));
-    });
-    expect(mixedUp?.status).toBe(302);
-    expect(mixedUp?.headers.get('location')).toBe('/?auth_error=invalid_state');
+    const { answer: mixedUp, reasons } = await answerWithReasons(() => browser.get(new URL(`/auth/callback/other${callback.search}`, stack.origin)));
+    expect(mixedUp.status).toBe(302);
+    expect(mixedUp.headers.get('location')).toBe('/?auth_error=invalid_state');
     expect(reasons).toEqual(['tx_other_provider']);
     expect(tokenRequests()).toBe(tokensBefore);
     expect(await sessionIn(stack, browser)).toEqual({ authenticated: false });
@@ -139,11 +136,8 @@ describe("a transaction used for another login than its own", () => {
     expect(firstValue).not.toBe('');
     browser.setCookie(stack.origin, cookieOf(second), firstValue);
     const tokensBefore = tokenRequests();
-    let answer: Response | undefined;
-    const reasons = await reasonsOf(async () => {
-      answer = await browser.get(second);
-    });
-    expect(answer?.headers.get('location')).toBe('/?auth_error=invalid_state');
+    const { answer, reasons } = await answerWithReasons(() => browser.get(second));
+    expect(answer.headers.get('location')).toBe('/?auth_error=invalid_state');
     expect(reasons).toEqual(['state_mismatch']);
     expect(tokenRequests()).toBe(tokensBefore);
     expect(await sessionIn(stack, browser)).toEqual({ authenticated: false });
