@@ -8,8 +8,7 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { cpus } from 'node:os';
 
 interface Phase {
   name: string;
@@ -44,25 +43,21 @@ async function runPhase({ name, command, background }: Phase): Promise<Outcome> 
 }
 
 /**
- * The machine's busy and total CPU time so far, in clock ticks, or undefined off Linux. From the
- * `cpu` line of /proc/stat: user, nice, system, idle, iowait, irq, softirq and steal (guest time is
- * inside user time); idle and iowait are not busy. It tells a suite that waits (cores idle) from a
- * machine that is full.
+ * The machine's busy and total CPU time so far, summed over its cores (node's per-core counters):
+ * it tells a suite that waits (cores idle) from a machine that is full.
  */
-function machineTicks(): { busy: number; total: number } | undefined {
-  let line: string;
-  try {
-    line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? '';
-  } catch {
-    return undefined;
+function machineCpu(): { busy: number; total: number } {
+  let busy = 0;
+  let total = 0;
+  for (const { times } of cpus()) {
+    const all = times.user + times.nice + times.sys + times.irq + times.idle;
+    busy += all - times.idle;
+    total += all;
   }
-  const ticks = line.trim().split(/\s+/).slice(1, 9).map(Number);
-  if (ticks.length < 8 || !ticks.every(Number.isFinite)) return undefined;
-  const total = ticks.reduce((sum, value) => sum + value, 0);
-  return { busy: total - (ticks[3] ?? 0) - (ticks[4] ?? 0), total };
+  return { busy, total };
 }
 
-const ticksAtStart = machineTicks();
+const cpuAtStart = machineCpu();
 const running = new Map<string, Promise<Outcome | undefined>>();
 for (const phase of PHASES) {
   const before = phase.after === undefined ? undefined : running.get(phase.after);
@@ -76,13 +71,17 @@ for (const phase of PHASES) {
 }
 const outcomes = (await Promise.all(running.values())).filter((outcome) => outcome !== undefined);
 
-const seconds = performance.now() / 1000;
-const ticksAtEnd = machineTicks();
-const cores = availableParallelism();
-const busy = ticksAtStart && ticksAtEnd ? (ticksAtEnd.busy - ticksAtStart.busy) / (ticksAtEnd.total - ticksAtStart.total) : undefined;
+const wallSeconds = performance.now() / 1000;
+const cpuAtEnd = machineCpu();
+const cores = cpus().length;
+const busy = (cpuAtEnd.busy - cpuAtStart.busy) / (cpuAtEnd.total - cpuAtStart.total);
 const rows = outcomes.map(({ name, seconds, code }) => `  ${name.padEnd(10)} ${seconds.toFixed(1).padStart(6)} s  ${code === 0 ? 'ok' : `failed (${code})`}`);
-const machine = busy === undefined ? '' : `\n  the machine's ${cores} cores were ${(busy * 100).toFixed(0)}% busy: ${(busy * cores * seconds).toFixed(0)} CPU-s (other work on it included)`;
 console.log(
-  `\nnpm test phases (the build then the tests; typecheck and lint beside them, at a lower priority):\n${rows.join('\n')}\n  ${'total'.padEnd(10)} ${seconds.toFixed(1).padStart(6)} s${machine}`,
+  [
+    '\nnpm test phases (the build then the tests; typecheck and lint beside them, at a lower priority):',
+    ...rows,
+    `  ${'total'.padEnd(10)} ${wallSeconds.toFixed(1).padStart(6)} s`,
+    `  the machine's ${cores} cores were ${(busy * 100).toFixed(0)}% busy: ${(busy * cores * wallSeconds).toFixed(0)} CPU-s (other work on it included)`,
+  ].join('\n'),
 );
 process.exit(outcomes.find((outcome) => outcome.code !== 0)?.code ?? 0);
