@@ -20,30 +20,32 @@ export interface Call<T> {
  * before a server's `Keep-Alive: timeout=N` hint, but only when it has a timeout of its own
  * (`Agent#keepSocketAlive`); node's own servers close idle connections after 5 s.
  */
-const IDLE_CONNECTION_MS = 4_000;
+export const IDLE_CONNECTION_MS = 4_000;
+
+/** How long before a server's `Keep-Alive: timeout=N` hint an idle connection is dropped: node's Agent's margin. */
+export const IDLE_HINT_MARGIN_MS = 1_000;
 
 /**
  * Methods sent again, once, when a reused connection closes before any answer: the server closed
  * it as idle while the request was on its way (RFC 9112 §9.3.1; idempotent methods, RFC 9110 §9.2.2).
  */
-const RETRIED_METHODS = new Set(['GET', 'HEAD']);
+export const RETRIED_METHODS = new Set(['GET', 'HEAD']);
 
 /**
- * Calls over keep-alive connections (node:http, one agent per scheme) in which
- * every way of failing is `provider_unavailable` naming `party` ("The provider",
- * "The API"): no answer within `timeoutMs` (the body read included), a network
- * failure, a 5xx answer. `send` writes the request (again, for a GET or HEAD
- * sent again: see {@link RETRIED_METHODS}; never when `streamsBody` says it
- * streams a body it could not send twice); `answered` gets an answer under 500
- * and settles the call. Redirects are never followed (node:http does not).
+ * Calls to a provider over keep-alive connections (node:http, one agent per
+ * scheme) in which every way of failing is `provider_unavailable`: no answer
+ * within `timeoutMs` (the body read included), a network failure, a 5xx
+ * answer. `send` writes the request (again, for a GET or HEAD sent again: see
+ * {@link RETRIED_METHODS}); `answered` gets an answer under 500 and settles the
+ * call. Redirects are never followed (node:http does not).
  */
-export function createKeepAliveCaller(timeoutMs: number, party: string) {
+export function createKeepAliveCaller(timeoutMs: number) {
   const agentOptions = { keepAlive: true, timeout: IDLE_CONNECTION_MS };
   const agents = { http: new HttpAgent(agentOptions), https: new HttpsAgent(agentOptions) };
 
   return <T>(
     url: URL,
-    { streamsBody = false, ...options }: { method?: string; headers: OutgoingHttpHeaders; streamsBody?: boolean },
+    options: { method?: string; headers: OutgoingHttpHeaders },
     handlers: { send: (call: Call<T>) => void; answered: (call: Call<T>, response: IncomingMessage) => void },
   ): Promise<T> =>
     new Promise<T>((resolve, reject) => {
@@ -54,7 +56,7 @@ export function createKeepAliveCaller(timeoutMs: number, party: string) {
         failure ??= error;
         request.destroy(error);
       };
-      const timeOut = () => fail(new AuthBffError('provider_unavailable', `${party} did not answer within ${timeoutMs} ms.`, { reason: 'provider_timeout' }));
+      const timeOut = () => fail(new AuthBffError('provider_unavailable', `The provider did not answer within ${timeoutMs} ms.`, { reason: 'provider_timeout' }));
       const timer = setTimeout(timeOut, timeoutMs);
 
       const attempt = (mayRetry: boolean) => {
@@ -67,7 +69,7 @@ export function createKeepAliveCaller(timeoutMs: number, party: string) {
         });
         const broken = (error: Error) => {
           if (mayRetry && !answered && failure === undefined && sent.reusedSocket && (error as NodeJS.ErrnoException).code === 'ECONNRESET') return attempt(false);
-          reject(failure ?? new AuthBffError('provider_unavailable', `${party} could not be reached.`, { cause: error, reason: 'provider_unreachable' }));
+          reject(failure ?? new AuthBffError('provider_unavailable', 'The provider could not be reached.', { cause: error, reason: 'provider_unreachable' }));
         };
         sent.on('error', broken);
         const call: Call<T> = { request: sent, fail, timeOut, broken, resolve, reject };
@@ -76,10 +78,10 @@ export function createKeepAliveCaller(timeoutMs: number, party: string) {
           const status = response.statusCode as number;
           if (status < 500) return handlers.answered(call, response);
           response.resume();
-          reject(new AuthBffError('provider_unavailable', `${party} answered HTTP ${status}.`, { reason: `provider_http_${status}` }));
+          reject(new AuthBffError('provider_unavailable', `The provider answered HTTP ${status}.`, { reason: `provider_http_${status}` }));
         });
         handlers.send(call);
       };
-      attempt(!streamsBody && RETRIED_METHODS.has((options.method ?? 'GET').toUpperCase()));
+      attempt(RETRIED_METHODS.has((options.method ?? 'GET').toUpperCase()));
     });
 }

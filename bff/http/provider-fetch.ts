@@ -72,7 +72,7 @@ function toResponse(answer: IncomingMessage, body: Buffer): Response {
  * outage reads as the user's fault. The answer comes back whole, as a `Response`.
  */
 export function createProviderFetch(timeoutMs: number, maxBodyBytes = MAX_PROVIDER_BODY_BYTES): typeof fetch {
-  const call = createKeepAliveCaller(timeoutMs, 'The provider');
+  const call = createKeepAliveCaller(timeoutMs);
 
   return async (input, init) => {
     const url = new URL(input instanceof Request ? input.url : input);

@@ -1,4 +1,4 @@
-import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { ApiProxyConfig } from '../config/api-proxy-schema.js';
 import { AuthBffError } from '../errors.js';
 import type { AccessTokens } from '../flow/access-tokens.js';
@@ -56,7 +56,25 @@ const FORWARDED_RESPONSE_HEADERS = [
   'x-ratelimit-reset',
 ];
 
+/**
+ * The forwarded fields that are lists (RFC 9110 §5.3): repeated, each line is
+ * passed on. Any other field repeated passes its first value only, as node's
+ * own parser does: a browser would read two `Content-Type`s as the last one
+ * it can parse (Fetch, "extract a MIME type").
+ */
+const LIST_RESPONSE_HEADERS = new Set(['content-encoding', 'content-language', 'accept-ranges', 'vary', 'link', 'www-authenticate', 'ratelimit', 'ratelimit-policy']);
+
 const MAX_BODY_BYTES = 1024 * 1024;
+
+/** The browser's response head: `answerHeaders` and the upstream's headers that pass. */
+function answerHead(answerHeaders: Readonly<OutgoingHttpHeaders>, upstream: IncomingHttpHeaders): OutgoingHttpHeaders {
+  const head: OutgoingHttpHeaders = { ...answerHeaders };
+  for (const name of FORWARDED_RESPONSE_HEADERS) {
+    const value = upstream[name];
+    if (value !== undefined) head[name] = Array.isArray(value) && !LIST_RESPONSE_HEADERS.has(name) ? value[0] : value;
+  }
+  return head;
+}
 
 /**
  * The API proxy: a request under `path` goes to `target` plus the rest of the
@@ -79,20 +97,12 @@ export function createApiProxy(context: FlowContext, accessTokens: AccessTokens,
     if (!view) throw new AuthBffError('unauthenticated', `Sign in to use this API.`);
     const url = upstreamUrl(api.target, pathname, query);
     // Rejects with not_linked (403) when the session holds no tokens of this entry's provider.
-    const upstreamHeaders: OutgoingHttpHeaders = { authorization: `Bearer ${await accessTokens.get(req, res, view.data, api.provider)}` };
+    const upstreamHeaders: Record<string, string | string[]> = { authorization: `Bearer ${await accessTokens.get(req, res, view.data, api.provider)}` };
     for (const name of FORWARDED_REQUEST_HEADERS) {
       const value = req.headers[name];
       if (value !== undefined) upstreamHeaders[name] = value;
     }
-    const upstream = await callUpstream({ url, headers: upstreamHeaders, from: req, to: res });
-
-    const head: OutgoingHttpHeaders = { ...answerHeaders };
-    for (const name of FORWARDED_RESPONSE_HEADERS) {
-      const value = upstream.headers[name];
-      if (value !== undefined) head[name] = value;
-    }
-    res.writeHead(upstream.statusCode as number, head);
-    upstream.on('error', () => res.destroy()).pipe(res);
+    await callUpstream({ url, headers: upstreamHeaders, from: req, to: res, head: (upstream) => answerHead(answerHeaders, upstream) });
   };
 
   const answer = (req: IncomingMessage, res: ServerResponse, headers: Readonly<OutgoingHttpHeaders>, target: BelowMount) =>

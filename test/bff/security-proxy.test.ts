@@ -19,12 +19,13 @@ interface Seen {
 }
 
 /** A server that records every request and answers what `answer` says for its path. */
-async function recordingServer(answer: (url: string, origin: string) => { status: number; headers?: Record<string, string | undefined> }) {
+async function recordingServer(answer: (url: string, origin: string) => { status: number; headers?: Record<string, string | undefined> | string[] }) {
   const seen: Seen[] = [];
   const server: Server = createServer((req, res) => {
     seen.push({ url: req.url ?? '', headers: req.headers });
     const { status, headers = {} } = answer(req.url ?? '', origin);
-    res.writeHead(status, { 'content-type': 'application/json', ...(headers as Record<string, string>) }).end(JSON.stringify({ path: req.url }));
+    const head = Array.isArray(headers) ? headers : { 'content-type': 'application/json', ...(headers as Record<string, string>) };
+    res.writeHead(status, head).end(JSON.stringify({ path: req.url }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -42,6 +43,18 @@ const DANGEROUS_HEADERS = {
   'x-upstream-secret': 'internal',
 };
 
+/** Raw header lines, as an upstream may repeat them. */
+const REPEATED_HEADERS = [
+  ['content-type', 'application/json'],
+  ['content-type', 'text/html'],
+  ['etag', '"a"'],
+  ['etag', '"b"'],
+  ['link', '<https://api.example/?page=2>; rel="next"'],
+  ['link', '<https://api.example/?page=9>; rel="last"'],
+  ['www-authenticate', 'Bearer realm="api"'],
+  ['www-authenticate', 'Basic realm="api"'],
+].flat();
+
 let elsewhere: Awaited<ReturnType<typeof recordingServer>>;
 let upstream: Awaited<ReturnType<typeof recordingServer>>;
 let stack: HostileStack;
@@ -53,6 +66,7 @@ beforeAll(async () => {
     if (url.startsWith('/v1/redirect/same-host')) return { status: 302, headers: { location: `${origin}/v1/admin` } };
     if (url.startsWith('/v1/redirect/other-host')) return { status: 302, headers: { location: `${elsewhere.origin}/steal` } };
     if (url.startsWith('/v1/redirect/relative')) return { status: 307, headers: { location: '/v1/admin' } };
+    if (url.startsWith('/v1/repeated')) return { status: 200, headers: REPEATED_HEADERS };
     if (url.startsWith('/v1/headers')) return { status: 200, headers: { ...DANGEROUS_HEADERS, etag: '"v1"', 'www-authenticate': 'Bearer', link: '<https://api.example/?page=2>; rel="next"' } };
     return { status: 200 };
   });
@@ -109,6 +123,15 @@ describe('response headers', () => {
     for (const name of ['set-cookie', 'clear-site-data', 'refresh', 'access-control-allow-origin', 'x-upstream-secret']) {
       expect(response.headers.get(name), name).toBeNull();
     }
+  });
+
+  it("a repeated field that is not a list passes its first value only (a browser would take two Content-Types' last); a list passes every line", async () => {
+    const response = await api('/repeated');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/json');
+    expect(response.headers.get('etag')).toBe('"a"');
+    expect(response.headers.get('link')).toBe('<https://api.example/?page=2>; rel="next", <https://api.example/?page=9>; rel="last"');
+    expect(response.headers.get('www-authenticate')).toBe('Bearer realm="api", Basic realm="api"');
   });
 });
 

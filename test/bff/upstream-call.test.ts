@@ -1,22 +1,43 @@
-import { createServer, request, type Server } from 'node:http';
+import { createServer, request, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { AuthBffError } from '../../bff/errors.js';
 import { createUpstreamCaller } from '../../bff/proxy/upstream-call.js';
 import { startIdleCloser, type IdleCloser } from '../support/idle-closer.js';
 
+const TIMEOUT_MS = 300;
+
 let closer: IdleCloser;
+let upstream: Server;
+let upstreamOrigin: string;
+/** The connection each request reached the upstream on, by its remote port. */
+const upstreamPorts: number[] = [];
+/** The upstream's requests held open, for the test to watch close. */
+const held: IncomingMessage[] = [];
 let front: Server;
 let port: number;
 
 beforeAll(async () => {
   closer = await startIdleCloser();
-  const call = createUpstreamCaller(2000, 1024);
+  upstream = createServer((req, res) => {
+    upstreamPorts.push(req.socket.remotePort ?? 0);
+    if (req.url === '/failing') return res.writeHead(502, { 'content-type': 'text/plain' }).end('upstream is down');
+    // A request held open: node reports it as aborted when its connection closes.
+    if (req.url === '/held') return void held.push(req.on('error', () => undefined));
+    if (req.url === '/early-hints') res.writeEarlyHints({ link: '</app.css>; rel=preload; as=style' });
+    if (req.url === '/trickle') return void res.writeHead(200, { 'content-type': 'text/plain' }).write('first part;');
+    res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+  });
+  await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+  upstreamOrigin = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+  const call = createUpstreamCaller(TIMEOUT_MS, 1024);
+  // For the held request: only the browser going away can end it before the test does.
+  const patientCall = createUpstreamCaller(60_000, 1024);
   // The API proxy's use of the caller, bare: the browser's request streamed to the upstream, its answer or failure back.
   front = createServer((from, to) => {
-    const headers = from.headers['content-length'] === undefined ? {} : { 'content-length': from.headers['content-length'] };
-    call({ url: new URL(`${closer.origin}/v1`), headers, from, to }).then(
-      (answer) => answer.pipe(to.writeHead(answer.statusCode ?? 502)),
+    const length = from.headers['content-length'];
+    const origin = from.url?.startsWith('/v1') ? closer.origin : upstreamOrigin;
+    (from.url === '/held' ? patientCall : call)({ url: new URL(origin + (from.url ?? '/')), headers: length === undefined ? {} : { 'content-length': length }, from, to, head: () => ({}) }).catch(
       (error: AuthBffError) => to.writeHead(502).end(error.reason),
     );
   });
@@ -25,15 +46,19 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await closer.close();
+  upstream.closeAllConnections();
+  await new Promise((resolve) => upstream.close(resolve));
   await new Promise((resolve) => front.close(resolve));
 });
 
-function get(body?: string): Promise<{ status: number; text: string }> {
+/** A GET through the caller; `cut` when the answer broke off after its head. */
+function get(path: string, body?: string): Promise<{ status: number; text: string; cut?: true }> {
   return new Promise((resolve, reject) => {
-    const sent = request({ host: '127.0.0.1', port, method: 'GET', agent: false, headers: body === undefined ? {} : { 'content-length': Buffer.byteLength(body) } }, (answer) => {
+    const sent = request({ host: '127.0.0.1', port, path, method: 'GET', agent: false, headers: body === undefined ? {} : { 'content-length': Buffer.byteLength(body) } }, (answer) => {
       let text = '';
       answer.on('data', (chunk: Buffer) => (text += chunk.toString()));
       answer.on('end', () => resolve({ status: answer.statusCode ?? 0, text }));
+      answer.on('error', () => resolve({ status: answer.statusCode ?? 0, text, cut: true }));
     });
     sent.on('error', reject);
     sent.end(body);
@@ -41,7 +66,31 @@ function get(body?: string): Promise<{ status: number; text: string }> {
 }
 
 it('never sends again a GET whose body it has streamed: the upstream closing the reused connection ends it as unreachable', async () => {
-  expect(await get()).toEqual({ status: 200, text: '{"ok":true}' });
-  expect(await get('a body')).toEqual({ status: 502, text: 'provider_unreachable' });
+  expect(await get('/v1')).toEqual({ status: 200, text: '{"ok":true}' });
+  expect(await get('/v1', 'a body')).toEqual({ status: 502, text: 'provider_unreachable' });
   expect(closer.arrivals.map(({ connection }) => connection)).toEqual([1, 1]);
+});
+
+it('refuses an upstream 5xx as provider_http_5xx, reading its body to the end so that the connection serves the next call', async () => {
+  upstreamPorts.length = 0;
+  expect(await get('/failing')).toEqual({ status: 502, text: 'provider_http_502' });
+  expect(await get('/ok')).toEqual({ status: 200, text: 'ok' });
+  expect(new Set(upstreamPorts).size).toBe(1);
+});
+
+it('passes on the final answer after an interim one (103 Early Hints)', async () => {
+  expect(await get('/early-hints')).toEqual({ status: 200, text: 'ok' });
+});
+
+it('cuts off an answer still streaming when the timeout passes: the browser has the first part and a broken answer', async () => {
+  expect(await get('/trickle')).toEqual({ status: 200, text: 'first part;', cut: true });
+});
+
+it('drops the upstream call when the browser goes away', async () => {
+  const sent = request({ host: '127.0.0.1', port, path: '/held', agent: false });
+  sent.on('error', () => undefined).end();
+  await expect.poll(() => held.length).toBe(1);
+  const upstreamClosed = new Promise((resolve) => held[0]!.socket.once('close', resolve));
+  sent.destroy();
+  await upstreamClosed;
 });
