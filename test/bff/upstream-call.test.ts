@@ -24,6 +24,7 @@ beforeAll(async () => {
     if (req.url === '/failing') return res.writeHead(502, { 'content-type': 'text/plain' }).end('upstream is down');
     // A request held open: node reports it as aborted when its connection closes.
     if (req.url === '/held') return void held.push(req.on('error', () => undefined));
+    if (req.url === '/echo') return void req.pipe(res.writeHead(200, { 'content-type': 'text/plain' }));
     if (req.url === '/early-hints') res.writeEarlyHints({ link: '</app.css>; rel=preload; as=style' });
     if (req.url === '/trickle') return void res.writeHead(200, { 'content-type': 'text/plain' }).write('first part;');
     res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
@@ -34,13 +35,17 @@ beforeAll(async () => {
   // For the held request: only the browser going away can end it before the test does.
   const patientCall = createUpstreamCaller(60_000, 1024);
   // The API proxy's use of the caller, bare: the browser's request streamed to the upstream, its answer or failure back.
-  front = createServer((from, to) => {
-    const length = from.headers['content-length'];
-    const origin = from.url?.startsWith('/v1') ? closer.origin : upstreamOrigin;
-    (from.url === '/held' ? patientCall : call)({ url: new URL(origin + (from.url ?? '/')), headers: length === undefined ? {} : { 'content-length': length }, from, to, head: () => ({}) }).catch(
-      (error: AuthBffError) => to.writeHead(502).end(error.reason),
-    );
-  });
+  // Called on the next turn of the event loop, as the proxy calls it after the session read.
+  front = createServer((from, to) =>
+    setImmediate(() => {
+      const length = from.headers['content-length'];
+      const origin = from.url?.startsWith('/v1') ? closer.origin : upstreamOrigin;
+      const headers = length === undefined ? {} : { 'content-length': length };
+      (from.url === '/held' ? patientCall : call)({ url: new URL(origin + (from.url ?? '/')), headers, from, to, head: () => ({}) }).catch((error: AuthBffError) =>
+        to.writeHead(502).end(error.reason),
+      );
+    }),
+  );
   await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
   port = (front.address() as AddressInfo).port;
 });
@@ -51,10 +56,11 @@ afterAll(async () => {
   await new Promise((resolve) => front.close(resolve));
 });
 
-/** A GET through the caller; `cut` when the answer broke off after its head. */
-function get(path: string, body?: string): Promise<{ status: number; text: string; cut?: true }> {
+/** A request through the caller, its body framed by a length or chunked; `cut` when the answer broke off after its head. */
+function send(method: string, path: string, body?: string, framing: 'length' | 'chunked' = 'length'): Promise<{ status: number; text: string; cut?: true }> {
+  const headers = body === undefined ? {} : framing === 'length' ? { 'content-length': Buffer.byteLength(body) } : { 'transfer-encoding': 'chunked' };
   return new Promise((resolve, reject) => {
-    const sent = request({ host: '127.0.0.1', port, path, method: 'GET', agent: false, headers: body === undefined ? {} : { 'content-length': Buffer.byteLength(body) } }, (answer) => {
+    const sent = request({ host: '127.0.0.1', port, path, method, agent: false, headers }, (answer) => {
       let text = '';
       answer.on('data', (chunk: Buffer) => (text += chunk.toString()));
       answer.on('end', () => resolve({ status: answer.statusCode ?? 0, text }));
@@ -65,10 +71,20 @@ function get(path: string, body?: string): Promise<{ status: number; text: strin
   });
 }
 
+const get = (path: string, body?: string) => send('GET', path, body);
+
 it('never sends again a GET whose body it has streamed: the upstream closing the reused connection ends it as unreachable', async () => {
   expect(await get('/v1')).toEqual({ status: 200, text: '{"ok":true}' });
   expect(await get('/v1', 'a body')).toEqual({ status: 502, text: 'provider_unreachable' });
   expect(closer.arrivals.map(({ connection }) => connection)).toEqual([1, 1]);
+});
+
+it.each(['length', 'chunked'] as const)('sends a body framed by %s as it came', async (framing) => {
+  expect(await send('POST', '/echo', 'x'.repeat(1024), framing)).toEqual({ status: 200, text: 'x'.repeat(1024) });
+});
+
+it('refuses a chunked body over the limit', async () => {
+  expect(await send('POST', '/echo', 'x'.repeat(1025), 'chunked')).toEqual({ status: 502, text: 'proxy_body_too_large' });
 });
 
 it('refuses an upstream 5xx as provider_http_5xx, reading its body to the end so that the connection serves the next call', async () => {
