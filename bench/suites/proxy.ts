@@ -65,7 +65,7 @@ export async function proxyBench(context: BenchContext): Promise<SuiteResult> {
             }),
           );
           figures.push(
-            ratioFigure(`${id}-express-ceiling`, `API proxy (${what}): a bare pipe mounted in Express, no checks (the ceiling of a mounted proxy), vs http-proxy-middleware`, results, against(expressLimit.name)),
+            ratioFigure(`${id}-in-express`, `API proxy (${what}): the limit's node:http pipe mounted in Express, no checks (what Express costs a proxied call), vs http-proxy-middleware`, results, against(expressLimit.name)),
           );
           if (id === 'proxy-get') {
             figures.push(limitFigure(`${id}-standalone-limit`, `API proxy (${what}), standalone server, share of the limit`, results, standalone.name, limit.name, 0.7));
@@ -77,7 +77,7 @@ export async function proxyBench(context: BenchContext): Promise<SuiteResult> {
                 '(its access token is sent upstream), against `http-proxy-middleware` with a keep-alive `http.Agent` mounted in an Express app, ' +
                 'and the limit: a bare node:http server piping to the upstream over a keep-alive agent, with no checks and every header passed; ' +
                 'the same pipe mounted in an Express app shows what Express alone costs each proxied call. ' +
-                'All in front of the same local node:http upstream in its own process.',
+                'All in front of the same local node:http upstream in its own process. bff-auth calls the upstream through undici, the peer and the limit through node:http.',
               results,
               hpm.name,
               limit.name,

@@ -40,7 +40,7 @@ beforeAll(async () => {
     setImmediate(() => {
       const length = from.headers['content-length'];
       const origin = from.url?.startsWith('/v1') ? closer.origin : upstreamOrigin;
-      const headers = length === undefined ? {} : { 'content-length': length };
+      const headers: Record<string, string> = length === undefined ? {} : { 'content-length': length };
       (from.url === '/held' ? patientCall : call)({ url: new URL(origin + (from.url ?? '/')), headers, from, to, head: () => ({}) }).catch((error: AuthBffError) =>
         to.writeHead(502).end(error.reason),
       );
