@@ -89,8 +89,6 @@ export function createUpstreamCaller(timeoutMs: number, maxBodyBytes: number) {
 
       const attempt = (mayRetry: boolean) => {
         let answered = false;
-        // An upstream 5xx is refused; its body is read to the end and dropped, keeping the connection.
-        let dropBody = false;
         agent.dispatch(
           { origin: url.origin, path: url.pathname + url.search, method, headers, body },
           {
@@ -102,20 +100,18 @@ export function createUpstreamCaller(timeoutMs: number, maxBodyBytes: number) {
               // An interim answer (103 Early Hints) is not passed on; the final one follows it.
               if (status < 200) return;
               answered = true;
-              if (status >= 500) {
-                dropBody = true;
-                return reject(new AuthBffError('provider_unavailable', `The API answered HTTP ${status}.`, { reason: `provider_http_${status}` }));
-              }
+              // A 5xx is refused; its body, never written, is read to the end, keeping the connection.
+              if (status >= 500) return reject(new AuthBffError('provider_unavailable', `The API answered HTTP ${status}.`, { reason: `provider_http_${status}` }));
               to.writeHead(status, head(upstreamHeaders)).on('drain', () => started.resume());
               headWritten = true;
               resolve();
             },
             onResponseData(started, chunk) {
-              if (!dropBody && !to.write(chunk)) started.pause();
+              if (headWritten && !to.write(chunk)) started.pause();
             },
             onResponseEnd() {
               clearTimeout(timer);
-              if (!dropBody) to.end();
+              if (headWritten) to.end();
             },
             onResponseError(_started, error) {
               const closed = CLOSED_CONNECTION_CODES.has((error as NodeJS.ErrnoException).code ?? '');

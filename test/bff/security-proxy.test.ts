@@ -127,11 +127,14 @@ describe('response headers', () => {
 
   it("a repeated field that is not a list passes its first value only (a browser would take two Content-Types' last); a list passes every line", async () => {
     const response = await api('/repeated');
-    expect(response.status).toBe(200);
-    expect(response.headers.get('content-type')).toBe('application/json');
-    expect(response.headers.get('etag')).toBe('"a"');
-    expect(response.headers.get('link')).toBe('<https://api.example/?page=2>; rel="next", <https://api.example/?page=9>; rel="last"');
-    expect(response.headers.get('www-authenticate')).toBe('Bearer realm="api", Basic realm="api"');
+    const passed = Object.fromEntries(['content-type', 'etag', 'link', 'www-authenticate'].map((name) => [name, response.headers.get(name)]));
+    expect({ status: response.status, ...passed }).toEqual({
+      status: 200,
+      'content-type': 'application/json',
+      etag: '"a"',
+      link: '<https://api.example/?page=2>; rel="next", <https://api.example/?page=9>; rel="last"',
+      'www-authenticate': 'Bearer realm="api", Basic realm="api"',
+    });
   });
 });
 
