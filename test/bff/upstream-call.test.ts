@@ -1,5 +1,6 @@
-import { createServer, request, type IncomingMessage, type Server } from 'node:http';
+import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { AuthBffError } from '../../bff/errors.js';
 import { createUpstreamCaller } from '../../bff/proxy/upstream-call.js';
@@ -14,6 +15,8 @@ let upstreamOrigin: string;
 const upstreamPorts: number[] = [];
 /** The upstream's requests held open, for the test to watch close. */
 const held: IncomingMessage[] = [];
+/** Whether the request that stood in for the browser's on /arrived has ended. */
+let arrivedEnded = false;
 let front: Server;
 let port: number;
 
@@ -38,6 +41,10 @@ beforeAll(async () => {
   // Called on the next turn of the event loop, as the proxy calls it after the session read.
   front = createServer((from, to) =>
     setImmediate(() => {
+      if (from.url === '/arrived') {
+        from.resume();
+        return callWithBodyArrived(to);
+      }
       const length = from.headers['content-length'];
       const origin = from.url?.startsWith('/v1') ? closer.origin : upstreamOrigin;
       const headers: Record<string, string> = length === undefined ? {} : { 'content-length': length };
@@ -46,6 +53,18 @@ beforeAll(async () => {
       );
     }),
   );
+  /**
+   * The browser's request (its own body dropped) stood in for by one whose body node has parsed
+   * and not yet marked complete, as the proxy can find one after the session read: the caller
+   * takes the body whole, and the request must still end.
+   */
+  const callWithBodyArrived = (to: ServerResponse) => {
+    const body = Buffer.from('all here');
+    const from = Object.assign(new Readable({ read() {} }), { method: 'POST', headers: { 'content-length': String(body.length) } });
+    from.push(body);
+    from.once('end', () => (arrivedEnded = true));
+    void call({ url: new URL(`${upstreamOrigin}/echo`), headers: from.headers, from: from as unknown as IncomingMessage, to, head: () => ({}) }).then(() => from.push(null));
+  };
   await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
   port = (front.address() as AddressInfo).port;
 });
@@ -81,6 +100,11 @@ it('never sends again a GET whose body it has streamed: the upstream closing the
 
 it.each(['length', 'chunked'] as const)('sends a body framed by %s as it came', async (framing) => {
   expect(await send('POST', '/echo', 'x'.repeat(1024), framing)).toEqual({ status: 200, text: 'x'.repeat(1024) });
+});
+
+it('sends a body that has all arrived, and the request it came in ends when node finishes parsing it', async () => {
+  expect(await send('POST', '/arrived')).toEqual({ status: 200, text: 'all here' });
+  await expect.poll(() => arrivedEnded).toBe(true);
 });
 
 it('refuses a chunked body over the limit', async () => {
