@@ -1,4 +1,4 @@
-import type { Request, RequestHandler, Response, Router } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { ProviderInfo } from '../shared/index.js';
 import type { ApiProxyOptions } from './config/api-proxy-schema.js';
 import { resolveApiProxy, resolveConfig, tokenlessIds, type AuthBffConfig } from './config/resolve.js';
@@ -21,8 +21,8 @@ import { Sessions, type SessionDataPatch, type UserSessions } from './session/se
 import { eventEmitter } from './users/events.js';
 
 export interface AuthBff {
-  /** Mount it as is: `app.use(auth.router)`; it serves the routes under the configured `basePath`. */
-  router: Router;
+  /** Mount it as is: `app.use(auth.router)`; it serves the routes under the configured `basePath`. A handler, not an Express `Router`. */
+  router: RequestHandler;
   /** Guards an app route (one handler): the CSRF rule and 401 JSON without a session; sets `req.auth`. */
   requireSession: () => RequestHandler;
   /** Sets `req.auth` when the request has a session and goes on either way (a route that works signed in or out). */

@@ -5,7 +5,7 @@ import type { AccessTokens } from '../flow/access-tokens.js';
 import type { FlowContext } from '../flow/context.js';
 import type { FirstLayerRoute } from '../routes/first-layer.js';
 import { asAuthBffError, csrfRequired, hasCsrfHeader, methodRefused, sendError } from '../routes/respond.js';
-import { mountPathMatcher, type BelowMount } from './mount-path.js';
+import { mountPathMatcher, type BelowMount } from '../routes/mount-path.js';
 import { createUpstreamCaller } from './upstream-call.js';
 import { upstreamUrl } from './upstream-url.js';
 

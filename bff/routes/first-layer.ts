@@ -27,11 +27,11 @@ export function firstLayerAnswer(routes: readonly FirstLayerRoute[], req: Incomi
   return undefined;
 }
 
-/** The routes as one Express handler: a request none takes goes on to the next handler. */
-export function firstLayerHandler(routes: readonly FirstLayerRoute[]): RequestHandler {
+/** The routes as one Express handler: a request none takes goes on to `otherwise`, by default the next handler. */
+export function firstLayerHandler(routes: readonly FirstLayerRoute[], otherwise: RequestHandler = (_req, _res, next) => next()): RequestHandler {
   return (req, res, next) => {
     const answer = firstLayerAnswer(routes, req);
     if (answer) answer(res, NO_STORE);
-    else next();
+    else void otherwise(req, res, next);
   };
 }

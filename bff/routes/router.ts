@@ -1,5 +1,5 @@
 import cookieParser from 'cookie-parser';
-import express, { type Request, type Response, type Router } from 'express';
+import express, { type Request, type RequestHandler, type Response } from 'express';
 import { EMBED_PATH, ROUTES, type EmbedResponse, type ProviderInfo } from '../../shared/index.js';
 import { AuthBffError } from '../errors.js';
 import { backchannelLogout } from '../flow/backchannel-logout.js';
@@ -13,19 +13,23 @@ import { queryOf } from './request-target.js';
 import { errorHandler, methodNotAllowed, noStore, requireCsrfHeader, requireTopLevelNavigation } from './respond.js';
 import { sessionRoute } from './session-route.js';
 import { firstLayerHandler, type FirstLayerRoute } from './first-layer.js';
+import { mountPathMatcher } from './mount-path.js';
 import { sendErrorPage } from './pages/error-page.js';
 
 /** Marks a login sent on to baseUrl's host, so a proxy that rewrites Host cannot make it loop. */
 const HOST_REDIRECTED_PARAM = 'hostRedirected';
 
-const firstLayers = new WeakMap<Router, readonly FirstLayerRoute[]>();
+const firstLayers = new WeakMap<RequestHandler, readonly FirstLayerRoute[]>();
 
 /** The first-layer routes of a router `createRouter` made, for the standalone server to answer ahead of Express. */
-export const firstLayerRoutesOf = (router: Router): readonly FirstLayerRoute[] => firstLayers.get(router) ?? [];
+export const firstLayerRoutesOf = (router: RequestHandler): readonly FirstLayerRoute[] => firstLayers.get(router) ?? [];
 
 /**
  * The BFF's routes (docs/design.md, the HTTP contract), mounted under the base
- * path, and the `apis` proxies. Each parses, calls the flow, answers.
+ * path, and the `apis` proxies. Each parses, calls the flow, answers. One
+ * handler, not an Express router: every request of the app it is mounted in
+ * passes it, and a router's dispatch would cost those it does not take more
+ * than the first-layer routes cost the ones it does.
  */
 export function createRouter(
   context: FlowContext,
@@ -33,7 +37,7 @@ export function createRouter(
   providers: readonly ProviderInfo[],
   rateLimit: LoginRateLimit,
   apiProxies: readonly FirstLayerRoute[],
-): Router {
+): RequestHandler {
   const routes = express.Router();
   routes.use(noStore, cookieParser());
   const providerOf = (req: Request) => context.providers.get(String(req.params.provider));
@@ -132,9 +136,11 @@ export function createRouter(
 
   // The SPA's most frequent calls, in the first layer: no routing, no cookie parsing.
   const firstLayer: FirstLayerRoute[] = [(req) => (session.matches(req) ? (res, headers) => void session.answer(req, res, headers) : undefined), ...apiProxies];
-  const router = express.Router();
-  router.use(firstLayerHandler(firstLayer));
-  router.use(context.basePath, routes);
+  const atBasePath = express.Router().use(context.basePath, routes);
+  const underBasePath = mountPathMatcher(context.basePath);
+  // A path (the usual origin-form target) outside the base path goes on at once; the rest, the
+  // odd targets included, are Express's to match.
+  const router = firstLayerHandler(firstLayer, (req, res, next) => (req.url.startsWith('/') && !underBasePath(req.url) ? next() : atBasePath(req, res, next)));
   firstLayers.set(router, firstLayer);
   return router;
 }

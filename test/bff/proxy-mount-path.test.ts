@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { mountPathMatcher } from '../../bff/proxy/mount-path.js';
+import { mountPathMatcher } from '../../bff/routes/mount-path.js';
 import { runs, URL_PIECES } from '../support/fuzz.js';
 
 const MOUNT = '/api/gh';

@@ -1,4 +1,4 @@
-import express, { type Express, type Router } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import type { AuthBffConfig, Logger, ProviderType } from '../../bff/index.js';
 import { startServer, type RunningServer } from '../../bff/server/start.js';
 
@@ -92,7 +92,7 @@ export async function freePort(): Promise<number> {
  * requests reach it on loopback, and the proxy says which host they were for
  * (`X-Forwarded-Host`, believed through `trust proxy`).
  */
-export function behindTlsProxy(router: Router, publicOrigin: string): Express {
+export function behindTlsProxy(router: RequestHandler, publicOrigin: string): Express {
   const { host } = new URL(publicOrigin);
   return express()
     .set('trust proxy', 'loopback')
