@@ -112,12 +112,15 @@ export function createUpstreamCaller(timeoutMs: number, maxBodyBytes: number) {
               answered = true;
               // A 5xx is refused; its body, never written, is read to the end, keeping the connection.
               if (status >= 500) return reject(new AuthBffError('provider_unavailable', `The API answered HTTP ${status}.`, { reason: `provider_http_${status}` }));
-              to.writeHead(status, head(upstreamHeaders)).on('drain', () => started.resume());
+              to.writeHead(status, head(upstreamHeaders));
               headWritten = true;
               resolve();
             },
             onResponseData(started, chunk) {
-              if (headWritten && !to.write(chunk)) started.pause();
+              if (headWritten && !to.write(chunk)) {
+                started.pause();
+                to.once('drain', () => started.resume());
+              }
             },
             onResponseEnd() {
               clearTimeout(timer);

@@ -7,6 +7,8 @@ import { createUpstreamCaller } from '../../bff/proxy/upstream-call.js';
 import { startIdleCloser, type IdleCloser } from '../support/idle-closer.js';
 
 const TIMEOUT_MS = 300;
+/** Far more than the browser's connection buffers: the caller has to wait for it to drain, again and again. */
+const LARGE_ANSWER = 'z'.repeat(8 * 1024 * 1024);
 
 let closer: IdleCloser;
 let upstream: Server;
@@ -28,6 +30,7 @@ beforeAll(async () => {
     // A request held open: node reports it as aborted when its connection closes.
     if (req.url === '/held') return void held.push(req.on('error', () => undefined));
     if (req.url === '/echo') return void req.pipe(res.writeHead(200, { 'content-type': 'text/plain' }));
+    if (req.url === '/large') return void res.writeHead(200, { 'content-type': 'text/plain' }).end(LARGE_ANSWER);
     if (req.url === '/early-hints') res.writeEarlyHints({ link: '</app.css>; rel=preload; as=style' });
     if (req.url === '/trickle') return void res.writeHead(200, { 'content-type': 'text/plain' }).write('first part;');
     res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
@@ -35,7 +38,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
   upstreamOrigin = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
   const call = createUpstreamCaller(TIMEOUT_MS, 1024);
-  // For the held request: only the browser going away can end it before the test does.
+  // For the held request, only the browser going away can end it before the test does; the large answer takes its time.
   const patientCall = createUpstreamCaller(60_000, 1024);
   // The API proxy's use of the caller, bare: the browser's request streamed to the upstream, its answer or failure back.
   // Called on the next turn of the event loop, as the proxy calls it after the session read.
@@ -48,7 +51,7 @@ beforeAll(async () => {
       const length = from.headers['content-length'];
       const origin = from.url?.startsWith('/v1') ? closer.origin : upstreamOrigin;
       const headers: Record<string, string> = length === undefined ? {} : { 'content-length': length };
-      (from.url === '/held' ? patientCall : call)({ url: new URL(origin + (from.url ?? '/')), headers, from, to, head: () => ({}) }).catch((error: AuthBffError) =>
+      (from.url === '/held' || from.url === '/large' ? patientCall : call)({ url: new URL(origin + (from.url ?? '/')), headers, from, to, head: () => ({}) }).catch((error: AuthBffError) =>
         to.writeHead(502).end(error.reason),
       );
     }),
@@ -116,6 +119,12 @@ it('refuses an upstream 5xx as provider_http_5xx, reading its body to the end so
   expect(await get('/failing')).toEqual({ status: 502, text: 'provider_http_502' });
   expect(await get('/ok')).toEqual({ status: 200, text: 'ok' });
   expect(new Set(upstreamPorts).size).toBe(1);
+});
+
+it('passes on an answer larger than the connection buffers whole, pausing the upstream while the browser catches up', async () => {
+  const { status, text } = await get('/large');
+  expect(status).toBe(200);
+  expect(text.length).toBe(LARGE_ANSWER.length);
 });
 
 it('passes on the final answer after an interim one (103 Early Hints)', async () => {
