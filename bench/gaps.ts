@@ -9,16 +9,16 @@ export const KNOWN_GAPS: Readonly<Record<string, string>> = {
   'proxy-get-standalone-limit':
     'An aim, not a peer: on every call the standalone proxy reads a session, checks the path, filters headers both ways and arms a timeout, none of which the bare pipe does; its upstream client, undici, costs less than the pipe\'s node:http client, which is how it comes near the limit at all (see "What separates each from the limit").',
   'session-memory-mounted':
-    'The route is already answered in the router\'s first layer with a cached body; what is left is Express getting the request to a mounted router (its app-level dispatch and request/response prototypes) plus the session read itself (SHA-256 of the id, the store lookup, one promise). The standalone server, which answers ahead of Express, is ~2x the plain route.',
+    'The route is already answered by auth.router itself (a plain handler, not a router) with a cached body; what is left is Express getting the request to it (its app-level dispatch, and the request/response prototypes it sets on every request, which slow all later work on them) plus the session read itself (the store lookup, one promise). The standalone server, which answers ahead of Express, is several times the plain route.',
   'session-redis-mounted':
     'One Redis round trip per read (a Lua script that returns the version, and the record only when it changed) plus the Express dispatch above; the standalone server is well past 2x.',
   'proxy-get':
-    'Express\'s own dispatch of a request (its app handler, the request/response prototypes, the router) costs a proxied call more than all the rest: on 2026-12-06 the same proxy cost 276 µs a call mounted and 93 µs in the standalone server, and http-proxy-middleware, which pays the same dispatch, 270 µs. The limit\'s node:http pipe mounted the same way, with no checks, is 1.1-1.3x http-proxy-middleware (its row). The proxy calls its upstream through undici, cheaper than node:http\'s client, which brings it level with the peer, not 1.2x past it; it is answered in the first layer its handler gets, and the standalone server answers it ahead of Express (its own row).',
-  'proxy-post': 'As for GET: Express\'s dispatch, which the peer pays as well, costs a mounted proxy more than all its own work; the standalone server answers ahead of Express.',
+    'Express costs a proxied call more than all the rest, and most of it is the request and response prototypes it sets on every request (Object.setPrototypeOf): a bare node:http server that does only that went from 26,000 to 11,000 answers a second on 2026-12-06, and each answer cost its young-generation collections 7x as much. http-proxy-middleware pays the same. The mounted proxy (undici, auth.router a plain handler that passes the app\'s requests on at once) is level with the limit\'s node:http pipe mounted in Express with no checks at all (its row, 1.1-1.25x the peer from run to run), and its rounds spread from 0.7x to 1.6x the peer within one run. The standalone server answers it ahead of Express (its own row).',
+  'proxy-post': 'As for GET: the prototypes Express sets on every request cost a mounted proxy, and the peer, more than all its own work; the proxy is level with the check-free pipe mounted in Express (its row). The standalone server answers ahead of Express.',
   'proxy-get-standalone':
     'Ahead of Express, which http-proxy-middleware pays, but on every call it does what the peer does not: it reads the session and opens its token set, checks the path against the API\'s rules, filters the headers both ways, arms the upstream timeout, and writes helmet\'s and no-store\'s 14 headers (see "What separates each from the limit"). Its rounds spread widely within a run.',
   'proxy-post-standalone':
-    'As for GET, plus the request body streamed through a counting stream of its own into undici (the 1 MiB limit, and the browser\'s request kept whole when the call ends early). In two of three runs on 2026-12-06 a POST cost the proxy 130-180 µs more than a GET (the limit: ~70 µs; in the third, about the same), with a sixth of its time in garbage collection against a twentieth for a GET (profiles); sending a body that had arrived whole as one buffer instead changed nothing measurable. Its median has landed on either side of 1.5x from run to run.',
+    'As for GET, plus the request body: one that has all arrived goes to undici as one buffer; one still arriving streams through a counting stream of its own. Streaming every body made each POST\'s young-generation collections 7x as costly (25 against 3.5 µs a call) and the POST 1.40-1.55x the peer; as one buffer, 2.2-2.4x (2026-12-06).',
   'login-cpu-speedup':
     'After sealing with keys imported once and provider calls on node:http keep-alive agents, the top costs are WebCrypto jobs (~16%: AES-GCM sealing in jose, the PKCE digest in oauth4webapi, RS256 verification in jose), Express res.redirect content negotiation (~10%), helmet and the login rate limiter (~10%). Sealing on node:crypto directly would save ~300 µs per login but hand-rolls JWE, which the project does not do; halving needs the redirect and middleware costs gone too.',
   'memory-heap': 'The stored record is ~580 B of text for a typical user; a user with a long profile (many claims, long URLs) is over the target.',
@@ -31,7 +31,7 @@ export const KNOWN_GAPS: Readonly<Record<string, string>> = {
  * profiles: the report prints the entry of every figure measured against it.
  */
 const SESSION_READ = 'the session read (the cookie found in the header, the store key memoized, the store lookup, a promise per await)';
-const EXPRESS = 'Express\'s dispatch (its app handler, the request/response prototypes, the router layers up to the route)';
+const EXPRESS = 'Express\'s dispatch (its app handler, the request/response prototypes it sets on every request, which slow all later work on them, the router layers up to the route)';
 const HEADERS = 'the 14 headers more than the bare server writes (helmet\'s 12 security headers and no-store\'s 2, which node validates and serializes on every answer)';
 const PROXY_WORK =
   'the session read and the token lookup, the path checks and the upstream URL, the header allowlists both ways, and the timeout timer and listeners that tie the two connections\' lifetimes';
@@ -45,7 +45,7 @@ export const LIMIT_GAPS: Readonly<Record<string, string>> = {
   'proxy-get': `${EXPRESS}: the limit's pipe with no checks, mounted in Express, is itself at about half the limit (its row); then ${PROXY_WORK}, less what undici saves against node:http's client.`,
   'proxy-get-standalone': `Answered ahead of Express: ${PROXY_WORK}, and ${HEADERS}; its upstream client, undici, costs less than the limit's node:http client, which makes up for about all of it.`,
   'proxy-get-in-express': 'Nothing but Express: the same pipe without it is the limit.',
-  'proxy-post': `As for GET, with the request body streamed through: ${EXPRESS}, then ${PROXY_WORK}.`,
-  'proxy-post-standalone': `As for GET: ${PROXY_WORK}, and ${HEADERS}; and the request body streamed through a stream of its own into undici.`,
+  'proxy-post': `As for GET, with the request body passed on: ${EXPRESS}, then ${PROXY_WORK}.`,
+  'proxy-post-standalone': `As for GET: ${PROXY_WORK}, and ${HEADERS}; and the request body read out of node's request and handed to undici as one buffer.`,
   'proxy-post-in-express': 'Nothing but Express: the same pipe without it is the limit.',
 };
