@@ -213,6 +213,16 @@ async function textOf(response: IncomingMessage): Promise<string> {
   return text;
 }
 
+/** Resolves once `request` can take more, or has closed; whichever listener did not fire is removed. */
+const drainedOrClosed = (request: ClientRequest) =>
+  new Promise<void>((resolve) => {
+    const done = () => {
+      request.off('drain', done).off('close', done);
+      resolve();
+    };
+    request.on('drain', done).on('close', done);
+  });
+
 const until = async (condition: () => boolean) => {
   while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
 };
@@ -270,7 +280,7 @@ describe('the API proxy bounds', () => {
     const chunk = Buffer.alloc(64 * 1024, 'y');
     const writing = (async () => {
       for (let sent = 0; sent < 2 * 1024 * 1024 && !request.destroyed; sent += chunk.length) {
-        if (!request.write(chunk)) await Promise.race([once(request, 'drain'), once(request, 'close')]);
+        if (!request.write(chunk)) await drainedOrClosed(request);
       }
       request.end();
     })();
