@@ -71,6 +71,13 @@ async function loadOnce({ name, child, request }: Contender, settings: LoadSetti
 }
 
 /**
+ * Twice the rounds, for a comparison of contenders mounted in Express: they
+ * spread widely from round to round (0.7-1.6x their peer within one run on
+ * 2026-12-06), and their medians with them.
+ */
+export const twiceTheRounds = (settings: LoadSettings): LoadSettings => ({ ...settings, rounds: settings.rounds * 2 });
+
+/**
  * The same load on each contender in turn, round after round; each round
  * starts with a different contender, so a slow spell of the machine does not
  * always hit the same one. A warm-up run per contender comes first and is dropped.

@@ -1,7 +1,7 @@
 import { CSRF_HEADER, CSRF_HEADER_VALUE } from '../../shared/index.js';
 import { startChild, withChildren, type BenchChild } from '../harness/children.js';
 import type { BenchContext } from '../harness/context.js';
-import { alternatingRounds, probe, type Contender, type ContenderResult } from '../harness/load.js';
+import { alternatingRounds, probe, twiceTheRounds, type Contender, type ContenderResult } from '../harness/load.js';
 import { logIn } from '../harness/login.js';
 import { LIMIT } from '../harness/limit.js';
 import { comparisonSection, limitFigure, ratioFigure, type Figure, type Section, type SuiteResult } from '../harness/results.js';
@@ -56,8 +56,7 @@ export async function proxyBench(context: BenchContext): Promise<SuiteResult> {
             const { status, body } = await probe(each);
             if (status !== 200 || body.length !== expected) throw new Error(`${each.name}: ${status}, ${body.length} bytes`);
           }
-          // Twice the rounds: a contender mounted in Express spreads widely from round to round (0.9-1.5x the peer in one run).
-          const results: ContenderResult[] = await alternatingRounds(all, { ...context.load, rounds: context.load.rounds * 2 });
+          const results: ContenderResult[] = await alternatingRounds(all, twiceTheRounds(context.load));
           const against = (subject: string) => ({ subject, peer: hpm.name, limit: limit.name });
           figures.push(
             ratioFigure(id, `API proxy (${what}), auth.proxy() mounted, vs keep-alive http-proxy-middleware`, results, against(mounted.name), { atLeast: 1.2 }),

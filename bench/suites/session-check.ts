@@ -1,7 +1,7 @@
 import { CSRF_HEADER, CSRF_HEADER_VALUE } from '../../shared/index.js';
 import { startChild, withChildren, type BenchChild } from '../harness/children.js';
 import { REDIS_URL, type BenchContext } from '../harness/context.js';
-import { alternatingRounds, probe, type Contender } from '../harness/load.js';
+import { alternatingRounds, probe, twiceTheRounds, type Contender } from '../harness/load.js';
 import { logIn } from '../harness/login.js';
 import { withBareAnswer } from '../harness/limit.js';
 import { comparisonSection, limitFigure, ratioFigure, type SuiteResult } from '../harness/results.js';
@@ -48,7 +48,7 @@ export async function sessionCheckMemory(context: BenchContext): Promise<SuiteRe
         const plain = { name: 'plain Express route', child: plainChild, request: mounted.request };
         if ((await probe(plain)).body !== body) throw new Error('the plain route does not answer the same bytes');
         return await withBareAnswer(mounted, body, async (limit) => {
-          const results = await alternatingRounds([mounted, standalone, plain, limit], context.load);
+          const results = await alternatingRounds([mounted, standalone, plain, limit], twiceTheRounds(context.load));
           const against = (subject: string) => ({ subject, peer: plain.name, limit: limit.name });
           return {
             figures: [
