@@ -55,7 +55,8 @@ async function serve(args: string[]) {
   const config = (await loadConfigFile(values.config)) as AuthBffConfig;
   // The server owns its process. V8's full collections move objects off an old-space page only when
   // it is mostly free, so under steady load what V8 holds drifts up with no leak (RSS 1.4-2.9 MiB per
-  // 10 minutes in the bench's hour-long soak); compacting on each one kept it flat (bench/RESULTS.md).
+  // 10 minutes in the bench's hour-long soak); compacting on each one kept it flat, at a cost in p99
+  // latency (docs/design.md, server/).
   setFlagsFromString('--compact-on-every-full-gc');
   const { startServer } = await import('./start.js');
   const server = await startServer(config, { port, host: values.host, staticDir: values.static });
