@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { loadConfigFile } from '../config/config-file.js';
 import type { AuthBffConfig } from '../config/resolve.js';
+import { serverOptionsSchema } from '../config/schema.js';
 import { renderReport } from '../doctor/report.js';
 import { langOf } from '../doctor/messages.js';
 import { runDoctorOnFile } from '../doctor/run-doctor.js';
@@ -53,13 +54,13 @@ async function serve(args: string[]) {
   if (!Number.isInteger(port) || port < 0 || port > 65_535) fail(`--port must be a port number, not "${values.port}"`);
 
   const config = (await loadConfigFile(values.config)) as AuthBffConfig;
+  const { startServer } = await import('./start.js');
+  const server = await startServer(config, { port, host: values.host, staticDir: values.static });
   // The server owns its process. V8's full collections move objects off an old-space page only when
   // it is mostly free, so under steady load what V8 holds drifts up with no leak (RSS 1.4-2.9 MiB per
   // 10 minutes in the bench's hour-long soak); compacting on each one kept it flat, at a cost in p99
-  // latency (docs/design.md, server/).
-  setFlagsFromString('--compact-on-every-full-gc');
-  const { startServer } = await import('./start.js');
-  const server = await startServer(config, { port, host: values.host, staticDir: values.static });
+  // latency (docs/design.md, server/). The config is valid here: the server started on it.
+  if (serverOptionsSchema.parse(config.server ?? {}).compactHeap) setFlagsFromString('--compact-on-every-full-gc');
   // Browsers must use baseUrl: a login started on another name for this host could not finish there.
   console.log(`bff-auth: open ${new URL(String(config.baseUrl)).origin}/ (the config's baseUrl)`);
   console.log(`bff-auth listening on ${server.url}`);

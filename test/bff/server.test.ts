@@ -64,6 +64,17 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+const MIB = 1024 * 1024;
+
+/** Has the heap probe fragment the served process's old space; resolves with how much of it V8 gave back. */
+async function oldSpaceGivenBack(server: Child): Promise<number> {
+  server.process.kill('SIGUSR2');
+  const report = () => /heap-probe (.*)/.exec(server.stdout())?.[1];
+  await expect.poll(report, { timeout: ANSWER_MS }).toBeDefined();
+  const { filled, after } = JSON.parse(report() ?? '{}') as { filled: number; after: number };
+  return filled - after;
+}
+
 /** Writes a config for `port` into the temp dir, with its secret as `${TEST_SECRET_VAR}`; resolves with its path. */
 async function writeConfig(name: string, port: number, overrides: Record<string, unknown> = {}): Promise<string> {
   const path = join(dir, name);
@@ -115,11 +126,8 @@ describe('the standalone server (node bin/bff-auth.js serve)', () => {
   });
 
   it('gives back old space as its objects die: every full collection compacts it', async () => {
-    server.process.kill('SIGUSR2');
-    await expect.poll(() => /heap-probe (.*)/.exec(server.stdout())?.[1], { timeout: ANSWER_MS }).toBeDefined();
-    const { filled, after } = JSON.parse(/heap-probe (.*)/.exec(server.stdout())?.[1] ?? '{}') as { filled: number; after: number };
     // Three in four of the probe's ~40 MiB died: without compaction V8 would hold nearly all of it still.
-    expect(filled - after).toBeGreaterThan(20 * 1024 * 1024);
+    expect(await oldSpaceGivenBack(server)).toBeGreaterThan(20 * MIB);
   });
 
   it('keeps the CSRF rule: no x-csrf header, 403 JSON', async () => {
@@ -192,6 +200,21 @@ describe('the standalone server (node bin/bff-auth.js serve)', () => {
   it('writes no secret to its output', () => {
     expect(server.stdout() + server.stderr()).not.toContain(SECRET);
   });
+});
+
+describe('the standalone server with server.compactHeap: false', () => {
+  it("keeps V8's default: old space whose objects mostly died is still held", async () => {
+    const port = await freePort();
+    const config = await writeConfig('no-compaction.json', port, { server: { compactHeap: false } });
+    const server = cli(['serve', '--config', config, '--port', String(port)], { TEST_SECRET_VAR: SECRET, NODE_OPTIONS: `--import=${HEAP_PROBE}` });
+    try {
+      await (await ready(server, `http://127.0.0.1:${port}`)).body?.cancel();
+      expect(await oldSpaceGivenBack(server)).toBeLessThan(10 * MIB);
+    } finally {
+      server.process.kill('SIGTERM');
+      if ((await exitWithin(server, EXIT_MS)) === 'hung') server.process.kill('SIGKILL');
+    }
+  }, STARTUP_MS + ANSWER_MS);
 });
 
 describe('stopping the standalone server', () => {
