@@ -4,13 +4,14 @@
  * `app.use(path, ...)`, with the same rest of the path, whatever the target
  * (but an absolute-form one with a backslash, which it leaves to the app).
  */
-import { request as httpRequest, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { mountPathMatcher } from '../../bff/routes/mount-path.js';
-import { runs, URL_PIECES } from '../support/fuzz.js';
+import { asRawTarget, runs, URL_PIECES } from '../support/fuzz.js';
+import { rawGet, refusedByNode } from '../support/raw-request.js';
 
 const MOUNT = '/api/gh';
 let server: Server;
@@ -33,24 +34,14 @@ afterAll(() => new Promise((resolve) => server.close(resolve)));
  * in front), null when it does not match, undefined when node refuses the
  * target before any listener.
  */
-function expressSees(target: string): Promise<string | null | undefined> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path: target }, (res) => {
-      let body = '';
-      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      res.on('end', () => {
-        // node's HTTP parser refuses a target no listener ever sees: an empty 400.
-        if (res.statusCode === 400 && body === '') return resolve(undefined);
-        // A 404: no layer took it (finalhandler's page when the router could not read a path at all).
-        if (res.statusCode === 404) return resolve(null);
-        if (res.statusCode !== 200) return reject(new Error(`${target}: HTTP ${res.statusCode} ${body}`));
-        const rest = (JSON.parse(body) as { url: string }).url.replace(/^http:\/\/[^/?]*/, '');
-        resolve(rest.startsWith('/') ? rest : `/${rest}`);
-      });
-    });
-    req.on('error', reject);
-    req.end();
-  });
+async function expressSees(target: string): Promise<string | null | undefined> {
+  const answer = await rawGet(port, target);
+  if (refusedByNode(answer)) return undefined;
+  // A 404: no layer took it (finalhandler's page when the router could not read a path at all).
+  if (answer.status === 404) return null;
+  if (answer.status !== 200) throw new Error(`${target}: HTTP ${answer.status} ${answer.body}`);
+  const rest = (JSON.parse(answer.body) as { url: string }).url.replace(/^http:\/\/[^/?]*/, '');
+  return rest.startsWith('/') ? rest : `/${rest}`;
 }
 
 const below = mountPathMatcher(MOUNT);
@@ -70,8 +61,7 @@ it('property: any request target is taken when Express would take it, with the s
   const prefixes = ['', '/api', '/api/gh', '/API/GH', '/api/gh/', 'http://h.example/api/gh', 'http://h.example'];
   await fc.assert(
     fc.asyncProperty(fc.constantFrom(...prefixes), fc.array(fc.constantFrom(...URL_PIECES), { maxLength: 5 }), async (prefix, pieces) => {
-      // Sent as raw as HTTP allows: characters outside visible ASCII percent-encoded, everything else untouched.
-      const target = `${prefix}${pieces.join('')}`.replace(/[^\x21-\x7e]|#/gu, (char) => Buffer.from(char).toString('hex').replace(/../g, '%$&'));
+      const target = asRawTarget(`${prefix}${pieces.join('')}`);
       if (!target.startsWith('/') && !target.startsWith('http://')) return;
       const seen = await expressSees(target);
       if (seen === undefined) return;

@@ -3,14 +3,15 @@
  * basePath on to the app's next handler itself. It must route exactly what
  * Express would route under basePath, whatever the target.
  */
-import { request as httpRequest, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createAuthBff, silentLogger } from '../../bff/index.js';
 import { TEST_SECRET } from '../support/bff.js';
-import { runs, URL_PIECES } from '../support/fuzz.js';
+import { asRawTarget, runs, URL_PIECES } from '../support/fuzz.js';
+import { rawGet, refusedByNode } from '../support/raw-request.js';
 
 /** The app's own answer to whatever `auth.router` passes on. */
 const APP_STATUS = 299;
@@ -46,20 +47,9 @@ beforeAll(async () => {
 afterAll(() => Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve)))));
 
 /** Whether the app on `port` answered `target` from its health route: true, false, or undefined when node refused the target. */
-function healthAnswers(port: number, target: string): Promise<boolean | undefined> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path: target }, (res) => {
-      let body = '';
-      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      res.on('end', () => {
-        // node's HTTP parser refuses a target no listener ever sees: an empty 400.
-        if (res.statusCode === 400 && body === '') return resolve(undefined);
-        resolve(res.statusCode === 200 && body === '{"status":"ok"}');
-      });
-    });
-    req.on('error', reject);
-    req.end();
-  });
+async function healthAnswers(port: number, target: string): Promise<boolean | undefined> {
+  const answer = await rawGet(port, target);
+  return refusedByNode(answer) ? undefined : answer.status === 200 && answer.body === '{"status":"ok"}';
 }
 
 it.each(['/auth/health', '/AUTH/Health', '/auth/health?x=1', '/auth/health/', '/authx/health', '/app/auth/health', 'http://h.example/auth/health', 'http://h.example/app', 'http://h.example/auth\\health', '/auth\\health'])(
@@ -73,8 +63,7 @@ it('property: any request target reaches the health route exactly when Express w
   const prefixes = ['', '/auth', '/AUTH', '/auth/health', '/Auth/HEALTH', '/authx', 'http://h.example/auth/health', 'http://h.example'];
   await fc.assert(
     fc.asyncProperty(fc.constantFrom(...prefixes), fc.array(fc.constantFrom(...URL_PIECES), { maxLength: 4 }), async (prefix, pieces) => {
-      // Sent as raw as HTTP allows: characters outside visible ASCII percent-encoded, everything else untouched.
-      const target = `${prefix}${pieces.join('')}`.replace(/[^\x21-\x7e]|#/gu, (char) => Buffer.from(char).toString('hex').replace(/../g, '%$&'));
+      const target = asRawTarget(`${prefix}${pieces.join('')}`);
       if (!target.startsWith('/') && !target.startsWith('http://')) return;
       expect(await healthAnswers(ports.bff, target)).toBe(await healthAnswers(ports.express, target));
     }),

@@ -4,12 +4,13 @@
  * or host), builds the upstream path from the parsed pathname, refuses paths
  * that climb or smuggle, and passes back only an allowlist of response headers.
  */
-import { request as httpRequest, createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchHeaders } from '../support/dev-stack.js';
-import { runs, URL_PIECES } from '../support/fuzz.js';
+import { asRawTarget, runs, URL_PIECES } from '../support/fuzz.js';
+import { rawGet as rawGetOn, type RawAnswer } from '../support/raw-request.js';
 import { startHostileStack, type HostileStack } from '../support/hostile-stack.js';
 import { loginThrough } from '../support/provider-stack.js';
 
@@ -82,18 +83,9 @@ afterAll(async () => {
 const api = (path: string) => browser.get(`${stack.origin}/api/bad${path}`, { headers: fetchHeaders });
 
 /** A GET with the request target exactly as given (fetch would normalise dot segments first), in the signed-in browser. */
-function rawGet(target: string): Promise<{ status: number; body: string }> {
+function rawGet(target: string): Promise<RawAnswer> {
   const cookie = browser.cookies(stack.origin).map((c) => `${c.name}=${c.value}`).join('; ');
-  const { port } = new URL(stack.origin);
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, method: 'GET', path: target, headers: { ...fetchHeaders, cookie } }, (res) => {
-      let body = '';
-      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
+  return rawGetOn(new URL(stack.origin).port, target, { ...fetchHeaders, cookie });
 }
 
 describe('upstream redirects', () => {
@@ -159,8 +151,7 @@ describe('upstream paths', () => {
   it('property: any path answers without a 5xx, and whatever reaches the upstream stays under its /v1 path', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.constantFrom(...URL_PIECES), { minLength: 1, maxLength: 6 }), async (pieces) => {
-        // Sent as raw as HTTP allows: characters outside visible ASCII percent-encoded, everything else untouched.
-        const path = `/${pieces.join('')}`.replace(/[^\x21-\x7e]|#/gu, (char) => Buffer.from(char).toString('hex').replace(/../g, '%$&'));
+        const path = asRawTarget(`/${pieces.join('')}`);
         const before = upstream.seen.length;
         const response = await rawGet(`/api/bad${path}`);
         expect(response.status).toBeLessThan(500);

@@ -17,6 +17,9 @@ export const URL_PIECES = [
   'javascript:', 'http:', 'https:', 'data:', '\u3002', '\uff0e', '\uff0f', '\u2215', '[', ']', '::1', '127.0.0.1', '💥',
 ] as const;
 
+/** `text` (URL_PIECES joined, say) as raw as a request target may be: characters outside visible ASCII, and `#`, percent-encoded as UTF-8; everything else untouched. */
+export const asRawTarget = (text: string): string => text.replace(/[^\x21-\x7e]|#/gu, (char) => Buffer.from(char).toString('hex').replace(/../g, '%$&'));
+
 /** A text from `texts`, cut off anywhere: a truncated JSON document, say. */
 export const truncated = (texts: fc.Arbitrary<string>): fc.Arbitrary<string> =>
   texts.chain((text) => fc.nat(text.length).map((cut) => text.slice(0, cut)));
