@@ -1,3 +1,4 @@
+import { ensureBuilt } from '../../test/support/built-dist.js';
 import { startHostileProvider } from '../../test/support/hostile-provider.js';
 import { burst, loginWithExpiringToken, refreshGrants, startRefreshStormStage } from '../../test/support/refresh-storm.js';
 import { sessionWithCookie } from '../../test/support/session-cookie.js';
@@ -21,6 +22,8 @@ interface Storm {
  * session-refresh test's (test/support/refresh-storm.ts).
  */
 export async function refreshStormBench(context: BenchContext): Promise<SuiteResult> {
+  // The BFF processes run the bin over dist/, as a user runs it: built from the sources as they are now.
+  await ensureBuilt();
   const idp = await startHostileProvider();
   const stage = await startRefreshStormStage(idp, REDIS_URL, context.redisPrefix('refresh-storm'));
   const storms: Storm[] = [];
